@@ -1,0 +1,315 @@
+#!/usr/bin/env bash
+# Local multi-arch lab for end-to-end tests: QEMU binfmt, two CNCF distribution
+# registries (plain HTTP + htpasswd/TLS), a private containerd, and a multi-arch
+# busybox base image built without Docker or network access to any registry.
+# Usage: lab.sh install|up|down|status   (run as root; see ${LAB_DIR}/env after up)
+set -euo pipefail
+umask 022 # file modes end up in the image layers; a caller's umask must not change digests
+
+LAB_DIR=${LAB_DIR:-/tmp/multiarch-lab}
+PLAIN_PORT=${LAB_PLAIN_PORT:-5000}
+TLS_PORT=${LAB_TLS_PORT:-5443}
+PLAIN=127.0.0.1:$PLAIN_PORT
+TLS=127.0.0.1:$TLS_PORT
+FIXTURE=fixtures/busybox:latest
+PKGS=(qemu-user-static binfmt-support buildah skopeo docker-registry containerd runc apache2-utils openssl ca-certificates curl)
+# debian-arch:oci-arch:oci-variant
+ARCHES=(amd64:amd64: arm64:arm64:v8 armhf:arm:v7 s390x:s390x: ppc64el:ppc64le:)
+APPLETS=(sh ash uname cat chmod chown echo ls sha256sum md5sum gzip gunzip zcat head tail tr wc true false env
+  sleep test "[" printf mkdir rm cp mv ln touch grep sed cut sort uniq id date dd od xargs find stat tee basename
+  dirname readlink hostname pwd expr seq tar which du df ps kill)
+# A private buildah store keeps the lab's fixture work from clashing with whatever
+# storage driver the tests (or the action under test) use in the default store.
+BUILDAH=(buildah --storage-driver vfs --root "$LAB_DIR/buildah/root" --runroot "$LAB_DIR/buildah/run")
+
+log() { printf '[lab] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+export DEBIAN_FRONTEND=noninteractive
+# Sandbox user root: _apt cannot write into the lab's cache dir under /tmp.
+APT=(apt-get -y -q -o DPkg::Lock::Timeout=300 -o APT::Sandbox::User=root)
+
+# apt-get update often fails for one index here (mirror mid-sync on foreign-arch
+# security Packages), which does not matter if what we need resolves; so judge by the
+# real command and only retry the update when that command fails.
+apt_retry() { # command...
+  local i
+  for i in 1 2 3; do
+    "${APT[@]}" update >/dev/null 2>&1 || log "apt-get update partially failed (try $i)"
+    "$@" && return 0
+    sleep 2
+  done
+  die "failed after 3 apt-get update attempts: $*"
+}
+
+cmd_install() {
+  local missing=() p
+  for p in "${PKGS[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && { log "all packages installed"; return 0; }
+  log "installing: ${missing[*]}"
+  apt_retry "${APT[@]}" install --no-install-recommends "${missing[@]}"
+}
+
+# Start a daemon detached, unless its pid file points at a live process of the same binary
+# (checking /proc/PID/exe guards against a recycled PID after a reboot or crash).
+alive() { local f=$LAB_DIR/$1.pid; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && [ "$(readlink "/proc/$(cat "$f")/exe")" = "$(command -v "$2")" ]; }
+start() { # name binary args...
+  local name=$1; shift
+  if alive "$name" "$1"; then log "$name already running (pid $(cat "$LAB_DIR/$name.pid"))"; return 0; fi
+  # setsid: own session, so a test runner killing its process group leaves the lab up.
+  setsid "$@" >"$LAB_DIR/logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$LAB_DIR/$name.pid"
+  log "started $name (pid $!)"
+}
+wait_for() { # daemon-name command...  (fails fast if the daemon died, e.g. port already taken)
+  local i
+  for i in $(seq 1 60); do
+    "${@:2}" >/dev/null 2>&1 && return 0
+    kill -0 "$(cat "$LAB_DIR/$1.pid")" 2>/dev/null || die "$1 exited; see $LAB_DIR/logs/$1.log"
+    sleep 0.5
+  done
+  die "timeout waiting for $1 (see $LAB_DIR/logs/)"
+}
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+code_is() { [ "$(curl -s -o /dev/null -w '%{http_code}' "${@:2}")" = "$1" ]; } # expected-code curl-args...
+
+setup_binfmt() {
+  mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  # No systemd in the VM, so the package's postinst registration never reaches the
+  # kernel; binfmt-support re-imports /usr/share/binfmts (qemu-user-static: flags PF).
+  [ -e /proc/sys/fs/binfmt_misc/qemu-s390x ] || update-binfmts --enable >/dev/null 2>&1 || true
+  [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || die "qemu binfmt handlers not registered"
+}
+
+setup_certs() { # generated once so the CA stays stable across up/down (tests may cache it)
+  local c=$LAB_DIR/certs
+  mkdir -p "$c"
+  if [ ! -s "$c/server.crt" ]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=multiarch-lab CA" \
+      -keyout "$c/ca.key" -out "$c/ca.crt" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$c/server.key" -out "$c/server.csr" 2>/dev/null
+    # Go's TLS ignores CN, so the IP SAN is what makes https://127.0.0.1:PORT verify.
+    openssl x509 -req -in "$c/server.csr" -CA "$c/ca.crt" -CAkey "$c/ca.key" -CAcreateserial -days 825 \
+      -out "$c/server.crt" -extfile <(printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n') 2>/dev/null
+  fi
+  [ -s "$LAB_DIR/password" ] || (umask 077; openssl rand -hex 16 >"$LAB_DIR/password")
+  # distribution only accepts bcrypt htpasswd entries.
+  htpasswd -Bbn lab "$(cat "$LAB_DIR/password")" >"$c/htpasswd" 2>/dev/null
+  # containers/image (buildah, skopeo) reads per-registry CAs from certs.d.
+  mkdir -p "/etc/containers/certs.d/$TLS"
+  cp "$c/ca.crt" "/etc/containers/certs.d/$TLS/ca.crt"
+  # Chosen over --tls-verify=false: a registries.conf drop-in makes every buildah/skopeo
+  # call (including ones made by the action under test) reach the plain registry over HTTP.
+  mkdir -p /etc/containers/registries.conf.d
+  printf '# written by multiarch lab.sh\n[[registry]]\nlocation = "%s"\ninsecure = true\n' "$PLAIN" \
+    >"/etc/containers/registries.conf.d/50-multiarch-lab-$PLAIN_PORT.conf" # per port: labs may coexist
+}
+
+registry_config() { # name addr extra-yaml
+  mkdir -p "$LAB_DIR/registry-$1/storage"
+  cat >"$LAB_DIR/registry-$1/config.yml" <<EOF
+version: 0.1
+log: {level: info}
+storage:
+  filesystem: {rootdirectory: $LAB_DIR/registry-$1/storage}
+  delete: {enabled: true}
+http:
+  addr: $2
+$3
+EOF
+}
+
+start_registries() {
+  local c=$LAB_DIR/certs
+  registry_config plain "$PLAIN" ""
+  registry_config tls "$TLS" "  tls: {certificate: $c/server.crt, key: $c/server.key}
+auth:
+  htpasswd: {realm: multiarch-lab, path: $c/htpasswd}"
+  # A foreign server on our port would satisfy the readiness probes below; refuse early.
+  alive registry-plain docker-registry || ! port_open "$PLAIN_PORT" || die "port $PLAIN_PORT already in use"
+  alive registry-tls docker-registry || ! port_open "$TLS_PORT" || die "port $TLS_PORT already in use"
+  start registry-plain docker-registry serve "$LAB_DIR/registry-plain/config.yml"
+  start registry-tls docker-registry serve "$LAB_DIR/registry-tls/config.yml"
+  wait_for registry-plain code_is 200 "http://$PLAIN/v2/"
+  wait_for registry-tls code_is 401 --cacert "$c/ca.crt" "https://$TLS/v2/"
+  wait_for registry-tls code_is 200 --cacert "$c/ca.crt" -u "lab:$(cat "$LAB_DIR/password")" "https://$TLS/v2/"
+}
+
+# containerd's overlayfs needs a working overlay mount on its root fs (fails on some
+# nested/VM filesystems); probe with a real mount and fall back to native.
+probe_snapshotter() {
+  local d
+  d=$(mktemp -d "$LAB_DIR/containerd/ovlprobe.XXXX")
+  mkdir "$d"/{l,u,w,m}
+  if mount -t overlay overlay -o "lowerdir=$d/l,upperdir=$d/u,workdir=$d/w" "$d/m" 2>/dev/null; then
+    umount "$d/m"; echo overlayfs
+  else echo native; fi
+  rm -rf "$d"
+}
+
+start_containerd() {
+  local d=$LAB_DIR/containerd
+  mkdir -p "$d/root" "$d/state" "$d/hosts/$PLAIN" "$d/hosts/$TLS"
+  [ -s "$d/snapshotter" ] || probe_snapshotter >"$d/snapshotter"
+  # Own root/state/sockets so a system containerd (if any) is never touched; CRI is
+  # disabled because it needs CNI and is irrelevant to ctr.
+  cat >"$d/config.toml" <<EOF
+version = 2
+root = "$d/root"
+state = "$d/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs"]
+[grpc]
+  address = "$d/containerd.sock"
+[ttrpc]
+  address = "$d/containerd.sock.ttrpc"
+[debug]
+  address = "$d/debug.sock"
+EOF
+  printf 'server = "http://%s"\n[host."http://%s"]\n  capabilities = ["pull", "resolve", "push"]\n' \
+    "$PLAIN" "$PLAIN" >"$d/hosts/$PLAIN/hosts.toml"
+  printf 'server = "https://%s"\n[host."https://%s"]\n  capabilities = ["pull", "resolve", "push"]\n  ca = "%s"\n' \
+    "$TLS" "$TLS" "$LAB_DIR/certs/ca.crt" >"$d/hosts/$TLS/hosts.toml"
+  start containerd containerd --config "$d/config.toml"
+  wait_for containerd ctr --address "$d/containerd.sock" version
+}
+
+fetch_busybox() { # extract busybox-static for every debian arch into $LAB_DIR/busybox/ARCH
+  local cache=$LAB_DIR/cache/debs spec a need=() added=()
+  mkdir -p "$cache"
+  for spec in "${ARCHES[@]}"; do
+    a=${spec%%:*}
+    compgen -G "$cache/busybox-static_*_$a.deb" >/dev/null || need+=("$a")
+  done
+  if [ ${#need[@]} -gt 0 ]; then
+    # apt can only download ARCH packages once dpkg knows ARCH. We remove the arches we
+    # added afterwards: left in place, every later system `apt-get update` also fetches
+    # their indexes, and here that alone made it exit 100 (foreign security index mid-sync).
+    for a in "${need[@]}"; do
+      dpkg --print-foreign-architectures | grep -qx "$a" || [ "$a" = "$(dpkg --print-architecture)" ] ||
+        { dpkg --add-architecture "$a"; added+=("$a"); }
+    done
+    (cd "$cache" && apt_retry "${APT[@]}" download "${need[@]/#/busybox-static:}" >/dev/null) || true
+    for a in "${added[@]}"; do dpkg --remove-architecture "$a"; done
+    for a in "${need[@]}"; do compgen -G "$cache/busybox-static_*_$a.deb" >/dev/null || die "no busybox-static:$a"; done
+  fi
+  for spec in "${ARCHES[@]}"; do
+    a=${spec%%:*}
+    [ -x "$LAB_DIR/busybox/$a/bin/busybox" ] && continue
+    rm -rf "$LAB_DIR/busybox/$a"; mkdir -p "$LAB_DIR/busybox/$a"
+    dpkg-deb -x "$(compgen -G "$cache/busybox-static_*_$a.deb" | head -1)" "$LAB_DIR/busybox/$a"
+  done
+}
+
+image_in() { skopeo inspect --raw "${@:2}" "docker://$1/$FIXTURE" >/dev/null 2>&1; }
+
+build_fixture() {
+  local pw spec a oarch var rootfs ctr id plain_ok=0 tls_ok=0
+  pw=$(cat "$LAB_DIR/password")
+  image_in "$PLAIN" && plain_ok=1
+  image_in "$TLS" --creds "lab:$pw" && tls_ok=1
+  if [ $plain_ok = 1 ] && [ $tls_ok = 1 ]; then log "$FIXTURE present in both registries"; return 0; fi
+  # Registry storage outlives down/up, so usually at most one side needs a copy.
+  if [ $plain_ok = 1 ] || [ $tls_ok = 1 ]; then
+    log "copying $FIXTURE between registries"
+    skopeo copy -q --all --src-creds "lab:$pw" --dest-creds "lab:$pw" \
+      "docker://$([ $plain_ok = 1 ] && echo "$PLAIN" || echo "$TLS")/$FIXTURE" \
+      "docker://$([ $plain_ok = 1 ] && echo "$TLS" || echo "$PLAIN")/$FIXTURE"
+    return 0
+  fi
+  log "building $FIXTURE (5 arches)"
+  fetch_busybox
+  # The private store only ever holds this build: start from an empty one, since a
+  # leftover list named $FIXTURE makes `manifest create` fail (rmi -f does not remove it).
+  "${BUILDAH[@]}" rm --all >/dev/null 2>&1 || true
+  rm -rf "$LAB_DIR/buildah"
+  "${BUILDAH[@]}" manifest create "$FIXTURE" >/dev/null
+  for spec in "${ARCHES[@]}"; do
+    IFS=: read -r a oarch var <<<"$spec"
+    rootfs=$LAB_DIR/rootfs/$a
+    rm -rf "$rootfs"; mkdir -p "$rootfs/bin" "$rootfs/tmp" "$rootfs/etc" "$rootfs/root"
+    chmod 1777 "$rootfs/tmp"
+    cp "$LAB_DIR/busybox/$a/bin/busybox" "$rootfs/bin/busybox"
+    for p in "${APPLETS[@]}"; do ln -sf busybox "$rootfs/bin/$p"; done
+    printf 'root:x:0:0:root:/root:/bin/sh\n' >"$rootfs/etc/passwd"
+    printf 'root:x:0:\n' >"$rootfs/etc/group"
+    ctr=$("${BUILDAH[@]}" from --pull=false scratch)
+    "${BUILDAH[@]}" copy "$ctr" "$rootfs" / >/dev/null
+    "${BUILDAH[@]}" config --os linux --arch "$oarch" ${var:+--variant "$var"} \
+      --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --cmd /bin/sh "$ctr"
+    # Fixed timestamp: identical inputs give identical digests across rebuilds.
+    id=$("${BUILDAH[@]}" commit -q --timestamp 0 --rm "$ctr" "localhost/lab-busybox:$a")
+    "${BUILDAH[@]}" manifest add "$FIXTURE" "$id" >/dev/null
+  done
+  "${BUILDAH[@]}" manifest push -q --all "$FIXTURE" "docker://$PLAIN/$FIXTURE"
+  "${BUILDAH[@]}" manifest push -q --all --creds "lab:$pw" "$FIXTURE" "docker://$TLS/$FIXTURE"
+}
+
+write_env() {
+  cat >"$LAB_DIR/env" <<EOF
+LAB_DIR=$LAB_DIR
+LAB_PLAIN=$PLAIN
+LAB_TLS=$TLS
+LAB_USER=lab
+LAB_PASSWORD=$(cat "$LAB_DIR/password")
+LAB_CA=$LAB_DIR/certs/ca.crt
+LAB_CONTAINERD_ADDRESS=$LAB_DIR/containerd/containerd.sock
+LAB_CTR_HOSTS_DIR=$LAB_DIR/containerd/hosts
+LAB_SNAPSHOTTER=$(cat "$LAB_DIR/containerd/snapshotter")
+LAB_BUSYBOX_DIR=$LAB_DIR/busybox
+LAB_FIXTURE=$FIXTURE
+EOF
+  chmod 600 "$LAB_DIR/env"
+  sed 's/^LAB_PASSWORD=.*/LAB_PASSWORD=<see env file>/' "$LAB_DIR/env" # keep the secret out of CI logs
+}
+
+cmd_up() {
+  [ "$(id -u)" = 0 ] || die "must run as root"
+  mkdir -p "$LAB_DIR/logs"
+  setup_binfmt
+  setup_certs
+  start_registries
+  start_containerd
+  build_fixture
+  fetch_busybox # LAB_BUSYBOX_DIR must exist even when the image build was skipped
+  write_env
+}
+
+cmd_down() {
+  local n f pids=() i
+  # TERM everything first, then wait: each registry takes ~2s to exit on TERM.
+  for n in containerd:containerd registry-tls:docker-registry registry-plain:docker-registry; do
+    f=$LAB_DIR/${n%%:*}.pid
+    [ -f "$f" ] || continue
+    # alive() also checks /proc/PID/exe so a stale file never makes us signal a stranger.
+    alive "${n%%:*}" "${n#*:}" && kill -TERM "$(cat "$f")" 2>/dev/null && pids+=("$(cat "$f")") && log "stopping ${n%%:*} (pid $(cat "$f"))"
+    rm -f "$f"
+  done
+  for i in $(seq 1 40); do
+    for n in "${!pids[@]}"; do kill -0 "${pids[$n]}" 2>/dev/null || unset "pids[$n]"; done
+    [ ${#pids[@]} -eq 0 ] && return 0
+    sleep 0.25
+  done
+  log "KILL after 10s: ${pids[*]}"
+  kill -KILL "${pids[@]}" 2>/dev/null || true
+}
+
+cmd_status() {
+  local n b rc=0
+  for n in registry-plain:docker-registry registry-tls:docker-registry containerd:containerd; do
+    b=${n#*:}; n=${n%%:*}
+    if alive "$n" "$b"; then echo "$n: running (pid $(cat "$LAB_DIR/$n.pid"))"; else echo "$n: stopped"; rc=1; fi
+  done
+  if mountpoint -q /proc/sys/fs/binfmt_misc; then
+    echo "binfmt: $(compgen -G '/proc/sys/fs/binfmt_misc/qemu-*' | wc -l) qemu handlers"
+  else echo "binfmt: not mounted"; fi
+  return $rc
+}
+
+case "${1:-}" in
+  install) cmd_install ;;
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  *) echo "usage: $0 install|up|down|status" >&2; exit 2 ;;
+esac
