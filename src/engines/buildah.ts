@@ -1,0 +1,201 @@
+import * as core from '@actions/core'
+import { randomBytes } from 'node:crypto'
+import { rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { ActionError, errorMessage } from '../errors.js'
+import { ExecError, exec } from '../exec.js'
+import type { CacheSpec } from '../inputs.js'
+import type { PlannedPlatform } from '../plan.js'
+import { type ImageReference, formatReference } from '../reference.js'
+import type { BuildRequest, BuildResult, Engine, PlatformBuild } from './engine.js'
+
+/** Secret files as written for one build: `--secret id=...,src=...` points at them. */
+export interface SecretFile {
+  readonly id: string
+  readonly file: string
+}
+
+/** buildah takes one cache repository each way; buildx's `type=registry,ref=X` names it. */
+export function buildahCacheRepository(
+  specs: readonly CacheSpec[],
+  input: string
+): string | undefined {
+  if (specs.length === 0) return undefined
+  const [spec, ...extra] = specs
+  if (spec === undefined || extra.length > 0) {
+    throw new ActionError(`input \`${input}\`: the buildah engine takes one cache repository`)
+  }
+  const ref = spec.attributes.ref
+  if (spec.type !== 'registry' || ref === undefined) {
+    throw new ActionError(
+      `input \`${input}\`: cache type \`${spec.type}\` is not available with the buildah engine`,
+      'Use type=registry,ref=REGISTRY/REPOSITORY (or just REGISTRY/REPOSITORY)'
+    )
+  }
+  // buildah wants a repository; a tag in the ref is the buildx habit, so drop it.
+  return ref.replace(/:[\w][\w.-]*$/, '')
+}
+
+/** argv for `buildah build` of one platform into the shared manifest list. */
+export function buildahBuildArgs(
+  request: BuildRequest,
+  platform: PlannedPlatform,
+  manifestList: string,
+  secretFiles: readonly SecretFile[],
+  authFile: string | undefined
+): string[] {
+  const args = ['build', '--platform', platform.name, '--manifest', manifestList, '--layers']
+  if (authFile !== undefined) args.push('--authfile', authFile)
+  if (request.file !== '') args.push('--file', request.file)
+  if (request.target !== '') args.push('--target', request.target)
+  for (const { key, value } of request.buildArgs) args.push('--build-arg', `${key}=${value}`)
+  for (const { key, value } of request.labels) args.push('--label', `${key}=${value}`)
+  for (const { key, value } of request.annotations) args.push('--annotation', `${key}=${value}`)
+  for (const secret of secretFiles) args.push('--secret', `id=${secret.id},src=${secret.file}`)
+  if (request.noCache) args.push('--no-cache')
+  args.push(`--pull=${request.pull ? 'always' : 'false'}`)
+  const cacheFrom = buildahCacheRepository(request.cacheFrom, 'cache-from')
+  const cacheTo = buildahCacheRepository(request.cacheTo, 'cache-to')
+  if (cacheFrom !== undefined) args.push('--cache-from', cacheFrom)
+  if (cacheTo !== undefined) args.push('--cache-to', cacheTo)
+  args.push(request.context)
+  return args
+}
+
+/** argv for `buildah manifest push --all` of the list to one tag. */
+export function buildahPushArgs(
+  manifestList: string,
+  destination: string,
+  digestFile: string,
+  authFile: string | undefined
+): string[] {
+  const args = ['manifest', 'push', '--all', '--digestfile', digestFile]
+  if (authFile !== undefined) args.push('--authfile', authFile)
+  args.push(manifestList, `docker://${destination}`)
+  return args
+}
+
+/** How many steps buildah took from its layer cache, from its build log. */
+export function countCacheHits(log: string): number {
+  return log.split('\n').filter(line => /^--> Using cache [0-9a-f]+/.test(line.trim())).length
+}
+
+export class BuildahEngine implements Engine {
+  readonly name = 'buildah'
+  private manifestList: string | undefined
+
+  async version(): Promise<string> {
+    const result = await exec('buildah', ['--version'], { silent: true })
+    return /version (\S+)/.exec(result.stdout)?.[1] ?? 'unknown'
+  }
+
+  async build(request: BuildRequest): Promise<BuildResult> {
+    const version = await this.version()
+    const authFile = await this.login(request)
+    const manifestList = `localhost/multiarch-build-${randomBytes(6).toString('hex')}`
+    this.manifestList = manifestList
+    const secretFiles = await writeSecrets(request)
+    const builds: PlatformBuild[] = []
+    try {
+      for (const platform of request.platforms) {
+        const started = performance.now()
+        const label = `${platform.name}${platform.emulated ? ' (emulated)' : ''}`
+        const result = await core.group(`Build ${label}`, async () => {
+          try {
+            return await exec(
+              'buildah',
+              buildahBuildArgs(request, platform, manifestList, secretFiles, authFile)
+            )
+          } catch (error) {
+            throw new ActionError(
+              `build of ${platform.name} failed${platform.emulated ? ' (under QEMU)' : ''}: ${errorMessage(error)}`,
+              'Nothing was pushed'
+            )
+          }
+        })
+        builds.push({
+          platform: platform.name,
+          seconds: (performance.now() - started) / 1000,
+          cacheHits: countCacheHits(`${result.stdout}\n${result.stderr}`)
+        })
+      }
+    } finally {
+      await Promise.all(secretFiles.map(secret => rm(secret.file, { force: true })))
+    }
+    const imageId = await this.listId(manifestList)
+    const pushed: ImageReference[] = []
+    if (request.push) {
+      await core.group('Push', async () => {
+        for (const tag of request.tags) {
+          const destination = formatReference(tag)
+          const digestFile = path.join(request.tempDir, `digest-${randomBytes(4).toString('hex')}`)
+          await exec('buildah', buildahPushArgs(manifestList, destination, digestFile, authFile))
+          pushed.push(tag)
+        }
+      })
+    }
+    return {
+      pushed,
+      imageId,
+      builds,
+      metadata: { engine: 'buildah', version, manifestList, imageId }
+    }
+  }
+
+  async dispose(): Promise<void> {
+    if (this.manifestList === undefined) return
+    const list = this.manifestList
+    this.manifestList = undefined
+    await exec('buildah', ['manifest', 'rm', list], { silent: true, allowFailure: true })
+  }
+
+  private async listId(manifestList: string): Promise<string> {
+    const result = await exec(
+      'buildah',
+      ['images', '--noheading', '--no-trunc', '--format', '{{.ID}}', manifestList],
+      { silent: true, allowFailure: true }
+    )
+    return result.stdout.trim().split('\n')[0] ?? ''
+  }
+
+  /** Log in with the given credentials into a private auth file; the password goes on stdin. */
+  private async login(request: BuildRequest): Promise<string | undefined> {
+    if (request.logins.length === 0) return undefined
+    const authFile = path.join(request.tempDir, 'auth.json')
+    await writeFile(authFile, '{}', { mode: 0o600 })
+    for (const { registry, credentials } of request.logins) {
+      try {
+        await exec(
+          'buildah',
+          [
+            'login',
+            '--authfile',
+            authFile,
+            '--username',
+            credentials.username,
+            '--password-stdin',
+            registry
+          ],
+          { input: Buffer.from(credentials.password), silent: true }
+        )
+      } catch (error) {
+        const detail = error instanceof ExecError ? error.result.stderr.trim() : errorMessage(error)
+        throw new ActionError(
+          `login to ${registry} failed: ${detail}`,
+          'Check `username` and `password`'
+        )
+      }
+    }
+    return authFile
+  }
+}
+
+async function writeSecrets(request: BuildRequest): Promise<SecretFile[]> {
+  const files: SecretFile[] = []
+  for (const secret of request.secrets) {
+    const file = path.join(request.tempDir, `secret-${randomBytes(6).toString('hex')}`)
+    await writeFile(file, secret.value, { mode: 0o600 })
+    files.push({ id: secret.id, file })
+  }
+  return files
+}

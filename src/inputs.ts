@@ -1,0 +1,268 @@
+import { Input } from './constants.js'
+import { InputError, errorMessage } from './errors.js'
+import { parseList } from './input-list.js'
+import { type Platform, PlatformError, formatPlatform, parsePlatforms } from './platform.js'
+import { type ImageReference, parseReference } from './reference.js'
+
+/** Where input values come from: `@actions/core` in the action, a plain record in tests. */
+export interface InputSource {
+  getInput(name: string): string
+  getBooleanInput(name: string): boolean
+}
+
+export const MODES = ['build', 'matrix'] as const
+export type Mode = (typeof MODES)[number]
+export const ENGINES = ['auto', 'buildah'] as const
+export type EngineChoice = (typeof ENGINES)[number]
+export const QEMU_CHOICES = ['auto', 'true', 'false'] as const
+export type QemuChoice = (typeof QEMU_CHOICES)[number]
+
+export interface KeyValue {
+  readonly key: string
+  readonly value: string
+}
+
+export interface BuildSecret {
+  readonly id: string
+  readonly value: string
+}
+
+/** A `cache-from`/`cache-to` entry in buildx CSV form (`type=registry,ref=...`). */
+export interface CacheSpec {
+  readonly type: string
+  readonly attributes: Readonly<Record<string, string>>
+}
+
+export interface RunnerMap {
+  /** Runner label per canonical platform (`linux/arm64` -> `my-arm-runner`). */
+  readonly byPlatform: Readonly<Record<string, string>>
+  /** Label for platforms with no entry and no native runner in the default map. */
+  readonly fallback: string | undefined
+}
+
+export interface Registration {
+  readonly registry: string | undefined
+  readonly username: string
+  readonly password: string
+}
+
+/** Every input, read and validated once. Nothing downstream calls getInput. */
+export interface Inputs {
+  readonly mode: Mode
+  /** Normalised, de-duplicated, in the order given; empty means "the host's platform". */
+  readonly platforms: readonly Platform[]
+  readonly context: string
+  /** The Dockerfile; empty means `<context>/Dockerfile`. */
+  readonly file: string
+  readonly tags: readonly ImageReference[]
+  readonly labels: readonly KeyValue[]
+  readonly annotations: readonly KeyValue[]
+  readonly buildArgs: readonly KeyValue[]
+  readonly secrets: readonly BuildSecret[]
+  readonly target: string
+  readonly noCache: boolean
+  readonly pull: boolean
+  readonly push: boolean
+  readonly cacheFrom: readonly CacheSpec[]
+  readonly cacheTo: readonly CacheSpec[]
+  readonly engine: EngineChoice
+  readonly qemu: QemuChoice
+  /** Platforms to register QEMU for instead of the plan's emulated ones; undefined: follow the plan. */
+  readonly qemuPlatforms: readonly Platform[] | undefined
+  /** May install qemu-user-static through apt when no emulator is on the machine. */
+  readonly qemuInstall: boolean
+  readonly runners: RunnerMap
+  readonly nativeArm32: boolean
+  readonly login: Registration
+}
+
+export function readInputs(source: InputSource): Inputs {
+  const mode = oneOf(source, Input.Mode, MODES)
+  const platforms = platformList(source, Input.Platforms)
+  if (platforms.length === 0 && mode !== 'build') {
+    throw new InputError(
+      Input.Platforms,
+      `is empty, and mode \`${mode}\` needs at least one platform`,
+      'Example: platforms: linux/amd64,linux/arm64'
+    )
+  }
+  const qemuPlatformsList = platformList(source, Input.QemuPlatforms)
+  const push = boolean(source, Input.Push)
+  const tags = list(source, Input.Tags, true).map(tag => imageTag(tag))
+  if (mode === 'build' && push && tags.length === 0) {
+    throw new InputError(
+      Input.Tags,
+      'is empty but `push` is true',
+      'Name at least one tag to push to'
+    )
+  }
+  const username = source.getInput(Input.Username)
+  const password = source.getInput(Input.Password)
+  if (password !== '' && username === '') {
+    throw new InputError(Input.Username, 'is empty while `password` is set', 'Set both or neither')
+  }
+  const registry = source.getInput(Input.Registry).trim()
+  const inputs: Inputs = {
+    mode,
+    platforms,
+    context: source.getInput(Input.Context) || '.',
+    file: source.getInput(Input.File),
+    tags,
+    labels: keyValues(source, Input.Labels, /^[^\s=]+$/),
+    annotations: keyValues(source, Input.Annotations, /^[^\s=]+$/),
+    buildArgs: keyValues(source, Input.BuildArgs, /^[A-Za-z_][A-Za-z0-9_.-]*$/),
+    secrets: keyValues(source, Input.Secrets, /^[A-Za-z0-9_.-]+$/).map(({ key, value }) => ({
+      id: key,
+      value
+    })),
+    target: source.getInput(Input.Target).trim(),
+    noCache: boolean(source, Input.NoCache),
+    pull: boolean(source, Input.Pull),
+    push,
+    cacheFrom: cacheSpecs(source, Input.CacheFrom),
+    cacheTo: cacheSpecs(source, Input.CacheTo),
+    engine: oneOf(source, Input.Engine, ENGINES),
+    qemu: oneOf(source, Input.Qemu, QEMU_CHOICES),
+    qemuPlatforms: qemuPlatformsList.length === 0 ? undefined : qemuPlatformsList,
+    qemuInstall: boolean(source, Input.QemuInstall),
+    runners: runnerMap(source),
+    nativeArm32: boolean(source, Input.NativeArm32),
+    login: { registry: registry === '' ? undefined : registry, username, password }
+  }
+  return deepFreeze(inputs)
+}
+
+function list(source: InputSource, name: Input, commas: boolean): string[] {
+  try {
+    return parseList(source.getInput(name), { commas })
+  } catch (error) {
+    throw new InputError(
+      name,
+      `is not a valid list (${errorMessage(error)})`,
+      'Separate items by newlines or commas; quote an item that holds a comma with "double quotes"'
+    )
+  }
+}
+
+function boolean(source: InputSource, name: Input): boolean {
+  try {
+    return source.getBooleanInput(name)
+  } catch {
+    throw new InputError(
+      name,
+      `is \`${source.getInput(name)}\`, not a boolean`,
+      'Valid: true, True, TRUE, false, False, FALSE'
+    )
+  }
+}
+
+function oneOf<T extends string>(source: InputSource, name: Input, valid: readonly T[]): T {
+  const value = source.getInput(name).trim()
+  const match = valid.find(candidate => candidate === value.toLowerCase())
+  if (match === undefined) {
+    throw new InputError(name, `is \`${value}\``, `Valid: ${valid.join(', ')}`)
+  }
+  return match
+}
+
+function platformList(source: InputSource, name: Input): Platform[] {
+  return platformsOf(name, list(source, name, true))
+}
+
+function platformsOf(name: Input, items: readonly string[]): Platform[] {
+  try {
+    return parsePlatforms(items)
+  } catch (error) {
+    if (error instanceof PlatformError) throw new InputError(name, error.message)
+    throw error
+  }
+}
+
+function imageTag(text: string): ImageReference {
+  let reference: ImageReference
+  try {
+    reference = parseReference(text)
+  } catch (error) {
+    throw new InputError(Input.Tags, errorMessage(error), 'Example: ghcr.io/owner/app:1.2.3')
+  }
+  if (reference.digest !== undefined) {
+    throw new InputError(
+      Input.Tags,
+      `\`${text}\` is a digest reference`,
+      'A tag names where to push; give registry/repository:tag without @sha256:...'
+    )
+  }
+  return reference.tag === undefined ? { ...reference, tag: 'latest' } : reference
+}
+
+function keyValues(source: InputSource, name: Input, validKey: RegExp): KeyValue[] {
+  return list(source, name, false).map(line => {
+    const equals = line.indexOf('=')
+    const key = equals === -1 ? line : line.slice(0, equals).trim()
+    if (equals === -1 || !validKey.test(key)) {
+      throw new InputError(
+        name,
+        `line \`${equals === -1 ? redact(line) : key}\` is not KEY=value`,
+        `Write one KEY=value per line; KEY matches ${validKey.source}`
+      )
+    }
+    return { key, value: line.slice(equals + 1) }
+  })
+}
+
+/** Never echo what may be a secret value back into a log. */
+function redact(line: string): string {
+  return line.length > 3 ? `${line.slice(0, 3)}...` : '...'
+}
+
+function cacheSpecs(source: InputSource, name: Input): CacheSpec[] {
+  return list(source, name, false).map(line => {
+    if (!line.includes('=')) return { type: 'registry', attributes: { ref: line } }
+    const attributes: Record<string, string> = {}
+    for (const field of line.split(',')) {
+      const equals = field.indexOf('=')
+      if (equals <= 0) {
+        throw new InputError(
+          name,
+          `\`${line}\` has a field \`${field}\` that is not key=value`,
+          'Example: type=registry,ref=ghcr.io/owner/app:cache'
+        )
+      }
+      attributes[field.slice(0, equals).trim()] = field.slice(equals + 1).trim()
+    }
+    const { type = 'registry', ...rest } = attributes
+    return { type, attributes: rest }
+  })
+}
+
+function runnerMap(source: InputSource): RunnerMap {
+  const byPlatform: Record<string, string> = {}
+  let fallback: string | undefined
+  for (const line of list(source, Input.Runners, false)) {
+    const equals = line.indexOf('=')
+    const key = line.slice(0, Math.max(equals, 0)).trim()
+    const label = line.slice(equals + 1).trim()
+    if (equals <= 0 || label === '') {
+      throw new InputError(
+        Input.Runners,
+        `line \`${line}\` is not platform=label`,
+        'Example: linux/s390x=self-hosted-s390x, or default=ubuntu-24.04'
+      )
+    }
+    if (key === 'default') {
+      fallback = label
+      continue
+    }
+    const [platform] = platformsOf(Input.Runners, [key])
+    if (platform !== undefined) byPlatform[formatPlatform(platform)] = label
+  }
+  return { byPlatform, fallback }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const child of Object.values(value)) deepFreeze(child)
+  }
+  return value
+}

@@ -1,0 +1,219 @@
+import * as core from '@actions/core'
+import { constants } from 'node:fs'
+import { access, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { ActionError, errorMessage } from '../errors.js'
+import { exec } from '../exec.js'
+import type { QemuChoice } from '../inputs.js'
+import { type Platform, formatPlatform } from '../platform.js'
+import type { PlannedPlatform } from '../plan.js'
+import {
+  BINFMT_DIR,
+  type BinfmtHandler,
+  judgeHandlers,
+  readHandlers,
+  registrationLine
+} from './binfmt.js'
+import { BINFMT_TABLE, type BinfmtRow, binfmtRow } from './binfmt-table.js'
+
+export interface QemuOptions {
+  readonly choice: QemuChoice
+  /** Replaces the plan's emulated platforms as the set to register. */
+  readonly platforms: readonly Platform[] | undefined
+  /** Install Debian/Ubuntu's qemu-user-static when no QEMU binary is found. */
+  readonly allowInstall: boolean
+  readonly binfmtDir?: string
+}
+
+export type QemuOutcome =
+  | { readonly kind: 'native' }
+  | { readonly kind: 'already'; readonly handler: string; readonly interpreter: string }
+  | { readonly kind: 'registered'; readonly handler: string; readonly interpreter: string }
+
+export interface QemuReport {
+  readonly platform: string
+  readonly outcome: QemuOutcome
+}
+
+/** Where QEMU's user-mode emulators live, best first: Debian's -binfmt-P entries preserve argv[0]. */
+function interpreterCandidates(row: BinfmtRow): string[] {
+  const onPath = (process.env.PATH ?? '').split(path.delimiter).filter(dir => dir !== '')
+  return [
+    `/usr/libexec/qemu-binfmt/${row.qemu}-binfmt-P`,
+    ...['/usr/bin', '/usr/local/bin', ...onPath].map(dir =>
+      path.join(dir, `qemu-${row.qemu}-static`)
+    )
+  ]
+}
+
+async function isExecutable(file: string): Promise<boolean> {
+  try {
+    await access(file, constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function findInterpreter(row: BinfmtRow): Promise<string | undefined> {
+  for (const candidate of interpreterCandidates(row)) {
+    if (await isExecutable(candidate)) return candidate
+  }
+  return undefined
+}
+
+const isRoot = (): boolean => process.getuid?.() === 0
+
+/** Run a privileged command: directly as root, else through passwordless sudo. */
+async function privileged(program: string, args: readonly string[]): Promise<void> {
+  if (isRoot()) await exec(program, args, { silent: true })
+  else await exec('sudo', ['-n', program, ...args], { silent: true })
+}
+
+async function writeProc(file: string, content: string): Promise<void> {
+  if (isRoot()) await writeFile(file, content)
+  else await exec('sudo', ['-n', 'tee', file], { input: Buffer.from(content), silent: true })
+}
+
+async function ensureMounted(dir: string): Promise<void> {
+  if (await exists(path.join(dir, 'register'))) return
+  try {
+    await privileged('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir])
+  } catch (error) {
+    throw new ActionError(
+      `binfmt_misc is not mounted at ${dir} and mounting it failed (${errorMessage(error)})`,
+      'Run as root or with passwordless sudo, or set `qemu: false` and build only native platforms'
+    )
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The platforms QEMU must serve: none, the plan's emulated ones, an override, or all. */
+export function qemuTargets(plan: readonly PlannedPlatform[], options: QemuOptions): Platform[] {
+  if (options.choice === 'false') return []
+  if (options.platforms !== undefined) return [...options.platforms]
+  const emulated = plan.filter(entry => entry.emulated).map(entry => entry.platform)
+  if (options.choice === 'auto') return emulated
+  const host = plan.find(entry => !entry.emulated)?.platform.architecture
+  const everyOther = BINFMT_TABLE.filter(row => row.architecture !== host).map(
+    row => ({ os: 'linux', architecture: row.architecture }) as const
+  )
+  return [...emulated, ...everyOther]
+}
+
+/**
+ * Make sure binfmt_misc hands every target architecture to QEMU with the F flag.
+ * Registers nothing unless every missing architecture has an emulator, and removes
+ * what it registered if a later registration fails, so nothing is half-done.
+ */
+export async function setupQemu(
+  plan: readonly PlannedPlatform[],
+  options: QemuOptions
+): Promise<QemuReport[]> {
+  const dir = options.binfmtDir ?? BINFMT_DIR
+  const targets = qemuTargets(plan, options)
+  const reports: QemuReport[] = plan
+    .filter(entry => !entry.emulated)
+    .map(entry => ({ platform: entry.name, outcome: { kind: 'native' } }))
+  if (targets.length === 0) {
+    if (options.choice === 'false' && plan.some(entry => entry.emulated)) {
+      core.warning('qemu is false: emulated platforms build only if binfmt handlers already exist')
+    }
+    return reports
+  }
+  await ensureMounted(dir)
+  const handlers = await readHandlers(dir)
+  const missing: { platform: string; row: BinfmtRow; reason: string }[] = []
+  const seenRows = new Set<string>()
+  for (const platform of targets) {
+    const name = formatPlatform(platform)
+    const row = binfmtRow(platform.architecture)
+    if (row === undefined) throw new ActionError(`${name}: QEMU has no user-mode emulator for it`)
+    if (seenRows.has(row.architecture)) continue
+    seenRows.add(row.architecture)
+    const verdict = judgeHandlers(handlers, row)
+    if (verdict.usable) {
+      reports.push({ platform: name, outcome: alreadyOutcome(verdict.handler) })
+    } else {
+      missing.push({ platform: name, row, reason: verdict.reason })
+    }
+  }
+  if (missing.length === 0) return reports
+
+  let interpreters = await Promise.all(missing.map(entry => findInterpreter(entry.row)))
+  if (
+    interpreters.includes(undefined) &&
+    options.allowInstall &&
+    (await exists('/usr/bin/apt-get'))
+  ) {
+    core.info('installing qemu-user-static, since no QEMU binary was found for every platform')
+    await privileged('apt-get', ['install', '-y', '--no-install-recommends', 'qemu-user-static'])
+    interpreters = await Promise.all(missing.map(entry => findInterpreter(entry.row)))
+  }
+  const unserved = missing.filter((_, index) => interpreters[index] === undefined)
+  if (unserved.length > 0) {
+    throw new ActionError(
+      `no QEMU emulator for ${unserved.map(entry => entry.platform).join(', ')} (${unserved
+        .map(entry => entry.reason)
+        .join('; ')})`,
+      'Install qemu-user-static (apt-get install qemu-user-static), or remove these platforms'
+    )
+  }
+
+  const taken = new Set(handlers.map(handler => handler.name))
+  const registered: string[] = []
+  try {
+    for (const [index, entry] of missing.entries()) {
+      const interpreter = interpreters[index] ?? ''
+      const handlerName = taken.has(`qemu-${entry.row.qemu}`)
+        ? `qemu-${entry.row.qemu}-fixed`
+        : `qemu-${entry.row.qemu}`
+      await writeProc(
+        path.join(dir, 'register'),
+        registrationLine(handlerName, entry.row, interpreter)
+      )
+      registered.push(handlerName)
+      const readBack = (await readHandlers(dir)).find(handler => handler.name === handlerName)
+      if (readBack === undefined || !readBack.enabled || !readBack.flags.includes('F')) {
+        throw new Error(`${handlerName} did not read back as enabled with the F flag`)
+      }
+      reports.push({
+        platform: entry.platform,
+        outcome: { kind: 'registered', handler: handlerName, interpreter: readBack.interpreter }
+      })
+    }
+  } catch (error) {
+    for (const handlerName of registered) {
+      await writeProc(path.join(dir, handlerName), '-1').catch(() => undefined)
+    }
+    throw new ActionError(
+      `registering QEMU handlers failed: ${errorMessage(error)}; none were left registered`,
+      'Run as root or with passwordless sudo'
+    )
+  }
+  return reports
+}
+
+function alreadyOutcome(handler: BinfmtHandler): QemuOutcome {
+  return { kind: 'already', handler: handler.name, interpreter: handler.interpreter }
+}
+
+export function describeOutcome(report: QemuReport): string {
+  const outcome = report.outcome
+  switch (outcome.kind) {
+    case 'native':
+      return `${report.platform}: native`
+    case 'already':
+      return `${report.platform}: already registered (${outcome.handler} -> ${outcome.interpreter})`
+    case 'registered':
+      return `${report.platform}: registered ${outcome.handler} from ${outcome.interpreter}`
+  }
+}

@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['__tests__/unit/**/*.test.ts']
+        }
+      },
+      {
+        test: {
+          name: 'contract',
+          include: ['__tests__/contract/**/*.test.ts'],
+          testTimeout: 60_000
+        }
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['__tests__/e2e/**/*.test.ts'],
+          globalSetup: ['__tests__/e2e/lab-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+          // The e2e suites share the kernel's binfmt table and the lab registries.
+          fileParallelism: false
+        }
+      }
+    ]
+  }
+})
