@@ -25,6 +25,8 @@ export interface StepOptions {
   /** Node binary; defaults to the one running the caller. */
   readonly node?: string
   readonly cwd?: string
+  /** Run the step as this user id (and the same group id), as an unprivileged runner would. */
+  readonly uid?: number
   readonly onSpawn?: (pid: number) => void
   readonly onStdout?: (text: string) => void
 }

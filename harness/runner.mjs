@@ -6,7 +6,7 @@
  * types are in runner.d.mts.
  */
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
@@ -68,8 +68,10 @@ function baseEnv() {
   return env
 }
 
-function commandFiles(prefix) {
+function commandFiles(prefix, shared) {
   const dir = mkdtempSync(path.join(tmpdir(), prefix))
+  // A step run as another user (options.uid) must be able to write the runner's files.
+  if (shared) chmodSync(dir, 0o777)
   const files = {
     GITHUB_OUTPUT: path.join(dir, 'output'),
     GITHUB_STATE: path.join(dir, 'state'),
@@ -77,7 +79,8 @@ function commandFiles(prefix) {
     GITHUB_PATH: path.join(dir, 'path'),
     GITHUB_STEP_SUMMARY: path.join(dir, 'summary')
   }
-  for (const file of Object.values(files)) writeFileSync(file, '')
+  for (const file of Object.values(files)) writeFileSync(file, '', { mode: shared ? 0o666 : 0o644 })
+  if (shared) for (const file of Object.values(files)) chmodSync(file, 0o666)
   return { dir, files }
 }
 
@@ -86,7 +89,8 @@ function runScript(script, env, options) {
     const child = spawn(options.node ?? process.execPath, [script], {
       cwd: options.cwd ?? ROOT,
       env,
-      stdio: ['ignore', 'pipe', 'pipe']
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid })
     })
     if (child.pid !== undefined) options.onSpawn?.(child.pid)
     let stdout = ''
@@ -118,9 +122,11 @@ function collect(run, files, runnerTemp) {
 
 /** Run the main step of dist/ as the runner would. */
 export async function runMain(options = {}) {
-  const { dir, files } = commandFiles('runner-')
+  const shared = options.uid !== undefined
+  const { dir, files } = commandFiles('runner-', shared)
   const runnerTemp = path.join(dir, 'temp')
-  mkdirSync(runnerTemp)
+  mkdirSync(runnerTemp, { mode: shared ? 0o777 : 0o755 })
+  if (shared) chmodSync(runnerTemp, 0o777)
   const env = {
     ...baseEnv(),
     ...inputEnv(options.inputs ?? {}),
@@ -138,7 +144,7 @@ export async function runMain(options = {}) {
 export async function runPost(main, options = {}) {
   const action = actionYaml()
   if (action.runs.post === undefined) throw new Error('action.yml has no post step')
-  const { files } = commandFiles('runner-post-')
+  const { files } = commandFiles('runner-post-', options.uid !== undefined)
   const stateEnv = Object.fromEntries(
     Object.entries(main.state).map(([name, value]) => [`STATE_${name}`, value])
   )

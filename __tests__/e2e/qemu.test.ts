@@ -115,6 +115,25 @@ describe('QEMU registration through dist/ on the real binfmt_misc', () => {
     expect(after).toEqual(before)
   })
 
+  it('fails without privileges, naming the fix, and leaves nothing half-registered', async () => {
+    for (const handler of [
+      ...matching(await readHandlers(), arm64),
+      ...matching(await readHandlers(), s390x)
+    ]) {
+      remove(handler)
+    }
+    const before = (await readHandlers()).map(handler => handler.name).sort()
+    const nobody = 65534
+    const step = await runMain({ inputs: buildInputs, env: BUILDAH_ENV, uid: nobody })
+    expect(step.exitCode).toBe(1)
+    expect(step.errors).toHaveLength(1)
+    expect(step.errors[0]).toMatch(
+      /registering QEMU handlers failed: .*; none were left registered\. Run as root or with passwordless sudo/
+    )
+    expect(step.outputs).toEqual({})
+    expect((await readHandlers()).map(handler => handler.name).sort()).toEqual(before)
+  })
+
   it('treats a handler without the F flag as missing and registers one that has it', async () => {
     for (const handler of matching(await readHandlers(), arm64)) remove(handler)
     const interpreter = '/usr/bin/qemu-aarch64-static'

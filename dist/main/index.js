@@ -32446,13 +32446,17 @@ async function readHandlers(dir = BINFMT_DIR) {
 
 
 
-/** Where QEMU's user-mode emulators live, best first: Debian's -binfmt-P entries preserve argv[0]. */
-function interpreterCandidates(row) {
+/** Where QEMU's user-mode emulators live: Debian's `-binfmt-P` entries, then the usual bins and PATH. */
+function defaultSearchDirs() {
     const onPath = (process.env.PATH ?? '').split((external_node_path_default()).delimiter).filter(dir => dir !== '');
-    return [
-        `/usr/libexec/qemu-binfmt/${row.qemu}-binfmt-P`,
-        ...['/usr/bin', '/usr/local/bin', ...onPath].map(dir => external_node_path_default().join(dir, `qemu-${row.qemu}-static`))
-    ];
+    return ['/usr/libexec/qemu-binfmt', '/usr/bin', '/usr/local/bin', ...onPath];
+}
+/** Candidate emulator paths in `dirs`, best first: a `-binfmt-P` entry preserves argv[0]. */
+function interpreterCandidates(row, dirs) {
+    return dirs.flatMap(dir => [
+        external_node_path_default().join(dir, `${row.qemu}-binfmt-P`),
+        external_node_path_default().join(dir, `qemu-${row.qemu}-static`)
+    ]);
 }
 async function isExecutable(file) {
     try {
@@ -32463,8 +32467,8 @@ async function isExecutable(file) {
         return false;
     }
 }
-async function findInterpreter(row) {
-    for (const candidate of interpreterCandidates(row)) {
+async function findInterpreter(row, dirs) {
+    for (const candidate of interpreterCandidates(row, dirs)) {
         if (await isExecutable(candidate))
             return candidate;
     }
@@ -32555,13 +32559,14 @@ async function setupQemu(plan, options) {
     }
     if (missing.length === 0)
         return reports;
-    let interpreters = await Promise.all(missing.map(entry => findInterpreter(entry.row)));
+    const dirs = options.searchDirs ?? defaultSearchDirs();
+    let interpreters = await Promise.all(missing.map(entry => findInterpreter(entry.row, dirs)));
     if (interpreters.includes(undefined) &&
         options.allowInstall &&
         (await setup_exists('/usr/bin/apt-get'))) {
         info('installing qemu-user-static, since no QEMU binary was found for every platform');
         await privileged('apt-get', ['install', '-y', '--no-install-recommends', 'qemu-user-static']);
-        interpreters = await Promise.all(missing.map(entry => findInterpreter(entry.row)));
+        interpreters = await Promise.all(missing.map(entry => findInterpreter(entry.row, dirs)));
     }
     const unserved = missing.filter((_, index) => interpreters[index] === undefined);
     if (unserved.length > 0) {

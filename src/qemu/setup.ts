@@ -23,6 +23,8 @@ export interface QemuOptions {
   /** Install Debian/Ubuntu's qemu-user-static when no QEMU binary is found. */
   readonly allowInstall: boolean
   readonly binfmtDir?: string
+  /** Folders to look for QEMU binaries in; tests point this at their own. */
+  readonly searchDirs?: readonly string[]
 }
 
 export type QemuOutcome =
@@ -35,15 +37,18 @@ export interface QemuReport {
   readonly outcome: QemuOutcome
 }
 
-/** Where QEMU's user-mode emulators live, best first: Debian's -binfmt-P entries preserve argv[0]. */
-function interpreterCandidates(row: BinfmtRow): string[] {
+/** Where QEMU's user-mode emulators live: Debian's `-binfmt-P` entries, then the usual bins and PATH. */
+export function defaultSearchDirs(): string[] {
   const onPath = (process.env.PATH ?? '').split(path.delimiter).filter(dir => dir !== '')
-  return [
-    `/usr/libexec/qemu-binfmt/${row.qemu}-binfmt-P`,
-    ...['/usr/bin', '/usr/local/bin', ...onPath].map(dir =>
-      path.join(dir, `qemu-${row.qemu}-static`)
-    )
-  ]
+  return ['/usr/libexec/qemu-binfmt', '/usr/bin', '/usr/local/bin', ...onPath]
+}
+
+/** Candidate emulator paths in `dirs`, best first: a `-binfmt-P` entry preserves argv[0]. */
+export function interpreterCandidates(row: BinfmtRow, dirs: readonly string[]): string[] {
+  return dirs.flatMap(dir => [
+    path.join(dir, `${row.qemu}-binfmt-P`),
+    path.join(dir, `qemu-${row.qemu}-static`)
+  ])
 }
 
 async function isExecutable(file: string): Promise<boolean> {
@@ -55,8 +60,11 @@ async function isExecutable(file: string): Promise<boolean> {
   }
 }
 
-async function findInterpreter(row: BinfmtRow): Promise<string | undefined> {
-  for (const candidate of interpreterCandidates(row)) {
+async function findInterpreter(
+  row: BinfmtRow,
+  dirs: readonly string[]
+): Promise<string | undefined> {
+  for (const candidate of interpreterCandidates(row, dirs)) {
     if (await isExecutable(candidate)) return candidate
   }
   return undefined
@@ -148,7 +156,8 @@ export async function setupQemu(
   }
   if (missing.length === 0) return reports
 
-  let interpreters = await Promise.all(missing.map(entry => findInterpreter(entry.row)))
+  const dirs = options.searchDirs ?? defaultSearchDirs()
+  let interpreters = await Promise.all(missing.map(entry => findInterpreter(entry.row, dirs)))
   if (
     interpreters.includes(undefined) &&
     options.allowInstall &&
@@ -156,7 +165,7 @@ export async function setupQemu(
   ) {
     core.info('installing qemu-user-static, since no QEMU binary was found for every platform')
     await privileged('apt-get', ['install', '-y', '--no-install-recommends', 'qemu-user-static'])
-    interpreters = await Promise.all(missing.map(entry => findInterpreter(entry.row)))
+    interpreters = await Promise.all(missing.map(entry => findInterpreter(entry.row, dirs)))
   }
   const unserved = missing.filter((_, index) => interpreters[index] === undefined)
   if (unserved.length > 0) {
