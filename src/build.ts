@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { access } from 'node:fs/promises'
+import { realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { Input, Output } from './constants.js'
 import type { BuildRequest } from './engines/engine.js'
@@ -108,24 +108,53 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
   }
 }
 
+/**
+ * The context and Dockerfile, resolved against the workspace (symlinks followed) and
+ * required to stay inside it: a build step has no business reading the runner's files.
+ */
 async function resolvePaths(inputs: Inputs): Promise<{ context: string; file: string }> {
-  const context = path.resolve(inputs.context)
+  const workspace = await realpath(process.env.GITHUB_WORKSPACE ?? process.cwd())
+  const context = await insideWorkspace(Input.Context, inputs.context, workspace, 'directory')
+  const file = await insideWorkspace(
+    Input.File,
+    inputs.file === '' ? path.join(context, 'Dockerfile') : inputs.file,
+    workspace,
+    'file'
+  )
+  return { context, file }
+}
+
+async function insideWorkspace(
+  input: Input,
+  given: string,
+  workspace: string,
+  kind: 'file' | 'directory'
+): Promise<string> {
+  let resolved: string
   try {
-    await access(context)
-  } catch {
-    throw new InputError(Input.Context, `\`${inputs.context}\` does not exist`, 'Give a directory')
-  }
-  const file = inputs.file === '' ? path.join(context, 'Dockerfile') : path.resolve(inputs.file)
-  try {
-    await access(file)
+    resolved = await realpath(path.resolve(workspace, given))
   } catch {
     throw new InputError(
-      Input.File,
-      `\`${inputs.file === '' ? path.relative('.', file) : inputs.file}\` does not exist`,
-      'Give the path of the Dockerfile (default: <context>/Dockerfile)'
+      input,
+      `\`${given}\` does not exist in the workspace`,
+      input === Input.File
+        ? 'Give the path of the Dockerfile (default: <context>/Dockerfile)'
+        : 'Give a directory of the checked-out repository'
     )
   }
-  return { context, file }
+  const relative = path.relative(workspace, resolved)
+  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new InputError(
+      input,
+      `\`${given}\` is outside the workspace (${workspace})`,
+      'Give a path inside the checked-out repository'
+    )
+  }
+  const stats = await stat(resolved)
+  if (kind === 'directory' ? !stats.isDirectory() : !stats.isFile()) {
+    throw new InputError(input, `\`${given}\` is not a ${kind}`)
+  }
+  return resolved
 }
 
 /** Credentials from inputs go to the `registry` input or else the first tag's registry. */

@@ -76,7 +76,37 @@ export interface Inputs {
   readonly login: Registration
 }
 
-export function readInputs(source: InputSource): Inputs {
+/**
+ * Past these, an input is a mistake or an attack. The kernel caps one environment string
+ * (how the runner passes an input) at 128 KiB, so the limit sits below that to be reachable.
+ */
+export const MAX_INPUT_BYTES = 100 * 1024
+export const MAX_ITEM_BYTES = 32 * 1024
+const REGISTRY_HOST =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]{1,5})?$/
+const STAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/
+
+/** Every input passes through here, so no input can be larger than the limit. */
+function sizedSource(source: InputSource): InputSource {
+  return {
+    getInput(name: string): string {
+      const value = source.getInput(name)
+      const bytes = Buffer.byteLength(value)
+      if (bytes > MAX_INPUT_BYTES) {
+        throw new InputError(
+          name,
+          `is ${bytes} bytes; the limit is ${MAX_INPUT_BYTES}`,
+          'Move large values into files in the build context'
+        )
+      }
+      return value
+    },
+    getBooleanInput: name => source.getBooleanInput(name)
+  }
+}
+
+export function readInputs(untrusted: InputSource): Inputs {
+  const source = sizedSource(untrusted)
   const mode = oneOf(source, Input.Mode, MODES)
   const platforms = platformList(source, Input.Platforms)
   if (platforms.length === 0 && mode !== 'build') {
@@ -101,11 +131,32 @@ export function readInputs(source: InputSource): Inputs {
   if (password !== '' && username === '') {
     throw new InputError(Input.Username, 'is empty while `password` is set', 'Set both or neither')
   }
+  if (/[\s:]/.test(username)) {
+    throw new InputError(
+      Input.Username,
+      'holds a blank, a line break or a colon',
+      'Give the bare user name'
+    )
+  }
+  if (/[\r\n]/.test(password)) {
+    throw new InputError(
+      Input.Password,
+      'holds a line break',
+      'Give the password or token on one line'
+    )
+  }
   const registry = source.getInput(Input.Registry).trim()
+  if (registry !== '' && !REGISTRY_HOST.test(registry)) {
+    throw new InputError(
+      Input.Registry,
+      `\`${registry}\` is not a registry host`,
+      'Give host[:port], e.g. ghcr.io or 127.0.0.1:5000, without a scheme or path'
+    )
+  }
   const inputs: Inputs = {
     mode,
     platforms,
-    context: source.getInput(Input.Context) || '.',
+    context: contextPath(source),
     file: source.getInput(Input.File),
     tags,
     labels: keyValues(source, Input.Labels, /^[^\s=]+$/),
@@ -115,7 +166,7 @@ export function readInputs(source: InputSource): Inputs {
       id: key,
       value
     })),
-    target: source.getInput(Input.Target).trim(),
+    target: stageName(source),
     noCache: boolean(source, Input.NoCache),
     pull: boolean(source, Input.Pull),
     push,
@@ -133,8 +184,10 @@ export function readInputs(source: InputSource): Inputs {
 }
 
 function list(source: InputSource, name: Input, commas: boolean): string[] {
+  const value = source.getInput(name)
+  let items: string[]
   try {
-    return parseList(source.getInput(name), { commas })
+    items = parseList(value, { commas })
   } catch (error) {
     throw new InputError(
       name,
@@ -142,6 +195,39 @@ function list(source: InputSource, name: Input, commas: boolean): string[] {
       'Separate items by newlines or commas; quote an item that holds a comma with "double quotes"'
     )
   }
+  const large = items.find(item => Buffer.byteLength(item) > MAX_ITEM_BYTES)
+  if (large !== undefined) {
+    throw new InputError(
+      name,
+      `has an item of ${Buffer.byteLength(large)} bytes; the limit is ${MAX_ITEM_BYTES}`,
+      'Move large values into files in the build context'
+    )
+  }
+  return items
+}
+
+function contextPath(source: InputSource): string {
+  const value = source.getInput(Input.Context).trim() || '.'
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^git@/.test(value)) {
+    throw new InputError(
+      Input.Context,
+      `\`${value}\` is a URL`,
+      'Check the repository out (actions/checkout) and give its directory'
+    )
+  }
+  return value
+}
+
+function stageName(source: InputSource): string {
+  const value = source.getInput(Input.Target).trim()
+  if (value !== '' && !STAGE_NAME.test(value)) {
+    throw new InputError(
+      Input.Target,
+      `\`${value}\` is not a stage name`,
+      'Give the name after AS in a FROM line: letters, digits, _ . -'
+    )
+  }
+  return value
 }
 
 function boolean(source: InputSource, name: Input): boolean {
@@ -217,7 +303,10 @@ function redact(line: string): string {
 
 function cacheSpecs(source: InputSource, name: Input): CacheSpec[] {
   return list(source, name, false).map(line => {
-    if (!line.includes('=')) return { type: 'registry', attributes: { ref: line } }
+    if (!line.includes('=')) {
+      cacheReference(name, line)
+      return { type: 'registry', attributes: { ref: line } }
+    }
     const attributes: Record<string, string> = {}
     for (const field of line.split(',')) {
       const equals = field.indexOf('=')
@@ -231,8 +320,21 @@ function cacheSpecs(source: InputSource, name: Input): CacheSpec[] {
       attributes[field.slice(0, equals).trim()] = field.slice(equals + 1).trim()
     }
     const { type = 'registry', ...rest } = attributes
+    if (rest.ref !== undefined) cacheReference(name, rest.ref)
     return { type, attributes: rest }
   })
+}
+
+function cacheReference(name: Input, ref: string): void {
+  try {
+    parseReference(ref)
+  } catch (error) {
+    throw new InputError(
+      name,
+      errorMessage(error),
+      'Example: type=registry,ref=ghcr.io/owner/app-cache'
+    )
+  }
 }
 
 function runnerMap(source: InputSource): RunnerMap {

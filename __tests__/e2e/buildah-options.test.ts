@@ -42,8 +42,8 @@ describe('buildah engine passes every build input through to a real build', () =
     const step = await runMain({
       inputs: {
         platforms: 'linux/amd64,linux/arm64',
-        context,
-        file: path.join(context, 'Containerfile'),
+        context: '.',
+        file: 'Containerfile',
         target: 'build',
         'build-args': 'GREETING=hello, world',
         labels: 'org.example.flavour=test',
@@ -54,7 +54,8 @@ describe('buildah engine passes every build input through to a real build', () =
         push: 'true',
         engine: 'buildah'
       },
-      env: BUILDAH_ENV
+      env: BUILDAH_ENV,
+      cwd: context
     })
     expect(step.errors).toEqual([])
     expect(step.exitCode).toBe(0)

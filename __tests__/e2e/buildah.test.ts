@@ -134,8 +134,9 @@ describe('buildah engine end to end: build, push to the TLS registry, read back,
     )
     const failing = `${lab.LAB_TLS}/e2e/failing-${run}:1.0`
     const step = await runMain({
-      inputs: { ...buildInputs, context, 'build-args': '', tags: failing },
-      env: BUILDAH_ENV
+      inputs: { ...buildInputs, context: '.', 'build-args': '', tags: failing },
+      env: BUILDAH_ENV,
+      cwd: context
     })
     expect(step.exitCode).toBe(1)
     expect(step.errors).toHaveLength(1)

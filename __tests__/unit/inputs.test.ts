@@ -105,6 +105,21 @@ describe('readInputs', () => {
     expect(() => readInputs(inputSource(overrides))).toThrow(message)
   })
 
+  it.each([
+    [
+      '1 MB of build-args',
+      { 'build-args': `BIG=${'x'.repeat(1024 * 1024)}` },
+      /^input `build-args`: is 1048580 bytes; the limit is 102400/
+    ],
+    [
+      'one 40 KB label',
+      { labels: `big=${'x'.repeat(40 * 1024)}` },
+      /^input `labels`: has an item of 40964 bytes; the limit is 32768/
+    ]
+  ])('refuses %s', (_, overrides, message) => {
+    expect(() => readInputs(inputSource(overrides))).toThrow(message)
+  })
+
   it('never echoes a secret value in its error', () => {
     expect(() => readInputs(inputSource({ secrets: 'hunter2-is-secret' }))).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('hunter2') as string })

@@ -90,6 +90,9 @@ export class BuildahEngine implements Engine {
   }
 
   async build(request: BuildRequest): Promise<BuildResult> {
+    // Refuse cache settings buildah cannot honour before anything runs.
+    buildahCacheRepository(request.cacheFrom, 'cache-from')
+    buildahCacheRepository(request.cacheTo, 'cache-to')
     const version = await this.version()
     const authFile = await this.login(request)
     const manifestList = `localhost/multiarch-build-${randomBytes(6).toString('hex')}`
