@@ -31936,6 +31936,9 @@ class BuildahEngine {
         return /version (\S+)/.exec(result.stdout)?.[1] ?? 'unknown';
     }
     async build(request) {
+        // Refuse cache settings buildah cannot honour before anything runs.
+        buildahCacheRepository(request.cacheFrom, 'cache-from');
+        buildahCacheRepository(request.cacheTo, 'cache-to');
         const version = await this.version();
         const authFile = await this.login(request);
         const manifestList = `localhost/multiarch-build-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
@@ -33104,22 +33107,35 @@ async function runBuild(inputs, host) {
         await engine.dispose();
     }
 }
+/**
+ * The context and Dockerfile, resolved against the workspace (symlinks followed) and
+ * required to stay inside it: a build step has no business reading the runner's files.
+ */
 async function resolvePaths(inputs) {
-    const context = external_node_path_default().resolve(inputs.context);
-    try {
-        await (0,promises_namespaceObject.access)(context);
-    }
-    catch {
-        throw new InputError(Input.Context, `\`${inputs.context}\` does not exist`, 'Give a directory');
-    }
-    const file = inputs.file === '' ? external_node_path_default().join(context, 'Dockerfile') : external_node_path_default().resolve(inputs.file);
-    try {
-        await (0,promises_namespaceObject.access)(file);
-    }
-    catch {
-        throw new InputError(Input.File, `\`${inputs.file === '' ? external_node_path_default().relative('.', file) : inputs.file}\` does not exist`, 'Give the path of the Dockerfile (default: <context>/Dockerfile)');
-    }
+    const workspace = await (0,promises_namespaceObject.realpath)(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const context = await insideWorkspace(Input.Context, inputs.context, workspace, 'directory');
+    const file = await insideWorkspace(Input.File, inputs.file === '' ? external_node_path_default().join(context, 'Dockerfile') : inputs.file, workspace, 'file');
     return { context, file };
+}
+async function insideWorkspace(input, given, workspace, kind) {
+    let resolved;
+    try {
+        resolved = await (0,promises_namespaceObject.realpath)(external_node_path_default().resolve(workspace, given));
+    }
+    catch {
+        throw new InputError(input, `\`${given}\` does not exist in the workspace`, input === Input.File
+            ? 'Give the path of the Dockerfile (default: <context>/Dockerfile)'
+            : 'Give a directory of the checked-out repository');
+    }
+    const relative = external_node_path_default().relative(workspace, resolved);
+    if (relative.startsWith('..') || external_node_path_default().isAbsolute(relative)) {
+        throw new InputError(input, `\`${given}\` is outside the workspace (${workspace})`, 'Give a path inside the checked-out repository');
+    }
+    const stats = await (0,promises_namespaceObject.stat)(resolved);
+    if (kind === 'directory' ? !stats.isDirectory() : !stats.isFile()) {
+        throw new InputError(input, `\`${given}\` is not a ${kind}`);
+    }
+    return resolved;
 }
 /** Credentials from inputs go to the `registry` input or else the first tag's registry. */
 function loginsFrom(inputs) {
@@ -35249,7 +35265,30 @@ function parseList(value, options) {
 const MODES = ['build', 'matrix'];
 const ENGINES = ['auto', 'buildah'];
 const QEMU_CHOICES = ['auto', 'true', 'false'];
-function readInputs(source) {
+/**
+ * Past these, an input is a mistake or an attack. The kernel caps one environment string
+ * (how the runner passes an input) at 128 KiB, so the limit sits below that to be reachable.
+ */
+const MAX_INPUT_BYTES = 100 * 1024;
+const MAX_ITEM_BYTES = 32 * 1024;
+const REGISTRY_HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]{1,5})?$/;
+const STAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/** Every input passes through here, so no input can be larger than the limit. */
+function sizedSource(source) {
+    return {
+        getInput(name) {
+            const value = source.getInput(name);
+            const bytes = Buffer.byteLength(value);
+            if (bytes > MAX_INPUT_BYTES) {
+                throw new InputError(name, `is ${bytes} bytes; the limit is ${MAX_INPUT_BYTES}`, 'Move large values into files in the build context');
+            }
+            return value;
+        },
+        getBooleanInput: name => source.getBooleanInput(name)
+    };
+}
+function readInputs(untrusted) {
+    const source = sizedSource(untrusted);
     const mode = oneOf(source, Input.Mode, MODES);
     const platforms = platformList(source, Input.Platforms);
     if (platforms.length === 0 && mode !== 'build') {
@@ -35266,11 +35305,20 @@ function readInputs(source) {
     if (password !== '' && username === '') {
         throw new InputError(Input.Username, 'is empty while `password` is set', 'Set both or neither');
     }
+    if (/[\s:]/.test(username)) {
+        throw new InputError(Input.Username, 'holds a blank, a line break or a colon', 'Give the bare user name');
+    }
+    if (/[\r\n]/.test(password)) {
+        throw new InputError(Input.Password, 'holds a line break', 'Give the password or token on one line');
+    }
     const registry = source.getInput(Input.Registry).trim();
+    if (registry !== '' && !REGISTRY_HOST.test(registry)) {
+        throw new InputError(Input.Registry, `\`${registry}\` is not a registry host`, 'Give host[:port], e.g. ghcr.io or 127.0.0.1:5000, without a scheme or path');
+    }
     const inputs = {
         mode,
         platforms,
-        context: source.getInput(Input.Context) || '.',
+        context: contextPath(source),
         file: source.getInput(Input.File),
         tags,
         labels: keyValues(source, Input.Labels, /^[^\s=]+$/),
@@ -35280,7 +35328,7 @@ function readInputs(source) {
             id: key,
             value
         })),
-        target: source.getInput(Input.Target).trim(),
+        target: stageName(source),
         noCache: inputs_boolean(source, Input.NoCache),
         pull: inputs_boolean(source, Input.Pull),
         push,
@@ -35297,12 +35345,33 @@ function readInputs(source) {
     return deepFreeze(inputs);
 }
 function list(source, name, commas) {
+    const value = source.getInput(name);
+    let items;
     try {
-        return parseList(source.getInput(name), { commas });
+        items = parseList(value, { commas });
     }
     catch (error) {
         throw new InputError(name, `is not a valid list (${errorMessage(error)})`, 'Separate items by newlines or commas; quote an item that holds a comma with "double quotes"');
     }
+    const large = items.find(item => Buffer.byteLength(item) > MAX_ITEM_BYTES);
+    if (large !== undefined) {
+        throw new InputError(name, `has an item of ${Buffer.byteLength(large)} bytes; the limit is ${MAX_ITEM_BYTES}`, 'Move large values into files in the build context');
+    }
+    return items;
+}
+function contextPath(source) {
+    const value = source.getInput(Input.Context).trim() || '.';
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^git@/.test(value)) {
+        throw new InputError(Input.Context, `\`${value}\` is a URL`, 'Check the repository out (actions/checkout) and give its directory');
+    }
+    return value;
+}
+function stageName(source) {
+    const value = source.getInput(Input.Target).trim();
+    if (value !== '' && !STAGE_NAME.test(value)) {
+        throw new InputError(Input.Target, `\`${value}\` is not a stage name`, 'Give the name after AS in a FROM line: letters, digits, _ . -');
+    }
+    return value;
 }
 function inputs_boolean(source, name) {
     try {
@@ -35362,8 +35431,10 @@ function redact(line) {
 }
 function cacheSpecs(source, name) {
     return list(source, name, false).map(line => {
-        if (!line.includes('='))
+        if (!line.includes('=')) {
+            cacheReference(name, line);
             return { type: 'registry', attributes: { ref: line } };
+        }
         const attributes = {};
         for (const field of line.split(',')) {
             const equals = field.indexOf('=');
@@ -35373,8 +35444,18 @@ function cacheSpecs(source, name) {
             attributes[field.slice(0, equals).trim()] = field.slice(equals + 1).trim();
         }
         const { type = 'registry', ...rest } = attributes;
+        if (rest.ref !== undefined)
+            cacheReference(name, rest.ref);
         return { type, attributes: rest };
     });
+}
+function cacheReference(name, ref) {
+    try {
+        parseReference(ref);
+    }
+    catch (error) {
+        throw new InputError(name, errorMessage(error), 'Example: type=registry,ref=ghcr.io/owner/app-cache');
+    }
 }
 function runnerMap(source) {
     const byPlatform = {};
