@@ -23,7 +23,7 @@ function ctr(...args: string[]): string {
 }
 
 describe('buildah engine passes every build input through to a real build', () => {
-  it('applies target, build-args, labels, annotations, secrets and cache-to', async () => {
+  it('applies target, build-args, labels, annotations, secrets, no-cache and cache-to', async () => {
     const context = mkdtempSync(path.join(tmpdir(), 'options-'))
     writeFileSync(
       path.join(context, 'Containerfile'),
@@ -50,6 +50,8 @@ describe('buildah engine passes every build input through to a real build', () =
         annotations: 'org.example.note=annotated',
         secrets: `token=${secret}`,
         'cache-to': `type=registry,ref=${cache}`,
+        // A secret never busts the layer cache (by design), so build from scratch each run.
+        'no-cache': 'true',
         tags: tag,
         push: 'true',
         engine: 'buildah'
