@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
+import { onCancel } from './cancel.js'
 import { Input, Output } from './constants.js'
 import type { BuildRequest } from './engines/engine.js'
 import { selectEngine } from './engines/select.js'
@@ -60,6 +61,7 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
     logins,
     tempDir: await runTempDir()
   }
+  const forget = onCancel(() => engine.dispose())
   try {
     const result = await engine.build(request)
     const emulated = plan.filter(entry => entry.emulated).map(entry => entry.name)
@@ -104,6 +106,7 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
       [Output.Emulated]: emulated.join(',')
     })
   } finally {
+    forget()
     await engine.dispose()
   }
 }

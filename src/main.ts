@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { runBuild } from './build.js'
+import { handleCancellation } from './cancel.js'
 import { Output, State } from './constants.js'
 import { errorMessage } from './errors.js'
 import { type Inputs, readInputs } from './inputs.js'
@@ -9,6 +10,7 @@ import { planMatrix } from './plan.js'
 import { writeMatrixSummary } from './summary.js'
 
 export async function run(): Promise<void> {
+  handleCancellation()
   try {
     core.saveState(State.IsPost, 'true')
     const inputs = readInputs(core)

@@ -197,7 +197,19 @@ async function writeSecrets(request: BuildRequest): Promise<SecretFile[]> {
   const files: SecretFile[] = []
   for (const secret of request.secrets) {
     const file = path.join(request.tempDir, `secret-${randomBytes(6).toString('hex')}`)
-    await writeFile(file, secret.value, { mode: 0o600 })
+    try {
+      await writeFile(file, secret.value, { mode: 0o600 })
+    } catch (error) {
+      // A half-written secret must not stay behind, nor any written before it.
+      await Promise.all(
+        [file, ...files.map(written => written.file)].map(name => rm(name, { force: true }))
+      )
+      const code = (error as NodeJS.ErrnoException).code ?? 'error'
+      throw new ActionError(
+        `cannot write build secret \`${secret.id}\` into ${request.tempDir} (${code})`,
+        code === 'ENOSPC' ? 'Free space in RUNNER_TEMP' : 'Check that RUNNER_TEMP is writable'
+      )
+    }
     files.push({ id: secret.id, file })
   }
   return files

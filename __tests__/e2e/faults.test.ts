@@ -1,0 +1,139 @@
+import { execFileSync, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, readdirSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { describe, expect, inject, it } from 'vitest'
+import { runMain, runPost } from '../../harness/runner.mjs'
+import { BUILDAH_ENV } from './lab.js'
+
+const lab = inject('lab')
+const run = randomBytes(4).toString('hex')
+
+const inputs = (tag: string): Record<string, string> => ({
+  platforms: 'linux/amd64,linux/arm64',
+  context: 'examples/emulated-run',
+  'build-args': `BASE=${lab.LAB_PLAIN}/fixtures/busybox:latest`,
+  tags: tag,
+  push: 'true',
+  engine: 'buildah',
+  // Build for real each time, so there is a build to interrupt.
+  'no-cache': 'true'
+})
+
+function freePort(): Promise<number> {
+  return new Promise(resolve => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => {
+        resolve(typeof address === 'object' && address !== null ? address.port : 0)
+      })
+    })
+  })
+}
+
+function tagExists(reference: string): boolean {
+  return spawnSync('skopeo', ['inspect', '--raw', `docker://${reference}`]).status === 0
+}
+
+function buildProcesses(): string[] {
+  const found = spawnSync('pgrep', ['-a', '-f', 'buildah (build|manifest)'], { encoding: 'utf8' })
+  return found.stdout.split('\n').filter(line => line !== '')
+}
+
+function leftoverLists(): string[] {
+  const images = execFileSync('buildah', ['images', '--format', '{{.Name}}'], {
+    encoding: 'utf8',
+    env: { ...process.env, ...BUILDAH_ENV }
+  })
+  return images.split('\n').filter(name => name.includes('multiarch-build-'))
+}
+
+describe('faults: a clear error, no tag moved, cleanup done', () => {
+  it('fails naming the registry when it is down before the build', async () => {
+    const port = await freePort()
+    const step = await runMain({ inputs: inputs(`127.0.0.1:${port}/down/app:1`), env: BUILDAH_ENV })
+    expect(step.exitCode).toBe(1)
+    expect(step.errors).toHaveLength(1)
+    expect(step.errors[0]).toContain(`127.0.0.1:${port}`)
+    expect(step.outputs).toEqual({})
+    expect(buildProcesses()).toEqual([])
+    expect(leftoverLists()).toEqual([])
+  })
+
+  it('fails naming the platform when the builder dies mid-build, and pushes nothing', async () => {
+    const tag = `${lab.LAB_PLAIN}/faults/killed-${run}:1`
+    let killed = false
+    const step = await runMain({
+      inputs: inputs(tag),
+      env: BUILDAH_ENV,
+      onStdout: text => {
+        if (!killed && /Build linux\/arm64/.test(text)) {
+          killed = true
+          setTimeout(
+            () => spawnSync('pkill', ['-KILL', '-f', 'buildah build --platform linux/arm64']),
+            300
+          )
+        }
+      }
+    })
+    expect(killed).toBe(true)
+    expect(step.exitCode).toBe(1)
+    expect(step.errors).toHaveLength(1)
+    expect(step.errors[0]).toMatch(/build of linux\/arm64 failed \(under QEMU\)/)
+    expect(tagExists(tag)).toBe(false)
+    expect(buildProcesses()).toEqual([])
+    expect(leftoverLists()).toEqual([])
+  })
+
+  it("stops the build on the runner's SIGTERM, pushes nothing and cleans up", async () => {
+    const tag = `${lab.LAB_PLAIN}/faults/cancelled-${run}:1`
+    let pid = 0
+    let signalled = false
+    const step = await runMain({
+      inputs: inputs(tag),
+      env: BUILDAH_ENV,
+      onSpawn: child => (pid = child),
+      onStdout: text => {
+        if (!signalled && /Build linux\/arm64/.test(text)) {
+          signalled = true
+          setTimeout(() => process.kill(pid, 'SIGTERM'), 300)
+        }
+      }
+    })
+    expect(signalled).toBe(true)
+    expect(step.exitCode).toBe(1)
+    expect(step.errors[0]).toMatch(/^::error::cancelled by SIGTERM/)
+    expect(step.outputs).toEqual({})
+    expect(tagExists(tag)).toBe(false)
+    expect(buildProcesses()).toEqual([])
+    expect(leftoverLists()).toEqual([])
+    const post = await runPost(step)
+    expect(post.exitCode).toBe(0)
+    expect(readdirSync(step.runnerTemp)).toEqual([])
+  })
+
+  it('fails clearly when RUNNER_TEMP is full, leaving no secret behind', async () => {
+    const full = mkdtempSync(path.join(tmpdir(), 'full-'))
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', full])
+    try {
+      const tag = `${lab.LAB_PLAIN}/faults/full-${run}:1`
+      const step = await runMain({
+        inputs: { ...inputs(tag), secrets: `a=small\nbig=${'x'.repeat(30 * 1024)}` },
+        env: { ...BUILDAH_ENV, RUNNER_TEMP: full }
+      })
+      expect(step.exitCode).toBe(1)
+      expect(step.errors).toHaveLength(1)
+      expect(step.errors[0]).toMatch(
+        /cannot write build secret `big` into .* \(ENOSPC\)\. Free space in RUNNER_TEMP/
+      )
+      expect(tagExists(tag)).toBe(false)
+      const leftovers = readdirSync(full).flatMap(dir => readdirSync(path.join(full, dir)))
+      expect(leftovers).toEqual([])
+    } finally {
+      execFileSync('umount', [full])
+    }
+  })
+})
