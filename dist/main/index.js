@@ -31673,6 +31673,71 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/cancel.ts
+
+
+const cleanups = [];
+let cancelling = false;
+/** Register work to undo if the runner cancels the step (engine storage, temp files). */
+function onCancel(step) {
+    cleanups.push(step);
+    return () => {
+        const index = cleanups.indexOf(step);
+        if (index !== -1)
+            cleanups.splice(index, 1);
+    };
+}
+/** Process ids whose parent is `parent`, from /proc (no `ps` needed). */
+async function childrenOf(parent) {
+    const children = [];
+    for (const entry of await (0,promises_namespaceObject.readdir)('/proc')) {
+        if (!/^\d+$/.test(entry))
+            continue;
+        try {
+            const stat = await (0,promises_namespaceObject.readFile)(`/proc/${entry}/stat`, 'utf8');
+            // The command name sits in parentheses and may hold blanks; fields follow the last ')'.
+            const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+            if (Number(fields[1]) === parent)
+                children.push(Number(entry));
+        }
+        catch {
+            // The process ended while we looked.
+        }
+    }
+    return children;
+}
+async function terminateTree(pid) {
+    for (const child of await childrenOf(pid)) {
+        await terminateTree(child);
+        try {
+            process.kill(child, 'SIGTERM');
+        }
+        catch {
+            // Already gone.
+        }
+    }
+}
+/**
+ * On the runner's cancel (SIGTERM or SIGINT): stop the engine's processes, run the
+ * registered cleanups, fail the step without outputs.
+ */
+function handleCancellation() {
+    const cancel = (signal) => {
+        if (cancelling)
+            return;
+        cancelling = true;
+        error(`cancelled by ${signal}: stopping the build; nothing further is pushed`);
+        void (async () => {
+            await terminateTree(process.pid);
+            for (const step of cleanups.reverse())
+                await step().catch(() => undefined);
+            process.exit(1);
+        })();
+    };
+    process.on('SIGTERM', cancel);
+    process.on('SIGINT', cancel);
+}
+
 ;// CONCATENATED MODULE: ./src/constants.ts
 /** Input and output names as action.yml spells them; a test keeps both lists in step. */
 var Input;
@@ -32027,7 +32092,15 @@ async function writeSecrets(request) {
     const files = [];
     for (const secret of request.secrets) {
         const file = external_node_path_default().join(request.tempDir, `secret-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
-        await (0,promises_namespaceObject.writeFile)(file, secret.value, { mode: 0o600 });
+        try {
+            await (0,promises_namespaceObject.writeFile)(file, secret.value, { mode: 0o600 });
+        }
+        catch (error) {
+            // A half-written secret must not stay behind, nor any written before it.
+            await Promise.all([file, ...files.map(written => written.file)].map(name => (0,promises_namespaceObject.rm)(name, { force: true })));
+            const code = error.code ?? 'error';
+            throw new ActionError(`cannot write build secret \`${secret.id}\` into ${request.tempDir} (${code})`, code === 'ENOSPC' ? 'Free space in RUNNER_TEMP' : 'Check that RUNNER_TEMP is writable');
+        }
         files.push({ id: secret.id, file });
     }
     return files;
@@ -33028,6 +33101,7 @@ async function writeBuildSummary(title, rows, indexDigest) {
 
 
 
+
 /** `mode: build`: plan -> QEMU -> engine -> registry read-back -> outputs. */
 async function runBuild(inputs, host) {
     const plan = planBuild(inputs.platforms, host, { arm32OnArm64: inputs.nativeArm32 });
@@ -33069,6 +33143,7 @@ async function runBuild(inputs, host) {
         logins,
         tempDir: await runTempDir()
     };
+    const forget = onCancel(() => engine.dispose());
     try {
         const result = await engine.build(request);
         const emulated = plan.filter(entry => entry.emulated).map(entry => entry.name);
@@ -33104,6 +33179,7 @@ async function runBuild(inputs, host) {
         });
     }
     finally {
+        forget();
         await engine.dispose();
     }
 }
@@ -35496,7 +35572,9 @@ function deepFreeze(value) {
 
 
 
+
 async function run() {
+    handleCancellation();
     try {
         saveState(constants_State.IsPost, 'true');
         const inputs = readInputs(core_namespaceObject);
