@@ -62,8 +62,11 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
     tempDir: await runTempDir()
   }
   const forget = onCancel(() => engine.dispose())
+  let disposal: Promise<void> | undefined
   try {
     const result = await engine.build(request)
+    // The engine's local list is not needed past this point: remove it while we read back.
+    disposal = engine.dispose()
     const emulated = plan.filter(entry => entry.emulated).map(entry => entry.name)
     if (!inputs.push) {
       core.warning(
@@ -107,7 +110,7 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
     })
   } finally {
     forget()
-    await engine.dispose()
+    await (disposal ?? engine.dispose())
   }
 }
 

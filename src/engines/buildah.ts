@@ -84,8 +84,14 @@ export class BuildahEngine implements Engine {
   readonly name = 'buildah'
   private manifestList: string | undefined
 
-  async version(): Promise<string> {
-    const result = await exec('buildah', ['--version'], { silent: true })
+  constructor(readonly version: string) {}
+
+  /** The installed buildah's version, or undefined when there is none. */
+  static async detect(): Promise<string | undefined> {
+    const result = await exec('buildah', ['--version'], { silent: true, allowFailure: true }).catch(
+      () => undefined
+    )
+    if (result === undefined || result.exitCode !== 0) return undefined
     return /version (\S+)/.exec(result.stdout)?.[1] ?? 'unknown'
   }
 
@@ -93,7 +99,7 @@ export class BuildahEngine implements Engine {
     // Refuse cache settings buildah cannot honour before anything runs.
     buildahCacheRepository(request.cacheFrom, 'cache-from')
     buildahCacheRepository(request.cacheTo, 'cache-to')
-    const version = await this.version()
+    const version = this.version
     const authFile = await this.login(request)
     const manifestList = `localhost/multiarch-build-${randomBytes(6).toString('hex')}`
     this.manifestList = manifestList
@@ -125,7 +131,8 @@ export class BuildahEngine implements Engine {
     } finally {
       await Promise.all(secretFiles.map(secret => rm(secret.file, { force: true })))
     }
-    const imageId = await this.listId(manifestList)
+    // The list id is only for the outputs: look it up while the push runs.
+    const imageIdLookup = this.listId(manifestList)
     const pushed: ImageReference[] = []
     if (request.push) {
       await core.group('Push', async () => {
@@ -137,6 +144,7 @@ export class BuildahEngine implements Engine {
         }
       })
     }
+    const imageId = await imageIdLookup
     return {
       pushed,
       imageId,
