@@ -31812,6 +31812,8 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/exec.ts
 
 class ExecError extends Error {
@@ -31844,8 +31846,6 @@ async function exec_exec(program, args, options = {}) {
     return result;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/reference.ts
 /** Image references (`registry/repository:tag@digest`), parsed by the distribution grammar. */
 const DOCKER_HUB = 'docker.io';
@@ -31994,17 +31994,24 @@ function countCacheHits(log) {
     return log.split('\n').filter(line => /^--> Using cache [0-9a-f]+/.test(line.trim())).length;
 }
 class BuildahEngine {
+    version;
     name = 'buildah';
     manifestList;
-    async version() {
-        const result = await exec_exec('buildah', ['--version'], { silent: true });
+    constructor(version) {
+        this.version = version;
+    }
+    /** The installed buildah's version, or undefined when there is none. */
+    static async detect() {
+        const result = await exec_exec('buildah', ['--version'], { silent: true, allowFailure: true }).catch(() => undefined);
+        if (result === undefined || result.exitCode !== 0)
+            return undefined;
         return /version (\S+)/.exec(result.stdout)?.[1] ?? 'unknown';
     }
     async build(request) {
         // Refuse cache settings buildah cannot honour before anything runs.
         buildahCacheRepository(request.cacheFrom, 'cache-from');
         buildahCacheRepository(request.cacheTo, 'cache-to');
-        const version = await this.version();
+        const version = this.version;
         const authFile = await this.login(request);
         const manifestList = `localhost/multiarch-build-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
         this.manifestList = manifestList;
@@ -32032,7 +32039,8 @@ class BuildahEngine {
         finally {
             await Promise.all(secretFiles.map(secret => (0,promises_namespaceObject.rm)(secret.file, { force: true })));
         }
-        const imageId = await this.listId(manifestList);
+        // The list id is only for the outputs: look it up while the push runs.
+        const imageIdLookup = this.listId(manifestList);
         const pushed = [];
         if (request.push) {
             await group('Push', async () => {
@@ -32044,6 +32052,7 @@ class BuildahEngine {
                 }
             });
         }
+        const imageId = await imageIdLookup;
         return {
             pushed,
             imageId,
@@ -32109,15 +32118,13 @@ async function writeSecrets(request) {
 ;// CONCATENATED MODULE: ./src/engines/select.ts
 
 
-
 /** Pick the engine: the one asked for, or for `auto` the first one installed. */
 async function selectEngine(choice) {
-    const buildah = new BuildahEngine();
-    const found = await exec_exec('buildah', ['--version'], { silent: true, allowFailure: true }).catch(() => undefined);
-    if (found === undefined || found.exitCode !== 0) {
+    const version = await BuildahEngine.detect();
+    if (version === undefined) {
         throw new ActionError(`engine \`${choice}\`: buildah is not installed`, 'Install it (apt-get install buildah) before this step');
     }
-    return buildah;
+    return new BuildahEngine(version);
 }
 
 ;// CONCATENATED MODULE: ./src/outputs.ts
@@ -33144,8 +33151,11 @@ async function runBuild(inputs, host) {
         tempDir: await runTempDir()
     };
     const forget = onCancel(() => engine.dispose());
+    let disposal;
     try {
         const result = await engine.build(request);
+        // The engine's local list is not needed past this point: remove it while we read back.
+        disposal = engine.dispose();
         const emulated = plan.filter(entry => entry.emulated).map(entry => entry.name);
         if (!inputs.push) {
             warning('`push` is false: the image stays in the builder, so `digest`, `digests`, `manifest` and `images` are empty');
@@ -33180,7 +33190,7 @@ async function runBuild(inputs, host) {
     }
     finally {
         forget();
-        await engine.dispose();
+        await (disposal ?? engine.dispose());
     }
 }
 /**
