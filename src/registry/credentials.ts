@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import path from 'node:path'
+import { ActionError } from '../errors.js'
 
 export interface Credentials {
   readonly username: string
@@ -16,17 +17,39 @@ export function authFilePaths(env: NodeJS.ProcessEnv = process.env): string[] {
   return files
 }
 
-/** `auths[registry].auth` is base64 of `user:password`; Docker Hub has its legacy key. */
+const DOCKER_HUB_KEYS = ['docker.io', 'index.docker.io', 'registry-1.docker.io']
+
+/**
+ * The registry host an `auths` key stands for: docker writes URLs such as
+ * `https://index.docker.io/v1/`, podman bare hosts; podman's `host/namespace` keys cover
+ * one repository subtree, not the registry, so they stand for none.
+ */
+export function authKeyHost(key: string): string | undefined {
+  const schemeless = key.replace(/^https?:\/\//i, '')
+  const slash = schemeless.indexOf('/')
+  if (slash === -1) return schemeless.toLowerCase()
+  if (schemeless === key) return undefined
+  return schemeless.slice(0, slash).toLowerCase()
+}
+
+/** `auths[registry].auth` is base64 of `user:password`; Docker Hub has its legacy keys. */
 export function credentialsFromAuthJson(text: string, registry: string): Credentials | undefined {
-  const parsed = JSON.parse(text) as { auths?: Record<string, { auth?: string }> }
-  const keys =
-    registry === 'docker.io'
-      ? ['docker.io', 'https://index.docker.io/v1/', 'registry-1.docker.io']
-      : [registry, `https://${registry}`]
-  for (const key of keys) {
-    const encoded = parsed.auths?.[key]?.auth
-    if (encoded === undefined) continue
+  const parsed = JSON.parse(text) as { auths?: Record<string, { auth?: unknown } | null> }
+  const wanted = registry === 'docker.io' ? DOCKER_HUB_KEYS : [registry.toLowerCase()]
+  const entries = Object.entries(parsed.auths ?? {})
+  // An exact key wins over a normalised one, as docker looks the exact key up first.
+  const ordered = [
+    ...entries.filter(([key]) => wanted.includes(key)),
+    ...entries.filter(([key]) => {
+      const host = authKeyHost(key)
+      return host !== undefined && wanted.includes(host) && !wanted.includes(key)
+    })
+  ]
+  for (const [, entry] of ordered) {
+    const encoded = entry?.auth
+    if (typeof encoded !== 'string' || encoded === '') continue
     const decoded = Buffer.from(encoded, 'base64').toString('utf8')
+    // Only the first colon separates: passwords and tokens may contain more.
     const colon = decoded.indexOf(':')
     if (colon > 0) return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
   }
@@ -44,7 +67,15 @@ export async function credentialsFromAuthFiles(
     } catch {
       continue
     }
-    const found = credentialsFromAuthJson(text, registry)
+    let found: Credentials | undefined
+    try {
+      found = credentialsFromAuthJson(text, registry)
+    } catch (error) {
+      throw new ActionError(
+        `auth file ${file} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+        'Fix or remove it, or give `username`/`password`'
+      )
+    }
     if (found !== undefined) return found
   }
   return undefined

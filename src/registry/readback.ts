@@ -74,20 +74,25 @@ export async function readBack(
 ): Promise<PushedImage> {
   const clients = new Map<string, RegistryClient>()
   let first: Manifest | undefined
-  for (const tag of tags) {
-    let client = clients.get(tag.registry)
-    if (client === undefined) {
-      const credentials = await credentialsFor(tag.registry)
-      client = new RegistryClient(tag.registry, credentials === undefined ? {} : { credentials })
-      clients.set(tag.registry, client)
+  try {
+    for (const tag of tags) {
+      let client = clients.get(tag.registry)
+      if (client === undefined) {
+        const credentials = await credentialsFor(tag.registry)
+        client = new RegistryClient(tag.registry, credentials === undefined ? {} : { credentials })
+        clients.set(tag.registry, client)
+      }
+      const manifest = await client.getManifest(tag)
+      if (first !== undefined && manifest.digest !== first.digest) {
+        throw new ActionError(
+          `${formatReference(tag)} holds ${manifest.digest}, but ${formatReference(tags[0] ?? tag)} holds ${first.digest}`
+        )
+      }
+      first ??= manifest
     }
-    const manifest = await client.getManifest(tag)
-    if (first !== undefined && manifest.digest !== first.digest) {
-      throw new ActionError(
-        `${formatReference(tag)} holds ${manifest.digest}, but ${formatReference(tags[0] ?? tag)} holds ${first.digest}`
-      )
-    }
-    first ??= manifest
+  } finally {
+    // Pooled keep-alive sockets would otherwise outlive the read-back.
+    for (const client of clients.values()) client.close()
   }
   if (first === undefined) throw new ActionError('nothing was pushed, so nothing can be read back')
   const parsed = JSON.parse(first.raw.toString('utf8')) as { manifests?: Descriptor[] }
