@@ -1,0 +1,721 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it, test } from 'vitest'
+import type { BuildRequest } from '../../src/engines/engine.js'
+import {
+  type BuildxOptions,
+  type BuildxRun,
+  appendNodeArgs,
+  bootstrapArgs,
+  buildxBuildArgs,
+  cacheScope,
+  checkBuildxOptions,
+  createBuilderArgs,
+  describeFailure,
+  dockerConfigWithLogins,
+  formatCacheSpec,
+  ociLayoutDestination,
+  removeBuilderArgs,
+  summarizeProgress
+} from '../../src/engines/buildx.js'
+import { parsePlatform, platformSlug } from '../../src/platform.js'
+import type { PlannedPlatform } from '../../src/plan.js'
+import { parseReference } from '../../src/reference.js'
+
+const fixtures = path.join(import.meta.dirname, '..', '..', '__fixtures__', 'buildx')
+
+function planned(...names: string[]): PlannedPlatform[] {
+  return names.map(name => {
+    const platform = parsePlatform(name)
+    return { platform, name, slug: platformSlug(platform), emulated: name !== 'linux/amd64' }
+  })
+}
+
+const baseRequest: BuildRequest = {
+  platforms: planned('linux/amd64'),
+  context: '/src',
+  file: '',
+  tags: [],
+  labels: [],
+  annotations: [],
+  buildArgs: [],
+  secrets: [],
+  target: '',
+  noCache: false,
+  pull: false,
+  push: false,
+  cacheFrom: [],
+  cacheTo: [],
+  logins: [],
+  tempDir: '/tmp/run'
+}
+
+const baseOptions: BuildxOptions = {
+  version: '',
+  driver: 'docker-container',
+  driverOpts: [],
+  buildkitdConfigInline: '',
+  endpoint: '',
+  builderName: '',
+  builder: '',
+  append: [],
+  buildContexts: [],
+  secretEnvs: [],
+  secretFiles: [],
+  ssh: [],
+  network: '',
+  addHosts: [],
+  shmSize: '',
+  ulimits: [],
+  provenance: '',
+  sbom: '',
+  outputs: [],
+  load: false
+}
+
+const baseRun: BuildxRun = {
+  builder: 'multiarch-b1',
+  metadataFile: '/tmp/run/buildx-metadata.json',
+  iidFile: '/tmp/run/buildx-iid',
+  secretFiles: []
+}
+
+const tag = (text: string) => parseReference(text)
+const ghaV1 = {
+  ACTIONS_CACHE_URL: 'https://artifactcache.example/abc/',
+  ACTIONS_RUNTIME_TOKEN: 't'
+}
+const ghaV2 = { ACTIONS_RESULTS_URL: 'https://results.example/', ACTIONS_RUNTIME_TOKEN: 't' }
+
+type Row = [
+  number,
+  string,
+  Partial<BuildRequest>,
+  Partial<BuildxOptions>,
+  Partial<BuildxRun>,
+  Record<string, string>,
+  string[]
+]
+
+/** Everything between `--platform P` and `--metadata-file`, per case. */
+const rows: Row[] = [
+  [1, 'defaults', {}, {}, {}, {}, []],
+  [2, 'file', { file: '/src/Dockerfile.prod' }, {}, {}, {}, ['--file', '/src/Dockerfile.prod']],
+  [3, 'target', { target: 'runtime' }, {}, {}, {}, ['--target', 'runtime']],
+  [
+    4,
+    'tags, formatted in full',
+    { tags: [tag('app'), tag('ghcr.io/acme/app:1.4.2')] },
+    {},
+    {},
+    {},
+    ['--tag', 'docker.io/library/app', '--tag', 'ghcr.io/acme/app:1.4.2']
+  ],
+  [
+    5,
+    'labels',
+    { labels: [{ key: 'org.opencontainers.image.source', value: 'https://github.com/acme/app' }] },
+    {},
+    {},
+    {},
+    ['--label', 'org.opencontainers.image.source=https://github.com/acme/app']
+  ],
+  [
+    6,
+    'annotations, index-level too',
+    {
+      annotations: [
+        { key: 'org.opencontainers.image.title', value: 'app' },
+        { key: 'index:org.opencontainers.image.version', value: '1.4.2' }
+      ]
+    },
+    {},
+    {},
+    {},
+    [
+      '--annotation',
+      'org.opencontainers.image.title=app',
+      '--annotation',
+      'index:org.opencontainers.image.version=1.4.2'
+    ]
+  ],
+  [
+    7,
+    'build-args with = in the value',
+    { buildArgs: [{ key: 'FLAGS', value: '-O2 -DX=1' }] },
+    {},
+    {},
+    {},
+    ['--build-arg', 'FLAGS=-O2 -DX=1']
+  ],
+  [
+    8,
+    'build-contexts',
+    {},
+    {
+      buildContexts: [
+        { key: 'alpine', value: 'docker-image://alpine:3.20' },
+        { key: 'src', value: '../shared' }
+      ]
+    },
+    {},
+    {},
+    ['--build-context', 'alpine=docker-image://alpine:3.20', '--build-context', 'src=../shared']
+  ],
+  [
+    9,
+    'secrets go by file',
+    { secrets: [{ id: 'npm', value: 'npm_s3cr3t' }] },
+    {},
+    { secretFiles: [{ id: 'npm', file: '/tmp/run/buildx-secret-0' }] },
+    {},
+    ['--secret', 'id=npm,src=/tmp/run/buildx-secret-0']
+  ],
+  [
+    10,
+    'secret-envs',
+    {},
+    { secretEnvs: [{ key: 'gh', value: 'GITHUB_TOKEN' }] },
+    {},
+    {},
+    ['--secret', 'id=gh,env=GITHUB_TOKEN']
+  ],
+  [
+    11,
+    'secret-files',
+    {},
+    { secretFiles: [{ key: 'aws', value: '/home/runner/.aws/credentials' }] },
+    {},
+    {},
+    ['--secret', 'id=aws,src=/home/runner/.aws/credentials']
+  ],
+  [
+    12,
+    'a secret-file path with a comma is CSV-quoted',
+    {},
+    { secretFiles: [{ key: 'cfg', value: '/tmp/a,b.json' }] },
+    {},
+    {},
+    ['--secret', 'id=cfg,"src=/tmp/a,b.json"']
+  ],
+  [
+    13,
+    'ssh',
+    {},
+    { ssh: ['default', 'github=/home/runner/.ssh/id_ed25519'] },
+    {},
+    {},
+    ['--ssh', 'default', '--ssh', 'github=/home/runner/.ssh/id_ed25519']
+  ],
+  [14, 'no-cache', { noCache: true }, {}, {}, {}, ['--no-cache']],
+  [15, 'pull', { pull: true }, {}, {}, {}, ['--pull']],
+  [16, 'network', {}, { network: 'host' }, {}, {}, ['--network', 'host']],
+  [
+    17,
+    'add-hosts',
+    {},
+    { addHosts: ['registry.lab:10.0.0.5', 'mirror.lab:10.0.0.6'] },
+    {},
+    {},
+    ['--add-host', 'registry.lab:10.0.0.5', '--add-host', 'mirror.lab:10.0.0.6']
+  ],
+  [18, 'shm-size', {}, { shmSize: '2g' }, {}, {}, ['--shm-size', '2g']],
+  [
+    19,
+    'ulimit',
+    {},
+    { ulimits: ['nofile=1024:4096', 'nproc=512'] },
+    {},
+    {},
+    ['--ulimit', 'nofile=1024:4096', '--ulimit', 'nproc=512']
+  ],
+  [20, 'provenance off', {}, { provenance: 'false' }, {}, {}, ['--provenance=false']],
+  [21, 'provenance max', {}, { provenance: 'mode=max' }, {}, {}, ['--provenance=mode=max']],
+  [22, 'sbom', {}, { sbom: 'true' }, {}, {}, ['--sbom=true']],
+  [
+    23,
+    'outputs',
+    {},
+    { outputs: ['type=oci,dest=/tmp/layout,tar=false', 'type=local,dest=out'] },
+    {},
+    {},
+    ['--output', 'type=oci,dest=/tmp/layout,tar=false', '--output', 'type=local,dest=out']
+  ],
+  [24, 'push', { push: true }, {}, {}, {}, ['--push']],
+  [25, 'load', {}, { load: true }, {}, {}, ['--load']],
+  [
+    26,
+    'explicit registry cache, rendered back to CSV',
+    {
+      cacheFrom: [{ type: 'registry', attributes: { ref: 'ghcr.io/acme/app:cache' } }],
+      cacheTo: [{ type: 'registry', attributes: { ref: 'ghcr.io/acme/app:cache', mode: 'max' } }]
+    },
+    {},
+    {},
+    ghaV1,
+    [
+      '--cache-from',
+      'type=registry,ref=ghcr.io/acme/app:cache',
+      '--cache-to',
+      'type=registry,ref=ghcr.io/acme/app:cache,mode=max'
+    ]
+  ],
+  [
+    27,
+    'GitHub cache service (v1): one scope per image and platform',
+    { tags: [tag('ghcr.io/acme/app:1.4.2')] },
+    {},
+    {},
+    ghaV1,
+    [
+      '--tag',
+      'ghcr.io/acme/app:1.4.2',
+      '--cache-from',
+      'type=gha,scope=acme-app-linux-amd64',
+      '--cache-to',
+      'type=gha,scope=acme-app-linux-amd64,mode=max,ignore-error=true'
+    ]
+  ],
+  [
+    28,
+    'GitHub cache service (v2), many platforms: a hashed scope, reading the legs too',
+    { tags: [tag('ghcr.io/acme/app:1.4.2')], platforms: planned('linux/arm64', 'linux/amd64') },
+    {},
+    {},
+    ghaV2,
+    [
+      '--tag',
+      'ghcr.io/acme/app:1.4.2',
+      '--cache-from',
+      'type=gha,scope=acme-app-multi-da806241',
+      '--cache-from',
+      'type=gha,scope=acme-app-linux-arm64',
+      '--cache-from',
+      'type=gha,scope=acme-app-linux-amd64',
+      '--cache-to',
+      'type=gha,scope=acme-app-multi-da806241,mode=max,ignore-error=true'
+    ]
+  ],
+  [
+    29,
+    'GitHub cache without tags is scoped `image`',
+    {},
+    {},
+    {},
+    ghaV1,
+    [
+      '--cache-from',
+      'type=gha,scope=image-linux-amd64',
+      '--cache-to',
+      'type=gha,scope=image-linux-amd64,mode=max,ignore-error=true'
+    ]
+  ],
+  [30, 'no runtime token: no cache', {}, {}, {}, { ACTIONS_CACHE_URL: 'https://x/' }, []],
+  [31, 'docker driver: no gha cache', {}, { driver: 'docker' }, {}, ghaV1, []],
+  [
+    32,
+    'an explicit cache-from alone replaces the whole default',
+    { cacheFrom: [{ type: 'gha', attributes: { scope: 'main' } }] },
+    {},
+    {},
+    ghaV1,
+    ['--cache-from', 'type=gha,scope=main']
+  ],
+  [
+    33,
+    'everything, in argv order',
+    {
+      file: '/src/Dockerfile',
+      target: 'runtime',
+      tags: [tag('ghcr.io/acme/app:1')],
+      labels: [{ key: 'l', value: '1' }],
+      annotations: [{ key: 'a', value: '2' }],
+      buildArgs: [{ key: 'B', value: '3' }],
+      secrets: [{ id: 's', value: 'hidden' }],
+      noCache: true,
+      pull: true,
+      push: true,
+      cacheTo: [{ type: 'inline', attributes: {} }]
+    },
+    {
+      buildContexts: [{ key: 'c', value: 'dir' }],
+      secretEnvs: [{ key: 'e', value: 'E' }],
+      secretFiles: [{ key: 'f', value: '/f' }],
+      ssh: ['default'],
+      network: 'none',
+      addHosts: ['h:1.2.3.4'],
+      shmSize: '64m',
+      ulimits: ['nofile=1:2'],
+      provenance: 'false',
+      sbom: 'false',
+      outputs: ['type=local,dest=out'],
+      load: true
+    },
+    { secretFiles: [{ id: 's', file: '/tmp/run/s' }] },
+    {},
+    [
+      '--file',
+      '/src/Dockerfile',
+      '--target',
+      'runtime',
+      '--tag',
+      'ghcr.io/acme/app:1',
+      '--label',
+      'l=1',
+      '--annotation',
+      'a=2',
+      '--build-arg',
+      'B=3',
+      '--build-context',
+      'c=dir',
+      '--secret',
+      'id=s,src=/tmp/run/s',
+      '--secret',
+      'id=e,env=E',
+      '--secret',
+      'id=f,src=/f',
+      '--ssh',
+      'default',
+      '--no-cache',
+      '--pull',
+      '--network',
+      'none',
+      '--add-host',
+      'h:1.2.3.4',
+      '--shm-size',
+      '64m',
+      '--ulimit',
+      'nofile=1:2',
+      '--cache-to',
+      'type=inline',
+      '--provenance=false',
+      '--sbom=false',
+      '--output',
+      'type=local,dest=out',
+      '--push',
+      '--load'
+    ]
+  ]
+]
+
+describe('buildxBuildArgs', () => {
+  test.each(rows)('%i: %s', (_n, _name, request, options, run, env, middle) => {
+    const fullRequest = { ...baseRequest, ...request }
+    expect(
+      buildxBuildArgs(fullRequest, { ...baseOptions, ...options }, { ...baseRun, ...run }, env)
+    ).toEqual([
+      'buildx',
+      'build',
+      '--builder',
+      'multiarch-b1',
+      '--progress',
+      'plain',
+      '--platform',
+      fullRequest.platforms.map(entry => entry.name).join(','),
+      ...middle,
+      '--metadata-file',
+      '/tmp/run/buildx-metadata.json',
+      '--iidfile',
+      '/tmp/run/buildx-iid',
+      '/src'
+    ])
+  })
+
+  it('passes every planned platform in one --platform, in plan order', () => {
+    const args = buildxBuildArgs(
+      { ...baseRequest, platforms: planned('linux/arm64', 'linux/amd64', 'linux/arm/v7') },
+      baseOptions,
+      baseRun,
+      {}
+    )
+    expect(args.slice(6, 8)).toEqual(['--platform', 'linux/arm64,linux/amd64,linux/arm/v7'])
+  })
+
+  it('never puts a secret value in argv', () => {
+    const secrets = [
+      { id: 'npm', value: 'npm_Zq81x' },
+      { id: 'multi', value: 'line one\nline,two "quoted"' }
+    ]
+    const args = buildxBuildArgs(
+      { ...baseRequest, secrets },
+      { ...baseOptions, secretEnvs: [{ key: 'gh', value: 'GITHUB_TOKEN' }] },
+      {
+        ...baseRun,
+        secretFiles: secrets.map((secret, index) => ({
+          id: secret.id,
+          file: `/tmp/run/buildx-secret-${index}`
+        }))
+      },
+      {}
+    )
+    const joined = args.join('\u0000')
+    for (const secret of secrets) {
+      expect(joined).not.toContain(secret.value)
+      for (const part of secret.value.split(/[\s,"]+/).filter(piece => piece.length > 3)) {
+        expect(joined).not.toContain(part)
+      }
+    }
+    expect(args.filter(arg => arg.startsWith('id='))).toEqual([
+      'id=npm,src=/tmp/run/buildx-secret-0',
+      'id=multi,src=/tmp/run/buildx-secret-1',
+      'id=gh,env=GITHUB_TOKEN'
+    ])
+  })
+})
+
+describe('cacheScope', () => {
+  it.each([
+    [[], ['linux/amd64'], 'image-linux-amd64'],
+    [['ghcr.io/acme/app:1'], ['linux/arm/v7'], 'acme-app-linux-arm-v7'],
+    [['alpine'], ['linux/s390x'], 'library-alpine-linux-s390x'],
+    [['ghcr.io/acme/app:1'], ['linux/amd64', 'linux/arm64'], 'acme-app-multi-da806241'],
+    [['ghcr.io/acme/app:1'], ['linux/arm64', 'linux/amd64'], 'acme-app-multi-da806241'],
+    [
+      ['ghcr.io/acme/app:1'],
+      ['linux/arm/v7', 'linux/amd64', 'linux/arm64'],
+      'acme-app-multi-8d071aa7'
+    ]
+  ])('%j on %j -> %s', (tags, platforms, scope) => {
+    expect(cacheScope(tags.map(tag), planned(...platforms))).toBe(scope)
+  })
+})
+
+describe('formatCacheSpec', () => {
+  it.each([
+    [
+      { type: 'registry', attributes: { ref: 'r.io/a:cache', mode: 'max' } },
+      'type=registry,ref=r.io/a:cache,mode=max'
+    ],
+    [{ type: 'inline', attributes: {} }, 'type=inline'],
+    [{ type: 'local', attributes: { src: '/tmp/a,b' } }, 'type=local,"src=/tmp/a,b"']
+  ])('%j -> %s', (spec, text) => {
+    expect(formatCacheSpec(spec)).toBe(text)
+  })
+})
+
+describe('builder argv', () => {
+  test.each([
+    [
+      1,
+      'docker-container, no options',
+      { name: 'b', driver: 'docker-container', driverOpts: [], version: '0.17.1' },
+      ['buildx', 'create', '--name', 'b', '--driver', 'docker-container']
+    ],
+    [
+      2,
+      'driver-opts and inline config on buildx >= 0.13',
+      {
+        name: 'b',
+        driver: 'docker-container',
+        driverOpts: ['network=host', 'image=moby/buildkit:v0.16.0'],
+        configFile: '/tmp/run/buildkitd-b.toml',
+        version: '0.17.1'
+      },
+      [
+        'buildx',
+        'create',
+        '--name',
+        'b',
+        '--driver',
+        'docker-container',
+        '--driver-opt',
+        'network=host',
+        '--driver-opt',
+        'image=moby/buildkit:v0.16.0',
+        '--buildkitd-config',
+        '/tmp/run/buildkitd-b.toml'
+      ]
+    ],
+    [
+      3,
+      'inline config on buildx 0.12 uses --config',
+      {
+        name: 'b',
+        driver: 'docker-container',
+        driverOpts: [],
+        configFile: '/c.toml',
+        version: '0.12.1'
+      },
+      ['buildx', 'create', '--name', 'b', '--driver', 'docker-container', '--config', '/c.toml']
+    ],
+    [
+      4,
+      'remote driver with its endpoint last',
+      {
+        name: 'b',
+        driver: 'remote',
+        driverOpts: ['cacert=/certs/ca.pem'],
+        endpoint: 'tcp://buildkitd:1234',
+        version: '0.17.1'
+      },
+      [
+        'buildx',
+        'create',
+        '--name',
+        'b',
+        '--driver',
+        'remote',
+        '--driver-opt',
+        'cacert=/certs/ca.pem',
+        'tcp://buildkitd:1234'
+      ]
+    ]
+  ] as const)('%i: %s', (_n, _name, spec, argv) => {
+    expect(createBuilderArgs(spec)).toEqual(argv)
+  })
+
+  it('appends nodes after the first (`<builder>0`), with fixed platforms', () => {
+    expect(
+      appendNodeArgs(
+        'b',
+        {
+          platforms: ['linux/arm64', 'linux/arm/v7'],
+          endpoint: 'ssh://ci@arm',
+          driverOpts: ['env.BUILDKIT_STEP_LOG_MAX_SIZE=10485760']
+        },
+        0
+      )
+    ).toEqual([
+      'buildx',
+      'create',
+      '--name',
+      'b',
+      '--append',
+      '--node',
+      'b1',
+      '--platform',
+      'linux/arm64,linux/arm/v7',
+      '--driver-opt',
+      'env.BUILDKIT_STEP_LOG_MAX_SIZE=10485760',
+      'ssh://ci@arm'
+    ])
+    expect(
+      appendNodeArgs('k', { platforms: ['linux/s390x'], endpoint: '', driverOpts: [] }, 1)
+    ).toEqual([
+      'buildx',
+      'create',
+      '--name',
+      'k',
+      '--append',
+      '--node',
+      'k2',
+      '--platform',
+      'linux/s390x'
+    ])
+  })
+
+  it('boots and removes by name', () => {
+    expect(bootstrapArgs('b')).toEqual(['buildx', 'inspect', '--bootstrap', '--builder', 'b'])
+    expect(removeBuilderArgs('b')).toEqual(['buildx', 'rm', 'b'])
+  })
+})
+
+describe('checkBuildxOptions', () => {
+  it.each([
+    [
+      { builder: 'shared', driverOpts: ['network=host'] },
+      /^input `builder`: .*`driver-opts` would have no effect/
+    ],
+    [{ builder: 'shared', append: ['linux/arm64=ssh://a'] }, /^input `builder`: .*`append`/],
+    [{ builder: 'shared', endpoint: 'tcp://b:1234' }, /^input `builder`: .*`endpoint`/],
+    [
+      { driver: 'docker', driverOpts: ['network=host'] },
+      /^input `driver-opts`: does not apply to driver `docker`/
+    ],
+    [
+      { driver: 'docker', buildkitdConfigInline: '[worker.oci]\n' },
+      /^input `buildkitd-config-inline`/
+    ],
+    [{ driver: 'docker', builderName: 'mine' }, /^input `builder-name`/],
+    [{ driver: 'remote' }, /^input `endpoint`: is empty, and driver `remote` needs/],
+    [{ builderName: '-bad' }, /^input `builder-name`: `-bad` is not a builder name/],
+    [{ append: ['ssh://a'] }, /^input `append`: line `ssh:\/\/a` names no platform/]
+  ] as [Partial<BuildxOptions>, RegExp][])('refuses %j', (options, message) => {
+    expect(() => checkBuildxOptions({ ...baseOptions, ...options })).toThrow(message)
+  })
+
+  it('returns the parsed append nodes', () => {
+    expect(
+      checkBuildxOptions({ ...baseOptions, append: ['arm64=ssh://ci@arm', 's390x=tcp://z:1234'] })
+    ).toEqual([
+      { platforms: ['linux/arm64'], endpoint: 'ssh://ci@arm', driverOpts: [] },
+      { platforms: ['linux/s390x'], endpoint: 'tcp://z:1234', driverOpts: [] }
+    ])
+    expect(checkBuildxOptions({ ...baseOptions, builder: 'shared' })).toEqual([])
+  })
+})
+
+describe('summarizeProgress', () => {
+  it('counts cache hits per platform and names the platform that failed', () => {
+    const log = readFileSync(path.join(fixtures, 'progress-multi-failed.log'), 'utf8')
+    expect(summarizeProgress(log, ['linux/amd64', 'linux/arm64'])).toEqual({
+      cacheHits: { 'linux/amd64': 2, 'linux/arm64': 2 },
+      failed: ['linux/arm64']
+    })
+  })
+
+  it('gives unnamed steps to the only platform', () => {
+    const log = readFileSync(path.join(fixtures, 'progress-single.log'), 'utf8')
+    expect(summarizeProgress(log, ['linux/s390x'])).toEqual({
+      cacheHits: { 'linux/s390x': 2 },
+      failed: []
+    })
+  })
+
+  it('names emulated platforms in the failure', () => {
+    const plan = planned('linux/amd64', 'linux/arm64')
+    expect(describeFailure(plan, ['linux/arm64'])).toBe('build of linux/arm64 (under QEMU) failed')
+    expect(describeFailure(plan, ['linux/amd64'])).toBe('build of linux/amd64 failed')
+    expect(describeFailure(plan, [])).toBe('build failed')
+  })
+})
+
+describe('ociLayoutDestination', () => {
+  it.each([
+    [['type=oci,dest=/tmp/layout,tar=false'], '/tmp/layout'],
+    [['type=local,dest=out', 'type=oci,tar=false,dest=oci'], 'oci'],
+    [['type=oci,dest=/tmp/image.tar'], undefined],
+    [['type=registry'], undefined],
+    [[], undefined]
+  ])('%j -> %s', (outputs, dest) => {
+    expect(ociLayoutDestination(outputs)).toBe(dest)
+  })
+})
+
+describe('dockerConfigWithLogins', () => {
+  const logins = [
+    { registry: 'ghcr.io', credentials: { username: 'bot', password: 'pw' } },
+    { registry: 'docker.io', credentials: { username: 'me', password: 'hub' } }
+  ]
+
+  it('adds inline auths (Docker Hub under its legacy key) and keeps other settings', () => {
+    expect(
+      dockerConfigWithLogins(
+        {
+          auths: { 'quay.io': { auth: 'cXVheTpx' } },
+          credHelpers: { 'ghcr.io': 'gh', '123.dkr.ecr.us-east-1.amazonaws.com': 'ecr-login' },
+          credsStore: 'desktop',
+          currentContext: 'lab',
+          proxies: { default: { httpProxy: 'http://proxy:3128' } }
+        },
+        logins
+      )
+    ).toEqual({
+      auths: {
+        'quay.io': { auth: 'cXVheTpx' },
+        'ghcr.io': { auth: Buffer.from('bot:pw').toString('base64') },
+        'https://index.docker.io/v1/': { auth: Buffer.from('me:hub').toString('base64') }
+      },
+      credHelpers: { '123.dkr.ecr.us-east-1.amazonaws.com': 'ecr-login' },
+      currentContext: 'lab',
+      proxies: { default: { httpProxy: 'http://proxy:3128' } }
+    })
+  })
+
+  it('starts from nothing when there is no config', () => {
+    expect(dockerConfigWithLogins(undefined, logins.slice(0, 1))).toEqual({
+      auths: { 'ghcr.io': { auth: 'Ym90OnB3' } },
+      credHelpers: {}
+    })
+  })
+})

@@ -1,0 +1,243 @@
+/** Find, resolve, download, verify and install the docker buildx CLI plugin. */
+import * as core from '@actions/core'
+import { HttpClient } from '@actions/http-client'
+import * as toolCache from '@actions/tool-cache'
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import path from 'node:path'
+import semver from 'semver'
+import { ActionError, InputError, errorMessage } from '../errors.js'
+import { exec } from '../exec.js'
+
+export const VERSION_INPUT = 'buildx-version'
+const RELEASES_URL = 'https://api.github.com/repos/docker/buildx/releases?per_page=100'
+const DOWNLOAD_BASE = 'https://github.com/docker/buildx/releases/download'
+const TOOL_NAME = 'docker-buildx'
+const VALID_VERSIONS =
+  'Valid: latest, an exact version (0.17.1) or a semver range (^0.17, >=0.13 <1)'
+
+/** `docker buildx version` -> `0.17.1` (or `0.17.1-desktop.1`, `0.11.2+azure-1`); undefined when absent. */
+export function parseBuildxVersion(output: string): string | undefined {
+  return /github\.com\/docker\/buildx\s+v?(\d+\.\d+\.\d+[0-9A-Za-z.+~-]*)/.exec(output)?.[1]
+}
+
+/** The version as semver compares it; Docker Desktop's `-desktop.N` builds are releases. */
+function comparableVersion(version: string): string | undefined {
+  return semver.valid(version.replace(/-desktop\.\d+$/, '')) ?? undefined
+}
+
+/** Whether `version` is at least `minimum`; unknown spellings count as new (dev builds). */
+export function buildxAtLeast(version: string, minimum: string): boolean {
+  const comparable = comparableVersion(version)
+  return comparable === undefined || semver.gte(comparable, minimum)
+}
+
+function checkedRange(range: string): string {
+  const valid = semver.validRange(range)
+  if (valid === null) {
+    throw new InputError(VERSION_INPUT, `\`${range}\` is not a version or range`, VALID_VERSIONS)
+  }
+  return valid
+}
+
+/** `0.17.1` for an exact version (`v0.17.1` too); undefined for ranges and `latest`. */
+export function exactVersion(range: string): string | undefined {
+  const version = semver.valid(range.trim())
+  return version === null ? undefined : version
+}
+
+/**
+ * Whether the installed buildx falls short of the `buildx-version` input. Empty input: any
+ * installed buildx will do. `latest`: only the release list knows, so resolve and compare.
+ */
+export function needsInstall(installed: string | undefined, range: string): boolean {
+  const wanted = range.trim()
+  if (installed === undefined) return true
+  if (wanted === '') return false
+  if (wanted === 'latest') return true
+  const version = comparableVersion(installed)
+  return (
+    version === undefined ||
+    !semver.satisfies(version, checkedRange(wanted), { includePrerelease: true })
+  )
+}
+
+/** The highest non-prerelease in `tags` (`v0.17.1`, ...) that satisfies the input. */
+export function resolveVersion(range: string, tags: readonly string[]): string {
+  const wanted = range.trim()
+  const spec = wanted === '' || wanted === 'latest' ? '*' : checkedRange(wanted)
+  const releases = tags
+    .map(tag => semver.valid(tag.trim()))
+    .filter((version): version is string => version !== null && semver.prerelease(version) === null)
+  const chosen = semver.maxSatisfying(releases, spec)
+  if (chosen !== null) return chosen
+  const newest = semver.maxSatisfying(releases, '*')
+  throw new InputError(
+    VERSION_INPUT,
+    `no buildx release satisfies \`${wanted}\`${newest === null ? '' : `; newest is v${newest}`}`,
+    VALID_VERSIONS
+  )
+}
+
+/** buildx release asset suffixes, by Node's `process.arch`. */
+const ASSET_ARCH: Readonly<Record<string, string>> = {
+  x64: 'amd64',
+  arm64: 'arm64',
+  arm: 'arm-v7',
+  s390x: 's390x',
+  ppc64: 'ppc64le',
+  riscv64: 'riscv64'
+}
+
+export interface ReleaseAsset {
+  readonly name: string
+  readonly url: string
+  readonly checksumsUrl: string
+}
+
+/** Where the plugin binary of one release and its checksums live. */
+export function releaseAsset(
+  version: string,
+  platform: { readonly os: 'linux'; readonly arch: string }
+): ReleaseAsset {
+  const arch = ASSET_ARCH[platform.arch]
+  if (arch === undefined) {
+    throw new ActionError(
+      `buildx publishes no binary for this runner's architecture (${platform.arch})`,
+      `Install docker-buildx yourself before this step; downloads exist for ${Object.keys(ASSET_ARCH).join(', ')}`
+    )
+  }
+  const tag = `v${version.replace(/^v/, '')}`
+  const name = `buildx-${tag}.${platform.os}-${arch}`
+  return {
+    name,
+    url: `${DOWNLOAD_BASE}/${tag}/${name}`,
+    checksumsUrl: `${DOWNLOAD_BASE}/${tag}/checksums.txt`
+  }
+}
+
+/** Check a download against the release's `checksums.txt` (`<sha256>  *<name>` lines). */
+export function verifyChecksum(checksumsText: string, assetName: string, sha256hex: string): void {
+  const line = checksumsText
+    .split('\n')
+    .map(text => /^([0-9a-fA-F]{64})\s+\*?(\S+)\s*$/.exec(text.trim()))
+    .find(match => match?.[2] === assetName)
+  const expected = line?.[1]?.toLowerCase()
+  if (expected === undefined) {
+    throw new ActionError(
+      `checksums.txt of this buildx release has no line for ${assetName}`,
+      'Nothing was installed; pin a `buildx-version` that publishes this binary'
+    )
+  }
+  if (expected !== sha256hex.toLowerCase()) {
+    throw new ActionError(
+      `${assetName} has sha256 ${sha256hex.toLowerCase()}, but checksums.txt says ${expected}`,
+      'The download is corrupt or altered, and nothing was installed; retry the job'
+    )
+  }
+}
+
+/** `$DOCKER_CONFIG/cli-plugins`, where the docker CLI looks for plugins first. */
+export function pluginDirectory(env: Readonly<Record<string, string | undefined>>): string {
+  return path.join(env.DOCKER_CONFIG ?? path.join(homedir(), '.docker'), 'cli-plugins')
+}
+
+/** The installed buildx version; undefined when docker has no buildx plugin. */
+export async function installedBuildxVersion(): Promise<string | undefined> {
+  let output: string
+  try {
+    const result = await exec('docker', ['buildx', 'version'], { silent: true, allowFailure: true })
+    if (result.exitCode !== 0) return undefined
+    output = result.stdout
+  } catch (error) {
+    throw new ActionError(
+      `the buildx engine needs the docker CLI, which was not found (${errorMessage(error)})`,
+      'Install Docker before this step, or choose `engine: buildah`'
+    )
+  }
+  return parseBuildxVersion(output)
+}
+
+/** Tag names of the newest 100 buildx releases (older ones need an exact version). */
+export async function fetchReleaseTags(): Promise<string[]> {
+  const client = new HttpClient('multiarch-build-action')
+  try {
+    const response = await client.getJson<{ tag_name?: unknown }[]>(RELEASES_URL, {
+      accept: 'application/vnd.github+json'
+    })
+    const tags = (response.result ?? [])
+      .map(release => release.tag_name)
+      .filter((tag): tag is string => typeof tag === 'string')
+    if (tags.length === 0) throw new Error(`HTTP ${response.statusCode} with no releases`)
+    return tags
+  } catch (error) {
+    throw new ActionError(
+      `could not list buildx releases from api.github.com: ${errorMessage(error)}`,
+      'Pin `buildx-version` to an exact version (e.g. 0.17.1) to skip the lookup'
+    )
+  } finally {
+    client.dispose()
+  }
+}
+
+async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+async function download(url: string): Promise<string> {
+  try {
+    return await toolCache.downloadTool(url)
+  } catch (error) {
+    throw new ActionError(
+      `could not download ${url}: ${errorMessage(error)}`,
+      'Check that the runner reaches github.com, or install docker-buildx before this step'
+    )
+  }
+}
+
+/** Download (or take from the tool cache), verify, and install one buildx version as the plugin. */
+export async function installBuildx(
+  version: string,
+  nodeArch: string = process.arch
+): Promise<string> {
+  const asset = releaseAsset(version, { os: 'linux', arch: nodeArch })
+  let cached = toolCache.find(TOOL_NAME, version, nodeArch)
+  if (cached === '') {
+    core.info(`downloading ${asset.url}`)
+    const binary = await download(asset.url)
+    const checksums = await readFile(await download(asset.checksumsUrl), 'utf8')
+    verifyChecksum(checksums, asset.name, await sha256OfFile(binary))
+    cached = await toolCache.cacheFile(binary, TOOL_NAME, TOOL_NAME, version, nodeArch)
+  }
+  const directory = pluginDirectory(process.env)
+  await mkdir(directory, { recursive: true })
+  const plugin = path.join(directory, TOOL_NAME)
+  await copyFile(path.join(cached, TOOL_NAME), plugin)
+  await chmod(plugin, 0o755)
+  return plugin
+}
+
+/** Make `docker buildx` satisfy the `buildx-version` input; returns the version in use. */
+export async function ensureBuildx(
+  range: string,
+  listReleases: () => Promise<string[]> = fetchReleaseTags
+): Promise<string> {
+  const installed = await installedBuildxVersion()
+  if (installed !== undefined && !needsInstall(installed, range)) return installed
+  const version = exactVersion(range) ?? resolveVersion(range, await listReleases())
+  if (installed !== undefined && comparableVersion(installed) === version) return installed
+  core.info(`installing buildx ${version}${installed === undefined ? '' : ` (found ${installed})`}`)
+  await installBuildx(version)
+  const active = await installedBuildxVersion()
+  if (active === undefined || comparableVersion(active) !== version) {
+    throw new ActionError(
+      `installed buildx ${version}, but \`docker buildx version\` reports ${active ?? 'nothing'}`,
+      'Another docker-buildx plugin shadows it; remove it or set DOCKER_CONFIG'
+    )
+  }
+  return active
+}
