@@ -9,7 +9,7 @@ import { readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { inject, it } from 'vitest'
 import { ROOT, runMain } from '../harness/runner.mjs'
-import { buildahBuildArgs, buildahPushArgs } from '../src/engines/buildah.js'
+import { buildahBuildArgs } from '../src/engines/buildah.js'
 import type { BuildRequest } from '../src/engines/engine.js'
 import { parsePlatform, parsePlatforms } from '../src/platform.js'
 import { planBuild } from '../src/plan.js'
@@ -59,7 +59,7 @@ function buildah(args: readonly string[]): Promise<void> {
   })
 }
 
-/** The same builds and push the action issues, run bare. */
+/** The same builds the action issues, and a plain push, run bare. */
 async function rawBuild(platforms: readonly string[]): Promise<void> {
   const list = `localhost/bench-raw-${randomBytes(4).toString('hex')}`
   const tag = parseReference(`${lab.LAB_PLAIN}/bench/raw:${randomBytes(3).toString('hex')}`)
@@ -86,15 +86,14 @@ async function rawBuild(platforms: readonly string[]): Promise<void> {
   for (const platform of request.platforms) {
     await buildah(buildahBuildArgs(request, platform, list, [], undefined))
   }
-  const digestFile = `/tmp/${randomBytes(4).toString('hex')}.digest`
-  await buildah(
-    buildahPushArgs(
-      list,
-      `${tag.registry}/${tag.repository}:${tag.tag ?? 'latest'}`,
-      digestFile,
-      undefined
-    )
-  )
+  // What a workflow without the action would run: push the list straight to the tag.
+  await buildah([
+    'manifest',
+    'push',
+    '--all',
+    list,
+    `docker://${tag.registry}/${tag.repository}:${tag.tag ?? 'latest'}`
+  ])
   await buildah(['manifest', 'rm', list])
 }
 

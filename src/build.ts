@@ -2,10 +2,10 @@ import * as core from '@actions/core'
 import { realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { onCancel } from './cancel.js'
-import { Input, Output } from './constants.js'
+import { BUILDX_ONLY_INPUTS, Input, Output } from './constants.js'
 import type { BuildRequest } from './engines/engine.js'
 import { selectEngine } from './engines/select.js'
-import { InputError } from './errors.js'
+import { ActionError, InputError } from './errors.js'
 import type { Inputs } from './inputs.js'
 import { writeOutputs } from './outputs.js'
 import type { Platform } from './platform.js'
@@ -16,6 +16,8 @@ import {
   authFilePaths,
   credentialsFromAuthFiles
 } from './registry/credentials.js'
+import { readLayout } from './registry/layout.js'
+import { RegistryPool, moveTags, pushByDigest } from './registry/publish.js'
 import { readBack } from './registry/readback.js'
 import { runTempDir } from './state.js'
 import { writeBuildSummary } from './summary.js'
@@ -38,8 +40,9 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
   })
 
   const engine = await core.group('Set up the builder', async () => {
-    const selected = await selectEngine(inputs.engine)
+    const selected = await selectEngine(inputs)
     core.info(`engine: ${selected.name}`)
+    if (selected.name === 'buildah') refuseBuildxOnlyInputs(inputs)
     return selected
   })
 
@@ -79,12 +82,33 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
       })
       return
     }
+    let tags = result.pushed
+    let expectedDigest: string | undefined
+    if (result.layout !== undefined) {
+      const local = await readLayout(result.layout)
+      const pool = new RegistryPool(registry => credentialsFor(registry, logins))
+      try {
+        await core.group('Push by digest (no tag moves yet)', () =>
+          pushByDigest(local, inputs.tags, pool)
+        )
+        await core.group('Move the tags', () => moveTags(local, inputs.tags, pool))
+      } finally {
+        await pool.close()
+      }
+      tags = inputs.tags
+      expectedDigest = local.digest
+    }
     const pushed = await core.group('Read back from the registry', async () => {
       const image = await readBack(
-        result.pushed,
+        tags,
         plan.map(entry => entry.platform),
         registry => credentialsFor(registry, logins)
       )
+      if (expectedDigest !== undefined && image.digest !== expectedDigest) {
+        throw new ActionError(
+          `the registry serves ${image.digest} under the tags, but ${expectedDigest} was pushed`
+        )
+      }
       core.info(`digest: ${image.digest}`)
       for (const [platform, digest] of Object.entries(image.digests))
         core.info(`${platform}: ${digest}`)
@@ -161,6 +185,19 @@ async function insideWorkspace(
     throw new InputError(input, `\`${given}\` is not a ${kind}`)
   }
   return resolved
+}
+
+/** A buildx-only input that buildah would silently ignore is refused by name instead. */
+function refuseBuildxOnlyInputs(inputs: Inputs): void {
+  const ignored = inputs.customised.filter(name => BUILDX_ONLY_INPUTS.includes(name))
+  const [first] = ignored
+  if (first !== undefined) {
+    throw new InputError(
+      first,
+      'is honoured by the buildx engine only, and this step builds with buildah',
+      'Set `engine: buildx` on a runner with docker buildx, or remove the input'
+    )
+  }
 }
 
 /** Credentials from inputs go to the `registry` input or else the first tag's registry. */

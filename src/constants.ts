@@ -24,8 +24,52 @@ export enum Input {
   NativeArm32 = 'native-arm32',
   Registry = 'registry',
   Username = 'username',
-  Password = 'password'
+  Password = 'password',
+  BuildxVersion = 'buildx-version',
+  Driver = 'driver',
+  DriverOpts = 'driver-opts',
+  BuildkitdConfigInline = 'buildkitd-config-inline',
+  Endpoint = 'endpoint',
+  BuilderName = 'builder-name',
+  Builder = 'builder',
+  Append = 'append',
+  BuildContexts = 'build-contexts',
+  SecretEnvs = 'secret-envs',
+  SecretFiles = 'secret-files',
+  Ssh = 'ssh',
+  Network = 'network',
+  AddHosts = 'add-hosts',
+  ShmSize = 'shm-size',
+  Ulimit = 'ulimit',
+  Provenance = 'provenance',
+  Sbom = 'sbom',
+  Outputs = 'outputs',
+  Load = 'load'
 }
+
+/** Inputs only the buildx engine honours; buildah refuses them rather than ignore them. */
+export const BUILDX_ONLY_INPUTS: readonly Input[] = [
+  Input.BuildxVersion,
+  Input.Driver,
+  Input.DriverOpts,
+  Input.BuildkitdConfigInline,
+  Input.Endpoint,
+  Input.BuilderName,
+  Input.Builder,
+  Input.Append,
+  Input.BuildContexts,
+  Input.SecretEnvs,
+  Input.SecretFiles,
+  Input.Ssh,
+  Input.Network,
+  Input.AddHosts,
+  Input.ShmSize,
+  Input.Ulimit,
+  Input.Provenance,
+  Input.Sbom,
+  Input.Outputs,
+  Input.Load
+]
 
 export enum Output {
   Digest = 'digest',

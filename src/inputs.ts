@@ -1,4 +1,5 @@
 import { Input } from './constants.js'
+import { type BuildxOptions, checkBuildxOptions, parseDriver } from './engines/buildx.js'
 import { InputError, errorMessage } from './errors.js'
 import { parseList } from './input-list.js'
 import { type Platform, PlatformError, formatPlatform, parsePlatforms } from './platform.js'
@@ -12,7 +13,7 @@ export interface InputSource {
 
 export const MODES = ['build', 'matrix'] as const
 export type Mode = (typeof MODES)[number]
-export const ENGINES = ['auto', 'buildah'] as const
+export const ENGINES = ['auto', 'buildx', 'buildah'] as const
 export type EngineChoice = (typeof ENGINES)[number]
 export const QEMU_CHOICES = ['auto', 'true', 'false'] as const
 export type QemuChoice = (typeof QEMU_CHOICES)[number]
@@ -74,6 +75,10 @@ export interface Inputs {
   readonly runners: RunnerMap
   readonly nativeArm32: boolean
   readonly login: Registration
+  /** What only the buildx engine reads. */
+  readonly buildx: BuildxOptions
+  /** Inputs given a value other than their default (buildah refuses buildx-only ones). */
+  readonly customised: readonly Input[]
 }
 
 /**
@@ -178,7 +183,9 @@ export function readInputs(untrusted: InputSource): Inputs {
     qemuInstall: boolean(source, Input.QemuInstall),
     runners: runnerMap(source),
     nativeArm32: boolean(source, Input.NativeArm32),
-    login: { registry: registry === '' ? undefined : registry, username, password }
+    login: { registry: registry === '' ? undefined : registry, username, password },
+    buildx: buildxOptions(source),
+    customised: customisedInputs(source)
   }
   return deepFreeze(inputs)
 }
@@ -323,6 +330,44 @@ function cacheSpecs(source: InputSource, name: Input): CacheSpec[] {
     if (rest.ref !== undefined) cacheReference(name, rest.ref)
     return { type, attributes: rest }
   })
+}
+
+function buildxOptions(source: InputSource): BuildxOptions {
+  const options: BuildxOptions = {
+    version: source.getInput(Input.BuildxVersion).trim(),
+    driver: parseDriver(source.getInput(Input.Driver)),
+    driverOpts: list(source, Input.DriverOpts, false),
+    buildkitdConfigInline: source.getInput(Input.BuildkitdConfigInline),
+    endpoint: source.getInput(Input.Endpoint).trim(),
+    builderName: source.getInput(Input.BuilderName).trim(),
+    builder: source.getInput(Input.Builder).trim(),
+    append: list(source, Input.Append, false),
+    buildContexts: keyValues(source, Input.BuildContexts, /^[A-Za-z0-9][A-Za-z0-9_.-]*$/),
+    secretEnvs: keyValues(source, Input.SecretEnvs, /^[A-Za-z0-9_.-]+$/),
+    secretFiles: keyValues(source, Input.SecretFiles, /^[A-Za-z0-9_.-]+$/),
+    ssh: list(source, Input.Ssh, false),
+    network: source.getInput(Input.Network).trim(),
+    addHosts: list(source, Input.AddHosts, true),
+    shmSize: source.getInput(Input.ShmSize).trim(),
+    ulimits: list(source, Input.Ulimit, false),
+    provenance: source.getInput(Input.Provenance).trim(),
+    sbom: source.getInput(Input.Sbom).trim(),
+    outputs: list(source, Input.Outputs, false),
+    load: boolean(source, Input.Load)
+  }
+  checkBuildxOptions(options)
+  return options
+}
+
+/** Which inputs differ from action.yml's defaults, as far as the action can tell: set ones. */
+function customisedInputs(source: InputSource): Input[] {
+  const defaults: Partial<Record<Input, string>> = {
+    [Input.Driver]: 'docker-container',
+    [Input.Load]: 'false'
+  }
+  return Object.values(Input).filter(
+    name => source.getInput(name).trim() !== (defaults[name] ?? '')
+  )
 }
 
 function cacheReference(name: Input, ref: string): void {

@@ -99,7 +99,7 @@ describe('readInputs', () => {
     [{ runners: 'linux/s390x' }, /^input `runners`: line `linux\/s390x` is not platform=label/],
     [{ runners: 'linux/sparc=x' }, /^input `runners`: platform `linux\/sparc` is not known/],
     [{ password: 'p' }, /^input `username`: is empty while `password` is set/],
-    [{ engine: 'docker' }, /^input `engine`: is `docker`. Valid: auto, buildah$/],
+    [{ engine: 'docker' }, /^input `engine`: is `docker`. Valid: auto, buildx, buildah$/],
     [{ qemu: 'maybe' }, /^input `qemu`: is `maybe`. Valid: auto, true, false$/]
   ])('refuses %j', (overrides, message) => {
     expect(() => readInputs(inputSource(overrides))).toThrow(message)

@@ -6,7 +6,6 @@ import { ActionError, errorMessage } from '../errors.js'
 import { ExecError, exec } from '../exec.js'
 import type { CacheSpec } from '../inputs.js'
 import type { PlannedPlatform } from '../plan.js'
-import { type ImageReference, formatReference } from '../reference.js'
 import type { BuildRequest, BuildResult, Engine, PlatformBuild } from './engine.js'
 
 /** Secret files as written for one build: `--secret id=...,src=...` points at them. */
@@ -62,17 +61,9 @@ export function buildahBuildArgs(
   return args
 }
 
-/** argv for `buildah manifest push --all` of the list to one tag. */
-export function buildahPushArgs(
-  manifestList: string,
-  destination: string,
-  digestFile: string,
-  authFile: string | undefined
-): string[] {
-  const args = ['manifest', 'push', '--all', '--digestfile', digestFile]
-  if (authFile !== undefined) args.push('--authfile', authFile)
-  args.push(manifestList, `docker://${destination}`)
-  return args
+/** argv to write the list and every image in it to an OCI layout folder. */
+export function buildahExportArgs(manifestList: string, layoutDir: string): string[] {
+  return ['manifest', 'push', '--all', manifestList, `oci:${layoutDir}`]
 }
 
 /** How many steps buildah took from its layer cache, from its build log. */
@@ -133,20 +124,19 @@ export class BuildahEngine implements Engine {
     }
     // The list id is only for the outputs: look it up while the push runs.
     const imageIdLookup = this.listId(manifestList)
-    const pushed: ImageReference[] = []
+    let layout: string | undefined
     if (request.push) {
-      await core.group('Push', async () => {
-        for (const tag of request.tags) {
-          const destination = formatReference(tag)
-          const digestFile = path.join(request.tempDir, `digest-${randomBytes(4).toString('hex')}`)
-          await exec('buildah', buildahPushArgs(manifestList, destination, digestFile, authFile))
-          pushed.push(tag)
-        }
-      })
+      // The orchestrator pushes by digest, verifies, then moves tags: hand it the bytes.
+      layout = path.join(request.tempDir, `layout-${randomBytes(4).toString('hex')}`)
+      const destination = layout
+      await core.group('Export the image', () =>
+        exec('buildah', buildahExportArgs(manifestList, destination))
+      )
     }
     const imageId = await imageIdLookup
     return {
-      pushed,
+      pushed: [],
+      ...(layout === undefined ? {} : { layout }),
       imageId,
       builds,
       metadata: { engine: 'buildah', version, manifestList, imageId }

@@ -33,8 +33,13 @@ export interface PlatformBuild {
 }
 
 export interface BuildResult {
-  /** Tags pushed, in input order. Empty without push. */
+  /** Tags the engine pushed itself, in input order. */
   readonly pushed: readonly ImageReference[]
+  /**
+   * An OCI layout holding the result, for the orchestrator to push by digest, check and
+   * only then tag. Engines that push themselves leave it out.
+   */
+  readonly layout?: string
   /** The engine's id of the local result (manifest list or image). */
   readonly imageId: string
   readonly builds: readonly PlatformBuild[]

@@ -1,0 +1,132 @@
+import { readFile, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { MEDIA_TYPES } from './client.js'
+
+/** A blob a manifest refers to (config or layer). */
+export interface BlobRef {
+  readonly digest: string
+  readonly size: number
+  readonly mediaType: string
+}
+
+export interface LayoutManifest {
+  readonly digest: string
+  readonly mediaType: string
+  readonly bytes: Buffer
+  /** `linux/arm64`, from the index entry. */
+  readonly platform: string | undefined
+  readonly config: BlobRef
+  readonly layers: readonly BlobRef[]
+}
+
+/** An image as an OCI layout holds it: the top manifest or index and what it refers to. */
+export interface LocalImage {
+  readonly dir: string
+  readonly digest: string
+  readonly mediaType: string
+  readonly bytes: Buffer
+  readonly manifests: readonly LayoutManifest[]
+}
+
+interface Descriptor {
+  readonly mediaType?: string
+  readonly digest: string
+  readonly size?: number
+  readonly platform?: {
+    readonly os?: string
+    readonly architecture?: string
+    readonly variant?: string
+  }
+}
+
+export function blobPath(dir: string, digest: string): string {
+  const [algorithm = '', hex = ''] = digest.split(':')
+  if (!/^(sha256|sha512)$/.test(algorithm) || !/^[a-f0-9]+$/.test(hex)) {
+    throw new Error(`${digest} is not a digest`)
+  }
+  return path.join(dir, 'blobs', algorithm, hex)
+}
+
+function isIndex(mediaType: string | undefined): boolean {
+  return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerList
+}
+
+function platformName(descriptor: Descriptor): string | undefined {
+  const platform = descriptor.platform
+  if (platform?.architecture === undefined) return undefined
+  return [platform.os ?? 'linux', platform.architecture, platform.variant]
+    .filter(part => part !== undefined && part !== '')
+    .join('/')
+}
+
+async function readManifest(dir: string, descriptor: Descriptor): Promise<LayoutManifest> {
+  const bytes = await readFile(blobPath(dir, descriptor.digest))
+  const parsed = JSON.parse(bytes.toString('utf8')) as {
+    mediaType?: string
+    config: BlobRef
+    layers: BlobRef[]
+  }
+  return {
+    digest: descriptor.digest,
+    mediaType: parsed.mediaType ?? descriptor.mediaType ?? MEDIA_TYPES.ociManifest,
+    bytes,
+    platform: platformName(descriptor),
+    config: parsed.config,
+    layers: parsed.layers
+  }
+}
+
+/**
+ * Read the image an OCI layout holds (`index.json` naming one index or manifest), as
+ * `buildah manifest push --all LIST oci:DIR` writes it.
+ */
+export async function readLayout(dir: string): Promise<LocalImage> {
+  const top = JSON.parse(await readFile(path.join(dir, 'index.json'), 'utf8')) as {
+    manifests?: Descriptor[]
+  }
+  const [entry, ...others] = top.manifests ?? []
+  if (entry === undefined || others.length > 0) {
+    throw new Error(`the OCI layout in ${dir} should name exactly one image`)
+  }
+  const bytes = await readFile(blobPath(dir, entry.digest))
+  if (!isIndex(entry.mediaType)) {
+    const manifest = await readManifest(dir, entry)
+    return {
+      dir,
+      digest: entry.digest,
+      mediaType: manifest.mediaType,
+      bytes,
+      manifests: [manifest]
+    }
+  }
+  const index = JSON.parse(bytes.toString('utf8')) as {
+    mediaType?: string
+    manifests?: Descriptor[]
+  }
+  const manifests = await Promise.all(
+    (index.manifests ?? []).map(child => readManifest(dir, child))
+  )
+  return {
+    dir,
+    digest: entry.digest,
+    mediaType: index.mediaType ?? entry.mediaType ?? MEDIA_TYPES.ociIndex,
+    bytes,
+    manifests
+  }
+}
+
+/** Every blob of the image, each once, with the file that holds it. */
+export async function layoutBlobs(image: LocalImage): Promise<(BlobRef & { file: string })[]> {
+  const seen = new Map<string, BlobRef & { file: string }>()
+  for (const manifest of image.manifests) {
+    for (const blob of [manifest.config, ...manifest.layers]) {
+      if (seen.has(blob.digest)) continue
+      const file = blobPath(image.dir, blob.digest)
+      const size = (await stat(file)).size
+      if (size !== blob.size)
+        throw new Error(`${file} is ${size} bytes, its manifest says ${blob.size}`)
+      seen.set(blob.digest, { ...blob, file })
+    }
+  }
+  return [...seen.values()]
+}

@@ -1,0 +1,116 @@
+import * as core from '@actions/core'
+import { createReadStream } from 'node:fs'
+import { ActionError, errorMessage } from '../errors.js'
+import { type ImageReference, formatReference } from '../reference.js'
+import { type Manifest, RegistryClient } from './client.js'
+import type { Credentials } from './credentials.js'
+import { type LocalImage, layoutBlobs } from './layout.js'
+
+/** One client per registry host, created with that host's credentials on first use. */
+export class RegistryPool {
+  private readonly clients = new Map<string, Promise<RegistryClient>>()
+
+  constructor(
+    private readonly credentialsFor: (registry: string) => Promise<Credentials | undefined>
+  ) {}
+
+  get(registry: string): Promise<RegistryClient> {
+    let client = this.clients.get(registry)
+    if (client === undefined) {
+      client = this.credentialsFor(registry).then(
+        credentials =>
+          new RegistryClient(registry, credentials === undefined ? {} : { credentials })
+      )
+      this.clients.set(registry, client)
+    }
+    return client
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.clients.values()) (await client).close()
+  }
+}
+
+/**
+ * Push every blob and manifest of the image into each tag's repository, addressed by
+ * digest only: no tag moves. Within one registry the first repository receives the
+ * bytes and the others mount them.
+ */
+export async function pushByDigest(
+  image: LocalImage,
+  tags: readonly ImageReference[],
+  pool: RegistryPool
+): Promise<void> {
+  const blobs = await layoutBlobs(image)
+  const firstRepository = new Map<string, string>()
+  const done = new Set<string>()
+  for (const tag of tags) {
+    const key = `${tag.registry}/${tag.repository}`
+    if (done.has(key)) continue
+    done.add(key)
+    const client = await pool.get(tag.registry)
+    const source = firstRepository.get(tag.registry)
+    let uploaded = 0
+    for (const blob of blobs) {
+      if (source === undefined) {
+        const result = await client.uploadBlob(tag.repository, blob.digest, blob.size, () =>
+          createReadStream(blob.file)
+        )
+        if (result === 'uploaded') uploaded++
+      } else {
+        await client.mountBlob(source, tag.repository, blob.digest)
+      }
+    }
+    firstRepository.set(tag.registry, firstRepository.get(tag.registry) ?? tag.repository)
+    for (const manifest of image.manifests) {
+      await client.putManifest(tag.repository, manifest.digest, manifest.bytes, manifest.mediaType)
+    }
+    if (image.manifests.length > 1 || image.manifests[0]?.digest !== image.digest) {
+      await client.putManifest(tag.repository, image.digest, image.bytes, image.mediaType)
+    }
+    core.info(
+      `${key}@${image.digest}: ${blobs.length} blobs (${uploaded} uploaded, ${blobs.length - uploaded} already there or mounted)`
+    )
+  }
+}
+
+/**
+ * Point every tag at the pushed image. If one fails, the tags moved before it go back to
+ * what they held, so the registry is left as it was wherever that can be done.
+ */
+export async function moveTags(
+  image: LocalImage,
+  tags: readonly ImageReference[],
+  pool: RegistryPool
+): Promise<void> {
+  const moved: { tag: ImageReference; previous: Manifest | undefined }[] = []
+  try {
+    for (const tag of tags) {
+      const client = await pool.get(tag.registry)
+      const previous = (await client.hasManifest(tag)) ? await client.getManifest(tag) : undefined
+      await client.putManifest(tag.repository, tag.tag ?? 'latest', image.bytes, image.mediaType)
+      moved.push({ tag, previous })
+      core.info(`${formatReference(tag)} -> ${image.digest}`)
+    }
+  } catch (error) {
+    const unrestored: string[] = []
+    for (const { tag, previous } of moved.reverse()) {
+      const client = await pool.get(tag.registry)
+      if (previous === undefined) {
+        // The distribution API cannot remove a tag without deleting the image it names.
+        unrestored.push(formatReference(tag))
+        continue
+      }
+      await client
+        .putManifest(tag.repository, tag.tag ?? 'latest', previous.raw, previous.mediaType)
+        .catch(() => unrestored.push(formatReference(tag)))
+    }
+    throw new ActionError(
+      `moving the tags failed: ${errorMessage(error)}${
+        unrestored.length > 0
+          ? `; these new tags could not be taken back: ${unrestored.join(', ')}`
+          : '; the tags moved before it were put back'
+      }`
+    )
+  }
+}
