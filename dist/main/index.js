@@ -1,6 +1,3245 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 9379:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const ANY = Symbol('SemVer ANY')
+// hoisted class for cyclic dependency
+class Comparator {
+  static get ANY () {
+    return ANY
+  }
+
+  constructor (comp, options) {
+    options = parseOptions(options)
+
+    if (comp instanceof Comparator) {
+      if (comp.loose === !!options.loose) {
+        return comp
+      } else {
+        comp = comp.value
+      }
+    }
+
+    comp = comp.trim().split(/\s+/).join(' ')
+    debug('comparator', comp, options)
+    this.options = options
+    this.loose = !!options.loose
+    this.parse(comp)
+
+    if (this.semver === ANY) {
+      this.value = ''
+    } else {
+      this.value = this.operator + this.semver.version
+    }
+
+    debug('comp', this)
+  }
+
+  parse (comp) {
+    const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR]
+    const m = comp.match(r)
+
+    if (!m) {
+      throw new TypeError(`Invalid comparator: ${comp}`)
+    }
+
+    this.operator = m[1] !== undefined ? m[1] : ''
+    if (this.operator === '=') {
+      this.operator = ''
+    }
+
+    // if it literally is just '>' or '' then allow anything.
+    if (!m[2]) {
+      this.semver = ANY
+    } else {
+      this.semver = new SemVer(m[2], this.options.loose)
+    }
+  }
+
+  toString () {
+    return this.value
+  }
+
+  test (version) {
+    debug('Comparator.test', version, this.options.loose)
+
+    if (this.semver === ANY || version === ANY) {
+      return true
+    }
+
+    if (typeof version === 'string') {
+      try {
+        version = new SemVer(version, this.options)
+      } catch (er) {
+        return false
+      }
+    }
+
+    return cmp(version, this.operator, this.semver, this.options)
+  }
+
+  intersects (comp, options) {
+    if (!(comp instanceof Comparator)) {
+      throw new TypeError('a Comparator is required')
+    }
+
+    if (this.operator === '') {
+      if (this.value === '') {
+        return true
+      }
+      return new Range(comp.value, options).test(this.value)
+    } else if (comp.operator === '') {
+      if (comp.value === '') {
+        return true
+      }
+      return new Range(this.value, options).test(comp.semver)
+    }
+
+    options = parseOptions(options)
+
+    // Special cases where nothing can possibly be lower
+    if (options.includePrerelease &&
+      (this.value === '<0.0.0-0' || comp.value === '<0.0.0-0')) {
+      return false
+    }
+    if (!options.includePrerelease &&
+      (this.value.startsWith('<0.0.0') || comp.value.startsWith('<0.0.0'))) {
+      return false
+    }
+
+    // Same direction increasing (> or >=)
+    if (this.operator.startsWith('>') && comp.operator.startsWith('>')) {
+      return true
+    }
+    // Same direction decreasing (< or <=)
+    if (this.operator.startsWith('<') && comp.operator.startsWith('<')) {
+      return true
+    }
+    // same SemVer and both sides are inclusive (<= or >=)
+    if (
+      (this.semver.version === comp.semver.version) &&
+      this.operator.includes('=') && comp.operator.includes('=')) {
+      return true
+    }
+    // opposite directions less than
+    if (cmp(this.semver, '<', comp.semver, options) &&
+      this.operator.startsWith('>') && comp.operator.startsWith('<')) {
+      return true
+    }
+    // opposite directions greater than
+    if (cmp(this.semver, '>', comp.semver, options) &&
+      this.operator.startsWith('<') && comp.operator.startsWith('>')) {
+      return true
+    }
+    return false
+  }
+}
+
+module.exports = Comparator
+
+const parseOptions = __nccwpck_require__(356)
+const { safeRe: re, t } = __nccwpck_require__(5471)
+const cmp = __nccwpck_require__(8646)
+const debug = __nccwpck_require__(1159)
+const SemVer = __nccwpck_require__(7163)
+const Range = __nccwpck_require__(6782)
+
+
+/***/ }),
+
+/***/ 6782:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SPACE_CHARACTERS = /\s+/g
+
+// hoisted class for cyclic dependency
+class Range {
+  constructor (range, options) {
+    options = parseOptions(options)
+
+    if (range instanceof Range) {
+      if (
+        range.loose === !!options.loose &&
+        range.includePrerelease === !!options.includePrerelease
+      ) {
+        return range
+      } else {
+        return new Range(range.raw, options)
+      }
+    }
+
+    if (range instanceof Comparator) {
+      // just put it in the set and return
+      this.raw = range.value
+      this.set = [[range]]
+      this.formatted = undefined
+      return this
+    }
+
+    this.options = options
+    this.loose = !!options.loose
+    this.includePrerelease = !!options.includePrerelease
+
+    // First reduce all whitespace as much as possible so we do not have to rely
+    // on potentially slow regexes like \s*. This is then stored and used for
+    // future error messages as well.
+    this.raw = range.trim().replace(SPACE_CHARACTERS, ' ')
+
+    // First, split on ||
+    this.set = this.raw
+      .split('||')
+      // map the range to a 2d array of comparators
+      .map(r => this.parseRange(r.trim()))
+      // throw out any comparator lists that are empty
+      // this generally means that it was not a valid range, which is allowed
+      // in loose mode, but will still throw if the WHOLE range is invalid.
+      .filter(c => c.length)
+
+    if (!this.set.length) {
+      throw new TypeError(`Invalid SemVer Range: ${this.raw}`)
+    }
+
+    // if we have any that are not the null set, throw out null sets.
+    if (this.set.length > 1) {
+      // keep the first one, in case they're all null sets
+      const first = this.set[0]
+      this.set = this.set.filter(c => !isNullSet(c[0]))
+      if (this.set.length === 0) {
+        this.set = [first]
+      } else if (this.set.length > 1) {
+        // if we have any that are *, then the range is just *
+        for (const c of this.set) {
+          if (c.length === 1 && isAny(c[0])) {
+            this.set = [c]
+            break
+          }
+        }
+      }
+    }
+
+    this.formatted = undefined
+  }
+
+  get range () {
+    if (this.formatted === undefined) {
+      this.formatted = ''
+      for (let i = 0; i < this.set.length; i++) {
+        if (i > 0) {
+          this.formatted += '||'
+        }
+        const comps = this.set[i]
+        for (let k = 0; k < comps.length; k++) {
+          if (k > 0) {
+            this.formatted += ' '
+          }
+          this.formatted += comps[k].toString().trim()
+        }
+      }
+    }
+    return this.formatted
+  }
+
+  format () {
+    return this.range
+  }
+
+  toString () {
+    return this.range
+  }
+
+  parseRange (range) {
+    // strip build metadata so it can't bleed into the version
+    range = range.replace(BUILDSTRIPRE, '')
+
+    // memoize range parsing for performance.
+    // this is a very hot path, and fully deterministic.
+    const memoOpts =
+      (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) |
+      (this.options.loose && FLAG_LOOSE)
+    const memoKey = memoOpts + ':' + range
+    const cached = cache.get(memoKey)
+    if (cached) {
+      return cached
+    }
+
+    const loose = this.options.loose
+    // `1.2.3 - 1.2.4` => `>=1.2.3 <=1.2.4`
+    const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE]
+    range = range.replace(hr, hyphenReplace(this.options.includePrerelease))
+    debug('hyphen replace', range)
+
+    // `> 1.2.3 < 1.2.5` => `>1.2.3 <1.2.5`
+    range = trimComparatorWhitespace(range)
+    debug('comparator trim', range)
+
+    // `~ 1.2.3` => `~1.2.3`
+    range = range.replace(re[t.TILDETRIM], tildeTrimReplace)
+    debug('tilde trim', range)
+
+    // `^ 1.2.3` => `^1.2.3`
+    range = range.replace(re[t.CARETTRIM], caretTrimReplace)
+    debug('caret trim', range)
+
+    // At this point, the range is completely trimmed and
+    // ready to be split into comparators.
+
+    let rangeList = range
+      .split(' ')
+      .map(comp => parseComparator(comp, this.options))
+      .join(' ')
+      .split(/\s+/)
+      // >=0.0.0 is equivalent to *
+      .map(comp => replaceGTE0(comp, this.options))
+
+    if (loose) {
+      // in loose mode, throw out any that are not valid comparators
+      rangeList = rangeList.filter(comp => {
+        debug('loose invalid filter', comp, this.options)
+        return !!comp.match(re[t.COMPARATORLOOSE])
+      })
+    }
+    debug('range list', rangeList)
+
+    // if any comparators are the null set, then replace with JUST null set
+    // if more than one comparator, remove any * comparators
+    // also, don't include the same comparator more than once
+    const rangeMap = new Map()
+    const comparators = rangeList.map(comp => new Comparator(comp, this.options))
+    for (const comp of comparators) {
+      if (isNullSet(comp)) {
+        return [comp]
+      }
+      rangeMap.set(comp.value, comp)
+    }
+    if (rangeMap.size > 1 && rangeMap.has('')) {
+      rangeMap.delete('')
+    }
+
+    const result = [...rangeMap.values()]
+    cache.set(memoKey, result)
+    return result
+  }
+
+  intersects (range, options) {
+    if (!(range instanceof Range)) {
+      throw new TypeError('a Range is required')
+    }
+
+    return this.set.some((thisComparators) => {
+      return (
+        isSatisfiable(thisComparators, options) &&
+        range.set.some((rangeComparators) => {
+          return (
+            isSatisfiable(rangeComparators, options) &&
+            thisComparators.every((thisComparator) => {
+              return rangeComparators.every((rangeComparator) => {
+                return thisComparator.intersects(rangeComparator, options)
+              })
+            })
+          )
+        })
+      )
+    })
+  }
+
+  // if ANY of the sets match ALL of its comparators, then pass
+  test (version) {
+    if (!version) {
+      return false
+    }
+
+    if (typeof version === 'string') {
+      try {
+        version = new SemVer(version, this.options)
+      } catch (er) {
+        return false
+      }
+    }
+
+    for (let i = 0; i < this.set.length; i++) {
+      if (testSet(this.set[i], version, this.options)) {
+        return true
+      }
+    }
+    return false
+  }
+}
+
+module.exports = Range
+
+const LRU = __nccwpck_require__(1383)
+const cache = new LRU()
+
+const parseOptions = __nccwpck_require__(356)
+const Comparator = __nccwpck_require__(9379)
+const debug = __nccwpck_require__(1159)
+const SemVer = __nccwpck_require__(7163)
+const trimComparatorWhitespace = __nccwpck_require__(9737)
+const {
+  safeRe: re,
+  src,
+  t,
+  tildeTrimReplace,
+  caretTrimReplace,
+} = __nccwpck_require__(5471)
+const { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = __nccwpck_require__(5101)
+
+// unbounded global build-metadata stripper used by parseRange
+const BUILDSTRIPRE = new RegExp(src[t.BUILD], 'g')
+
+const isNullSet = c => c.value === '<0.0.0-0'
+const isAny = c => c.value === ''
+
+// take a set of comparators and determine whether there
+// exists a version which can satisfy it
+const isSatisfiable = (comparators, options) => {
+  let result = true
+  const remainingComparators = comparators.slice()
+  let testComparator = remainingComparators.pop()
+
+  while (result && remainingComparators.length) {
+    result = remainingComparators.every((otherComparator) => {
+      return testComparator.intersects(otherComparator, options)
+    })
+
+    testComparator = remainingComparators.pop()
+  }
+
+  return result
+}
+
+// comprised of xranges, tildes, stars, and gtlt's at this point.
+// already replaced the hyphen ranges
+// turn into a set of JUST comparators.
+const parseComparator = (comp, options) => {
+  comp = comp.replace(re[t.BUILD], '')
+  debug('comp', comp, options)
+  comp = replaceCarets(comp, options)
+  debug('caret', comp)
+  comp = replaceTildes(comp, options)
+  debug('tildes', comp)
+  comp = replaceXRanges(comp, options)
+  debug('xrange', comp)
+  comp = replaceStars(comp, options)
+  debug('stars', comp)
+  return comp
+}
+
+const isX = id => !id || id.toLowerCase() === 'x' || id === '*'
+
+const invalidXRangeOrder = (M, m, p) => (
+  (isX(M) && !isX(m)) ||
+  (isX(m) && p && !isX(p))
+)
+
+// ~, ~> --> * (any, kinda silly)
+// ~2, ~2.x, ~2.x.x, ~>2, ~>2.x ~>2.x.x --> >=2.0.0 <3.0.0-0
+// ~2.0, ~2.0.x, ~>2.0, ~>2.0.x --> >=2.0.0 <2.1.0-0
+// ~1.2, ~1.2.x, ~>1.2, ~>1.2.x --> >=1.2.0 <1.3.0-0
+// ~1.2.3, ~>1.2.3 --> >=1.2.3 <1.3.0-0
+// ~1.2.0, ~>1.2.0 --> >=1.2.0 <1.3.0-0
+// ~0.0.1 --> >=0.0.1 <0.1.0-0
+const replaceTildes = (comp, options) => {
+  return comp
+    .trim()
+    .split(/\s+/)
+    .map((c) => replaceTilde(c, options))
+    .join(' ')
+}
+
+const replaceTilde = (comp, options) => {
+  const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE]
+  // if we're including prereleases in the match, then the lower bound is
+  // -0, the lowest possible prerelease value, just like x-ranges and carets.
+  // this keeps `~1.2` equivalent to the `1.2.x` x-range it's documented as.
+  const z = options.includePrerelease ? '-0' : ''
+  return comp.replace(r, (_, M, m, p, pr) => {
+    debug('tilde', comp, _, M, m, p, pr)
+    let ret
+
+    if (isX(M)) {
+      ret = ''
+    } else if (isX(m)) {
+      ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`
+    } else if (isX(p)) {
+      // ~1.2 == >=1.2.0 <1.3.0-0
+      ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`
+    } else if (pr) {
+      debug('replaceTilde pr', pr)
+      ret = `>=${M}.${m}.${p}-${pr
+      } <${M}.${+m + 1}.0-0`
+    } else {
+      // ~1.2.3 == >=1.2.3 <1.3.0-0
+      ret = `>=${M}.${m}.${p
+      } <${M}.${+m + 1}.0-0`
+    }
+
+    debug('tilde return', ret)
+    return ret
+  })
+}
+
+// ^ --> * (any, kinda silly)
+// ^2, ^2.x, ^2.x.x --> >=2.0.0 <3.0.0-0
+// ^2.0, ^2.0.x --> >=2.0.0 <3.0.0-0
+// ^1.2, ^1.2.x --> >=1.2.0 <2.0.0-0
+// ^1.2.3 --> >=1.2.3 <2.0.0-0
+// ^1.2.0 --> >=1.2.0 <2.0.0-0
+// ^0.0.1 --> >=0.0.1 <0.0.2-0
+// ^0.1.0 --> >=0.1.0 <0.2.0-0
+const replaceCarets = (comp, options) => {
+  return comp
+    .trim()
+    .split(/\s+/)
+    .map((c) => replaceCaret(c, options))
+    .join(' ')
+}
+
+const replaceCaret = (comp, options) => {
+  debug('caret', comp, options)
+  const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET]
+  const z = options.includePrerelease ? '-0' : ''
+  return comp.replace(r, (_, M, m, p, pr) => {
+    debug('caret', comp, _, M, m, p, pr)
+    let ret
+
+    if (isX(M)) {
+      ret = ''
+    } else if (isX(m)) {
+      ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`
+    } else if (isX(p)) {
+      if (M === '0') {
+        ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`
+      } else {
+        ret = `>=${M}.${m}.0${z} <${+M + 1}.0.0-0`
+      }
+    } else if (pr) {
+      debug('replaceCaret pr', pr)
+      if (M === '0') {
+        if (m === '0') {
+          ret = `>=${M}.${m}.${p}-${pr
+          } <${M}.${m}.${+p + 1}-0`
+        } else {
+          ret = `>=${M}.${m}.${p}-${pr
+          } <${M}.${+m + 1}.0-0`
+        }
+      } else {
+        ret = `>=${M}.${m}.${p}-${pr
+        } <${+M + 1}.0.0-0`
+      }
+    } else {
+      debug('no pr')
+      if (M === '0') {
+        if (m === '0') {
+          ret = `>=${M}.${m}.${p
+          } <${M}.${m}.${+p + 1}-0`
+        } else {
+          ret = `>=${M}.${m}.${p
+          } <${M}.${+m + 1}.0-0`
+        }
+      } else {
+        ret = `>=${M}.${m}.${p
+        } <${+M + 1}.0.0-0`
+      }
+    }
+
+    debug('caret return', ret)
+    return ret
+  })
+}
+
+const replaceXRanges = (comp, options) => {
+  debug('replaceXRanges', comp, options)
+  return comp
+    .split(/\s+/)
+    .map((c) => replaceXRange(c, options))
+    .join(' ')
+}
+
+const replaceXRange = (comp, options) => {
+  comp = comp.trim()
+  const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE]
+  return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
+    debug('xRange', comp, ret, gtlt, M, m, p, pr)
+    if (invalidXRangeOrder(M, m, p)) {
+      return comp
+    }
+
+    const xM = isX(M)
+    const xm = xM || isX(m)
+    const xp = xm || isX(p)
+    const anyX = xp
+
+    if (gtlt === '=' && anyX) {
+      gtlt = ''
+    }
+
+    // if we're including prereleases in the match, then we need
+    // to fix this to -0, the lowest possible prerelease value
+    pr = options.includePrerelease ? '-0' : ''
+
+    if (xM) {
+      if (gtlt === '>' || gtlt === '<') {
+        // nothing is allowed
+        ret = '<0.0.0-0'
+      } else {
+        // nothing is forbidden
+        ret = '*'
+      }
+    } else if (gtlt && anyX) {
+      // we know patch is an x, because we have any x at all.
+      // replace X with 0
+      if (xm) {
+        m = 0
+      }
+      p = 0
+
+      if (gtlt === '>') {
+        // >1 => >=2.0.0
+        // >1.2 => >=1.3.0
+        gtlt = '>='
+        if (xm) {
+          M = +M + 1
+          m = 0
+          p = 0
+        } else {
+          m = +m + 1
+          p = 0
+        }
+      } else if (gtlt === '<=') {
+        // <=0.7.x is actually <0.8.0, since any 0.7.x should
+        // pass.  Similarly, <=7.x is actually <8.0.0, etc.
+        gtlt = '<'
+        if (xm) {
+          M = +M + 1
+        } else {
+          m = +m + 1
+        }
+      }
+
+      if (gtlt === '<') {
+        pr = '-0'
+      }
+
+      ret = `${gtlt + M}.${m}.${p}${pr}`
+    } else if (xm) {
+      ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`
+    } else if (xp) {
+      ret = `>=${M}.${m}.0${pr
+      } <${M}.${+m + 1}.0-0`
+    }
+
+    debug('xRange return', ret)
+
+    return ret
+  })
+}
+
+// Because * is AND-ed with everything else in the comparator,
+// and '' means "any version", just remove the *s entirely.
+const replaceStars = (comp, options) => {
+  debug('replaceStars', comp, options)
+  // Looseness is ignored here.  star is always as loose as it gets!
+  return comp
+    .trim()
+    .replace(re[t.STAR], '')
+}
+
+const replaceGTE0 = (comp, options) => {
+  debug('replaceGTE0', comp, options)
+  return comp
+    .trim()
+    .replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], '')
+}
+
+// This function is passed to string.replace(re[t.HYPHENRANGE])
+// M, m, patch, prerelease, build
+// 1.2 - 3.4.5 => >=1.2.0 <=3.4.5
+// 1.2.3 - 3.4 => >=1.2.0 <3.5.0-0 Any 3.4.x will do
+// 1.2 - 3.4 => >=1.2.0 <3.5.0-0
+// TODO build?
+const hyphenReplace = incPr => ($0,
+  from, fM, fm, fp, fpr, fb,
+  to, tM, tm, tp, tpr) => {
+  if (isX(fM)) {
+    from = ''
+  } else if (isX(fm)) {
+    from = `>=${fM}.0.0${incPr ? '-0' : ''}`
+  } else if (isX(fp)) {
+    from = `>=${fM}.${fm}.0${incPr ? '-0' : ''}`
+  } else if (fpr) {
+    from = `>=${from}`
+  } else {
+    from = `>=${from}${incPr ? '-0' : ''}`
+  }
+
+  if (isX(tM)) {
+    to = ''
+  } else if (isX(tm)) {
+    to = `<${+tM + 1}.0.0-0`
+  } else if (isX(tp)) {
+    to = `<${tM}.${+tm + 1}.0-0`
+  } else if (tpr) {
+    to = `<=${tM}.${tm}.${tp}-${tpr}`
+  } else if (incPr) {
+    to = `<${tM}.${tm}.${+tp + 1}-0`
+  } else {
+    to = `<=${to}`
+  }
+
+  return `${from} ${to}`.trim()
+}
+
+const testSet = (set, version, options) => {
+  for (let i = 0; i < set.length; i++) {
+    if (!set[i].test(version)) {
+      return false
+    }
+  }
+
+  if (version.prerelease.length && !options.includePrerelease) {
+    // Find the set of versions that are allowed to have prereleases
+    // For example, ^1.2.3-pr.1 desugars to >=1.2.3-pr.1 <2.0.0
+    // That should allow `1.2.3-pr.2` to pass.
+    // However, `1.2.4-alpha.notready` should NOT be allowed,
+    // even though it's within the range set by the comparators.
+    for (let i = 0; i < set.length; i++) {
+      debug(set[i].semver)
+      if (set[i].semver === Comparator.ANY) {
+        continue
+      }
+
+      if (set[i].semver.prerelease.length > 0) {
+        const allowed = set[i].semver
+        if (allowed.major === version.major &&
+            allowed.minor === version.minor &&
+            allowed.patch === version.patch) {
+          return true
+        }
+      }
+    }
+
+    // Version has a -pre, but it's not one of the ones we like.
+    return false
+  }
+
+  return true
+}
+
+
+/***/ }),
+
+/***/ 7163:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const debug = __nccwpck_require__(1159)
+const { MAX_LENGTH, MAX_SAFE_INTEGER } = __nccwpck_require__(5101)
+const { safeRe: re, t } = __nccwpck_require__(5471)
+
+const parseOptions = __nccwpck_require__(356)
+const { compareIdentifiers } = __nccwpck_require__(3348)
+
+const isPrereleaseIdentifier = (prerelease, identifier) => {
+  const identifiers = identifier.split('.')
+  if (identifiers.length > prerelease.length) {
+    return false
+  }
+
+  for (let i = 0; i < identifiers.length; i++) {
+    if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
+      return false
+    }
+  }
+
+  return true
+}
+
+class SemVer {
+  constructor (version, options) {
+    options = parseOptions(options)
+
+    if (version instanceof SemVer) {
+      if (version.loose === !!options.loose &&
+        version.includePrerelease === !!options.includePrerelease) {
+        return version
+      } else {
+        version = version.version
+      }
+    } else if (typeof version !== 'string') {
+      throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version}".`)
+    }
+
+    if (version.length > MAX_LENGTH) {
+      throw new TypeError(
+        `version is longer than ${MAX_LENGTH} characters`
+      )
+    }
+
+    debug('SemVer', version, options)
+    this.options = options
+    this.loose = !!options.loose
+    // this isn't actually relevant for versions, but keep it so that we
+    // don't run into trouble passing this.options around.
+    this.includePrerelease = !!options.includePrerelease
+
+    const m = version.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL])
+
+    if (!m) {
+      throw new TypeError(`Invalid Version: ${version}`)
+    }
+
+    this.raw = version
+
+    // these are actually numbers
+    this.major = +m[1]
+    this.minor = +m[2]
+    this.patch = +m[3]
+
+    if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
+      throw new TypeError('Invalid major version')
+    }
+
+    if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
+      throw new TypeError('Invalid minor version')
+    }
+
+    if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
+      throw new TypeError('Invalid patch version')
+    }
+
+    // numberify any prerelease numeric ids
+    if (!m[4]) {
+      this.prerelease = []
+    } else {
+      this.prerelease = m[4].split('.').map((id) => {
+        if (/^[0-9]+$/.test(id)) {
+          const num = +id
+          if (num >= 0 && num < MAX_SAFE_INTEGER) {
+            return num
+          }
+        }
+        return id
+      })
+    }
+
+    this.build = m[5] ? m[5].split('.') : []
+    this.format()
+  }
+
+  format () {
+    this.version = `${this.major}.${this.minor}.${this.patch}`
+    if (this.prerelease.length) {
+      this.version += `-${this.prerelease.join('.')}`
+    }
+    return this.version
+  }
+
+  toString () {
+    return this.version
+  }
+
+  compare (other) {
+    debug('SemVer.compare', this.version, this.options, other)
+    if (!(other instanceof SemVer)) {
+      if (typeof other === 'string' && other === this.version) {
+        return 0
+      }
+      other = new SemVer(other, this.options)
+    }
+
+    if (other.version === this.version) {
+      return 0
+    }
+
+    return this.compareMain(other) || this.comparePre(other)
+  }
+
+  compareMain (other) {
+    if (!(other instanceof SemVer)) {
+      other = new SemVer(other, this.options)
+    }
+
+    if (this.major < other.major) {
+      return -1
+    }
+    if (this.major > other.major) {
+      return 1
+    }
+    if (this.minor < other.minor) {
+      return -1
+    }
+    if (this.minor > other.minor) {
+      return 1
+    }
+    if (this.patch < other.patch) {
+      return -1
+    }
+    if (this.patch > other.patch) {
+      return 1
+    }
+    return 0
+  }
+
+  comparePre (other) {
+    if (!(other instanceof SemVer)) {
+      other = new SemVer(other, this.options)
+    }
+
+    // NOT having a prerelease is > having one
+    if (this.prerelease.length && !other.prerelease.length) {
+      return -1
+    } else if (!this.prerelease.length && other.prerelease.length) {
+      return 1
+    } else if (!this.prerelease.length && !other.prerelease.length) {
+      return 0
+    }
+
+    let i = 0
+    do {
+      const a = this.prerelease[i]
+      const b = other.prerelease[i]
+      debug('prerelease compare', i, a, b)
+      if (a === undefined && b === undefined) {
+        return 0
+      } else if (b === undefined) {
+        return 1
+      } else if (a === undefined) {
+        return -1
+      } else if (a === b) {
+        continue
+      } else {
+        return compareIdentifiers(a, b)
+      }
+    } while (++i)
+  }
+
+  compareBuild (other) {
+    if (!(other instanceof SemVer)) {
+      other = new SemVer(other, this.options)
+    }
+
+    let i = 0
+    do {
+      const a = this.build[i]
+      const b = other.build[i]
+      debug('build compare', i, a, b)
+      if (a === undefined && b === undefined) {
+        return 0
+      } else if (b === undefined) {
+        return 1
+      } else if (a === undefined) {
+        return -1
+      } else if (a === b) {
+        continue
+      } else {
+        return compareIdentifiers(a, b)
+      }
+    } while (++i)
+  }
+
+  // preminor will bump the version up to the next minor release, and immediately
+  // down to pre-release. premajor and prepatch work the same way.
+  inc (release, identifier, identifierBase) {
+    if (release.startsWith('pre')) {
+      if (!identifier && identifierBase === false) {
+        throw new Error('invalid increment argument: identifier is empty')
+      }
+      // Avoid an invalid semver results
+      if (identifier) {
+        const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE])
+        if (!match || match[1] !== identifier) {
+          throw new Error(`invalid identifier: ${identifier}`)
+        }
+      }
+    }
+
+    switch (release) {
+      case 'premajor':
+        this.prerelease.length = 0
+        this.patch = 0
+        this.minor = 0
+        this.major++
+        this.inc('pre', identifier, identifierBase)
+        break
+      case 'preminor':
+        this.prerelease.length = 0
+        this.patch = 0
+        this.minor++
+        this.inc('pre', identifier, identifierBase)
+        break
+      case 'prepatch':
+        // If this is already a prerelease, it will bump to the next version
+        // drop any prereleases that might already exist, since they are not
+        // relevant at this point.
+        this.prerelease.length = 0
+        this.inc('patch', identifier, identifierBase)
+        this.inc('pre', identifier, identifierBase)
+        break
+      // If the input is a non-prerelease version, this acts the same as
+      // prepatch.
+      case 'prerelease':
+        if (this.prerelease.length === 0) {
+          this.inc('patch', identifier, identifierBase)
+        }
+        this.inc('pre', identifier, identifierBase)
+        break
+      case 'release':
+        if (this.prerelease.length === 0) {
+          throw new Error(`version ${this.raw} is not a prerelease`)
+        }
+        this.prerelease.length = 0
+        break
+
+      case 'major':
+        // If this is a pre-major version, bump up to the same major version.
+        // Otherwise increment major.
+        // 1.0.0-5 bumps to 1.0.0
+        // 1.1.0 bumps to 2.0.0
+        if (
+          this.minor !== 0 ||
+          this.patch !== 0 ||
+          this.prerelease.length === 0
+        ) {
+          this.major++
+        }
+        this.minor = 0
+        this.patch = 0
+        this.prerelease = []
+        break
+      case 'minor':
+        // If this is a pre-minor version, bump up to the same minor version.
+        // Otherwise increment minor.
+        // 1.2.0-5 bumps to 1.2.0
+        // 1.2.1 bumps to 1.3.0
+        if (this.patch !== 0 || this.prerelease.length === 0) {
+          this.minor++
+        }
+        this.patch = 0
+        this.prerelease = []
+        break
+      case 'patch':
+        // If this is not a pre-release version, it will increment the patch.
+        // If it is a pre-release it will bump up to the same patch version.
+        // 1.2.0-5 patches to 1.2.0
+        // 1.2.0 patches to 1.2.1
+        if (this.prerelease.length === 0) {
+          this.patch++
+        }
+        this.prerelease = []
+        break
+      // This probably shouldn't be used publicly.
+      // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
+      case 'pre': {
+        const base = Number(identifierBase) ? 1 : 0
+
+        if (this.prerelease.length === 0) {
+          this.prerelease = [base]
+        } else {
+          let i = this.prerelease.length
+          while (--i >= 0) {
+            if (typeof this.prerelease[i] === 'number') {
+              this.prerelease[i]++
+              i = -2
+            }
+          }
+          if (i === -1) {
+            // didn't increment anything
+            if (identifier === this.prerelease.join('.') && identifierBase === false) {
+              throw new Error('invalid increment argument: identifier already exists')
+            }
+            this.prerelease.push(base)
+          }
+        }
+        if (identifier) {
+          // 1.2.0-beta.1 bumps to 1.2.0-beta.2,
+          // 1.2.0-beta.fooblz or 1.2.0-beta bumps to 1.2.0-beta.0
+          let prerelease = [identifier, base]
+          if (identifierBase === false) {
+            prerelease = [identifier]
+          }
+          if (isPrereleaseIdentifier(this.prerelease, identifier)) {
+            const prereleaseBase = this.prerelease[identifier.split('.').length]
+            if (isNaN(prereleaseBase)) {
+              this.prerelease = prerelease
+            }
+          } else {
+            this.prerelease = prerelease
+          }
+        }
+        break
+      }
+      default:
+        throw new Error(`invalid increment argument: ${release}`)
+    }
+    this.raw = this.format()
+    if (this.build.length) {
+      this.raw += `+${this.build.join('.')}`
+    }
+    return this
+  }
+}
+
+module.exports = SemVer
+
+
+/***/ }),
+
+/***/ 1799:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const parse = __nccwpck_require__(6353)
+const clean = (version, options) => {
+  const s = parse(version.trim().replace(/^[=v]+/, ''), options)
+  return s ? s.version : null
+}
+module.exports = clean
+
+
+/***/ }),
+
+/***/ 8646:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const eq = __nccwpck_require__(5082)
+const neq = __nccwpck_require__(4974)
+const gt = __nccwpck_require__(6599)
+const gte = __nccwpck_require__(1236)
+const lt = __nccwpck_require__(3872)
+const lte = __nccwpck_require__(6717)
+
+const cmp = (a, op, b, loose) => {
+  switch (op) {
+    case '===':
+      if (typeof a === 'object') {
+        a = a.version
+      }
+      if (typeof b === 'object') {
+        b = b.version
+      }
+      return a === b
+
+    case '!==':
+      if (typeof a === 'object') {
+        a = a.version
+      }
+      if (typeof b === 'object') {
+        b = b.version
+      }
+      return a !== b
+
+    case '':
+    case '=':
+    case '==':
+      return eq(a, b, loose)
+
+    case '!=':
+      return neq(a, b, loose)
+
+    case '>':
+      return gt(a, b, loose)
+
+    case '>=':
+      return gte(a, b, loose)
+
+    case '<':
+      return lt(a, b, loose)
+
+    case '<=':
+      return lte(a, b, loose)
+
+    default:
+      throw new TypeError(`Invalid operator: ${op}`)
+  }
+}
+module.exports = cmp
+
+
+/***/ }),
+
+/***/ 5385:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const parse = __nccwpck_require__(6353)
+const { safeRe: re, t } = __nccwpck_require__(5471)
+
+const coerce = (version, options) => {
+  if (version instanceof SemVer) {
+    return version
+  }
+
+  if (typeof version === 'number') {
+    version = String(version)
+  }
+
+  if (typeof version !== 'string') {
+    return null
+  }
+
+  options = options || {}
+
+  let match = null
+  if (!options.rtl) {
+    match = version.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE])
+  } else {
+    // Find the right-most coercible string that does not share
+    // a terminus with a more left-ward coercible string.
+    // Eg, '1.2.3.4' wants to coerce '2.3.4', not '3.4' or '4'
+    // With includePrerelease option set, '1.2.3.4-rc' wants to coerce '2.3.4-rc', not '2.3.4'
+    //
+    // Walk through the string checking with a /g regexp
+    // Manually set the index so as to pick up overlapping matches.
+    // Stop when we get a match that ends at the string end, since no
+    // coercible string can be more right-ward without the same terminus.
+    const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL]
+    let next
+    while ((next = coerceRtlRegex.exec(version)) &&
+        (!match || match.index + match[0].length !== version.length)
+    ) {
+      if (!match ||
+            next.index + next[0].length !== match.index + match[0].length) {
+        match = next
+      }
+      coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length
+    }
+    // leave it in a clean state
+    coerceRtlRegex.lastIndex = -1
+  }
+
+  if (match === null) {
+    return null
+  }
+
+  const major = match[2]
+  const minor = match[3] || '0'
+  const patch = match[4] || '0'
+  const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : ''
+  const build = options.includePrerelease && match[6] ? `+${match[6]}` : ''
+
+  return parse(`${major}.${minor}.${patch}${prerelease}${build}`, options)
+}
+module.exports = coerce
+
+
+/***/ }),
+
+/***/ 7648:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const compareBuild = (a, b, loose) => {
+  const versionA = new SemVer(a, loose)
+  const versionB = new SemVer(b, loose)
+  return versionA.compare(versionB) || versionA.compareBuild(versionB)
+}
+module.exports = compareBuild
+
+
+/***/ }),
+
+/***/ 6874:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const compareLoose = (a, b) => compare(a, b, true)
+module.exports = compareLoose
+
+
+/***/ }),
+
+/***/ 8469:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const compare = (a, b, loose) =>
+  new SemVer(a, loose).compare(new SemVer(b, loose))
+
+module.exports = compare
+
+
+/***/ }),
+
+/***/ 711:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const parse = __nccwpck_require__(6353)
+
+const diff = (version1, version2) => {
+  const v1 = parse(version1, null, true)
+  const v2 = parse(version2, null, true)
+  const comparison = v1.compare(v2)
+
+  if (comparison === 0) {
+    return null
+  }
+
+  const v1Higher = comparison > 0
+  const highVersion = v1Higher ? v1 : v2
+  const lowVersion = v1Higher ? v2 : v1
+  const highHasPre = !!highVersion.prerelease.length
+  const lowHasPre = !!lowVersion.prerelease.length
+
+  if (lowHasPre && !highHasPre) {
+    // Going from prerelease -> no prerelease requires some special casing
+
+    // If the low version has only a major, then it will always be a major
+    // Some examples:
+    // 1.0.0-1 -> 1.0.0
+    // 1.0.0-1 -> 1.1.1
+    // 1.0.0-1 -> 2.0.0
+    if (!lowVersion.patch && !lowVersion.minor) {
+      return 'major'
+    }
+
+    // If the main part has no difference
+    if (lowVersion.compareMain(highVersion) === 0) {
+      if (lowVersion.minor && !lowVersion.patch) {
+        return 'minor'
+      }
+      return 'patch'
+    }
+  }
+
+  // add the `pre` prefix if we are going to a prerelease version
+  const prefix = highHasPre ? 'pre' : ''
+
+  if (v1.major !== v2.major) {
+    return prefix + 'major'
+  }
+
+  if (v1.minor !== v2.minor) {
+    return prefix + 'minor'
+  }
+
+  if (v1.patch !== v2.patch) {
+    return prefix + 'patch'
+  }
+
+  // high and low are prereleases
+  return 'prerelease'
+}
+
+module.exports = diff
+
+
+/***/ }),
+
+/***/ 5082:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const eq = (a, b, loose) => compare(a, b, loose) === 0
+module.exports = eq
+
+
+/***/ }),
+
+/***/ 6599:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const gt = (a, b, loose) => compare(a, b, loose) > 0
+module.exports = gt
+
+
+/***/ }),
+
+/***/ 1236:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const gte = (a, b, loose) => compare(a, b, loose) >= 0
+module.exports = gte
+
+
+/***/ }),
+
+/***/ 2338:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+
+const inc = (version, release, options, identifier, identifierBase) => {
+  if (typeof (options) === 'string') {
+    identifierBase = identifier
+    identifier = options
+    options = undefined
+  }
+
+  try {
+    return new SemVer(
+      version instanceof SemVer ? version.version : version,
+      options
+    ).inc(release, identifier, identifierBase).version
+  } catch (er) {
+    return null
+  }
+}
+module.exports = inc
+
+
+/***/ }),
+
+/***/ 3872:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const lt = (a, b, loose) => compare(a, b, loose) < 0
+module.exports = lt
+
+
+/***/ }),
+
+/***/ 6717:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const lte = (a, b, loose) => compare(a, b, loose) <= 0
+module.exports = lte
+
+
+/***/ }),
+
+/***/ 8511:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const major = (a, loose) => new SemVer(a, loose).major
+module.exports = major
+
+
+/***/ }),
+
+/***/ 2603:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const minor = (a, loose) => new SemVer(a, loose).minor
+module.exports = minor
+
+
+/***/ }),
+
+/***/ 4974:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const neq = (a, b, loose) => compare(a, b, loose) !== 0
+module.exports = neq
+
+
+/***/ }),
+
+/***/ 6353:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const parse = (version, options, throwErrors = false) => {
+  if (version instanceof SemVer) {
+    return version
+  }
+  try {
+    return new SemVer(version, options)
+  } catch (er) {
+    if (!throwErrors) {
+      return null
+    }
+    throw er
+  }
+}
+
+module.exports = parse
+
+
+/***/ }),
+
+/***/ 8756:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const patch = (a, loose) => new SemVer(a, loose).patch
+module.exports = patch
+
+
+/***/ }),
+
+/***/ 5714:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const parse = __nccwpck_require__(6353)
+const prerelease = (version, options) => {
+  const parsed = parse(version, options)
+  return (parsed && parsed.prerelease.length) ? parsed.prerelease : null
+}
+module.exports = prerelease
+
+
+/***/ }),
+
+/***/ 2173:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const rcompare = (a, b, loose) => compare(b, a, loose)
+module.exports = rcompare
+
+
+/***/ }),
+
+/***/ 7192:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compareBuild = __nccwpck_require__(7648)
+const rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose))
+module.exports = rsort
+
+
+/***/ }),
+
+/***/ 8011:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Range = __nccwpck_require__(6782)
+const satisfies = (version, range, options) => {
+  try {
+    range = new Range(range, options)
+  } catch (er) {
+    return false
+  }
+  return range.test(version)
+}
+module.exports = satisfies
+
+
+/***/ }),
+
+/***/ 9872:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compareBuild = __nccwpck_require__(7648)
+const sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose))
+module.exports = sort
+
+
+/***/ }),
+
+/***/ 6114:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const parse = __nccwpck_require__(6353)
+const constants = __nccwpck_require__(5101)
+const SemVer = __nccwpck_require__(7163)
+
+const truncate = (version, truncation, options) => {
+  if (!constants.RELEASE_TYPES.includes(truncation)) {
+    return null
+  }
+
+  const clonedVersion = cloneInputVersion(version, options)
+  return clonedVersion && doTruncation(clonedVersion, truncation)
+}
+
+const cloneInputVersion = (version, options) => {
+  const versionStringToParse = (
+    version instanceof SemVer ? version.version : version
+  )
+
+  return parse(versionStringToParse, options)
+}
+
+const doTruncation = (version, truncation) => {
+  if (isPrerelease(truncation)) {
+    return version.version
+  }
+
+  version.prerelease = []
+
+  switch (truncation) {
+    case 'major':
+      version.minor = 0
+      version.patch = 0
+      break
+    case 'minor':
+      version.patch = 0
+      break
+  }
+
+  return version.format()
+}
+
+const isPrerelease = (type) => {
+  return type.startsWith('pre')
+}
+
+module.exports = truncate
+
+
+/***/ }),
+
+/***/ 8780:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const parse = __nccwpck_require__(6353)
+const valid = (version, options) => {
+  const v = parse(version, options)
+  return v ? v.version : null
+}
+module.exports = valid
+
+
+/***/ }),
+
+/***/ 2088:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+// just pre-load all the stuff that index.js lazily exports
+const internalRe = __nccwpck_require__(5471)
+const constants = __nccwpck_require__(5101)
+const SemVer = __nccwpck_require__(7163)
+const identifiers = __nccwpck_require__(3348)
+const parse = __nccwpck_require__(6353)
+const valid = __nccwpck_require__(8780)
+const clean = __nccwpck_require__(1799)
+const inc = __nccwpck_require__(2338)
+const diff = __nccwpck_require__(711)
+const major = __nccwpck_require__(8511)
+const minor = __nccwpck_require__(2603)
+const patch = __nccwpck_require__(8756)
+const prerelease = __nccwpck_require__(5714)
+const compare = __nccwpck_require__(8469)
+const rcompare = __nccwpck_require__(2173)
+const compareLoose = __nccwpck_require__(6874)
+const compareBuild = __nccwpck_require__(7648)
+const sort = __nccwpck_require__(9872)
+const rsort = __nccwpck_require__(7192)
+const gt = __nccwpck_require__(6599)
+const lt = __nccwpck_require__(3872)
+const eq = __nccwpck_require__(5082)
+const neq = __nccwpck_require__(4974)
+const gte = __nccwpck_require__(1236)
+const lte = __nccwpck_require__(6717)
+const cmp = __nccwpck_require__(8646)
+const coerce = __nccwpck_require__(5385)
+const truncate = __nccwpck_require__(6114)
+const Comparator = __nccwpck_require__(9379)
+const Range = __nccwpck_require__(6782)
+const satisfies = __nccwpck_require__(8011)
+const toComparators = __nccwpck_require__(4750)
+const maxSatisfying = __nccwpck_require__(5574)
+const minSatisfying = __nccwpck_require__(8595)
+const minVersion = __nccwpck_require__(1866)
+const validRange = __nccwpck_require__(4737)
+const outside = __nccwpck_require__(280)
+const gtr = __nccwpck_require__(2276)
+const ltr = __nccwpck_require__(5213)
+const intersects = __nccwpck_require__(3465)
+const simplifyRange = __nccwpck_require__(2028)
+const subset = __nccwpck_require__(1489)
+module.exports = {
+  parse,
+  valid,
+  clean,
+  inc,
+  diff,
+  major,
+  minor,
+  patch,
+  prerelease,
+  compare,
+  rcompare,
+  compareLoose,
+  compareBuild,
+  sort,
+  rsort,
+  gt,
+  lt,
+  eq,
+  neq,
+  gte,
+  lte,
+  cmp,
+  coerce,
+  truncate,
+  Comparator,
+  Range,
+  satisfies,
+  toComparators,
+  maxSatisfying,
+  minSatisfying,
+  minVersion,
+  validRange,
+  outside,
+  gtr,
+  ltr,
+  intersects,
+  simplifyRange,
+  subset,
+  SemVer,
+  re: internalRe.re,
+  src: internalRe.src,
+  tokens: internalRe.t,
+  SEMVER_SPEC_VERSION: constants.SEMVER_SPEC_VERSION,
+  RELEASE_TYPES: constants.RELEASE_TYPES,
+  compareIdentifiers: identifiers.compareIdentifiers,
+  rcompareIdentifiers: identifiers.rcompareIdentifiers,
+}
+
+
+/***/ }),
+
+/***/ 5101:
+/***/ ((module) => {
+
+
+
+// Note: this is the semver.org version of the spec that it implements
+// Not necessarily the package version of this code.
+const SEMVER_SPEC_VERSION = '2.0.0'
+
+const MAX_LENGTH = 256
+const MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER ||
+/* istanbul ignore next */ 9007199254740991
+
+// Max safe segment length for coercion.
+const MAX_SAFE_COMPONENT_LENGTH = 16
+
+// Max safe length for a build identifier. The max length minus 6 characters for
+// the shortest version with a build 0.0.0+BUILD.
+const MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6
+
+// ECMAScript whitespace and line terminators matched by \s.
+const WHITESPACE_CHARACTERS = [
+  '\t',
+  '\n',
+  '\v',
+  '\f',
+  '\r',
+  ' ',
+  '\u00a0',
+  '\u1680',
+  '\u2000',
+  '\u2001',
+  '\u2002',
+  '\u2003',
+  '\u2004',
+  '\u2005',
+  '\u2006',
+  '\u2007',
+  '\u2008',
+  '\u2009',
+  '\u200a',
+  '\u2028',
+  '\u2029',
+  '\u202f',
+  '\u205f',
+  '\u3000',
+  '\ufeff',
+]
+
+const RELEASE_TYPES = [
+  'major',
+  'premajor',
+  'minor',
+  'preminor',
+  'patch',
+  'prepatch',
+  'prerelease',
+]
+
+module.exports = {
+  MAX_LENGTH,
+  MAX_SAFE_COMPONENT_LENGTH,
+  MAX_SAFE_BUILD_LENGTH,
+  MAX_SAFE_INTEGER,
+  WHITESPACE_CHARACTERS,
+  RELEASE_TYPES,
+  SEMVER_SPEC_VERSION,
+  FLAG_INCLUDE_PRERELEASE: 0b001,
+  FLAG_LOOSE: 0b010,
+}
+
+
+/***/ }),
+
+/***/ 1159:
+/***/ ((module) => {
+
+
+
+const debug = (
+  typeof process === 'object' &&
+  process.env &&
+  process.env.NODE_DEBUG &&
+  /\bsemver\b/i.test(process.env.NODE_DEBUG)
+) ? (...args) => console.error('SEMVER', ...args)
+  : () => {}
+
+module.exports = debug
+
+
+/***/ }),
+
+/***/ 3348:
+/***/ ((module) => {
+
+
+
+const numeric = /^[0-9]+$/
+const compareIdentifiers = (a, b) => {
+  if (typeof a === 'number' && typeof b === 'number') {
+    return a === b ? 0 : a < b ? -1 : 1
+  }
+
+  const anum = numeric.test(a)
+  const bnum = numeric.test(b)
+
+  if (anum && bnum) {
+    a = +a
+    b = +b
+  }
+
+  return a === b ? 0
+    : (anum && !bnum) ? -1
+    : (bnum && !anum) ? 1
+    : a < b ? -1
+    : 1
+}
+
+const rcompareIdentifiers = (a, b) => compareIdentifiers(b, a)
+
+module.exports = {
+  compareIdentifiers,
+  rcompareIdentifiers,
+}
+
+
+/***/ }),
+
+/***/ 1383:
+/***/ ((module) => {
+
+
+
+class LRUCache {
+  constructor () {
+    this.max = 1000
+    this.map = new Map()
+  }
+
+  get (key) {
+    const value = this.map.get(key)
+    if (value === undefined) {
+      return undefined
+    } else {
+      // Remove the key from the map and add it to the end
+      this.map.delete(key)
+      this.map.set(key, value)
+      return value
+    }
+  }
+
+  delete (key) {
+    return this.map.delete(key)
+  }
+
+  set (key, value) {
+    const deleted = this.delete(key)
+
+    if (!deleted && value !== undefined) {
+      // If cache is full, delete the least recently used item
+      if (this.map.size >= this.max) {
+        const firstKey = this.map.keys().next().value
+        this.delete(firstKey)
+      }
+
+      this.map.set(key, value)
+    }
+
+    return this
+  }
+}
+
+module.exports = LRUCache
+
+
+/***/ }),
+
+/***/ 356:
+/***/ ((module) => {
+
+
+
+// parse out just the options we care about
+const looseOption = Object.freeze({ loose: true })
+const emptyOpts = Object.freeze({ })
+const parseOptions = options => {
+  if (!options) {
+    return emptyOpts
+  }
+
+  if (typeof options !== 'object') {
+    return looseOption
+  }
+
+  return options
+}
+module.exports = parseOptions
+
+
+/***/ }),
+
+/***/ 5471:
+/***/ ((module, exports, __nccwpck_require__) => {
+
+
+
+const {
+  MAX_SAFE_COMPONENT_LENGTH,
+  MAX_SAFE_BUILD_LENGTH,
+  MAX_LENGTH,
+} = __nccwpck_require__(5101)
+const debug = __nccwpck_require__(1159)
+exports = module.exports = {}
+
+// The actual regexps go on exports.re
+const re = exports.re = []
+const safeRe = exports.safeRe = []
+const src = exports.src = []
+const safeSrc = exports.safeSrc = []
+const t = exports.t = {}
+let R = 0
+
+const LETTERDASHNUMBER = '[a-zA-Z0-9-]'
+
+// Replace some greedy regex tokens to prevent regex dos issues. These regex are
+// used internally via the safeRe object since all inputs in this library get
+// normalized first to trim and collapse all extra whitespace. The original
+// regexes are exported for userland consumption and lower level usage. A
+// future breaking change could export the safer regex only with a note that
+// all input should have extra whitespace removed.
+const safeRegexReplacements = [
+  ['\\s', 1],
+  ['\\d', MAX_LENGTH],
+  [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH],
+]
+
+const makeSafeRegex = (value) => {
+  for (const [token, max] of safeRegexReplacements) {
+    value = value
+      .split(`${token}*`).join(`${token}{0,${max}}`)
+      .split(`${token}+`).join(`${token}{1,${max}}`)
+  }
+  return value
+}
+
+const createToken = (name, value, isGlobal) => {
+  const safe = makeSafeRegex(value)
+  const index = R++
+  debug(name, index, value)
+  t[name] = index
+  src[index] = value
+  safeSrc[index] = safe
+  re[index] = new RegExp(value, isGlobal ? 'g' : undefined)
+  safeRe[index] = new RegExp(safe, isGlobal ? 'g' : undefined)
+}
+
+// The following Regular Expressions can be used for tokenizing,
+// validating, and parsing SemVer version strings.
+
+// ## Numeric Identifier
+// A single `0`, or a non-zero digit followed by zero or more digits.
+
+createToken('NUMERICIDENTIFIER', '0|[1-9]\\d*')
+createToken('NUMERICIDENTIFIERLOOSE', '\\d+')
+
+// ## Non-numeric Identifier
+// Zero or more digits, followed by a letter or hyphen, and then zero or
+// more letters, digits, or hyphens.
+
+createToken('NONNUMERICIDENTIFIER', `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`)
+
+// ## Main Version
+// Three dot-separated numeric identifiers.
+
+createToken('MAINVERSION', `(${src[t.NUMERICIDENTIFIER]})\\.` +
+                   `(${src[t.NUMERICIDENTIFIER]})\\.` +
+                   `(${src[t.NUMERICIDENTIFIER]})`)
+
+createToken('MAINVERSIONLOOSE', `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.` +
+                        `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.` +
+                        `(${src[t.NUMERICIDENTIFIERLOOSE]})`)
+
+// ## Pre-release Version Identifier
+// A numeric identifier, or a non-numeric identifier.
+// Non-numeric identifiers include numeric identifiers but can be longer.
+// Therefore non-numeric identifiers must go first.
+
+createToken('PRERELEASEIDENTIFIER', `(?:${src[t.NONNUMERICIDENTIFIER]
+}|${src[t.NUMERICIDENTIFIER]})`)
+
+createToken('PRERELEASEIDENTIFIERLOOSE', `(?:${src[t.NONNUMERICIDENTIFIER]
+}|${src[t.NUMERICIDENTIFIERLOOSE]})`)
+
+// ## Pre-release Version
+// Hyphen, followed by one or more dot-separated pre-release version
+// identifiers.
+
+createToken('PRERELEASE', `(?:-(${src[t.PRERELEASEIDENTIFIER]
+}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`)
+
+createToken('PRERELEASELOOSE', `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]
+}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`)
+
+// ## Build Metadata Identifier
+// Any combination of digits, letters, or hyphens.
+
+createToken('BUILDIDENTIFIER', `${LETTERDASHNUMBER}+`)
+
+// ## Build Metadata
+// Plus sign, followed by one or more period-separated build metadata
+// identifiers.
+
+createToken('BUILD', `(?:\\+(${src[t.BUILDIDENTIFIER]
+}(?:\\.${src[t.BUILDIDENTIFIER]})*))`)
+
+// ## Full Version String
+// A main version, followed optionally by a pre-release version and
+// build metadata.
+
+// Note that the only major, minor, patch, and pre-release sections of
+// the version string are capturing groups.  The build metadata is not a
+// capturing group, because it should not ever be used in version
+// comparison.
+
+createToken('FULLPLAIN', `v?${src[t.MAINVERSION]
+}${src[t.PRERELEASE]}?${
+  src[t.BUILD]}?`)
+
+createToken('FULL', `^${src[t.FULLPLAIN]}$`)
+
+// like full, but allows v1.2.3 and =1.2.3, which people do sometimes.
+// also, 1.0.0alpha1 (prerelease without the hyphen) which is pretty
+// common in the npm registry.
+createToken('LOOSEPLAIN', `[v=\\s]*${src[t.MAINVERSIONLOOSE]
+}${src[t.PRERELEASELOOSE]}?${
+  src[t.BUILD]}?`)
+
+createToken('LOOSE', `^${src[t.LOOSEPLAIN]}$`)
+
+createToken('GTLT', '((?:<|>)?=?)')
+
+// Something like "2.*" or "1.2.x".
+// Note that "x.x" is a valid xRange identifier, meaning "any version"
+// Only the first item is strictly required.
+createToken('XRANGEIDENTIFIERLOOSE', `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`)
+createToken('XRANGEIDENTIFIER', `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`)
+
+createToken('XRANGEPLAIN', `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})` +
+                   `(?:\\.(${src[t.XRANGEIDENTIFIER]})` +
+                   `(?:\\.(${src[t.XRANGEIDENTIFIER]})` +
+                   `(?:${src[t.PRERELEASE]})?${
+                     src[t.BUILD]}?` +
+                   `)?)?`)
+
+createToken('XRANGEPLAINLOOSE', `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})` +
+                        `(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})` +
+                        `(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})` +
+                        `(?:${src[t.PRERELEASELOOSE]})?${
+                          src[t.BUILD]}?` +
+                        `)?)?`)
+
+createToken('XRANGE', `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`)
+createToken('XRANGELOOSE', `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`)
+
+// Coercion.
+// Extract anything that could conceivably be a part of a valid semver
+createToken('COERCEPLAIN', `${'(^|[^\\d])' +
+              '(\\d{1,'}${MAX_SAFE_COMPONENT_LENGTH}})` +
+              `(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?` +
+              `(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`)
+createToken('COERCE', `${src[t.COERCEPLAIN]}(?:$|[^\\d])`)
+createToken('COERCEFULL', src[t.COERCEPLAIN] +
+              `(?:${src[t.PRERELEASE]})?` +
+              `(?:${src[t.BUILD]})?` +
+              `(?:$|[^\\d])`)
+createToken('COERCERTL', src[t.COERCE], true)
+createToken('COERCERTLFULL', src[t.COERCEFULL], true)
+
+// Tilde ranges.
+// Meaning is "reasonably at or greater than"
+createToken('LONETILDE', '(?:~>?)')
+
+createToken('TILDETRIM', `(\\s*)${src[t.LONETILDE]}\\s+`, true)
+exports.tildeTrimReplace = '$1~'
+
+createToken('TILDE', `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`)
+createToken('TILDELOOSE', `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`)
+
+// Caret ranges.
+// Meaning is "at least and backwards compatible with"
+createToken('LONECARET', '(?:\\^)')
+
+createToken('CARETTRIM', `(\\s*)${src[t.LONECARET]}\\s+`, true)
+exports.caretTrimReplace = '$1^'
+
+createToken('CARET', `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`)
+createToken('CARETLOOSE', `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`)
+
+// A simple gt/lt/eq thing, or just "" to indicate "any version"
+createToken('COMPARATORLOOSE', `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`)
+createToken('COMPARATOR', `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`)
+
+// An expression to strip any whitespace between the gtlt and the thing
+// it modifies, so that `> 1.2.3` ==> `>1.2.3`
+createToken('COMPARATORTRIM', `(\\s*)${src[t.GTLT]
+}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true)
+exports.comparatorTrimReplace = '$1$2$3'
+
+// Something like `1.2.3 - 1.2.4`
+// Note that these all use the loose form, because they'll be
+// checked against either the strict or loose comparator form
+// later.
+createToken('HYPHENRANGE', `^\\s*(${src[t.XRANGEPLAIN]})` +
+                   `\\s+-\\s+` +
+                   `(${src[t.XRANGEPLAIN]})` +
+                   `\\s*$`)
+
+createToken('HYPHENRANGELOOSE', `^\\s*(${src[t.XRANGEPLAINLOOSE]})` +
+                        `\\s+-\\s+` +
+                        `(${src[t.XRANGEPLAINLOOSE]})` +
+                        `\\s*$`)
+
+// Star ranges basically just allow anything at all.
+createToken('STAR', '(<|>)?=?\\s*\\*')
+// >=0.0.0 is like a star
+createToken('GTE0', '^\\s*>=\\s*0\\.0\\.0\\s*$')
+createToken('GTE0PRE', '^\\s*>=\\s*0\\.0\\.0-0\\s*$')
+
+
+/***/ }),
+
+/***/ 9737:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+// @ts-check
+
+
+// Reproduce safeRe[COMPARATORTRIM] replacement boundaries, not version
+// validation. Each end-index finder returns an exclusive end, or its start
+// on no match.
+// Positions count from zero. An end of 3 means characters 0, 1, and 2 were read;
+// range.slice(start, end) gives the matched text, not a converted number.
+const {
+  MAX_LENGTH,
+  MAX_SAFE_BUILD_LENGTH,
+  WHITESPACE_CHARACTERS,
+} = __nccwpck_require__(5101)
+
+/**
+ * Remembers the last two rows of digits so their characters need not be reread.
+ * Positions start at -1 until a row has been found.
+ *
+ * @typedef {object} DigitRunCache
+ * @property {number} start The first character of the most recently found row.
+ * @property {number} end The position after that row's last character.
+ * @property {number} previousStart The first character of the previous row.
+ * @property {number} previousEnd The position after the previous row.
+ */
+
+// One entry per UTF-16 code unit keeps membership checks constant-time.
+const whitespace = new Uint8Array(0x10000)
+for (const char of WHITESPACE_CHARACTERS) {
+  whitespace[char.charCodeAt(0)] = 1
+}
+
+/**
+ * Checks whether a character is whitespace, like a space, tab, or newline.
+ * Looking past the end of the string returns false.
+ *
+ * @param {string|undefined} char One character, or undefined past the string's end.
+ * @returns {boolean} Whether the character is whitespace.
+ * @example isWhitespace(' ') // true
+ * @example isWhitespace('1') // false
+ */
+const isWhitespace = char =>
+  char !== undefined && whitespace[char.charCodeAt(0)] === 1
+
+/**
+ * Checks for v, =, or whitespace before the version number.
+ * These are historical version prefixes, not range operators:
+ * < and > are handled separately, as are tilde and caret ranges.
+ *
+ * @param {string|undefined} char One character to check.
+ * @returns {boolean} Whether the character can belong to a version prefix.
+ * @example isVersionPrefix('=') // true
+ * @example isVersionPrefix('>') // false
+ */
+const isVersionPrefix = char =>
+  char === 'v' ||
+  char === '=' ||
+  isWhitespace(char)
+
+/**
+ * Checks whether a character is one of the digits 0 through 9.
+ *
+ * @param {string|undefined} char One character to check.
+ * @returns {boolean} Whether the character is an ASCII digit.
+ * @example isDigit('7') // true
+ * @example isDigit('.') // false
+ */
+const isDigit = char => char !== undefined && char >= '0' && char <= '9'
+
+/**
+ * Checks whether a character is an English letter, uppercase or lowercase.
+ *
+ * @param {string|undefined} char One character to check.
+ * @returns {boolean} Whether the character is an ASCII letter.
+ * @example isLetter('b') // true
+ * @example isLetter('7') // false
+ */
+const isLetter = char =>
+  char !== undefined && (
+    (char >= 'a' && char <= 'z') ||
+    (char >= 'A' && char <= 'Z')
+  )
+
+/**
+ * Checks for a letter, digit, or hyphen: the characters allowed inside
+ * prerelease and build names such as beta-1.
+ *
+ * @param {string|undefined} char One character to check.
+ * @returns {boolean} Whether the character can be part of an identifier.
+ * @example isIdentifierCharacter('-') // true
+ * @example isIdentifierCharacter('.') // false; dots separate identifiers
+ */
+const isIdentifierCharacter = char => isDigit(char) || isLetter(char) || char === '-'
+
+/**
+ * Checks whether a version component can begin here: with a digit or
+ * a wildcard such as x, X, or *.
+ *
+ * @param {string|undefined} char One character to check.
+ * @returns {boolean} Whether a number or wildcard can start with this character.
+ * @example isVersionStart('x') // true
+ * @example isVersionStart('v') // false; v belongs to the prefix
+ */
+const isVersionStart = char =>
+  isDigit(char) ||
+  char === 'x' ||
+  char === 'X' ||
+  char === '*'
+
+/**
+ * Finds the end of a row of digits, but returns no more than limit digits.
+ * Remembers the last two rows so looking at them again does not reread them.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position of the first character to check.
+ * @param {number} limit The most digit characters the returned match can include.
+ * @param {DigitRunCache} digitRuns Shared cache of digit-run positions, updated in place.
+ * @returns {number} The position after the matched digits, or start if none match.
+ * @example findDigitsEndIndex('123abc', 0, 10, digitRuns) // 3, pointing at a
+ * @example findDigitsEndIndex('123abc', 0, 2, digitRuns) // 2, pointing at the unread 3
+ */
+const findDigitsEndIndex = (range, start, limit, digitRuns) => {
+  if (!isDigit(range[start])) {
+    return start
+  }
+  if (start >= digitRuns.start && start < digitRuns.end) {
+    return Math.min(start + limit, digitRuns.end)
+  }
+  if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
+    return Math.min(start + limit, digitRuns.previousEnd)
+  }
+  let end = start + 1
+  while (isDigit(range[end])) {
+    end++
+  }
+  // A failed full version can rewind from its second run to its first.
+  digitRuns.previousStart = digitRuns.start
+  digitRuns.previousEnd = digitRuns.end
+  digitRuns.start = start
+  digitRuns.end = end
+  return Math.min(start + limit, end)
+}
+
+/**
+ * Reads a number using the old regex's length and leading-zero rules.
+ * Strict mode reads just the first zero in 012; loose mode can read all three.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the number should begin.
+ * @param {boolean} loose Whether to allow leading zeros.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the matched digits, not their numeric value.
+ * @example findVersionNumberEndIndex('012', 0, false, digitRuns) // 1
+ * @example findVersionNumberEndIndex('012', 0, true, digitRuns) // 3
+ */
+const findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
+  if (!loose && range[start] === '0') {
+    return start + 1
+  }
+  // Strict syntax allows an initial nonzero digit plus MAX_LENGTH digits.
+  return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns)
+}
+
+/**
+ * Reads one piece of a prerelease name, such as beta or 1 in beta.1.
+ * Tries the letter-or-hyphen form first, then the number-only form.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the identifier should begin.
+ * @param {boolean} loose Whether numeric identifiers may have leading zeros.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the identifier, or start if none matches.
+ * @example findPrereleaseIdentifierEndIndex('beta.1', 0, false, digitRuns) // 4, at the dot
+ * @example findPrereleaseIdentifierEndIndex('001beta', 0, false, digitRuns) // 7
+ */
+const findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
+  const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns)
+  // The legacy regex tries a nonnumeric identifier before a numeric one.
+  if (isLetter(range[digitsEnd]) || range[digitsEnd] === '-') {
+    let end = digitsEnd + 1
+    const limit = end + MAX_SAFE_BUILD_LENGTH
+    while (end < limit && isIdentifierCharacter(range[end])) {
+      end++
+    }
+    return end
+  }
+  return findVersionNumberEndIndex(range, start, loose, digitRuns)
+}
+
+/**
+ * Reads a prerelease suffix such as -beta.1, one dot-separated piece at a time.
+ * Loose mode also allows the name without its opening hyphen.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the suffix should begin, including -.
+ * @param {boolean} loose Whether the opening hyphen is optional and zeros allowed.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the matched suffix, or start if absent.
+ * @example findPrereleaseEndIndex('-beta.1+sha', 0, false, digitRuns) // 7, at the plus
+ * @example findPrereleaseEndIndex('beta', 0, false, digitRuns) // 0; no opening hyphen
+ */
+const findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
+  const hyphen = range[start] === '-'
+  if (!loose && !hyphen) {
+    return start
+  }
+  const identifierStart = start + (hyphen ? 1 : 0)
+  let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns)
+  if (end === identifierStart) {
+    if (!loose || !hyphen) {
+      return start
+    }
+    // In loose syntax, a lone hyphen can itself be the identifier.
+    end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns)
+  }
+  while (range[end] === '.') {
+    const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns)
+    if (next === end + 1) {
+      break
+    }
+    end = next
+  }
+  return end
+}
+
+/**
+ * Reads one build-name piece, such as sha or 123 in +sha.123.
+ * Stops at a disallowed character or the old regex's length limit.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the identifier should begin.
+ * @returns {number} The position after the identifier, or start if none matches.
+ * @example findBuildIdentifierEndIndex('sha.123', 0) // 3, at the dot
+ * @example findBuildIdentifierEndIndex('001', 0) // 3; leading zeros are allowed
+ */
+const findBuildIdentifierEndIndex = (range, start) => {
+  let end = start
+  while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
+    end++
+  }
+  return end
+}
+
+/**
+ * Reads optional build metadata such as +sha.123.
+ * Leaves the position unchanged if there is no plus sign followed by a name.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the opening + should be.
+ * @returns {number} The position after the matched metadata, or start if absent.
+ * @example findBuildEndIndex('+sha.123 <2', 0) // 8, at the space
+ * @example findBuildEndIndex('+', 0) // 0; a plus sign alone is not a match
+ */
+const findBuildEndIndex = (range, start) => {
+  if (range[start] !== '+') {
+    return start
+  }
+  let end = findBuildIdentifierEndIndex(range, start + 1)
+  if (end === start + 1) {
+    return start
+  }
+  while (range[end] === '.') {
+    const next = findBuildIdentifierEndIndex(range, end + 1)
+    if (next === end + 1) {
+      break
+    }
+    end = next
+  }
+  return end
+}
+
+/**
+ * Reads three numbers separated by dots, then any prerelease and build suffixes.
+ * Uses loose rules, so forms such as 01.02.03beta can match here.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position of the first number, after any prefix.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the version match, or start if none matches.
+ * @example findLooseFullVersionEndIndex('1.2.3-beta+sha <2', 0, digitRuns) // 14
+ * @example findLooseFullVersionEndIndex('1.2', 0, digitRuns) // 0; needs three numbers
+ */
+const findLooseFullVersionEndIndex = (range, start, digitRuns) => {
+  let end = start
+  for (let component = 0; component < 3; component++) {
+    const next = findVersionNumberEndIndex(range, end, true, digitRuns)
+    if (next === end) {
+      return start
+    }
+    end = next
+    if (component < 2) {
+      if (range[end] !== '.') {
+        return start
+      }
+      end++
+    }
+  }
+  const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns)
+  return findBuildEndIndex(range, prereleaseEnd)
+}
+
+/**
+ * Reads one component of a partial or wildcard version, such as 2 or x in 2.x.
+ * Numbers use strict leading-zero rules; wildcards take up one character.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the component should begin.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the component, or start if none matches.
+ * @example findPartialVersionComponentEndIndex('2.x', 0, digitRuns) // 1, at the dot
+ * @example findPartialVersionComponentEndIndex('2.x', 2, digitRuns) // 3, after x
+ */
+const findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
+  if (isDigit(range[start])) {
+    return findVersionNumberEndIndex(range, start, false, digitRuns)
+  }
+  return isVersionStart(range[start]) ? start + 1 : start
+}
+
+/**
+ * Reads up to three components, allowing forms such as 1, 1.2, or 1.x.
+ * After the third component, also reads any strict prerelease and build suffixes.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position of a number or wildcard, after any prefix.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the matched version text.
+ * @example findPartialVersionEndIndex('1.x <2', 0, digitRuns) // 3, at the space
+ * @example findPartialVersionEndIndex('1.', 0, digitRuns) // 1; the trailing dot is unread
+ */
+const findPartialVersionEndIndex = (range, start, digitRuns) => {
+  let end = findPartialVersionComponentEndIndex(range, start, digitRuns)
+  for (let component = 0; component < 2; component++) {
+    if (range[end] !== '.') {
+      return end
+    }
+    const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns)
+    if (next === end + 1) {
+      return end
+    }
+    end = next
+  }
+  const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns)
+  return findBuildEndIndex(range, prereleaseEnd)
+}
+
+/**
+ * Finds where a version match ends, without deciding whether the range is valid.
+ * Tries a loose full version first, then a partial or wildcard version, just
+ * like the old regex's LOOSEPLAIN and XRANGEPLAIN alternatives.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position of a number or wildcard, after any prefix.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position where scanning the next candidate can resume.
+ * @example findVersionEndIndex('1.2.3 <2', 0, digitRuns) // 5, at the space
+ * @example findVersionEndIndex('1.x <2', 0, digitRuns) // 3, at the space
+ */
+const findVersionEndIndex = (range, start, digitRuns) => {
+  const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns)
+  return fullVersionEnd !== start
+    ? fullVersionEnd
+    : findPartialVersionEndIndex(range, start, digitRuns)
+}
+
+/**
+ * Finds the one whitespace character the old replacement would remove.
+ * Keeps leading whitespace, skips an optional operator, and checks immediately
+ * after it. Returns -1 if there is nothing to remove.
+ *
+ * @param {string} range The text containing a candidate already found by the caller.
+ * @param {number} matchStart The candidate's position, including leading whitespace.
+ * @returns {number} The position of the removable whitespace, or -1 if absent.
+ * @example findRemovableWhitespaceIndex(' > 1', 0) // 2; keep the space at position 0
+ * @example findRemovableWhitespaceIndex('>1', 0) // -1
+ */
+const findRemovableWhitespaceIndex = (range, matchStart) => {
+  let position = matchStart
+  if (isWhitespace(range[position])) {
+    position++
+  }
+  if (range[position] === '<' || range[position] === '>') {
+    position++
+  }
+  if (range[position] === '=') {
+    position++
+  }
+  return isWhitespace(range[position]) ? position : -1
+}
+
+/**
+ * Joins an operator to its version, turning > 1.2.3 into >1.2.3.
+ * Copies everything else according to the old regex's matching rules.
+ * Moves forward through prefixes and whole versions to avoid repeatedly
+ * searching the same characters on long inputs.
+ *
+ * @param {string} range The range text to process; the original string is unchanged.
+ * @returns {string} The range with matched operator whitespace removed.
+ * @example trimComparatorWhitespace('> 1.2.3 < 2') // '>1.2.3 <2'
+ * @example trimComparatorWhitespace('> invalid') // '> invalid'
+ */
+const trimComparatorWhitespace = range => {
+  let result = ''
+  let copyFrom = 0
+  let cursor = 0
+  const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 }
+
+  while (cursor < range.length) {
+    const matchStart = cursor
+    if (range[cursor] === '<' || range[cursor] === '>') {
+      cursor++
+    } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
+      cursor++
+      continue
+    }
+
+    // Consume a v/=/whitespace run once, even when no version follows it.
+    while (cursor < range.length && isVersionPrefix(range[cursor])) {
+      cursor++
+    }
+    if (!isVersionStart(range[cursor])) {
+      continue
+    }
+
+    const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart)
+    if (whitespacePosition !== -1) {
+      result += range.slice(copyFrom, whitespacePosition)
+      copyFrom = whitespacePosition + 1
+    }
+
+    // Skip the entire match, so a prerelease's trailing v cannot be
+    // reconsidered as the prefix of another version.
+    cursor = findVersionEndIndex(range, cursor, digitRuns)
+  }
+
+  return result + range.slice(copyFrom)
+}
+
+module.exports = trimComparatorWhitespace
+
+
+/***/ }),
+
+/***/ 2276:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+// Determine if version is greater than all the versions possible in the range.
+const outside = __nccwpck_require__(280)
+const gtr = (version, range, options) => outside(version, range, '>', options)
+module.exports = gtr
+
+
+/***/ }),
+
+/***/ 3465:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Range = __nccwpck_require__(6782)
+const intersects = (r1, r2, options) => {
+  r1 = new Range(r1, options)
+  r2 = new Range(r2, options)
+  return r1.intersects(r2, options)
+}
+module.exports = intersects
+
+
+/***/ }),
+
+/***/ 5213:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const outside = __nccwpck_require__(280)
+// Determine if version is less than all the versions possible in the range
+const ltr = (version, range, options) => outside(version, range, '<', options)
+module.exports = ltr
+
+
+/***/ }),
+
+/***/ 5574:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const Range = __nccwpck_require__(6782)
+
+const maxSatisfying = (versions, range, options) => {
+  let max = null
+  let maxSV = null
+  let rangeObj = null
+  try {
+    rangeObj = new Range(range, options)
+  } catch (er) {
+    return null
+  }
+  versions.forEach((v) => {
+    if (rangeObj.test(v)) {
+      // satisfies(v, range, options)
+      if (!max || maxSV.compare(v) === -1) {
+        // compare(max, v, true)
+        max = v
+        maxSV = new SemVer(max, options)
+      }
+    }
+  })
+  return max
+}
+module.exports = maxSatisfying
+
+
+/***/ }),
+
+/***/ 8595:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const Range = __nccwpck_require__(6782)
+const minSatisfying = (versions, range, options) => {
+  let min = null
+  let minSV = null
+  let rangeObj = null
+  try {
+    rangeObj = new Range(range, options)
+  } catch (er) {
+    return null
+  }
+  versions.forEach((v) => {
+    if (rangeObj.test(v)) {
+      // satisfies(v, range, options)
+      if (!min || minSV.compare(v) === 1) {
+        // compare(min, v, true)
+        min = v
+        minSV = new SemVer(min, options)
+      }
+    }
+  })
+  return min
+}
+module.exports = minSatisfying
+
+
+/***/ }),
+
+/***/ 1866:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const Range = __nccwpck_require__(6782)
+const gt = __nccwpck_require__(6599)
+
+const minVersion = (range, loose) => {
+  range = new Range(range, loose)
+
+  let minver = new SemVer('0.0.0')
+  if (range.test(minver)) {
+    return minver
+  }
+
+  minver = new SemVer('0.0.0-0')
+  if (range.test(minver)) {
+    return minver
+  }
+
+  minver = null
+  for (let i = 0; i < range.set.length; ++i) {
+    const comparators = range.set[i]
+
+    let setMin = null
+    comparators.forEach((comparator) => {
+      // Clone to avoid manipulating the comparator's semver object.
+      const compver = new SemVer(comparator.semver.version)
+      switch (comparator.operator) {
+        case '>':
+          if (compver.prerelease.length === 0) {
+            compver.patch++
+          } else {
+            compver.prerelease.push(0)
+          }
+          compver.raw = compver.format()
+          /* fallthrough */
+        case '':
+        case '>=':
+          if (!setMin || gt(compver, setMin)) {
+            setMin = compver
+          }
+          break
+        case '<':
+        case '<=':
+          /* Ignore maximum versions */
+          break
+        /* istanbul ignore next */
+        default:
+          throw new Error(`Unexpected operation: ${comparator.operator}`)
+      }
+    })
+    if (setMin && (!minver || gt(minver, setMin))) {
+      minver = setMin
+    }
+  }
+
+  if (minver && range.test(minver)) {
+    return minver
+  }
+
+  return null
+}
+module.exports = minVersion
+
+
+/***/ }),
+
+/***/ 280:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const Comparator = __nccwpck_require__(9379)
+const { ANY } = Comparator
+const Range = __nccwpck_require__(6782)
+const satisfies = __nccwpck_require__(8011)
+const gt = __nccwpck_require__(6599)
+const lt = __nccwpck_require__(3872)
+const lte = __nccwpck_require__(6717)
+const gte = __nccwpck_require__(1236)
+
+const outside = (version, range, hilo, options) => {
+  version = new SemVer(version, options)
+  range = new Range(range, options)
+
+  let gtfn, ltefn, ltfn, comp, ecomp
+  switch (hilo) {
+    case '>':
+      gtfn = gt
+      ltefn = lte
+      ltfn = lt
+      comp = '>'
+      ecomp = '>='
+      break
+    case '<':
+      gtfn = lt
+      ltefn = gte
+      ltfn = gt
+      comp = '<'
+      ecomp = '<='
+      break
+    default:
+      throw new TypeError('Must provide a hilo val of "<" or ">"')
+  }
+
+  // If it satisfies the range it is not outside
+  if (satisfies(version, range, options)) {
+    return false
+  }
+
+  // From now on, variable terms are as if we're in "gtr" mode.
+  // but note that everything is flipped for the "ltr" function.
+
+  for (let i = 0; i < range.set.length; ++i) {
+    const comparators = range.set[i]
+
+    let high = null
+    let low = null
+
+    comparators.forEach((comparator) => {
+      if (comparator.semver === ANY) {
+        comparator = new Comparator('>=0.0.0')
+      }
+      high = high || comparator
+      low = low || comparator
+      if (gtfn(comparator.semver, high.semver, options)) {
+        high = comparator
+      } else if (ltfn(comparator.semver, low.semver, options)) {
+        low = comparator
+      }
+    })
+
+    // If the edge version comparator has a operator then our version
+    // isn't outside it
+    if (high.operator === comp || high.operator === ecomp) {
+      return false
+    }
+
+    // If the lowest version comparator has an operator and our version
+    // is less than it then it isn't higher than the range
+    if ((!low.operator || low.operator === comp) &&
+        ltefn(version, low.semver)) {
+      return false
+    } else if (low.operator === ecomp && ltfn(version, low.semver)) {
+      return false
+    }
+  }
+  return true
+}
+
+module.exports = outside
+
+
+/***/ }),
+
+/***/ 2028:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+// given a set of versions and a range, create a "simplified" range
+// that includes the same versions that the original range does
+// If the original range is shorter than the simplified one, return that.
+const satisfies = __nccwpck_require__(8011)
+const compare = __nccwpck_require__(8469)
+module.exports = (versions, range, options) => {
+  const set = []
+  let first = null
+  let prev = null
+  const v = versions.sort((a, b) => compare(a, b, options))
+  for (const version of v) {
+    const included = satisfies(version, range, options)
+    if (included) {
+      prev = version
+      if (!first) {
+        first = version
+      }
+    } else {
+      if (prev) {
+        set.push([first, prev])
+      }
+      prev = null
+      first = null
+    }
+  }
+  if (first) {
+    set.push([first, null])
+  }
+
+  const ranges = []
+  for (const [min, max] of set) {
+    if (min === max) {
+      ranges.push(min)
+    } else if (!max && min === v[0]) {
+      ranges.push('*')
+    } else if (!max) {
+      ranges.push(`>=${min}`)
+    } else if (min === v[0]) {
+      ranges.push(`<=${max}`)
+    } else {
+      ranges.push(`${min} - ${max}`)
+    }
+  }
+  const simplified = ranges.join(' || ')
+  const original = typeof range.raw === 'string' ? range.raw : String(range)
+  return simplified.length < original.length ? simplified : range
+}
+
+
+/***/ }),
+
+/***/ 1489:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Range = __nccwpck_require__(6782)
+const Comparator = __nccwpck_require__(9379)
+const { ANY } = Comparator
+const satisfies = __nccwpck_require__(8011)
+const compare = __nccwpck_require__(8469)
+
+// Complex range `r1 || r2 || ...` is a subset of `R1 || R2 || ...` iff:
+// - Every simple range `r1, r2, ...` is a null set, OR
+// - Every simple range `r1, r2, ...` which is not a null set is a subset of
+//   some `R1, R2, ...`
+//
+// Simple range `c1 c2 ...` is a subset of simple range `C1 C2 ...` iff:
+// - If c is only the ANY comparator
+//   - If C is only the ANY comparator, return true
+//   - Else if in prerelease mode, return false
+//   - else replace c with `[>=0.0.0]`
+// - If C is only the ANY comparator
+//   - if in prerelease mode, return true
+//   - else replace C with `[>=0.0.0]`
+// - Let EQ be the set of = comparators in c
+// - If EQ is more than one, return true (null set)
+// - Let GT be the highest > or >= comparator in c
+// - Let LT be the lowest < or <= comparator in c
+// - If GT and LT, and GT.semver > LT.semver, return true (null set)
+// - If any C is a = range, and GT or LT are set, return false
+// - If EQ
+//   - If GT, and EQ does not satisfy GT, return true (null set)
+//   - If LT, and EQ does not satisfy LT, return true (null set)
+//   - If EQ satisfies every C, return true
+//   - Else return false
+// - If GT
+//   - If GT.semver is lower than any > or >= comp in C, return false
+//   - If GT is >=, and GT.semver does not satisfy every C, return false
+//   - If GT.semver has a prerelease, and not in prerelease mode
+//     - If no C has a prerelease and the GT.semver tuple, return false
+// - If LT
+//   - If LT.semver is greater than any < or <= comp in C, return false
+//   - If LT is <=, and LT.semver does not satisfy every C, return false
+//   - If LT.semver has a prerelease, and not in prerelease mode
+//     - If no C has a prerelease and the LT.semver tuple, return false
+// - Else return true
+
+const subset = (sub, dom, options = {}) => {
+  if (sub === dom) {
+    return true
+  }
+
+  sub = new Range(sub, options)
+  dom = new Range(dom, options)
+  let sawNonNull = false
+
+  OUTER: for (const simpleSub of sub.set) {
+    for (const simpleDom of dom.set) {
+      const isSub = simpleSubset(simpleSub, simpleDom, options)
+      sawNonNull = sawNonNull || isSub !== null
+      if (isSub) {
+        continue OUTER
+      }
+    }
+    // the null set is a subset of everything, but null simple ranges in
+    // a complex range should be ignored.  so if we saw a non-null range,
+    // then we know this isn't a subset, but if EVERY simple range was null,
+    // then it is a subset.
+    if (sawNonNull) {
+      return false
+    }
+  }
+  return true
+}
+
+const minimumVersionWithPreRelease = [new Comparator('>=0.0.0-0')]
+const minimumVersion = [new Comparator('>=0.0.0')]
+
+const simpleSubset = (sub, dom, options) => {
+  if (sub === dom) {
+    return true
+  }
+
+  if (sub.length === 1 && sub[0].semver === ANY) {
+    if (dom.length === 1 && dom[0].semver === ANY) {
+      return true
+    } else if (options.includePrerelease) {
+      sub = minimumVersionWithPreRelease
+    } else {
+      sub = minimumVersion
+    }
+  }
+
+  if (dom.length === 1 && dom[0].semver === ANY) {
+    if (options.includePrerelease) {
+      return true
+    } else {
+      dom = minimumVersion
+    }
+  }
+
+  const eqSet = new Set()
+  let gt, lt
+  for (const c of sub) {
+    if (c.operator === '>' || c.operator === '>=') {
+      gt = higherGT(gt, c, options)
+    } else if (c.operator === '<' || c.operator === '<=') {
+      lt = lowerLT(lt, c, options)
+    } else {
+      eqSet.add(c.semver)
+    }
+  }
+
+  if (eqSet.size > 1) {
+    return null
+  }
+
+  let gtltComp
+  if (gt && lt) {
+    gtltComp = compare(gt.semver, lt.semver, options)
+    if (gtltComp > 0) {
+      return null
+    } else if (gtltComp === 0 && (gt.operator !== '>=' || lt.operator !== '<=')) {
+      return null
+    }
+  }
+
+  // will iterate one or zero times
+  for (const eq of eqSet) {
+    if (gt && !satisfies(eq, String(gt), options)) {
+      return null
+    }
+
+    if (lt && !satisfies(eq, String(lt), options)) {
+      return null
+    }
+
+    for (const c of dom) {
+      if (!satisfies(eq, String(c), options)) {
+        return false
+      }
+    }
+
+    return true
+  }
+
+  let higher, lower
+  let hasDomLT, hasDomGT
+  // if the subset has a prerelease, we need a comparator in the superset
+  // with the same tuple and a prerelease, or it's not a subset
+  let needDomLTPre = lt &&
+    !options.includePrerelease &&
+    lt.semver.prerelease.length ? lt.semver : false
+  let needDomGTPre = gt &&
+    !options.includePrerelease &&
+    gt.semver.prerelease.length ? gt.semver : false
+  // exception: <1.2.3-0 is the same as <1.2.3
+  if (needDomLTPre && needDomLTPre.prerelease.length === 1 &&
+      lt.operator === '<' && needDomLTPre.prerelease[0] === 0) {
+    needDomLTPre = false
+  }
+
+  for (const c of dom) {
+    hasDomGT = hasDomGT || c.operator === '>' || c.operator === '>='
+    hasDomLT = hasDomLT || c.operator === '<' || c.operator === '<='
+    if (gt) {
+      if (needDomGTPre) {
+        if (c.semver.prerelease && c.semver.prerelease.length &&
+            c.semver.major === needDomGTPre.major &&
+            c.semver.minor === needDomGTPre.minor &&
+            c.semver.patch === needDomGTPre.patch) {
+          needDomGTPre = false
+        }
+      }
+      if (c.operator === '>' || c.operator === '>=') {
+        higher = higherGT(gt, c, options)
+        if (higher === c && higher !== gt) {
+          return false
+        }
+      } else if (gt.operator === '>=' && !c.test(gt.semver)) {
+        return false
+      }
+    }
+    if (lt) {
+      if (needDomLTPre) {
+        if (c.semver.prerelease && c.semver.prerelease.length &&
+            c.semver.major === needDomLTPre.major &&
+            c.semver.minor === needDomLTPre.minor &&
+            c.semver.patch === needDomLTPre.patch) {
+          needDomLTPre = false
+        }
+      }
+      if (c.operator === '<' || c.operator === '<=') {
+        lower = lowerLT(lt, c, options)
+        if (lower === c && lower !== lt) {
+          return false
+        }
+      } else if (lt.operator === '<=' && !c.test(lt.semver)) {
+        return false
+      }
+    }
+    if (!c.operator && (lt || gt) && gtltComp !== 0) {
+      return false
+    }
+  }
+
+  // if there was a < or >, and nothing in the dom, then must be false
+  // UNLESS it was limited by another range in the other direction.
+  // Eg, >1.0.0 <1.0.1 is still a subset of <2.0.0
+  if (gt && hasDomLT && !lt && gtltComp !== 0) {
+    return false
+  }
+
+  if (lt && hasDomGT && !gt && gtltComp !== 0) {
+    return false
+  }
+
+  // we needed a prerelease range in a specific tuple, but didn't get one
+  // then this isn't a subset.  eg >=1.2.3-pre is not a subset of >=1.0.0,
+  // because it includes prereleases in the 1.2.3 tuple
+  if (needDomGTPre || needDomLTPre) {
+    return false
+  }
+
+  return true
+}
+
+// >=1.2.3 is lower than >1.2.3
+const higherGT = (a, b, options) => {
+  if (!a) {
+    return b
+  }
+  const comp = compare(a.semver, b.semver, options)
+  return comp > 0 ? a
+    : comp < 0 ? b
+    : b.operator === '>' && a.operator === '>=' ? b
+    : a
+}
+
+// <=1.2.3 is higher than <1.2.3
+const lowerLT = (a, b, options) => {
+  if (!a) {
+    return b
+  }
+  const comp = compare(a.semver, b.semver, options)
+  return comp < 0 ? a
+    : comp > 0 ? b
+    : b.operator === '<' && a.operator === '<=' ? b
+    : a
+}
+
+module.exports = subset
+
+
+/***/ }),
+
+/***/ 4750:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Range = __nccwpck_require__(6782)
+
+// Mostly just for testing and legacy API reasons
+const toComparators = (range, options) =>
+  new Range(range, options).set
+    .map(comp => comp.map(c => c.value).join(' ').trim().split(' '))
+
+module.exports = toComparators
+
+
+/***/ }),
+
+/***/ 4737:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Range = __nccwpck_require__(6782)
+const validRange = (range, options) => {
+  try {
+    // Return '*' instead of '' so that truthiness works.
+    // This will throw if it's invalid anyway
+    return new Range(range, options).range || '*'
+  } catch (er) {
+    return null
+  }
+}
+module.exports = validRange
+
+
+/***/ }),
+
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -28693,7 +31932,7 @@ __nccwpck_require__.r(core_namespaceObject);
 __nccwpck_require__.d(core_namespaceObject, {
   ExitCode: () => (ExitCode),
   addPath: () => (addPath),
-  debug: () => (debug),
+  debug: () => (core_debug),
   endGroup: () => (endGroup),
   error: () => (error),
   exportVariable: () => (exportVariable),
@@ -29828,7 +33067,7 @@ class OidcClient {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
-                debug(`ID token url is ${id_token_url}`);
+                core_debug(`ID token url is ${id_token_url}`);
                 const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
@@ -30191,7 +33430,7 @@ const IS_WINDOWS = process.platform === 'win32';
  */
 function readlink(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
+        const result = yield external_fs_namespaceObject.promises.readlink(fsPath);
         // On Windows, restore Node 20 behavior: add trailing backslash to all results
         // since junctions on Windows are always directory links
         if (IS_WINDOWS && !result.endsWith('\\')) {
@@ -30364,22 +33603,22 @@ var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _argum
  * @param     dest      destination path
  * @param     options   optional. See CopyOptions.
  */
-function cp(source_1, dest_1) {
+function io_cp(source_1, dest_1) {
     return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
         const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        const destStat = (yield exists(dest)) ? yield stat(dest) : null;
         // Dest is an existing file, but not forcing
         if (destStat && destStat.isFile() && !force) {
             return;
         }
         // If dest is an existing directory, should copy inside.
         const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
+            ? external_path_namespaceObject.join(dest, external_path_namespaceObject.basename(source))
             : dest;
-        if (!(yield ioUtil.exists(source))) {
+        if (!(yield exists(source))) {
             throw new Error(`no such file or directory: ${source}`);
         }
-        const sourceStat = yield ioUtil.stat(source);
+        const sourceStat = yield stat(source);
         if (sourceStat.isDirectory()) {
             if (!recursive) {
                 throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
@@ -30389,7 +33628,7 @@ function cp(source_1, dest_1) {
             }
         }
         else {
-            if (path.relative(source, newDest) === '') {
+            if (external_path_namespaceObject.relative(source, newDest) === '') {
                 // a file cannot be copied to itself
                 throw new Error(`'${newDest}' and '${source}' are the same file`);
             }
@@ -30433,7 +33672,7 @@ function mv(source_1, dest_1) {
  */
 function rmRF(inputPath) {
     return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
+        if (IS_WINDOWS) {
             // Check for invalid characters
             // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
             if (/[*"<>|]/.test(inputPath)) {
@@ -30442,7 +33681,7 @@ function rmRF(inputPath) {
         }
         try {
             // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
+            yield io_util_rm(inputPath, {
                 force: true,
                 maxRetries: 3,
                 recursive: true,
@@ -30463,8 +33702,8 @@ function rmRF(inputPath) {
  */
 function mkdirP(fsPath) {
     return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
+        (0,external_assert_.ok)(fsPath, 'a path argument must be provided');
+        yield mkdir(fsPath, { recursive: true });
     });
 }
 /**
@@ -30571,11 +33810,11 @@ function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
             return;
         currentDepth++;
         yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
+        const files = yield readdir(sourceDir);
         for (const fileName of files) {
             const srcFile = `${sourceDir}/${fileName}`;
             const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
+            const srcFileStat = yield lstat(srcFile);
             if (srcFileStat.isDirectory()) {
                 // Recurse
                 yield cpDirRecursive(srcFile, destFile, currentDepth, force);
@@ -30585,32 +33824,32 @@ function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
             }
         }
         // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+        yield chmod(destDir, (yield stat(sourceDir)).mode);
     });
 }
 // Buffered file copy
 function io_copyFile(srcFile, destFile, force) {
     return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+        if ((yield lstat(srcFile)).isSymbolicLink()) {
             // unlink/re-link it
             try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
+                yield lstat(destFile);
+                yield unlink(destFile);
             }
             catch (e) {
                 // Try to override file permission
                 if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
+                    yield chmod(destFile, '0666');
+                    yield unlink(destFile);
                 }
                 // other errors = it doesn't exist, no work to do
             }
             // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+            const symlinkFull = yield readlink(srcFile);
+            yield symlink(symlinkFull, destFile, IS_WINDOWS ? 'junction' : null);
         }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
+        else if (!(yield exists(destFile)) || force) {
+            yield copyFile(srcFile, destFile);
         }
     });
 }
@@ -31227,7 +34466,7 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  * @param     options            optional exec options.  See ExecOptions
  * @returns   Promise<number>    exit code
  */
-function exec(commandLine, args, options) {
+function exec_exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
         const commandArgs = argStringToArray(commandLine);
         if (commandArgs.length === 0) {
@@ -31273,7 +34512,7 @@ function getExecOutput(commandLine, args, options) {
             }
         };
         const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
         //flush any remaining characters
         stdout += stdoutDecoder.end();
         stderr += stderrDecoder.end();
@@ -31549,7 +34788,7 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function debug(message) {
+function core_debug(message) {
     issueCommand('debug', {}, message);
 }
 /**
@@ -31766,7 +35005,50 @@ var Input;
     Input["Registry"] = "registry";
     Input["Username"] = "username";
     Input["Password"] = "password";
+    Input["BuildxVersion"] = "buildx-version";
+    Input["Driver"] = "driver";
+    Input["DriverOpts"] = "driver-opts";
+    Input["BuildkitdConfigInline"] = "buildkitd-config-inline";
+    Input["Endpoint"] = "endpoint";
+    Input["BuilderName"] = "builder-name";
+    Input["Builder"] = "builder";
+    Input["Append"] = "append";
+    Input["BuildContexts"] = "build-contexts";
+    Input["SecretEnvs"] = "secret-envs";
+    Input["SecretFiles"] = "secret-files";
+    Input["Ssh"] = "ssh";
+    Input["Network"] = "network";
+    Input["AddHosts"] = "add-hosts";
+    Input["ShmSize"] = "shm-size";
+    Input["Ulimit"] = "ulimit";
+    Input["Provenance"] = "provenance";
+    Input["Sbom"] = "sbom";
+    Input["Outputs"] = "outputs";
+    Input["Load"] = "load";
 })(Input || (Input = {}));
+/** Inputs only the buildx engine honours; buildah refuses them rather than ignore them. */
+const BUILDX_ONLY_INPUTS = [
+    Input.BuildxVersion,
+    Input.Driver,
+    Input.DriverOpts,
+    Input.BuildkitdConfigInline,
+    Input.Endpoint,
+    Input.BuilderName,
+    Input.Builder,
+    Input.Append,
+    Input.BuildContexts,
+    Input.SecretEnvs,
+    Input.SecretFiles,
+    Input.Ssh,
+    Input.Network,
+    Input.AddHosts,
+    Input.ShmSize,
+    Input.Ulimit,
+    Input.Provenance,
+    Input.Sbom,
+    Input.Outputs,
+    Input.Load
+];
 var Output;
 (function (Output) {
     Output["Digest"] = "digest";
@@ -31812,8 +35094,6 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/exec.ts
 
 class ExecError extends Error {
@@ -31831,7 +35111,7 @@ function tail(stderr) {
     return lines === '' ? '' : `:\n${lines}`;
 }
 /** Run a program with an argv array (never a shell string) and capture its output. */
-async function exec_exec(program, args, options = {}) {
+async function src_exec_exec(program, args, options = {}) {
     const result = await getExecOutput(program, [...args], {
         ignoreReturnCode: true,
         silent: options.silent ?? false,
@@ -31846,91 +35126,9 @@ async function exec_exec(program, args, options = {}) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./src/reference.ts
-/** Image references (`registry/repository:tag@digest`), parsed by the distribution grammar. */
-const DOCKER_HUB = 'docker.io';
-const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const REPOSITORY = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
-const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const DOMAIN = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?$`);
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
-class ReferenceError extends Error {
-    constructor(given, problem) {
-        super(`\`${given}\` ${problem}`);
-        this.name = 'ImageReferenceError';
-    }
-}
-/**
- * Parse `[registry/]repository[:tag][@digest]`. A first component is a registry when it
- * has a dot or a port or is `localhost`, as docker decides it; otherwise the image is on
- * Docker Hub, where one-component names live under `library/`.
- */
-function parseReference(text) {
-    const given = text.trim();
-    if (given.length > 4096)
-        throw new ReferenceError(`${given.slice(0, 40)}...`, 'is too long');
-    if (given === '')
-        throw new ReferenceError(given, 'is empty');
-    let rest = given;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at !== -1) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        if (!DIGEST.test(digest)) {
-            throw new ReferenceError(given, 'has a digest that is not sha256:<64 hex> or sha512:<128 hex>');
-        }
-    }
-    let tag;
-    const lastSlash = rest.lastIndexOf('/');
-    const colon = rest.lastIndexOf(':');
-    if (colon > lastSlash) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!TAG.test(tag)) {
-            throw new ReferenceError(given, 'has a tag that is not 1-128 of [A-Za-z0-9_.-] starting with a letter, digit or _');
-        }
-    }
-    let registry = DOCKER_HUB;
-    let repository = rest;
-    const slash = rest.indexOf('/');
-    if (slash !== -1) {
-        const first = rest.slice(0, slash);
-        if (first.includes('.') ||
-            first.includes(':') ||
-            first === 'localhost' ||
-            first.startsWith('[')) {
-            registry = first;
-            repository = rest.slice(slash + 1);
-            if (!DOMAIN.test(registry))
-                throw new ReferenceError(given, 'has an invalid registry host');
-        }
-    }
-    if (!REPOSITORY.test(repository)) {
-        throw new ReferenceError(given, 'has an invalid repository name (lowercase letters, digits and . _ - separators, parts joined by /)');
-    }
-    if (registry === DOCKER_HUB && !repository.includes('/'))
-        repository = `library/${repository}`;
-    return {
-        registry,
-        repository,
-        ...(tag === undefined ? {} : { tag }),
-        ...(digest === undefined ? {} : { digest })
-    };
-}
-/** `registry/repository` without tag or digest. */
-function repositoryName(reference) {
-    return `${reference.registry}/${reference.repository}`;
-}
-function formatReference(reference) {
-    const tag = reference.tag === undefined ? '' : `:${reference.tag}`;
-    const digest = reference.digest === undefined ? '' : `@${reference.digest}`;
-    return `${repositoryName(reference)}${tag}${digest}`;
-}
-
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/engines/buildah.ts
-
 
 
 
@@ -31981,13 +35179,9 @@ function buildahBuildArgs(request, platform, manifestList, secretFiles, authFile
     args.push(request.context);
     return args;
 }
-/** argv for `buildah manifest push --all` of the list to one tag. */
-function buildahPushArgs(manifestList, destination, digestFile, authFile) {
-    const args = ['manifest', 'push', '--all', '--digestfile', digestFile];
-    if (authFile !== undefined)
-        args.push('--authfile', authFile);
-    args.push(manifestList, `docker://${destination}`);
-    return args;
+/** argv to write the list and every image in it to an OCI layout folder. */
+function buildahExportArgs(manifestList, layoutDir) {
+    return ['manifest', 'push', '--all', manifestList, `oci:${layoutDir}`];
 }
 /** How many steps buildah took from its layer cache, from its build log. */
 function countCacheHits(log) {
@@ -32002,7 +35196,7 @@ class BuildahEngine {
     }
     /** The installed buildah's version, or undefined when there is none. */
     static async detect() {
-        const result = await exec_exec('buildah', ['--version'], { silent: true, allowFailure: true }).catch(() => undefined);
+        const result = await src_exec_exec('buildah', ['--version'], { silent: true, allowFailure: true }).catch(() => undefined);
         if (result === undefined || result.exitCode !== 0)
             return undefined;
         return /version (\S+)/.exec(result.stdout)?.[1] ?? 'unknown';
@@ -32023,7 +35217,7 @@ class BuildahEngine {
                 const label = `${platform.name}${platform.emulated ? ' (emulated)' : ''}`;
                 const result = await group(`Build ${label}`, async () => {
                     try {
-                        return await exec_exec('buildah', buildahBuildArgs(request, platform, manifestList, secretFiles, authFile));
+                        return await src_exec_exec('buildah', buildahBuildArgs(request, platform, manifestList, secretFiles, authFile));
                     }
                     catch (error) {
                         throw new ActionError(`build of ${platform.name} failed${platform.emulated ? ' (under QEMU)' : ''}: ${errorMessage(error)}`, 'Nothing was pushed');
@@ -32041,20 +35235,17 @@ class BuildahEngine {
         }
         // The list id is only for the outputs: look it up while the push runs.
         const imageIdLookup = this.listId(manifestList);
-        const pushed = [];
+        let layout;
         if (request.push) {
-            await group('Push', async () => {
-                for (const tag of request.tags) {
-                    const destination = formatReference(tag);
-                    const digestFile = external_node_path_default().join(request.tempDir, `digest-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-                    await exec_exec('buildah', buildahPushArgs(manifestList, destination, digestFile, authFile));
-                    pushed.push(tag);
-                }
-            });
+            // The orchestrator pushes by digest, verifies, then moves tags: hand it the bytes.
+            layout = external_node_path_default().join(request.tempDir, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+            const destination = layout;
+            await group('Export the image', () => src_exec_exec('buildah', buildahExportArgs(manifestList, destination)));
         }
         const imageId = await imageIdLookup;
         return {
-            pushed,
+            pushed: [],
+            ...(layout === undefined ? {} : { layout }),
             imageId,
             builds,
             metadata: { engine: 'buildah', version, manifestList, imageId }
@@ -32065,10 +35256,10 @@ class BuildahEngine {
             return;
         const list = this.manifestList;
         this.manifestList = undefined;
-        await exec_exec('buildah', ['manifest', 'rm', list], { silent: true, allowFailure: true });
+        await src_exec_exec('buildah', ['manifest', 'rm', list], { silent: true, allowFailure: true });
     }
     async listId(manifestList) {
-        const result = await exec_exec('buildah', ['images', '--noheading', '--no-trunc', '--format', '{{.ID}}', manifestList], { silent: true, allowFailure: true });
+        const result = await src_exec_exec('buildah', ['images', '--noheading', '--no-trunc', '--format', '{{.ID}}', manifestList], { silent: true, allowFailure: true });
         return result.stdout.trim().split('\n')[0] ?? '';
     }
     /** Log in with the given credentials into a private auth file; the password goes on stdin. */
@@ -32079,7 +35270,7 @@ class BuildahEngine {
         await (0,promises_namespaceObject.writeFile)(authFile, '{}', { mode: 0o600 });
         for (const { registry, credentials } of request.logins) {
             try {
-                await exec_exec('buildah', [
+                await src_exec_exec('buildah', [
                     'login',
                     '--authfile',
                     authFile,
@@ -32115,31 +35306,10 @@ async function writeSecrets(request) {
     return files;
 }
 
-;// CONCATENATED MODULE: ./src/engines/select.ts
-
-
-/** Pick the engine: the one asked for, or for `auto` the first one installed. */
-async function selectEngine(choice) {
-    const version = await BuildahEngine.detect();
-    if (version === undefined) {
-        throw new ActionError(`engine \`${choice}\`: buildah is not installed`, 'Install it (apt-get install buildah) before this step');
-    }
-    return new BuildahEngine(version);
-}
-
-;// CONCATENATED MODULE: ./src/outputs.ts
-
-/**
- * Write every output at once, at the very end, so a failed step writes none.
- * `core.setOutput` uses a random heredoc delimiter, so values cannot forge extra lines.
- */
-function writeOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs)) {
-        if (value !== undefined)
-            setOutput(name, value);
-    }
-}
-
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/platform.ts
 /** The platform model: what people type, what OCI calls it, and what a host runs natively. */
 const ARCHITECTURES = [
@@ -32315,6 +35485,1862 @@ function armVersion(platform) {
     return Number((platform.variant ?? 'v7').slice(1));
 }
 
+;// CONCATENATED MODULE: ./src/reference.ts
+/** Image references (`registry/repository:tag@digest`), parsed by the distribution grammar. */
+const DOCKER_HUB = 'docker.io';
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const REPOSITORY = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?$`);
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
+class ReferenceError extends Error {
+    constructor(given, problem) {
+        super(`\`${given}\` ${problem}`);
+        this.name = 'ImageReferenceError';
+    }
+}
+/**
+ * Parse `[registry/]repository[:tag][@digest]`. A first component is a registry when it
+ * has a dot or a port or is `localhost`, as docker decides it; otherwise the image is on
+ * Docker Hub, where one-component names live under `library/`.
+ */
+function parseReference(text) {
+    const given = text.trim();
+    if (given.length > 4096)
+        throw new ReferenceError(`${given.slice(0, 40)}...`, 'is too long');
+    if (given === '')
+        throw new ReferenceError(given, 'is empty');
+    let rest = given;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at !== -1) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST.test(digest)) {
+            throw new ReferenceError(given, 'has a digest that is not sha256:<64 hex> or sha512:<128 hex>');
+        }
+    }
+    let tag;
+    const lastSlash = rest.lastIndexOf('/');
+    const colon = rest.lastIndexOf(':');
+    if (colon > lastSlash) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag)) {
+            throw new ReferenceError(given, 'has a tag that is not 1-128 of [A-Za-z0-9_.-] starting with a letter, digit or _');
+        }
+    }
+    let registry = DOCKER_HUB;
+    let repository = rest;
+    const slash = rest.indexOf('/');
+    if (slash !== -1) {
+        const first = rest.slice(0, slash);
+        if (first.includes('.') ||
+            first.includes(':') ||
+            first === 'localhost' ||
+            first.startsWith('[')) {
+            registry = first;
+            repository = rest.slice(slash + 1);
+            if (!DOMAIN.test(registry))
+                throw new ReferenceError(given, 'has an invalid registry host');
+        }
+    }
+    if (!REPOSITORY.test(repository)) {
+        throw new ReferenceError(given, 'has an invalid repository name (lowercase letters, digits and . _ - separators, parts joined by /)');
+    }
+    if (registry === DOCKER_HUB && !repository.includes('/'))
+        repository = `library/${repository}`;
+    return {
+        registry,
+        repository,
+        ...(tag === undefined ? {} : { tag }),
+        ...(digest === undefined ? {} : { digest })
+    };
+}
+/** `registry/repository` without tag or digest. */
+function repositoryName(reference) {
+    return `${reference.registry}/${reference.repository}`;
+}
+function formatReference(reference) {
+    const tag = reference.tag === undefined ? '' : `:${reference.tag}`;
+    const digest = reference.digest === undefined ? '' : `@${reference.digest}`;
+    return `${repositoryName(reference)}${tag}${digest}`;
+}
+
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var node_modules_semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
+var manifest_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+// Internal object for testability (allows mocking in ESM)
+const _internal = {
+    readLinuxVersionFile() {
+        const lsbReleaseFile = '/etc/lsb-release';
+        const osReleaseFile = '/etc/os-release';
+        let contents = '';
+        if (external_fs_namespaceObject.existsSync(lsbReleaseFile)) {
+            contents = external_fs_namespaceObject.readFileSync(lsbReleaseFile).toString();
+        }
+        else if (external_fs_namespaceObject.existsSync(osReleaseFile)) {
+            contents = external_fs_namespaceObject.readFileSync(osReleaseFile).toString();
+        }
+        return contents;
+    }
+};
+function _findMatch(versionSpec, stable, candidates, archFilter) {
+    return manifest_awaiter(this, void 0, void 0, function* () {
+        const platFilter = os.platform();
+        let result;
+        let match;
+        let file;
+        for (const candidate of candidates) {
+            const version = candidate.version;
+            debug(`check ${version} satisfies ${versionSpec}`);
+            if (semver.satisfies(version, versionSpec) &&
+                (!stable || candidate.stable === stable)) {
+                file = candidate.files.find(item => {
+                    debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
+                    let chk = item.arch === archFilter && item.platform === platFilter;
+                    if (chk && item.platform_version) {
+                        const osVersion = _getOsVersion();
+                        if (osVersion === item.platform_version) {
+                            chk = true;
+                        }
+                        else {
+                            chk = semver.satisfies(osVersion, item.platform_version);
+                        }
+                    }
+                    return chk;
+                });
+                if (file) {
+                    debug(`matched ${candidate.version}`);
+                    match = candidate;
+                    break;
+                }
+            }
+        }
+        if (match && file) {
+            // clone since we're mutating the file list to be only the file that matches
+            result = Object.assign({}, match);
+            result.files = [file];
+        }
+        return result;
+    });
+}
+function _getOsVersion() {
+    // TODO: add windows and other linux, arm variants
+    // right now filtering on version is only an ubuntu and macos scenario for tools we build for hosted (python)
+    const plat = os.platform();
+    let version = '';
+    if (plat === 'darwin') {
+        version = cp.execSync('sw_vers -productVersion').toString();
+    }
+    else if (plat === 'linux') {
+        // lsb_release process not in some containers, readfile
+        // Run cat /etc/lsb-release
+        // DISTRIB_ID=Ubuntu
+        // DISTRIB_RELEASE=18.04
+        // DISTRIB_CODENAME=bionic
+        // DISTRIB_DESCRIPTION="Ubuntu 18.04.4 LTS"
+        const lsbContents = _internal.readLinuxVersionFile();
+        if (lsbContents) {
+            const lines = lsbContents.split('\n');
+            for (const line of lines) {
+                const parts = line.split('=');
+                if (parts.length === 2 &&
+                    (parts[0].trim() === 'VERSION_ID' ||
+                        parts[0].trim() === 'DISTRIB_RELEASE')) {
+                    version = parts[1].trim().replace(/^"/, '').replace(/"$/, '');
+                    break;
+                }
+            }
+        }
+    }
+    return version;
+}
+// Alias for backwards compatibility
+function _readLinuxVersionFile() {
+    return _internal.readLinuxVersionFile();
+}
+//# sourceMappingURL=manifest.js.map
+;// CONCATENATED MODULE: external "stream"
+const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+// EXTERNAL MODULE: external "util"
+var external_util_ = __nccwpck_require__(9023);
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
+var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+/**
+ * Internal class for retries
+ */
+class RetryHelper {
+    constructor(maxAttempts, minSeconds, maxSeconds) {
+        if (maxAttempts < 1) {
+            throw new Error('max attempts should be greater than or equal to 1');
+        }
+        this.maxAttempts = maxAttempts;
+        this.minSeconds = Math.floor(minSeconds);
+        this.maxSeconds = Math.floor(maxSeconds);
+        if (this.minSeconds > this.maxSeconds) {
+            throw new Error('min seconds should be less than or equal to max seconds');
+        }
+    }
+    execute(action, isRetryable) {
+        return retry_helper_awaiter(this, void 0, void 0, function* () {
+            let attempt = 1;
+            while (attempt < this.maxAttempts) {
+                // Try
+                try {
+                    return yield action();
+                }
+                catch (err) {
+                    if (isRetryable && !isRetryable(err)) {
+                        throw err;
+                    }
+                    info(err.message);
+                }
+                // Sleep
+                const seconds = this.getSleepAmount();
+                info(`Waiting ${seconds} seconds before trying again`);
+                yield this.sleep(seconds);
+                attempt++;
+            }
+            // Last attempt
+            return yield action();
+        });
+    }
+    getSleepAmount() {
+        return (Math.floor(Math.random() * (this.maxSeconds - this.minSeconds + 1)) +
+            this.minSeconds);
+    }
+    sleep(seconds) {
+        return retry_helper_awaiter(this, void 0, void 0, function* () {
+            return new Promise(resolve => setTimeout(resolve, seconds * 1000));
+        });
+    }
+}
+//# sourceMappingURL=retry-helper.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js
+var tool_cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+class HTTPError extends Error {
+    constructor(httpStatusCode) {
+        super(`Unexpected HTTP response: ${httpStatusCode}`);
+        this.httpStatusCode = httpStatusCode;
+        Object.setPrototypeOf(this, new.target.prototype);
+    }
+}
+const tool_cache_IS_WINDOWS = process.platform === 'win32';
+const IS_MAC = process.platform === 'darwin';
+const userAgent = 'actions/tool-cache';
+/**
+ * Download a tool from an url and stream it into a file
+ *
+ * @param url       url of tool to download
+ * @param dest      path to download tool
+ * @param auth      authorization header
+ * @param headers   other headers
+ * @returns         path to downloaded tool
+ */
+function downloadTool(url, dest, auth, headers) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        dest = dest || external_path_namespaceObject.join(_getTempDirectory(), external_crypto_namespaceObject.randomUUID());
+        yield mkdirP(external_path_namespaceObject.dirname(dest));
+        core_debug(`Downloading ${url}`);
+        core_debug(`Destination ${dest}`);
+        const maxAttempts = 3;
+        const minSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 10);
+        const maxSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS', 20);
+        const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
+        return yield retryHelper.execute(() => tool_cache_awaiter(this, void 0, void 0, function* () {
+            return yield downloadToolAttempt(url, dest || '', auth, headers);
+        }), (err) => {
+            if (err instanceof HTTPError && err.httpStatusCode) {
+                // Don't retry anything less than 500, except 408 Request Timeout and 429 Too Many Requests
+                if (err.httpStatusCode < 500 &&
+                    err.httpStatusCode !== 408 &&
+                    err.httpStatusCode !== 429) {
+                    return false;
+                }
+            }
+            // Otherwise retry
+            return true;
+        });
+    });
+}
+function downloadToolAttempt(url, dest, auth, headers) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (external_fs_namespaceObject.existsSync(dest)) {
+            throw new Error(`Destination file path ${dest} already exists`);
+        }
+        // Get the response headers
+        const http = new HttpClient(userAgent, [], {
+            allowRetries: false
+        });
+        if (auth) {
+            core_debug('set auth');
+            if (headers === undefined) {
+                headers = {};
+            }
+            headers.authorization = auth;
+        }
+        const response = yield http.get(url, headers);
+        if (response.message.statusCode !== 200) {
+            const err = new HTTPError(response.message.statusCode);
+            core_debug(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
+            throw err;
+        }
+        // Download the response body
+        const pipeline = external_util_.promisify(external_stream_namespaceObject.pipeline);
+        const responseMessageFactory = _getGlobal('TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY', () => response.message);
+        const readStream = responseMessageFactory();
+        let succeeded = false;
+        try {
+            yield pipeline(readStream, external_fs_namespaceObject.createWriteStream(dest));
+            core_debug('download complete');
+            succeeded = true;
+            return dest;
+        }
+        finally {
+            // Error, delete dest before retry
+            if (!succeeded) {
+                core_debug('download failed');
+                try {
+                    yield rmRF(dest);
+                }
+                catch (err) {
+                    core_debug(`Failed to delete '${dest}'. ${err.message}`);
+                }
+            }
+        }
+    });
+}
+/**
+ * Extract a .7z file
+ *
+ * @param file     path to the .7z file
+ * @param dest     destination directory. Optional.
+ * @param _7zPath  path to 7zr.exe. Optional, for long path support. Most .7z archives do not have this
+ * problem. If your .7z archive contains very long paths, you can pass the path to 7zr.exe which will
+ * gracefully handle long paths. By default 7zdec.exe is used because it is a very small program and is
+ * bundled with the tool lib. However it does not support long paths. 7zr.exe is the reduced command line
+ * interface, it is smaller than the full command line interface, and it does support long paths. At the
+ * time of this writing, it is freely available from the LZMA SDK that is available on the 7zip website.
+ * Be sure to check the current license agreement. If 7zr.exe is bundled with your action, then the path
+ * to 7zr.exe can be pass to this function.
+ * @returns        path to the destination directory
+ */
+function extract7z(file, dest, _7zPath) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        ok(tool_cache_IS_WINDOWS, 'extract7z() not supported on current OS');
+        ok(file, 'parameter "file" is required');
+        dest = yield _createExtractFolder(dest);
+        const originalCwd = process.cwd();
+        process.chdir(dest);
+        if (_7zPath) {
+            try {
+                const logLevel = core.isDebug() ? '-bb1' : '-bb0';
+                const args = [
+                    'x', // eXtract files with full paths
+                    logLevel, // -bb[0-3] : set output log level
+                    '-bd', // disable progress indicator
+                    '-sccUTF-8', // set charset for for console input/output
+                    file
+                ];
+                const options = {
+                    silent: true
+                };
+                yield exec(`"${_7zPath}"`, args, options);
+            }
+            finally {
+                process.chdir(originalCwd);
+            }
+        }
+        else {
+            const escapedScript = path
+                .join(__dirname, '..', 'scripts', 'Invoke-7zdec.ps1')
+                .replace(/'/g, "''")
+                .replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
+            const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+            const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+            const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
+            const args = [
+                '-NoLogo',
+                '-Sta',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                command
+            ];
+            const options = {
+                silent: true
+            };
+            try {
+                const powershellPath = yield io.which('powershell', true);
+                yield exec(`"${powershellPath}"`, args, options);
+            }
+            finally {
+                process.chdir(originalCwd);
+            }
+        }
+        return dest;
+    });
+}
+/**
+ * Extract a compressed tar archive
+ *
+ * @param file     path to the tar
+ * @param dest     destination directory. Optional.
+ * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
+ * @returns        path to the destination directory
+ */
+function extractTar(file_1, dest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
+        if (!file) {
+            throw new Error("parameter 'file' is required");
+        }
+        // Create dest
+        dest = yield _createExtractFolder(dest);
+        // Determine whether GNU tar
+        core.debug('Checking tar --version');
+        let versionOutput = '';
+        yield exec('tar --version', [], {
+            ignoreReturnCode: true,
+            silent: true,
+            listeners: {
+                stdout: (data) => (versionOutput += data.toString()),
+                stderr: (data) => (versionOutput += data.toString())
+            }
+        });
+        core.debug(versionOutput.trim());
+        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
+        // Initialize args
+        let args;
+        if (flags instanceof Array) {
+            args = flags;
+        }
+        else {
+            args = [flags];
+        }
+        if (core.isDebug() && !flags.includes('v')) {
+            args.push('-v');
+        }
+        let destArg = dest;
+        let fileArg = file;
+        if (tool_cache_IS_WINDOWS && isGnuTar) {
+            args.push('--force-local');
+            destArg = dest.replace(/\\/g, '/');
+            // Technically only the dest needs to have `/` but for aesthetic consistency
+            // convert slashes in the file arg too.
+            fileArg = file.replace(/\\/g, '/');
+        }
+        if (isGnuTar) {
+            // Suppress warnings when using GNU tar to extract archives created by BSD tar
+            args.push('--warning=no-unknown-keyword');
+            args.push('--overwrite');
+        }
+        args.push('-C', destArg, '-f', fileArg);
+        yield exec(`tar`, args);
+        return dest;
+    });
+}
+/**
+ * Extract a xar compatible archive
+ *
+ * @param file     path to the archive
+ * @param dest     destination directory. Optional.
+ * @param flags    flags for the xar. Optional.
+ * @returns        path to the destination directory
+ */
+function extractXar(file_1, dest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = []) {
+        ok(IS_MAC, 'extractXar() not supported on current OS');
+        ok(file, 'parameter "file" is required');
+        dest = yield _createExtractFolder(dest);
+        let args;
+        if (flags instanceof Array) {
+            args = flags;
+        }
+        else {
+            args = [flags];
+        }
+        args.push('-x', '-C', dest, '-f', file);
+        if (core.isDebug()) {
+            args.push('-v');
+        }
+        const xarPath = yield io.which('xar', true);
+        yield exec(`"${xarPath}"`, _unique(args));
+        return dest;
+    });
+}
+/**
+ * Extract a zip
+ *
+ * @param file     path to the zip
+ * @param dest     destination directory. Optional.
+ * @returns        path to the destination directory
+ */
+function extractZip(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (!file) {
+            throw new Error("parameter 'file' is required");
+        }
+        dest = yield _createExtractFolder(dest);
+        if (tool_cache_IS_WINDOWS) {
+            yield extractZipWin(file, dest);
+        }
+        else {
+            yield extractZipNix(file, dest);
+        }
+        return dest;
+    });
+}
+function extractZipWin(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        // build the powershell command
+        const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
+        const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+        const pwshPath = yield io.which('pwsh', false);
+        //To match the file overwrite behavior on nix systems, we use the overwrite = true flag for ExtractToDirectory
+        //and the -Force flag for Expand-Archive as a fallback
+        if (pwshPath) {
+            //attempt to use pwsh with ExtractToDirectory, if this fails attempt Expand-Archive
+            const pwshCommand = [
+                `$ErrorActionPreference = 'Stop' ;`,
+                `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
+                `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
+                `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
+            ].join(' ');
+            const args = [
+                '-NoLogo',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                pwshCommand
+            ];
+            core.debug(`Using pwsh at path: ${pwshPath}`);
+            yield exec(`"${pwshPath}"`, args);
+        }
+        else {
+            const powershellCommand = [
+                `$ErrorActionPreference = 'Stop' ;`,
+                `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
+                `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
+                `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
+            ].join(' ');
+            const args = [
+                '-NoLogo',
+                '-Sta',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                powershellCommand
+            ];
+            const powershellPath = yield io.which('powershell', true);
+            core.debug(`Using powershell at path: ${powershellPath}`);
+            yield exec(`"${powershellPath}"`, args);
+        }
+    });
+}
+function extractZipNix(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        const unzipPath = yield io.which('unzip', true);
+        const args = [file];
+        if (!core.isDebug()) {
+            args.unshift('-q');
+        }
+        args.unshift('-o'); //overwrite with -o, otherwise a prompt is shown which freezes the run
+        yield exec(`"${unzipPath}"`, args, { cwd: dest });
+    });
+}
+/**
+ * Caches a directory and installs it into the tool cacheDir
+ *
+ * @param sourceDir    the directory to cache into tools
+ * @param tool          tool name
+ * @param version       version of the tool.  semver format
+ * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
+ */
+function cacheDir(sourceDir, tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        version = semver.clean(version) || version;
+        arch = arch || os.arch();
+        core.debug(`Caching tool ${tool} ${version} ${arch}`);
+        core.debug(`source dir: ${sourceDir}`);
+        if (!fs.statSync(sourceDir).isDirectory()) {
+            throw new Error('sourceDir is not a directory');
+        }
+        // Create the tool dir
+        const destPath = yield _createToolPath(tool, version, arch);
+        // copy each child item. do not move. move can fail on Windows
+        // due to anti-virus software having an open handle on a file.
+        for (const itemName of fs.readdirSync(sourceDir)) {
+            const s = path.join(sourceDir, itemName);
+            yield io.cp(s, destPath, { recursive: true });
+        }
+        // write .complete
+        _completeToolPath(tool, version, arch);
+        return destPath;
+    });
+}
+/**
+ * Caches a downloaded file (GUID) and installs it
+ * into the tool cache with a given targetName
+ *
+ * @param sourceFile    the file to cache into tools.  Typically a result of downloadTool which is a guid.
+ * @param targetFile    the name of the file name in the tools directory
+ * @param tool          tool name
+ * @param version       version of the tool.  semver format
+ * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
+ */
+function cacheFile(sourceFile, targetFile, tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        version = node_modules_semver.clean(version) || version;
+        arch = arch || external_os_namespaceObject.arch();
+        core_debug(`Caching tool ${tool} ${version} ${arch}`);
+        core_debug(`source file: ${sourceFile}`);
+        if (!external_fs_namespaceObject.statSync(sourceFile).isFile()) {
+            throw new Error('sourceFile is not a file');
+        }
+        // create the tool dir
+        const destFolder = yield _createToolPath(tool, version, arch);
+        // copy instead of move. move can fail on Windows due to
+        // anti-virus software having an open handle on a file.
+        const destPath = external_path_namespaceObject.join(destFolder, targetFile);
+        core_debug(`destination file ${destPath}`);
+        yield io_cp(sourceFile, destPath);
+        // write .complete
+        _completeToolPath(tool, version, arch);
+        return destFolder;
+    });
+}
+/**
+ * Finds the path to a tool version in the local installed tool cache
+ *
+ * @param toolName      name of the tool
+ * @param versionSpec   version of the tool
+ * @param arch          optional arch.  defaults to arch of computer
+ */
+function find(toolName, versionSpec, arch) {
+    if (!toolName) {
+        throw new Error('toolName parameter is required');
+    }
+    if (!versionSpec) {
+        throw new Error('versionSpec parameter is required');
+    }
+    arch = arch || external_os_namespaceObject.arch();
+    // attempt to resolve an explicit version
+    if (!isExplicitVersion(versionSpec)) {
+        const localVersions = findAllVersions(toolName, arch);
+        const match = evaluateVersions(localVersions, versionSpec);
+        versionSpec = match;
+    }
+    // check for the explicit version in the cache
+    let toolPath = '';
+    if (versionSpec) {
+        versionSpec = node_modules_semver.clean(versionSpec) || '';
+        const cachePath = external_path_namespaceObject.join(_getCacheDirectory(), toolName, versionSpec, arch);
+        core_debug(`checking cache: ${cachePath}`);
+        if (external_fs_namespaceObject.existsSync(cachePath) && external_fs_namespaceObject.existsSync(`${cachePath}.complete`)) {
+            core_debug(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
+            toolPath = cachePath;
+        }
+        else {
+            core_debug('not found');
+        }
+    }
+    return toolPath;
+}
+/**
+ * Finds the paths to all versions of a tool that are installed in the local tool cache
+ *
+ * @param toolName  name of the tool
+ * @param arch      optional arch.  defaults to arch of computer
+ */
+function findAllVersions(toolName, arch) {
+    const versions = [];
+    arch = arch || external_os_namespaceObject.arch();
+    const toolPath = external_path_namespaceObject.join(_getCacheDirectory(), toolName);
+    if (external_fs_namespaceObject.existsSync(toolPath)) {
+        const children = external_fs_namespaceObject.readdirSync(toolPath);
+        for (const child of children) {
+            if (isExplicitVersion(child)) {
+                const fullPath = external_path_namespaceObject.join(toolPath, child, arch || '');
+                if (external_fs_namespaceObject.existsSync(fullPath) && external_fs_namespaceObject.existsSync(`${fullPath}.complete`)) {
+                    versions.push(child);
+                }
+            }
+        }
+    }
+    return versions;
+}
+function getManifestFromRepo(owner_1, repo_1, auth_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (owner, repo, auth, branch = 'master') {
+        let releases = [];
+        const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
+        const http = new httpm.HttpClient('tool-cache');
+        const headers = {};
+        if (auth) {
+            core.debug('set auth');
+            headers.authorization = auth;
+        }
+        const response = yield http.getJson(treeUrl, headers);
+        if (!response.result) {
+            return releases;
+        }
+        let manifestUrl = '';
+        for (const item of response.result.tree) {
+            if (item.path === 'versions-manifest.json') {
+                manifestUrl = item.url;
+                break;
+            }
+        }
+        headers['accept'] = 'application/vnd.github.VERSION.raw';
+        let versionsRaw = yield (yield http.get(manifestUrl, headers)).readBody();
+        if (versionsRaw) {
+            // shouldn't be needed but protects against invalid json saved with BOM
+            versionsRaw = versionsRaw.replace(/^\uFEFF/, '');
+            try {
+                releases = JSON.parse(versionsRaw);
+            }
+            catch (_a) {
+                core.debug('Invalid json');
+            }
+        }
+        return releases;
+    });
+}
+function findFromManifest(versionSpec_1, stable_1, manifest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os.arch()) {
+        // wrap the internal impl
+        const match = yield mm._findMatch(versionSpec, stable, manifest, archFilter);
+        return match;
+    });
+}
+function _createExtractFolder(dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (!dest) {
+            // create a temp dir
+            dest = path.join(_getTempDirectory(), crypto.randomUUID());
+        }
+        yield io.mkdirP(dest);
+        return dest;
+    });
+}
+function _createToolPath(tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        const folderPath = external_path_namespaceObject.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
+        core_debug(`destination ${folderPath}`);
+        const markerPath = `${folderPath}.complete`;
+        yield rmRF(folderPath);
+        yield rmRF(markerPath);
+        yield mkdirP(folderPath);
+        return folderPath;
+    });
+}
+function _completeToolPath(tool, version, arch) {
+    const folderPath = external_path_namespaceObject.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
+    const markerPath = `${folderPath}.complete`;
+    external_fs_namespaceObject.writeFileSync(markerPath, '');
+    core_debug('finished caching tool');
+}
+/**
+ * Check if version string is explicit
+ *
+ * @param versionSpec      version string to check
+ */
+function isExplicitVersion(versionSpec) {
+    const c = node_modules_semver.clean(versionSpec) || '';
+    core_debug(`isExplicit: ${c}`);
+    const valid = node_modules_semver.valid(c) != null;
+    core_debug(`explicit? ${valid}`);
+    return valid;
+}
+/**
+ * Get the highest satisfiying semantic version in `versions` which satisfies `versionSpec`
+ *
+ * @param versions        array of versions to evaluate
+ * @param versionSpec     semantic version spec to satisfy
+ */
+function evaluateVersions(versions, versionSpec) {
+    let version = '';
+    core_debug(`evaluating ${versions.length} versions`);
+    versions = versions.sort((a, b) => {
+        if (node_modules_semver.gt(a, b)) {
+            return 1;
+        }
+        return -1;
+    });
+    for (let i = versions.length - 1; i >= 0; i--) {
+        const potential = versions[i];
+        const satisfied = node_modules_semver.satisfies(potential, versionSpec);
+        if (satisfied) {
+            version = potential;
+            break;
+        }
+    }
+    if (version) {
+        core_debug(`matched: ${version}`);
+    }
+    else {
+        core_debug('match not found');
+    }
+    return version;
+}
+/**
+ * Gets RUNNER_TOOL_CACHE
+ */
+function _getCacheDirectory() {
+    const cacheDirectory = process.env['RUNNER_TOOL_CACHE'] || '';
+    (0,external_assert_.ok)(cacheDirectory, 'Expected RUNNER_TOOL_CACHE to be defined');
+    return cacheDirectory;
+}
+/**
+ * Gets RUNNER_TEMP
+ */
+function _getTempDirectory() {
+    const tempDirectory = process.env['RUNNER_TEMP'] || '';
+    (0,external_assert_.ok)(tempDirectory, 'Expected RUNNER_TEMP to be defined');
+    return tempDirectory;
+}
+/**
+ * Gets a global variable
+ */
+function _getGlobal(key, defaultValue) {
+    /* eslint-disable @typescript-eslint/no-explicit-any */
+    const value = global[key];
+    /* eslint-enable @typescript-eslint/no-explicit-any */
+    return value !== undefined ? value : defaultValue;
+}
+/**
+ * Returns an array of unique values.
+ * @param values Values to make unique.
+ */
+function _unique(values) {
+    return Array.from(new Set(values));
+}
+//# sourceMappingURL=tool-cache.js.map
+;// CONCATENATED MODULE: ./src/engines/buildx-install.ts
+/** Find, resolve, download, verify and install the docker buildx CLI plugin. */
+
+
+
+
+
+
+
+
+
+
+
+const VERSION_INPUT = 'buildx-version';
+const RELEASES_URL = 'https://api.github.com/repos/docker/buildx/releases?per_page=100';
+const DOWNLOAD_BASE = 'https://github.com/docker/buildx/releases/download';
+const TOOL_NAME = 'docker-buildx';
+const VALID_VERSIONS = 'Valid: latest, an exact version (0.17.1) or a semver range (^0.17, >=0.13 <1)';
+/** `docker buildx version` -> `0.17.1` (or `0.17.1-desktop.1`, `0.11.2+azure-1`); undefined when absent. */
+function parseBuildxVersion(output) {
+    return /github\.com\/docker\/buildx\s+v?(\d+\.\d+\.\d+[0-9A-Za-z.+~-]*)/.exec(output)?.[1];
+}
+/** The version as semver compares it; Docker Desktop's `-desktop.N` builds are releases. */
+function comparableVersion(version) {
+    return semver_default().valid(version.replace(/-desktop\.\d+$/, '')) ?? undefined;
+}
+/** Whether `version` is at least `minimum`; unknown spellings count as new (dev builds). */
+function buildxAtLeast(version, minimum) {
+    const comparable = comparableVersion(version);
+    return comparable === undefined || semver_default().gte(comparable, minimum);
+}
+function checkedRange(range) {
+    const valid = semver_default().validRange(range);
+    if (valid === null) {
+        throw new InputError(VERSION_INPUT, `\`${range}\` is not a version or range`, VALID_VERSIONS);
+    }
+    return valid;
+}
+/** `0.17.1` for an exact version (`v0.17.1` too); undefined for ranges and `latest`. */
+function exactVersion(range) {
+    const version = semver_default().valid(range.trim());
+    return version === null ? undefined : version;
+}
+/**
+ * Whether the installed buildx falls short of the `buildx-version` input. Empty input: any
+ * installed buildx will do. `latest`: only the release list knows, so resolve and compare.
+ */
+function needsInstall(installed, range) {
+    const wanted = range.trim();
+    if (installed === undefined)
+        return true;
+    if (wanted === '')
+        return false;
+    if (wanted === 'latest')
+        return true;
+    const version = comparableVersion(installed);
+    return (version === undefined ||
+        !semver_default().satisfies(version, checkedRange(wanted), { includePrerelease: true }));
+}
+/** The highest non-prerelease in `tags` (`v0.17.1`, ...) that satisfies the input. */
+function resolveVersion(range, tags) {
+    const wanted = range.trim();
+    const spec = wanted === '' || wanted === 'latest' ? '*' : checkedRange(wanted);
+    const releases = tags
+        .map(tag => semver_default().valid(tag.trim()))
+        .filter((version) => version !== null && semver_default().prerelease(version) === null);
+    const chosen = semver_default().maxSatisfying(releases, spec);
+    if (chosen !== null)
+        return chosen;
+    const newest = semver_default().maxSatisfying(releases, '*');
+    throw new InputError(VERSION_INPUT, `no buildx release satisfies \`${wanted}\`${newest === null ? '' : `; newest is v${newest}`}`, VALID_VERSIONS);
+}
+/** buildx release asset suffixes, by Node's `process.arch`. */
+const ASSET_ARCH = {
+    x64: 'amd64',
+    arm64: 'arm64',
+    arm: 'arm-v7',
+    s390x: 's390x',
+    ppc64: 'ppc64le',
+    riscv64: 'riscv64'
+};
+/** Where the plugin binary of one release and its checksums live. */
+function releaseAsset(version, platform) {
+    const arch = ASSET_ARCH[platform.arch];
+    if (arch === undefined) {
+        throw new ActionError(`buildx publishes no binary for this runner's architecture (${platform.arch})`, `Install docker-buildx yourself before this step; downloads exist for ${Object.keys(ASSET_ARCH).join(', ')}`);
+    }
+    const tag = `v${version.replace(/^v/, '')}`;
+    const name = `buildx-${tag}.${platform.os}-${arch}`;
+    return {
+        name,
+        url: `${DOWNLOAD_BASE}/${tag}/${name}`,
+        checksumsUrl: `${DOWNLOAD_BASE}/${tag}/checksums.txt`
+    };
+}
+/** Check a download against the release's `checksums.txt` (`<sha256>  *<name>` lines). */
+function verifyChecksum(checksumsText, assetName, sha256hex) {
+    const line = checksumsText
+        .split('\n')
+        .map(text => /^([0-9a-fA-F]{64})\s+\*?(\S+)\s*$/.exec(text.trim()))
+        .find(match => match?.[2] === assetName);
+    const expected = line?.[1]?.toLowerCase();
+    if (expected === undefined) {
+        throw new ActionError(`checksums.txt of this buildx release has no line for ${assetName}`, 'Nothing was installed; pin a `buildx-version` that publishes this binary');
+    }
+    if (expected !== sha256hex.toLowerCase()) {
+        throw new ActionError(`${assetName} has sha256 ${sha256hex.toLowerCase()}, but checksums.txt says ${expected}`, 'The download is corrupt or altered, and nothing was installed; retry the job');
+    }
+}
+/** `$DOCKER_CONFIG/cli-plugins`, where the docker CLI looks for plugins first. */
+function pluginDirectory(env) {
+    return external_node_path_default().join(env.DOCKER_CONFIG ?? external_node_path_default().join((0,external_node_os_namespaceObject.homedir)(), '.docker'), 'cli-plugins');
+}
+/** The installed buildx version; undefined when docker has no buildx plugin. */
+async function installedBuildxVersion() {
+    let output;
+    try {
+        const result = await src_exec_exec('docker', ['buildx', 'version'], { silent: true, allowFailure: true });
+        if (result.exitCode !== 0)
+            return undefined;
+        output = result.stdout;
+    }
+    catch (error) {
+        throw new ActionError(`the buildx engine needs the docker CLI, which was not found (${errorMessage(error)})`, 'Install Docker before this step, or choose `engine: buildah`');
+    }
+    return parseBuildxVersion(output);
+}
+/** Tag names of the newest 100 buildx releases (older ones need an exact version). */
+async function fetchReleaseTags() {
+    const client = new HttpClient('multiarch-build-action');
+    try {
+        const response = await client.getJson(RELEASES_URL, {
+            accept: 'application/vnd.github+json'
+        });
+        const tags = (response.result ?? [])
+            .map(release => release.tag_name)
+            .filter((tag) => typeof tag === 'string');
+        if (tags.length === 0)
+            throw new Error(`HTTP ${response.statusCode} with no releases`);
+        return tags;
+    }
+    catch (error) {
+        throw new ActionError(`could not list buildx releases from api.github.com: ${errorMessage(error)}`, 'Pin `buildx-version` to an exact version (e.g. 0.17.1) to skip the lookup');
+    }
+    finally {
+        client.dispose();
+    }
+}
+async function sha256OfFile(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+async function download(url) {
+    try {
+        return await downloadTool(url);
+    }
+    catch (error) {
+        throw new ActionError(`could not download ${url}: ${errorMessage(error)}`, 'Check that the runner reaches github.com, or install docker-buildx before this step');
+    }
+}
+/** Download (or take from the tool cache), verify, and install one buildx version as the plugin. */
+async function installBuildx(version, nodeArch = process.arch) {
+    const asset = releaseAsset(version, { os: 'linux', arch: nodeArch });
+    let cached = find(TOOL_NAME, version, nodeArch);
+    if (cached === '') {
+        info(`downloading ${asset.url}`);
+        const binary = await download(asset.url);
+        const checksums = await (0,promises_namespaceObject.readFile)(await download(asset.checksumsUrl), 'utf8');
+        verifyChecksum(checksums, asset.name, await sha256OfFile(binary));
+        cached = await cacheFile(binary, TOOL_NAME, TOOL_NAME, version, nodeArch);
+    }
+    const directory = pluginDirectory(process.env);
+    await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
+    const plugin = external_node_path_default().join(directory, TOOL_NAME);
+    await (0,promises_namespaceObject.copyFile)(external_node_path_default().join(cached, TOOL_NAME), plugin);
+    await (0,promises_namespaceObject.chmod)(plugin, 0o755);
+    return plugin;
+}
+/** Make `docker buildx` satisfy the `buildx-version` input; returns the version in use. */
+async function ensureBuildx(range, listReleases = fetchReleaseTags) {
+    const installed = await installedBuildxVersion();
+    if (installed !== undefined && !needsInstall(installed, range))
+        return installed;
+    const version = exactVersion(range) ?? resolveVersion(range, await listReleases());
+    if (installed !== undefined && comparableVersion(installed) === version)
+        return installed;
+    info(`installing buildx ${version}${installed === undefined ? '' : ` (found ${installed})`}`);
+    await installBuildx(version);
+    const active = await installedBuildxVersion();
+    if (active === undefined || comparableVersion(active) !== version) {
+        throw new ActionError(`installed buildx ${version}, but \`docker buildx version\` reports ${active ?? 'nothing'}`, 'Another docker-buildx plugin shadows it; remove it or set DOCKER_CONFIG');
+    }
+    return active;
+}
+
+;// CONCATENATED MODULE: ./src/engines/buildx-metadata.ts
+/** What buildx says it built: its `--metadata-file` and OCI layouts it wrote. Pure. */
+
+
+const INDEX_MEDIA_TYPES = [
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json'
+];
+const buildx_metadata_DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** One key for a single-platform build; `<key>/<platform>` for each platform of a many-platform one. */
+const PROVENANCE = 'buildx.build.provenance';
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function stringField(object, key) {
+    const value = object[key];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+function checkedDigest(value, where) {
+    // A malformed digest would end up in a step output; refuse it rather than pass it on.
+    if (value !== undefined && !buildx_metadata_DIGEST.test(value)) {
+        throw new ActionError(`buildx wrote \`${value}\` as ${where}, which is not sha256:<64 hex>`);
+    }
+    return value;
+}
+/** Read the JSON buildx writes with `--metadata-file`. */
+function parseMetadataFile(json) {
+    if (!isObject(json))
+        throw new ActionError('the buildx metadata file does not hold a JSON object');
+    const descriptor = isObject(json['containerimage.descriptor'])
+        ? json['containerimage.descriptor']
+        : undefined;
+    const digest = checkedDigest(stringField(json, 'containerimage.digest') ??
+        (descriptor === undefined ? undefined : stringField(descriptor, 'digest')), '`containerimage.digest`');
+    const configDigest = checkedDigest(stringField(json, 'containerimage.config.digest'), '`containerimage.config.digest`');
+    const mediaType = descriptor === undefined ? undefined : stringField(descriptor, 'mediaType');
+    const buildRef = stringField(json, 'buildx.build.ref');
+    const provenancePlatforms = Object.keys(json)
+        .filter(key => key.startsWith(`${PROVENANCE}/`))
+        .map(key => canonicalName(key.slice(PROVENANCE.length + 1)));
+    const imageNames = (stringField(json, 'image.name') ?? '')
+        .split(',')
+        .map(name => name.trim())
+        .filter(name => name !== '');
+    return {
+        ...(digest === undefined ? {} : { digest }),
+        ...(mediaType === undefined ? {} : { mediaType }),
+        imageNames,
+        ...(buildRef === undefined ? {} : { buildRef }),
+        ...(configDigest === undefined ? {} : { configDigest }),
+        provenance: json[PROVENANCE] !== undefined || provenancePlatforms.length > 0,
+        provenancePlatforms,
+        ...(digest === undefined
+            ? {
+                warning: 'buildx reported no image digest (the output is not an image in a registry or an OCI store, as with `load` or `outputs: type=local`), so `digest` stays empty'
+            }
+            : {})
+    };
+}
+function descriptorsOf(json, where) {
+    const manifests = isObject(json) ? json.manifests : undefined;
+    if (!Array.isArray(manifests))
+        throw new ActionError(`${where} has no \`manifests\` list`);
+    return manifests.map((entry, position) => {
+        const digest = isObject(entry) ? stringField(entry, 'digest') : undefined;
+        if (!isObject(entry) || digest === undefined) {
+            throw new ActionError(`${where}: manifests[${position}] is not a descriptor with a digest`);
+        }
+        return {
+            mediaType: stringField(entry, 'mediaType') ?? '',
+            digest,
+            ...(isObject(entry.platform) ? { platform: entry.platform } : {}),
+            ...(isObject(entry.annotations) ? { annotations: entry.annotations } : {})
+        };
+    });
+}
+function isAttestation(descriptor) {
+    return (descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' ||
+        (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown'));
+}
+/** `linux/arm64/v8` as the planner spells it; names the action does not know stay as they are. */
+function platformName(platform) {
+    const os = typeof platform.os === 'string' ? platform.os : 'linux';
+    const architecture = platform.architecture;
+    if (typeof architecture !== 'string' || architecture === '')
+        return undefined;
+    const variant = typeof platform.variant === 'string' ? platform.variant : '';
+    return canonicalName([os, architecture, variant].filter(part => part !== '').join('/'));
+}
+function canonicalName(name) {
+    try {
+        return formatPlatform(parsePlatform(name));
+    }
+    catch {
+        return name;
+    }
+}
+/**
+ * Per-platform digests of the image in an OCI layout (`--output type=oci,dest=DIR,tar=false`).
+ * `readBlob(digest)` returns the parsed JSON of `blobs/sha256/<hex>`, or undefined when absent.
+ */
+function digestsFromOciLayout(indexJson, readBlob) {
+    const blob = (digest) => {
+        const content = readBlob(digest);
+        if (content === undefined) {
+            throw new ActionError(`the OCI layout has no blob ${digest}`);
+        }
+        return content;
+    };
+    const [top] = descriptorsOf(indexJson, 'index.json');
+    if (top === undefined)
+        throw new ActionError('index.json of the OCI layout lists no image');
+    const digests = {};
+    const attestations = [];
+    if (INDEX_MEDIA_TYPES.includes(top.mediaType)) {
+        for (const entry of descriptorsOf(blob(top.digest), `index ${top.digest}`)) {
+            if (isAttestation(entry)) {
+                const subject = entry.annotations?.['vnd.docker.reference.digest'];
+                attestations.push({
+                    digest: entry.digest,
+                    subject: typeof subject === 'string' ? subject : ''
+                });
+                continue;
+            }
+            const name = entry.platform === undefined ? undefined : platformName(entry.platform);
+            if (name !== undefined)
+                digests[name] = entry.digest;
+        }
+    }
+    else {
+        // A lone manifest carries its platform in the image config, not in index.json.
+        const name = (top.platform === undefined ? undefined : platformName(top.platform)) ??
+            platformOfManifest(blob(top.digest), blob);
+        if (name !== undefined)
+            digests[name] = top.digest;
+    }
+    const platformByDigest = new Map(Object.entries(digests).map(([name, digest]) => [digest, name]));
+    return {
+        digest: top.digest,
+        mediaType: top.mediaType,
+        digests,
+        attestations: attestations.map(attestation => {
+            const platform = platformByDigest.get(attestation.subject);
+            return platform === undefined ? attestation : { ...attestation, platform };
+        })
+    };
+}
+function platformOfManifest(manifest, blob) {
+    const config = isObject(manifest) && isObject(manifest.config) ? manifest.config : undefined;
+    const configDigest = config === undefined ? undefined : stringField(config, 'digest');
+    if (configDigest === undefined)
+        return undefined;
+    const image = blob(configDigest);
+    return isObject(image) ? platformName(image) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/engines/buildx.ts
+
+
+
+
+
+
+
+
+
+
+
+
+const DRIVERS = ['docker', 'docker-container', 'kubernetes', 'remote'];
+/** Inputs only the buildx engine reads, named as docker/setup-buildx-action and build-push-action do. */
+const BuildxInput = {
+    Version: VERSION_INPUT,
+    Driver: 'driver',
+    DriverOpts: 'driver-opts',
+    BuildkitdConfigInline: 'buildkitd-config-inline',
+    Endpoint: 'endpoint',
+    BuilderName: 'builder-name',
+    Builder: 'builder',
+    Append: 'append'
+};
+function parseDriver(text) {
+    const value = text.trim().toLowerCase();
+    const driver = DRIVERS.find(candidate => candidate === value);
+    if (driver === undefined) {
+        throw new InputError(BuildxInput.Driver, `is \`${text.trim()}\``, `Valid: ${DRIVERS.join(', ')}`);
+    }
+    return driver;
+}
+/** buildx's rule for builder names. */
+const BUILDER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
+/** Cross-input rules, checked before anything runs; returns the parsed `append` lines. */
+function checkBuildxOptions(options) {
+    const creating = [
+        [BuildxInput.DriverOpts, options.driverOpts.length > 0],
+        [BuildxInput.BuildkitdConfigInline, options.buildkitdConfigInline.trim() !== ''],
+        [BuildxInput.BuilderName, options.builderName !== ''],
+        [BuildxInput.Append, options.append.length > 0]
+    ];
+    if (options.builder !== '') {
+        const reused = [
+            ...creating,
+            [BuildxInput.Endpoint, options.endpoint !== '']
+        ];
+        const [ignored] = reused.find(([, set]) => set) ?? [];
+        if (ignored !== undefined) {
+            throw new InputError(BuildxInput.Builder, `reuses the existing builder \`${options.builder}\`, so \`${ignored}\` would have no effect`, 'Set `builder` to use a builder as it is, or the builder inputs to create one');
+        }
+        return [];
+    }
+    if (options.builderName !== '' && !BUILDER_NAME.test(options.builderName)) {
+        throw new InputError(BuildxInput.BuilderName, `\`${options.builderName}\` is not a builder name`, 'Use letters, digits, `.`, `_` and `-`, starting with a letter or digit');
+    }
+    if (options.driver === 'docker') {
+        // The docker driver is the daemon's own builder: buildx cannot create or configure it.
+        const [configured] = creating.find(([, set]) => set) ?? [];
+        if (configured !== undefined) {
+            throw new InputError(configured, 'does not apply to driver `docker` (the docker daemon builds, with its own settings)', 'Use driver docker-container, kubernetes or remote');
+        }
+    }
+    if (options.driver === 'remote' && options.endpoint === '') {
+        throw new InputError(BuildxInput.Endpoint, 'is empty, and driver `remote` needs the address of a BuildKit daemon', 'Example: tcp://buildkitd.example.com:1234');
+    }
+    return options.append.map(line => parseAppendLine(line, options.driver));
+}
+/** argv for `docker buildx create`; no `--use`: every later command names the builder. */
+function createBuilderArgs(spec) {
+    const args = ['buildx', 'create', '--name', spec.name, '--driver', spec.driver];
+    for (const option of spec.driverOpts)
+        args.push('--driver-opt', option);
+    if (spec.configFile !== undefined) {
+        // buildx 0.13 renamed --config to --buildkitd-config.
+        args.push(buildxAtLeast(spec.version, '0.13.0') ? '--buildkitd-config' : '--config');
+        args.push(spec.configFile);
+    }
+    if (spec.endpoint !== undefined && spec.endpoint !== '')
+        args.push(spec.endpoint);
+    return args;
+}
+const APPEND_FIX = 'Write PLATFORMS=ENDPOINT[,driver=DRIVER][,driver-opt=KEY=VALUE]..., e.g. linux/arm64=ssh://user@arm-host';
+/**
+ * Parse an `append` line: `PLATFORMS=ENDPOINT[,driver=DRIVER][,driver-opt=KEY=VALUE]...`.
+ * PLATFORMS is one or more platforms joined by commas (they hold no `=`, so the first `=`
+ * ends them); ENDPOINT may be empty, or `kubernetes` as short for `,driver=kubernetes`.
+ * Driver-opt values cannot hold commas. Every node of a builder runs on the builder's driver.
+ */
+function parseAppendLine(line, driver) {
+    const text = line.trim();
+    const equals = text.indexOf('=');
+    if (equals <= 0) {
+        throw new InputError(BuildxInput.Append, `line \`${text}\` names no platform`, APPEND_FIX);
+    }
+    let platforms;
+    try {
+        platforms = text
+            .slice(0, equals)
+            .split(',')
+            .map(name => formatPlatform(parsePlatform(name)));
+    }
+    catch (error) {
+        if (error instanceof PlatformError)
+            throw new InputError(BuildxInput.Append, error.message);
+        throw error;
+    }
+    const [first = '', ...fields] = text.slice(equals + 1).split(',');
+    let endpoint = first.trim();
+    let nodeDriver = driver;
+    if (endpoint === 'kubernetes') {
+        endpoint = '';
+        nodeDriver = 'kubernetes';
+    }
+    const driverOpts = [];
+    for (const field of fields) {
+        const split = field.indexOf('=');
+        const key = field.slice(0, Math.max(split, 0)).trim();
+        const value = field.slice(split + 1).trim();
+        if (key === 'driver')
+            nodeDriver = value;
+        else if (key === 'driver-opt' && value !== '')
+            driverOpts.push(value);
+        else {
+            throw new InputError(BuildxInput.Append, `line \`${text}\` has a field \`${field.trim()}\`; valid fields: driver=, driver-opt=`, APPEND_FIX);
+        }
+    }
+    if (driver === 'docker') {
+        throw new InputError(BuildxInput.Append, 'adds nodes, which a `docker` driver builder cannot have', 'Use driver docker-container, kubernetes or remote');
+    }
+    if (nodeDriver !== driver) {
+        throw new InputError(BuildxInput.Append, `line \`${text}\` asks for driver \`${nodeDriver}\`, but the builder uses \`${driver}\``, `buildx runs every node of a builder on one driver: set \`driver: ${nodeDriver}\` or drop it from the line`);
+    }
+    if (endpoint === '' && driver !== 'kubernetes') {
+        throw new InputError(BuildxInput.Append, `line \`${text}\` names no endpoint`, 'Give a docker context, tcp://HOST:PORT or ssh://USER@HOST after the `=');
+    }
+    return { platforms, endpoint, driverOpts };
+}
+/** argv adding one `append` node; buildx names the first node `<builder>0`, these follow. */
+function appendNodeArgs(builder, node, index) {
+    const args = [
+        'buildx',
+        'create',
+        '--name',
+        builder,
+        '--append',
+        '--node',
+        `${builder}${index + 1}`
+    ];
+    args.push('--platform', node.platforms.join(','));
+    for (const option of node.driverOpts)
+        args.push('--driver-opt', option);
+    if (node.endpoint !== '')
+        args.push(node.endpoint);
+    return args;
+}
+function bootstrapArgs(name) {
+    return ['buildx', 'inspect', '--bootstrap', '--builder', name];
+}
+function removeBuilderArgs(name) {
+    return ['buildx', 'rm', name];
+}
+function canonicalPlatform(name) {
+    try {
+        return formatPlatform(parsePlatform(name));
+    }
+    catch {
+        return name;
+    }
+}
+/**
+ * Every platform the nodes of a builder offer, from `docker buildx inspect`: one
+ * `Platforms:` line per running node; newer buildx marks platforms fixed by `--platform` with `*`.
+ */
+function parseInspectPlatforms(text) {
+    const platforms = new Set();
+    for (const line of text.split('\n')) {
+        const match = /^\s*Platforms:\s*(.*)$/.exec(line);
+        if (match?.[1] === undefined)
+            continue;
+        for (const item of match[1].split(',')) {
+            const name = item.trim().replace(/\*$/, '');
+            if (name !== '')
+                platforms.add(canonicalPlatform(name));
+        }
+    }
+    return [...platforms];
+}
+/** Planned platforms the builder does not offer; none when it listed nothing to compare with. */
+function unsupportedPlatforms(planned, available) {
+    if (available.length === 0)
+        return [];
+    return planned.map(entry => entry.name).filter(name => !available.includes(name));
+}
+/** buildx reads `--secret`, `--cache-*` and `--output` values as CSV: quote what needs it. */
+function csvField(field) {
+    return /[",\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
+}
+/** A cache entry back in buildx's CSV form: `type=registry,ref=X,mode=max`. */
+function formatCacheSpec(spec) {
+    return [
+        `type=${spec.type}`,
+        ...Object.entries(spec.attributes).map(([key, value]) => `${key}=${value}`)
+    ]
+        .map(csvField)
+        .join(',');
+}
+/** The GitHub cache service is reachable: buildx's `type=gha` reads these same variables. */
+function githubCacheAvailable(env) {
+    const url = (env.ACTIONS_CACHE_URL ?? '') !== '' || (env.ACTIONS_RESULTS_URL ?? '') !== '';
+    return url && (env.ACTIONS_RUNTIME_TOKEN ?? '') !== '';
+}
+/** `owner-app` for `ghcr.io/owner/app:1`; `image` without tags. */
+function cacheImageName(tags) {
+    return tags[0]?.repository.replaceAll('/', '-') ?? 'image';
+}
+/**
+ * The gha scope of one build. One platform (a matrix leg): `<image>-<slug>`, so legs never
+ * overwrite each other. Several platforms in one build share one cache export, so they get
+ * one scope named by a hash of the sorted slugs: the same set in any order hits the same cache.
+ */
+function cacheScope(tags, platforms) {
+    const image = cacheImageName(tags);
+    const [only, ...more] = platforms;
+    if (only !== undefined && more.length === 0)
+        return `${image}-${only.slug}`;
+    const slugs = platforms.map(entry => entry.slug).sort();
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(slugs.join(',')).digest('hex').slice(0, 8);
+    return `${image}-multi-${hash}`;
+}
+/** `--cache-from`/`--cache-to`: the inputs, or else per-image gha scopes when GitHub's cache is there. */
+function cacheArgs(request, driver, env) {
+    if (request.cacheFrom.length > 0 || request.cacheTo.length > 0) {
+        return [
+            ...request.cacheFrom.flatMap(spec => ['--cache-from', formatCacheSpec(spec)]),
+            ...request.cacheTo.flatMap(spec => ['--cache-to', formatCacheSpec(spec)])
+        ];
+    }
+    // The docker driver exports no cache but inline; a gha cache-to would fail the build.
+    if (driver === 'docker' || !githubCacheAvailable(env))
+        return [];
+    const scope = cacheScope(request.tags, request.platforms);
+    const scopes = new Set([scope]);
+    // A many-platform build also reads what single-platform matrix legs wrote.
+    if (request.platforms.length > 1) {
+        for (const entry of request.platforms)
+            scopes.add(cacheScope(request.tags, [entry]));
+    }
+    return [
+        ...[...scopes].flatMap(name => ['--cache-from', `type=gha,scope=${name}`]),
+        '--cache-to',
+        `type=gha,scope=${scope},mode=max,ignore-error=true`
+    ];
+}
+/** argv for the one `docker buildx build` that builds every planned platform. */
+function buildxBuildArgs(request, options, run, env) {
+    const args = ['buildx', 'build', '--builder', run.builder];
+    // Plain progress is what summarizeProgress reads, whatever BUILDKIT_PROGRESS says.
+    args.push('--progress', 'plain');
+    args.push('--platform', request.platforms.map(entry => entry.name).join(','));
+    if (request.file !== '')
+        args.push('--file', request.file);
+    if (request.target !== '')
+        args.push('--target', request.target);
+    for (const tag of request.tags)
+        args.push('--tag', formatReference(tag));
+    for (const { key, value } of request.labels)
+        args.push('--label', `${key}=${value}`);
+    for (const { key, value } of request.annotations)
+        args.push('--annotation', `${key}=${value}`);
+    for (const { key, value } of request.buildArgs)
+        args.push('--build-arg', `${key}=${value}`);
+    for (const { key, value } of options.buildContexts)
+        args.push('--build-context', `${key}=${value}`);
+    // Secret values reach buildx only through files and environment variables, never argv.
+    for (const { id, file } of run.secretFiles)
+        args.push('--secret', secretSpec(id, 'src', file));
+    for (const { key, value } of options.secretEnvs)
+        args.push('--secret', secretSpec(key, 'env', value));
+    for (const { key, value } of options.secretFiles)
+        args.push('--secret', secretSpec(key, 'src', value));
+    for (const ssh of options.ssh)
+        args.push('--ssh', ssh);
+    if (request.noCache)
+        args.push('--no-cache');
+    if (request.pull)
+        args.push('--pull');
+    if (options.network !== '')
+        args.push('--network', options.network);
+    for (const host of options.addHosts)
+        args.push('--add-host', host);
+    if (options.shmSize !== '')
+        args.push('--shm-size', options.shmSize);
+    for (const ulimit of options.ulimits)
+        args.push('--ulimit', ulimit);
+    args.push(...cacheArgs(request, options.driver, env));
+    if (options.provenance !== '')
+        args.push(`--provenance=${options.provenance}`);
+    if (options.sbom !== '')
+        args.push(`--sbom=${options.sbom}`);
+    for (const output of options.outputs)
+        args.push('--output', output);
+    if (request.push)
+        args.push('--push');
+    if (options.load)
+        args.push('--load');
+    args.push('--metadata-file', run.metadataFile, '--iidfile', run.iidFile);
+    args.push(request.context);
+    return args;
+}
+function secretSpec(id, kind, value) {
+    return [`id=${id}`, `${kind}=${value}`].map(csvField).join(',');
+}
+/** The `dest` of an `--output type=oci,...,tar=false`: a layout directory to read digests from. */
+function ociLayoutDestination(outputs) {
+    for (const output of outputs) {
+        const fields = new Map(output.split(',').map(field => {
+            const equals = field.indexOf('=');
+            return [field.slice(0, Math.max(equals, 0)).trim(), field.slice(equals + 1).trim()];
+        }));
+        const dest = fields.get('dest');
+        if (fields.get('type') === 'oci' && fields.get('tar') === 'false' && dest !== undefined) {
+            return dest;
+        }
+    }
+    return undefined;
+}
+/**
+ * Cache hits and failures per platform from buildx's plain progress. Steps of a
+ * many-platform build are named `#8 [linux/arm64 2/3] RUN ...`; a single-platform build
+ * leaves the platform out, so unnamed steps belong to the only platform.
+ */
+function summarizeProgress(log, platforms) {
+    const only = platforms.length === 1 ? platforms[0] : undefined;
+    const platformOfStep = new Map();
+    const cacheHits = Object.fromEntries(platforms.map(name => [name, 0]));
+    const failed = [];
+    for (const raw of log.split('\n')) {
+        const line = raw.trim();
+        const named = /^#(\d+) \[(linux\/[a-z0-9]+(?:\/v\d+)?)[ \]]/.exec(line);
+        if (named?.[1] !== undefined && named[2] !== undefined) {
+            platformOfStep.set(named[1], canonicalPlatform(named[2]));
+            continue;
+        }
+        const outcome = /^#(\d+) (CACHED|ERROR\b)/.exec(line);
+        if (outcome?.[1] === undefined)
+            continue;
+        const platform = platformOfStep.get(outcome[1]) ?? only;
+        if (platform === undefined)
+            continue;
+        if (outcome[2] === 'CACHED')
+            cacheHits[platform] = (cacheHits[platform] ?? 0) + 1;
+        else if (!failed.includes(platform))
+            failed.push(platform);
+    }
+    return { cacheHits, failed };
+}
+/** `build of linux/arm64 (under QEMU) failed`, naming the platforms the log blames. */
+function describeFailure(planned, failed) {
+    const named = planned
+        .filter(entry => failed.includes(entry.name))
+        .map(entry => `${entry.name}${entry.emulated ? ' (under QEMU)' : ''}`);
+    return named.length === 0 ? 'build failed' : `build of ${named.join(', ')} failed`;
+}
+function record(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value
+        : {};
+}
+/** Where docker keeps credentials for a registry: Docker Hub has its legacy key. */
+function authKey(registry) {
+    return registry === 'docker.io' ? 'https://index.docker.io/v1/' : registry;
+}
+/**
+ * A docker config.json for this run: the user's settings plus the action's logins. A helper
+ * for one of these registries, or a `credsStore` (it serves every registry), would shadow the
+ * inline `auths`, so both go: registries known only to that store lose their login here.
+ */
+function dockerConfigWithLogins(original, logins) {
+    const base = { ...record(original) };
+    const auths = { ...record(base.auths) };
+    const helpers = { ...record(base.credHelpers) };
+    for (const { registry, credentials } of logins) {
+        const auth = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+        auths[authKey(registry)] = { auth };
+        Reflect.deleteProperty(helpers, authKey(registry));
+    }
+    Reflect.deleteProperty(base, 'credsStore');
+    return { ...base, auths, credHelpers: helpers };
+}
+class BuildxEngine {
+    options;
+    name = 'buildx';
+    appendNodes;
+    /** The builder this engine created, and the environment that finds it. */
+    created;
+    constructor(options) {
+        this.options = options;
+        this.appendNodes = checkBuildxOptions(options);
+    }
+    async build(request) {
+        const version = await group('Set up buildx', () => ensureBuildx(this.options.version));
+        const env = await privateDockerEnv(request);
+        const builder = await group('Set up the builder', () => this.prepareBuilder(request, version, env));
+        const names = request.platforms.map(entry => entry.name);
+        const id = (0,external_node_crypto_.randomBytes)(4).toString('hex');
+        const secretFiles = await buildx_writeSecrets(request, id);
+        const run = {
+            builder,
+            metadataFile: external_node_path_default().join(request.tempDir, `buildx-metadata-${id}.json`),
+            iidFile: external_node_path_default().join(request.tempDir, `buildx-iid-${id}`),
+            secretFiles
+        };
+        const started = performance.now();
+        let result;
+        try {
+            result = await group(`Build ${names.join(', ')}`, () => src_exec_exec('docker', buildxBuildArgs(request, this.options, run, process.env), {
+                env,
+                allowFailure: true
+            }));
+        }
+        finally {
+            await Promise.all(secretFiles.map(secret => (0,promises_namespaceObject.rm)(secret.file, { force: true })));
+        }
+        const seconds = (performance.now() - started) / 1000;
+        const progress = summarizeProgress(`${result.stdout}\n${result.stderr}`, names);
+        if (result.exitCode !== 0) {
+            // A failed step stops the build before any export; a failed push may have reached some tags.
+            throw new ActionError(`${describeFailure(request.platforms, progress.failed)}: ${new ExecError('docker buildx build', result).message}`, progress.failed.length > 0 ? 'Nothing was pushed' : undefined);
+        }
+        const metadata = parseMetadataFile(await readJson(run.metadataFile, 'buildx metadata file'));
+        if (metadata.warning !== undefined)
+            warning(metadata.warning);
+        if (request.push && metadata.digest === undefined) {
+            throw new ActionError('buildx pushed, but its metadata names no image digest');
+        }
+        const layout = ociLayoutDestination(this.options.outputs);
+        const ociLayout = layout === undefined ? undefined : await readOciLayout(layout);
+        const imageId = (await (0,promises_namespaceObject.readFile)(run.iidFile, 'utf8').catch(() => '')).trim();
+        return {
+            pushed: request.push ? [...request.tags] : [],
+            imageId,
+            // One build covers every platform, so each shares its duration.
+            builds: names.map(platform => ({
+                platform,
+                seconds,
+                cacheHits: progress.cacheHits[platform] ?? 0
+            })),
+            metadata: {
+                engine: 'buildx',
+                version,
+                builder,
+                driver: this.options.driver,
+                ...metadata,
+                imageId,
+                ...(ociLayout === undefined ? {} : { ociLayout })
+            }
+        };
+    }
+    async dispose() {
+        const created = this.created;
+        if (created === undefined)
+            return;
+        this.created = undefined;
+        await src_exec_exec('docker', removeBuilderArgs(created.builder), {
+            env: created.env,
+            silent: true,
+            allowFailure: true
+        });
+    }
+    /** Create (or pick) the builder, boot it, and check it offers every planned platform. */
+    async prepareBuilder(request, version, env) {
+        const options = this.options;
+        let builder = options.builder;
+        if (builder === '' && options.driver === 'docker') {
+            // The docker driver's builder carries the name of the docker context.
+            builder =
+                options.endpoint ||
+                    (await src_exec_exec('docker', ['context', 'show'], { silent: true, env })).stdout.trim();
+        }
+        else if (builder === '') {
+            builder = options.builderName || `multiarch-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
+            let configFile;
+            if (options.buildkitdConfigInline.trim() !== '') {
+                configFile = external_node_path_default().join(request.tempDir, `buildkitd-${builder}.toml`);
+                await (0,promises_namespaceObject.writeFile)(configFile, options.buildkitdConfigInline, { mode: 0o600 });
+            }
+            const spec = {
+                name: builder,
+                driver: options.driver,
+                driverOpts: options.driverOpts,
+                endpoint: options.endpoint,
+                version,
+                ...(configFile === undefined ? {} : { configFile })
+            };
+            await src_exec_exec('docker', createBuilderArgs(spec), { env });
+            this.created = { builder, env };
+            for (const [index, node] of this.appendNodes.entries()) {
+                await src_exec_exec('docker', appendNodeArgs(builder, node, index), { env });
+            }
+        }
+        const inspect = await src_exec_exec('docker', bootstrapArgs(builder), { env });
+        const available = parseInspectPlatforms(inspect.stdout);
+        const missing = unsupportedPlatforms(request.platforms, available);
+        if (available.length === 0) {
+            warning(`builder \`${builder}\` lists no platforms; the plan was not checked against it`);
+        }
+        if (missing.length > 0) {
+            throw new ActionError(`builder \`${builder}\` cannot build ${missing.join(', ')}; it offers ${available.join(', ')}`, 'Let this action set up QEMU for them (`qemu: auto`), or `append` a node that builds them');
+        }
+        return builder;
+    }
+}
+async function buildx_writeSecrets(request, id) {
+    const files = [];
+    for (const [index, secret] of request.secrets.entries()) {
+        const file = external_node_path_default().join(request.tempDir, `buildx-secret-${id}-${index}`);
+        await (0,promises_namespaceObject.writeFile)(file, secret.value, { mode: 0o600 });
+        files.push({ id: secret.id, file });
+    }
+    return files;
+}
+async function readJson(file, what) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
+    }
+    catch {
+        throw new ActionError(`buildx wrote no ${what} (${file})`);
+    }
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new ActionError(`the ${what} (${file}) is not JSON`);
+    }
+}
+async function readOciLayout(dir) {
+    const index = await readJson(external_node_path_default().join(dir, 'index.json'), 'OCI layout index');
+    return digestsFromOciLayout(index, digest => {
+        // Only well-formed digests become paths: index.json must not steer reads outside blobs/.
+        const match = /^sha256:([a-f0-9]{64})$/.exec(digest);
+        if (match?.[1] === undefined)
+            return undefined;
+        try {
+            return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(dir, 'blobs', 'sha256', match[1]), 'utf8'));
+        }
+        catch {
+            return undefined;
+        }
+    });
+}
+/**
+ * With logins, buildx gets a private DOCKER_CONFIG so credentials never land in the user's
+ * config.json. Plugins and contexts stay shared through links, builders through BUILDX_CONFIG.
+ */
+async function privateDockerEnv(request) {
+    if (request.logins.length === 0)
+        return {};
+    const original = process.env.DOCKER_CONFIG ?? external_node_path_default().join((0,external_node_os_namespaceObject.homedir)(), '.docker');
+    const dir = external_node_path_default().join(request.tempDir, 'docker-config');
+    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true, mode: 0o700 });
+    // A missing or broken config.json leaves only the action's logins, as docker would read it.
+    const existing = await (0,promises_namespaceObject.readFile)(external_node_path_default().join(original, 'config.json'), 'utf8')
+        .then((text) => JSON.parse(text))
+        .catch(() => ({}));
+    await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(dir, 'config.json'), JSON.stringify(dockerConfigWithLogins(existing, request.logins)), { mode: 0o600 });
+    for (const shared of ['cli-plugins', 'contexts']) {
+        await (0,promises_namespaceObject.symlink)(external_node_path_default().join(original, shared), external_node_path_default().join(dir, shared)).catch(() => undefined);
+    }
+    return {
+        DOCKER_CONFIG: dir,
+        BUILDX_CONFIG: process.env.BUILDX_CONFIG ?? external_node_path_default().join(original, 'buildx')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/engines/select.ts
+
+
+
+
+async function buildxWorks() {
+    const result = await src_exec_exec('docker', ['buildx', 'version'], {
+        silent: true,
+        allowFailure: true
+    }).catch(() => undefined);
+    return result?.exitCode === 0;
+}
+/**
+ * Pick the engine: the one asked for, or for `auto` docker buildx where it works (the
+ * engine people expect on GitHub's runners), else buildah.
+ */
+async function selectEngine(inputs) {
+    if (inputs.engine === 'buildx' || (inputs.engine === 'auto' && (await buildxWorks()))) {
+        return new BuildxEngine(inputs.buildx);
+    }
+    const version = await BuildahEngine.detect();
+    if (version === undefined) {
+        throw new ActionError(inputs.engine === 'auto'
+            ? 'engine `auto`: neither docker buildx nor buildah is installed'
+            : 'engine `buildah`: buildah is not installed', 'Install one of them (apt-get install buildah) before this step');
+    }
+    return new BuildahEngine(version);
+}
+
+;// CONCATENATED MODULE: ./src/outputs.ts
+
+/**
+ * Write every output at once, at the very end, so a failed step writes none.
+ * `core.setOutput` uses a random heredoc delimiter, so values cannot forge extra lines.
+ */
+function writeOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            setOutput(name, value);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/plan.ts
 
 /** Which platforms this host builds natively and which under QEMU, in the order given. */
@@ -32374,8 +37400,6 @@ function planMatrix(platforms, runners, options) {
     return { include };
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/qemu/binfmt-table.ts
 const BINFMT_TABLE = [
     { architecture: 'amd64', qemu: 'x86_64', elfClass: 2, elfData: 1, machine: 0x3e },
@@ -32561,15 +37585,15 @@ const isRoot = () => process.getuid?.() === 0;
 /** Run a privileged command: directly as root, else through passwordless sudo. */
 async function privileged(program, args) {
     if (isRoot())
-        await exec_exec(program, args, { silent: true });
+        await src_exec_exec(program, args, { silent: true });
     else
-        await exec_exec('sudo', ['-n', program, ...args], { silent: true });
+        await src_exec_exec('sudo', ['-n', program, ...args], { silent: true });
 }
 async function writeProc(file, content) {
     if (isRoot())
         await (0,promises_namespaceObject.writeFile)(file, content);
     else
-        await exec_exec('sudo', ['-n', 'tee', file], { input: Buffer.from(content), silent: true });
+        await src_exec_exec('sudo', ['-n', 'tee', file], { input: Buffer.from(content), silent: true });
 }
 async function ensureMounted(dir) {
     if (await setup_exists(external_node_path_default().join(dir, 'register')))
@@ -32700,9 +37724,8 @@ function describeOutcome(report) {
     }
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/registry/credentials.ts
+
 
 
 
@@ -32716,17 +37739,40 @@ function authFilePaths(env = process.env) {
     files.push(external_node_path_default().join(env.DOCKER_CONFIG ?? external_node_path_default().join((0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json'));
     return files;
 }
-/** `auths[registry].auth` is base64 of `user:password`; Docker Hub has its legacy key. */
+const DOCKER_HUB_KEYS = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
+/**
+ * The registry host an `auths` key stands for: docker writes URLs such as
+ * `https://index.docker.io/v1/`, podman bare hosts; podman's `host/namespace` keys cover
+ * one repository subtree, not the registry, so they stand for none.
+ */
+function authKeyHost(key) {
+    const schemeless = key.replace(/^https?:\/\//i, '');
+    const slash = schemeless.indexOf('/');
+    if (slash === -1)
+        return schemeless.toLowerCase();
+    if (schemeless === key)
+        return undefined;
+    return schemeless.slice(0, slash).toLowerCase();
+}
+/** `auths[registry].auth` is base64 of `user:password`; Docker Hub has its legacy keys. */
 function credentialsFromAuthJson(text, registry) {
     const parsed = JSON.parse(text);
-    const keys = registry === 'docker.io'
-        ? ['docker.io', 'https://index.docker.io/v1/', 'registry-1.docker.io']
-        : [registry, `https://${registry}`];
-    for (const key of keys) {
-        const encoded = parsed.auths?.[key]?.auth;
-        if (encoded === undefined)
+    const wanted = registry === 'docker.io' ? DOCKER_HUB_KEYS : [registry.toLowerCase()];
+    const entries = Object.entries(parsed.auths ?? {});
+    // An exact key wins over a normalised one, as docker looks the exact key up first.
+    const ordered = [
+        ...entries.filter(([key]) => wanted.includes(key)),
+        ...entries.filter(([key]) => {
+            const host = authKeyHost(key);
+            return host !== undefined && wanted.includes(host) && !wanted.includes(key);
+        })
+    ];
+    for (const [, entry] of ordered) {
+        const encoded = entry?.auth;
+        if (typeof encoded !== 'string' || encoded === '')
             continue;
         const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+        // Only the first colon separates: passwords and tokens may contain more.
         const colon = decoded.indexOf(':');
         if (colon > 0)
             return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
@@ -32742,7 +37788,13 @@ async function credentialsFromAuthFiles(registry, files) {
         catch {
             continue;
         }
-        const found = credentialsFromAuthJson(text, registry);
+        let found;
+        try {
+            found = credentialsFromAuthJson(text, registry);
+        }
+        catch (error) {
+            throw new ActionError(`auth file ${file} is not valid JSON (${error instanceof Error ? error.message : String(error)})`, 'Fix or remove it, or give `username`/`password`');
+        }
         if (found !== undefined)
             return found;
     }
@@ -32755,10 +37807,423 @@ var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
 var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
+;// CONCATENATED MODULE: ./src/registry/challenge.ts
+/** `WWW-Authenticate` challenges and token scopes of the distribution auth spec. Pure. */
+// One item of a challenge list: `name=value`, `name="quoted, value"` or a scheme name.
+const ITEM = /\s*(?:([A-Za-z][\w.-]*)\s*=\s*("(?:[^"\\]|\\.)*"|[^\s,]*)|([A-Za-z][\w.-]*))\s*,?/y;
+/**
+ * Every challenge in a `WWW-Authenticate` value (Node joins repeated headers with `, `),
+ * e.g. `Bearer realm="https://auth.io/token",service="reg",scope="repository:a:pull"`.
+ */
+function parseChallenges(header) {
+    const found = [];
+    ITEM.lastIndex = 0;
+    let match;
+    while (ITEM.lastIndex < header.length && (match = ITEM.exec(header)) !== null) {
+        const [, name, value, scheme] = match;
+        if (scheme !== undefined) {
+            found.push({ scheme: scheme.toLowerCase(), parameters: {} });
+        }
+        else if (name !== undefined && value !== undefined) {
+            const unquoted = value.startsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value;
+            const current = found.at(-1);
+            if (current !== undefined)
+                current.parameters[name.toLowerCase()] = unquoted;
+        }
+    }
+    const challenges = [];
+    for (const { scheme, parameters } of found) {
+        if (scheme === 'basic') {
+            challenges.push({
+                scheme: 'basic',
+                ...(parameters.realm === undefined ? {} : { realm: parameters.realm })
+            });
+        }
+        else if (scheme === 'bearer' && parameters.realm !== undefined) {
+            challenges.push({
+                scheme: 'bearer',
+                realm: parameters.realm,
+                ...(parameters.service === undefined ? {} : { service: parameters.service }),
+                ...(parameters.scope === undefined ? {} : { scope: parameters.scope }),
+                ...(parameters.error === undefined ? {} : { error: parameters.error })
+            });
+        }
+    }
+    return challenges;
+}
+/** The challenge we answer: bearer when offered (it scopes access), else basic. */
+function preferredChallenge(header) {
+    const challenges = parseChallenges(header);
+    return challenges.find(challenge => challenge.scheme === 'bearer') ?? challenges[0];
+}
+function repositoryScope(repository, actions) {
+    return `repository:${repository}:${actions}`;
+}
+/** Scopes in a stable order, duplicates dropped, so equal requests share one cached token. */
+function normaliseScopes(scopes) {
+    return [...new Set(scopes.flatMap(scope => scope.split(/\s+/)).filter(Boolean))].sort();
+}
+/** The token request: `realm?service=...&scope=...&scope=...[&account=...]`. */
+function tokenUrl(challenge, scopes, account) {
+    const url = new URL(challenge.realm);
+    if (challenge.service !== undefined)
+        url.searchParams.set('service', challenge.service);
+    for (const scope of normaliseScopes(scopes))
+        url.searchParams.append('scope', scope);
+    if (account !== undefined)
+        url.searchParams.set('account', account);
+    return url;
+}
+/** A token endpoint's JSON: `token` or the OAuth2 `access_token`, and `expires_in`. */
+function parseTokenAnswer(text) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null)
+        return undefined;
+    const { token, access_token: accessToken, expires_in: expiresIn } = parsed;
+    const value = typeof token === 'string' && token !== '' ? token : accessToken;
+    if (typeof value !== 'string' || value === '')
+        return undefined;
+    return {
+        token: value,
+        expiresIn: typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : 60
+    };
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/registry/digest.ts
+/** Content digests: computing, checking, and checking a stream as it passes. */
+
+
+const digest_DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+const digest_TAG = /^[\w][\w.-]{0,127}$/;
+function isDigest(text) {
+    return digest_DIGEST.test(text);
+}
+function isTag(text) {
+    return digest_TAG.test(text);
+}
+function digestAlgorithm(digest) {
+    return digest.startsWith('sha512:') ? 'sha512' : 'sha256';
+}
+function digestOf(bytes, algorithm = 'sha256') {
+    return `${algorithm}:${(0,external_node_crypto_.createHash)(algorithm).update(bytes).digest('hex')}`;
+}
+/**
+ * A pass-through that hashes what flows and fails at the end if the bytes are not the
+ * ones `digest` names, so a consumer never mistakes a corrupt or truncated blob for a good one.
+ */
+function verifyingStream(digest, mismatch) {
+    const algorithm = digestAlgorithm(digest);
+    const hash = (0,external_node_crypto_.createHash)(algorithm);
+    return new external_node_stream_.Transform({
+        transform(chunk, _encoding, callback) {
+            hash.update(chunk);
+            callback(null, chunk);
+        },
+        flush(callback) {
+            const actual = `${algorithm}:${hash.digest('hex')}`;
+            callback(actual === digest ? null : mismatch(actual));
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./src/registry/retry.ts
+/** When and how long to wait before trying a registry request again. Pure; table-tested. */
+const DEFAULT_RETRY_POLICY = {
+    baseMs: 200,
+    capMs: 5_000,
+    maxRetryAfterMs: 60_000
+};
+/**
+ * `Retry-After` in milliseconds from `now`: delta-seconds or an HTTP date (a date in the
+ * past means now). Undefined when absent or unreadable.
+ */
+function parseRetryAfter(header, now) {
+    if (header === undefined)
+        return undefined;
+    const text = header.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    // Only an IMF-fixdate or its obsolete forms count: `Date.parse('5')` would be a year.
+    if (!/[a-z]{3}/i.test(text))
+        return undefined;
+    const at = Date.parse(text);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+/**
+ * Milliseconds to wait before retry number `attempt` (0 for the first retry): what the
+ * registry's `Retry-After` asks for, else "full jitter" — uniform in
+ * [0, min(cap, base * 2^attempt)) — so that many clients failing together spread out.
+ */
+function retryDelay(attempt, retryAfterHeader, random, policy = DEFAULT_RETRY_POLICY, now = Date.now()) {
+    const retryAfter = parseRetryAfter(retryAfterHeader, now);
+    if (retryAfter !== undefined)
+        return Math.min(retryAfter, policy.maxRetryAfterMs);
+    const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt));
+    return Math.floor(Math.min(Math.max(random(), 0), 1) * ceiling);
+}
+/** 408, 429 and 5xx are worth another try; 501 and 505 say the server never will. */
+function isRetryableStatus(status) {
+    return (status === 408 ||
+        status === 429 ||
+        (status >= 500 && status <= 599 && ![501, 505].includes(status)));
+}
+/** Whether a `Retry-After` on this status means "wait this long" (RFC 9110 §10.2.3). */
+function honoursRetryAfter(status) {
+    return status === 429 || status === 503;
+}
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'EHOSTUNREACH'
+]);
+/** The `code` of a Node system error; a failed happy-eyeballs connect nests them. */
+function errorCode(error) {
+    if (!(error instanceof Error))
+        return undefined;
+    const code = error.code;
+    if (typeof code === 'string')
+        return code;
+    if (error instanceof AggregateError) {
+        for (const inner of error.errors) {
+            const innerCode = errorCode(inner);
+            if (innerCode !== undefined)
+                return innerCode;
+        }
+    }
+    return undefined;
+}
+/** Connection failures a second attempt can cure: resets, refusals, timeouts, hang-ups. */
+function isRetryableError(error) {
+    const code = errorCode(error);
+    if (code !== undefined && TRANSIENT_CODES.has(code))
+        return true;
+    return error instanceof Error && /socket hang up/i.test(error.message);
+}
+/**
+ * What shows that a TLS handshake failed because the server answered in plain HTTP (its
+ * `HTTP/1.1 400` parses as a bogus TLS record), e.g. `wrong version number`; undefined for
+ * a bad certificate or a refused connection, which must never downgrade to http.
+ */
+function plainHttpSign(error) {
+    if (!(error instanceof Error))
+        return undefined;
+    const sign = /wrong version number|packet length too long|http request|WRONG_VERSION_NUMBER/i.exec(`${errorCode(error) ?? ''} ${error.message}`);
+    return sign?.[0];
+}
+
+;// CONCATENATED MODULE: ./src/registry/transport.ts
+/** One HTTP exchange with the limits a registry client needs: idle and total timeouts, streams. */
+
+
+/** A socket-level failure of our own making (timeouts), coded like Node's own. */
+class TransportError extends Error {
+    code;
+    constructor(code, message) {
+        super(message);
+        this.code = code;
+        this.name = 'TransportError';
+    }
+}
+/** Send the request and resolve once the answer's headers are in. */
+function transport_open(exchange) {
+    const transport = exchange.url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default());
+    return new Promise((resolve, reject) => {
+        let response;
+        let deadlineTimer;
+        const request = transport.request(exchange.url, {
+            method: exchange.method,
+            headers: { 'user-agent': 'multiarch-build-action', ...exchange.headers },
+            agent: exchange.agent
+        });
+        const fail = (error) => {
+            if (response === undefined) {
+                request.destroy(error);
+            }
+            else {
+                response.destroy(error);
+                request.destroy();
+            }
+        };
+        const clear = () => {
+            if (deadlineTimer !== undefined)
+                clearTimeout(deadlineTimer);
+        };
+        if (exchange.deadline !== undefined) {
+            const total = Math.max(0, exchange.deadline - Date.now());
+            deadlineTimer = setTimeout(() => {
+                fail(new TransportError('ETIMEDOUT', `not finished within ${exchange.deadlineName ?? `${total} ms`}`));
+            }, total);
+        }
+        request.setTimeout(exchange.idleTimeoutMs, () => {
+            const what = response === undefined ? 'no answer' : 'the body stalled';
+            fail(new TransportError('ETIMEDOUT', `${what} for ${exchange.idleTimeoutMs} ms`));
+        });
+        request.on('response', (incoming) => {
+            response = incoming;
+            incoming.on('close', clear);
+            // The server answered before taking the whole upload (an error): stop sending.
+            incoming.on('end', () => {
+                if (!request.writableFinished)
+                    request.destroy();
+            });
+            resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: incoming });
+        });
+        request.on('error', (error) => {
+            clear();
+            reject(error);
+        });
+        const body = exchange.body;
+        if (body === undefined) {
+            request.end();
+        }
+        else if (Buffer.isBuffer(body)) {
+            request.end(body);
+        }
+        else {
+            body.on('error', (error) => request.destroy(error));
+            request.on('close', () => {
+                if (!body.readableEnded)
+                    body.destroy();
+            });
+            body.pipe(request);
+        }
+    });
+}
+/** The whole body, refusing more than `limit` bytes (manifests are small; blobs are streamed). */
+function readAll(body, limit) {
+    return new Promise((resolve, reject) => {
+        if (body.destroyed) {
+            reject(new TransportError('ECONNRESET', 'the connection closed before the body ended'));
+            return;
+        }
+        const chunks = [];
+        let size = 0;
+        body.on('data', (chunk) => {
+            size += chunk.length;
+            if (size > limit)
+                body.destroy(new Error(`answered more than ${limit} bytes`));
+            else
+                chunks.push(chunk);
+        });
+        body.on('end', () => {
+            resolve(Buffer.concat(chunks));
+        });
+        body.on('error', reject);
+        // Without an `error` listener in time, Node closes an aborted answer silently.
+        body.on('close', () => {
+            reject(new TransportError('ECONNRESET', 'the connection closed before the body ended'));
+        });
+    });
+}
+/** Throw away a body we do not need, so the socket can be reused. */
+function discard(body) {
+    body.on('error', () => undefined);
+    body.resume();
+}
+
+;// CONCATENATED MODULE: ./src/registry/problems.ts
+/** Turning a registry's answers and socket failures into messages with a cause and a fix. Pure. */
+
+
+
+/** `CODE: message` of the distribution error body `{"errors":[{code,message}]}`, if any. */
+function registryErrors(body) {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+    const errors = parsed?.errors;
+    if (!Array.isArray(errors))
+        return undefined;
+    const parts = errors
+        .filter((entry) => typeof entry === 'object')
+        .map(entry => [entry.code, entry.message].filter(part => typeof part === 'string' && part !== '').join(': '))
+        .filter(part => part !== '');
+    return parts.length > 0 ? parts.join('; ') : undefined;
+}
+const STATUS_FIXES = {
+    401: 'check `username`/`password` or the auth file',
+    403: 'the credentials lack access to this repository; grant push/pull or use other credentials',
+    404: 'check the repository name and the tag or digest',
+    413: 'the registry limits request sizes; check its proxy settings',
+    429: 'the registry rate-limits this client; retry later or authenticate'
+};
+const REGISTRY_CODE_FIXES = {
+    MANIFEST_BLOB_UNKNOWN: 'push or mount its blobs (and child manifests) into the repository first',
+    BLOB_UPLOAD_UNKNOWN: 'the upload session expired or was lost; start the upload again',
+    DIGEST_INVALID: 'the uploaded bytes do not match their digest; the source may be corrupt',
+    NAME_UNKNOWN: 'check the repository name',
+    DENIED: 'the credentials lack access to this repository; grant push/pull or use other credentials',
+    TOOMANYREQUESTS: 'the registry rate-limits this client; retry later or authenticate'
+};
+/** `answered 404 Not Found (MANIFEST_UNKNOWN: manifest unknown); check ...`. */
+function statusProblem(status, body = '') {
+    const reason = external_node_http_.STATUS_CODES[status] ?? 'unknown status';
+    const details = registryErrors(body);
+    const code = details?.match(/^[A-Z_]+/)?.[0];
+    const fix = (code === undefined ? undefined : REGISTRY_CODE_FIXES[code]) ?? STATUS_FIXES[status];
+    return `answered ${status} ${reason}${details === undefined ? '' : ` (${details})`}${fix === undefined ? '' : `; ${fix}`}`;
+}
+const CODE_FIXES = {
+    ECONNREFUSED: 'is a registry listening at this address?',
+    ENOTFOUND: 'check the host name',
+    EAI_AGAIN: 'DNS did not answer; check the network',
+    ETIMEDOUT: 'the registry or the network is too slow; raise `timeoutMs` or check the network',
+    ECONNRESET: 'the connection was cut; a proxy or the registry may be overloaded',
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'trust its CA: put it in /etc/containers/certs.d/<host>/ca.crt',
+    SELF_SIGNED_CERT_IN_CHAIN: 'trust its CA: put it in /etc/containers/certs.d/<host>/ca.crt',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'trust its CA: put it in /etc/containers/certs.d/<host>/ca.crt',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate does not name this host; use the name it was issued for'
+};
+function describe(error) {
+    if (!(error instanceof Error))
+        return String(error);
+    if (error.message === '' && error instanceof AggregateError) {
+        return error.errors.map(describe).join(', ');
+    }
+    return error.message;
+}
+/** A socket-level failure as `message; fix`. */
+function transportProblem(error) {
+    const message = describe(error);
+    const code = errorCode(error);
+    const fix = code === undefined ? undefined : CODE_FIXES[code];
+    // Our own timeouts say what they are; Node's messages may lack their code.
+    const named = code === undefined || message.includes(code) || error instanceof TransportError
+        ? message
+        : `${message} (${code})`;
+    return fix === undefined ? named : `${named}; ${fix}`;
+}
+
 ;// CONCATENATED MODULE: ./src/registry/client.ts
+
+
+
+
+
 
 
 
@@ -32773,12 +38238,34 @@ const MEDIA_TYPES = {
     dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
 };
 const MANIFEST_ACCEPT = Object.values(MEDIA_TYPES).join(', ');
+/** Manifests are capped at 4 MiB by the spec; configs are smaller. Blobs are streamed. */
+const BODY_LIMIT = 32 * 1024 * 1024;
+const ERROR_BODY_LIMIT = 1024 * 1024;
+const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+// The distribution grammar of a repository path, as in ../reference.ts.
+const client_REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 class RegistryError extends Error {
     registry;
-    constructor(registry, message) {
+    status;
+    constructor(registry, message, 
+    /** The HTTP status that ended it, when one did. */
+    status) {
         super(`registry ${registry}: ${message}`);
         this.registry = registry;
+        this.status = status;
         this.name = 'RegistryError';
+    }
+}
+/** A failed attempt that another may cure. */
+class Retryable extends Error {
+    retryAfter;
+    status;
+    constructor(message, retryAfter, status) {
+        super(message);
+        this.retryAfter = retryAfter;
+        this.status = status;
+        this.name = 'Retryable';
     }
 }
 function isLoopback(host) {
@@ -32796,150 +38283,822 @@ async function containersCa(registry) {
         return [];
     }
 }
+function header(headers, name) {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+}
+/** `repo:tag` or `repo@sha256:...`, as errors name what they were about. */
+function named(repository, reference) {
+    return isDigest(reference) ? `${repository}@${reference}` : `${repository}:${reference}`;
+}
+function pull(repository) {
+    return repositoryScope(repository, 'pull');
+}
+function push(repository) {
+    return repositoryScope(repository, 'pull,push');
+}
+function basic(credentials) {
+    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+}
 /**
- * A small OCI distribution client: reads manifests by tag or digest, with basic auth or
- * the bearer-token challenge. Loopback registries may speak plain HTTP, as docker allows.
+ * An OCI distribution client: manifests by tag or digest, blobs by digest (HEAD, streamed
+ * GET, cross-repository mount, streamed copy), with basic auth or the bearer-token
+ * challenge, TLS with the containers' CA, retries with backoff and per-request timeouts.
+ * Loopback registries may speak plain HTTP, as docker allows.
+ *
+ * What is retried: GET/HEAD/PUT/DELETE of manifests and blob reads (idempotent), upload
+ * starts and mounts (a lost session is only garbage), and blob copies as a whole, from a
+ * fresh GET into a fresh session (a half-sent stream cannot be resumed).
  */
 class RegistryClient {
     registry;
     options;
     scheme;
-    token;
-    ca;
+    challenge;
+    tokens = new Map();
+    agents;
+    pinged;
     constructor(registry, options = {}) {
         this.registry = registry;
         this.options = options;
     }
+    /** The protocol this client settled on (after its first request), or undefined before. */
+    get protocol() {
+        return this.scheme;
+    }
+    /** Resolve a tag or digest to the manifest or index it names, with its exact bytes. */
     async getManifest(reference) {
         const name = reference.digest ?? reference.tag ?? 'latest';
-        const response = await this.request('GET', `/v2/${reference.repository}/manifests/${name}`, { accept: MANIFEST_ACCEPT }, `repository:${reference.repository}:pull`);
+        const operation = `GET manifest ${named(reference.repository, name)}`;
+        const response = await this.buffered({
+            operation,
+            method: 'GET',
+            target: `/v2/${reference.repository}/manifests/${name}`,
+            headers: { accept: MANIFEST_ACCEPT },
+            scopes: [pull(reference.repository)]
+        }, this.deadline());
         if (response.status === 404) {
-            throw new RegistryError(this.registry, `${formatReference(reference)} does not exist`);
+            throw this.error(operation, `does not exist; ${statusProblem(404, response.body)}`, 404);
         }
         if (response.status !== 200) {
-            throw new RegistryError(this.registry, `GET manifest ${formatReference(reference)} answered ${response.status}`);
+            throw this.error(operation, statusProblem(response.status, response.body), response.status);
         }
-        const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(response.body).digest('hex')}`;
-        const headerDigest = response.headers['docker-content-digest'];
+        const digest = digestOf(response.body, reference.digest === undefined ? 'sha256' : digestAlgorithm(reference.digest));
         if (reference.digest !== undefined && reference.digest !== digest) {
-            throw new RegistryError(this.registry, `served bytes for ${reference.digest} hash to ${digest}`);
+            throw this.error(operation, `served bytes for ${reference.digest} hash to ${digest}`);
         }
-        const mediaType = JSON.parse(response.body.toString('utf8')).mediaType ??
-            response.headers['content-type'] ??
-            '';
-        if (typeof headerDigest === 'string' && headerDigest !== digest) {
-            throw new RegistryError(this.registry, `says ${headerDigest} but the bytes hash to ${digest}`);
+        const headerDigest = header(response.headers, 'docker-content-digest');
+        if (headerDigest !== undefined && headerDigest !== digest) {
+            throw this.error(operation, `says ${headerDigest} but the bytes hash to ${digest}`);
         }
+        let parsed;
+        try {
+            parsed = JSON.parse(response.body.toString('utf8'));
+        }
+        catch (error) {
+            throw this.error(operation, `served a manifest that is not JSON: ${transportProblem(error)}`);
+        }
+        const mediaType = typeof parsed.mediaType === 'string'
+            ? parsed.mediaType
+            : (header(response.headers, 'content-type') ?? '');
         return { mediaType, digest, raw: response.body };
     }
-    /** Whether a tag exists (404 is an answer, not an error). */
+    /** Whether a tag or digest exists (404 is an answer, not an error). */
     async hasManifest(reference) {
         const name = reference.digest ?? reference.tag ?? 'latest';
-        const response = await this.request('HEAD', `/v2/${reference.repository}/manifests/${name}`, { accept: MANIFEST_ACCEPT }, `repository:${reference.repository}:pull`);
+        const operation = `HEAD manifest ${named(reference.repository, name)}`;
+        const response = await this.buffered({
+            operation,
+            method: 'HEAD',
+            target: `/v2/${reference.repository}/manifests/${name}`,
+            headers: { accept: MANIFEST_ACCEPT },
+            scopes: [pull(reference.repository)]
+        }, this.deadline());
         if (response.status === 404)
             return false;
         if (response.status === 200)
             return true;
-        throw new RegistryError(this.registry, `HEAD manifest ${name} answered ${response.status}`);
+        throw this.error(operation, statusProblem(response.status), response.status);
     }
-    async request(method, pathname, headers, scope) {
-        let response = await this.send(method, pathname, this.withAuth(headers));
-        if (response.status === 401) {
-            await this.authenticate(response.headers['www-authenticate'] ?? '', scope);
-            response = await this.send(method, pathname, this.withAuth(headers));
+    /**
+     * Store `body` under a tag or its digest and return its digest, checked against the one
+     * the registry reports. Blobs and child manifests must be in the repository already.
+     */
+    async putManifest(repository, reference, body, mediaType) {
+        const operation = `PUT manifest ${named(repository, reference)}`;
+        this.checkRepository(operation, repository);
+        if (!isDigest(reference) && !isTag(reference)) {
+            throw this.error(operation, `\`${reference}\` is neither a tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) nor a digest (sha256:<64 hex>)`);
         }
-        if (response.status === 401) {
-            throw new RegistryError(this.registry, 'refused the credentials (401); check `username`/`password` or the auth file');
+        const digest = digestOf(body, isDigest(reference) ? digestAlgorithm(reference) : 'sha256');
+        if (isDigest(reference) && reference !== digest) {
+            throw this.error(operation, `the bytes hash to ${digest}, not ${reference}; put a manifest under its own digest`);
         }
-        return response;
+        const response = await this.buffered({
+            operation,
+            method: 'PUT',
+            target: `/v2/${repository}/manifests/${reference}`,
+            headers: { 'content-type': mediaType, 'content-length': String(body.length) },
+            body,
+            scopes: [push(repository)]
+        }, this.deadline());
+        if (response.status < 200 || response.status > 299) {
+            throw this.error(operation, statusProblem(response.status, response.body), response.status);
+        }
+        const stored = header(response.headers, 'docker-content-digest');
+        if (stored !== undefined &&
+            digestAlgorithm(stored) === digestAlgorithm(digest) &&
+            stored !== digest) {
+            throw this.error(operation, `says it stored ${stored}, but the bytes sent hash to ${digest}`);
+        }
+        return digest;
     }
-    withAuth(headers) {
-        if (this.token !== undefined)
-            return { ...headers, authorization: `Bearer ${this.token}` };
-        const credentials = this.options.credentials;
-        if (credentials === undefined)
-            return headers;
-        const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
-        return { ...headers, authorization: `Basic ${basic}` };
+    /** Delete a manifest by digest; false when it was not there. */
+    async deleteManifest(repository, digest) {
+        const operation = `DELETE manifest ${named(repository, digest)}`;
+        this.checkRepository(operation, repository);
+        this.checkDigest(operation, digest);
+        const response = await this.buffered({
+            operation,
+            method: 'DELETE',
+            target: `/v2/${repository}/manifests/${digest}`,
+            scopes: [push(repository)]
+        }, this.deadline());
+        if (response.status === 404)
+            return false;
+        if (response.status >= 200 && response.status <= 299)
+            return true;
+        throw this.error(operation, statusProblem(response.status, response.body), response.status);
     }
-    /** Answer a `WWW-Authenticate` challenge: Basic uses the credentials; Bearer fetches a token. */
-    async authenticate(challenge, scope) {
-        if (/^basic/i.test(challenge)) {
-            if (this.options.credentials === undefined) {
-                throw new RegistryError(this.registry, 'needs credentials, and none were given');
-            }
-            return;
-        }
-        if (!/^bearer/i.test(challenge)) {
-            throw new RegistryError(this.registry, `sent an authentication challenge we cannot answer`);
-        }
-        const parameters = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map(match => [match[1], match[2]]));
-        if (parameters.realm === undefined) {
-            throw new RegistryError(this.registry, 'sent a bearer challenge without a realm');
-        }
-        const url = new URL(parameters.realm);
-        if (parameters.service !== undefined)
-            url.searchParams.set('service', parameters.service);
-        url.searchParams.set('scope', parameters.scope ?? scope);
-        const credentials = this.options.credentials;
-        const headers = {};
-        if (credentials !== undefined) {
-            headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-        }
-        const response = await this.sendTo(url, 'GET', headers);
+    async hasBlob(repository, digest) {
+        return this.blobExists(repository, digest, this.deadline());
+    }
+    /**
+     * The blob's bytes as a stream, following redirects to storage (without our credentials
+     * when the host differs). The stream fails at its end if the bytes do not match `digest`.
+     */
+    async getBlob(repository, digest) {
+        const operation = `GET blob ${named(repository, digest)}`;
+        const blob = await this.openBlob(repository, digest, operation, this.deadline(), error => error instanceof RegistryError ? error : this.error(operation, transportProblem(error)));
+        return blob.body;
+    }
+    /** A small JSON blob (an image config), checked against its digest and parsed. */
+    async getBlobJson(repository, digest) {
+        const operation = `GET blob ${named(repository, digest)}`;
+        this.checkRepository(operation, repository);
+        this.checkDigest(operation, digest);
+        const response = await this.buffered({
+            operation,
+            method: 'GET',
+            target: `/v2/${repository}/blobs/${digest}`,
+            scopes: [pull(repository)],
+            followRedirects: true
+        }, this.deadline());
         if (response.status !== 200) {
-            throw new RegistryError(this.registry, `token endpoint answered ${response.status}`);
+            throw this.error(operation, statusProblem(response.status, response.body), response.status);
         }
-        const body = JSON.parse(response.body.toString('utf8'));
-        this.token = body.token ?? body.access_token;
+        const actual = digestOf(response.body, digestAlgorithm(digest));
+        if (actual !== digest)
+            throw this.error(operation, `served bytes that hash to ${actual}`);
+        try {
+            return JSON.parse(response.body.toString('utf8'));
+        }
+        catch (error) {
+            throw this.error(operation, `is not JSON: ${transportProblem(error)}`);
+        }
     }
-    async send(method, pathname, headers) {
-        if (this.scheme === undefined) {
+    /**
+     * Link a blob from one repository into another without moving its bytes. A registry may
+     * refuse (202: it opened an upload instead); then the bytes are copied through us.
+     */
+    async mountBlob(fromRepository, toRepository, digest) {
+        const operation = `mount blob ${digest} from ${fromRepository} into ${toRepository}`;
+        this.checkRepository(operation, fromRepository);
+        this.checkRepository(operation, toRepository);
+        this.checkDigest(operation, digest);
+        const deadline = this.deadline();
+        const query = new URLSearchParams({ mount: digest, from: fromRepository });
+        const response = await this.buffered({
+            operation,
+            method: 'POST',
+            target: `/v2/${toRepository}/blobs/uploads/?${query.toString()}`,
+            headers: { 'content-length': '0' },
+            scopes: [push(toRepository), pull(fromRepository)]
+        }, deadline);
+        if (response.status === 201)
+            return 'mounted';
+        if (response.status !== 202) {
+            throw this.error(operation, statusProblem(response.status, response.body), response.status);
+        }
+        this.log(`registry ${this.registry}: ${operation}: refused (202); copying the bytes instead`);
+        const location = header(response.headers, 'location');
+        await this.upload(`copy blob ${digest} from ${fromRepository} to ${toRepository}`, () => this.openBlob(fromRepository, digest, `copy blob ${digest}`, deadline), toRepository, digest, location === undefined ? undefined : this.resolve(location), deadline);
+        return 'copied';
+    }
+    /**
+     * Stream a blob from `fromRepository` (of `source`, this registry by default) into
+     * `toRepository` with a monolithic PUT (or PATCH + PUT when its size is unknown);
+     * a failed transfer starts over from a fresh GET. 'present' when already there.
+     */
+    async copyBlob(fromRepository, toRepository, digest, source = this) {
+        const from = source === this ? fromRepository : `${source.registry}/${fromRepository}`;
+        const operation = `copy blob ${digest} from ${from} to ${toRepository}`;
+        this.checkRepository(operation, toRepository);
+        const deadline = this.deadline();
+        if (await this.blobExists(toRepository, digest, deadline))
+            return 'present';
+        await this.upload(operation, () => source.openBlob(fromRepository, digest, operation, deadline), toRepository, digest, undefined, deadline);
+        return 'copied';
+    }
+    /** Drop pooled connections; the client stays usable and reconnects on demand. */
+    close() {
+        const agents = this.agents;
+        this.agents = undefined;
+        void agents?.then(({ http, https }) => {
+            http.destroy();
+            https.destroy();
+        });
+    }
+    async blobExists(repository, digest, deadline) {
+        const operation = `HEAD blob ${named(repository, digest)}`;
+        this.checkRepository(operation, repository);
+        this.checkDigest(operation, digest);
+        const response = await this.buffered({
+            operation,
+            method: 'HEAD',
+            target: `/v2/${repository}/blobs/${digest}`,
+            scopes: [pull(repository)],
+            followRedirects: true
+        }, deadline);
+        if (response.status === 404)
+            return false;
+        if (response.status === 200)
+            return true;
+        throw this.error(operation, statusProblem(response.status), response.status);
+    }
+    async openBlob(repository, digest, operation, deadline, describe = error => error) {
+        this.checkRepository(operation, repository);
+        this.checkDigest(operation, digest);
+        const opened = await this.streamed({
+            operation,
+            method: 'GET',
+            target: `/v2/${repository}/blobs/${digest}`,
+            scopes: [pull(repository)],
+            followRedirects: true,
+            streaming: true
+        }, deadline);
+        const response = opened.body;
+        const verified = verifyingStream(digest, actual => this.error(operation, `served bytes that hash to ${actual}`));
+        response.on('error', (error) => verified.destroy(describe(error)));
+        verified.on('close', () => {
+            if (!response.complete)
+                response.destroy();
+        });
+        response.pipe(verified);
+        const length = Number(header(opened.headers, 'content-length'));
+        return {
+            body: verified,
+            size: Number.isSafeInteger(length) && length >= 0 ? length : undefined
+        };
+    }
+    /**
+     * Upload a blob from local bytes (a file of an OCI layout); `open` is called once per
+     * attempt, since a stream can be read only once. 'present' when the registry has it.
+     */
+    async uploadBlob(repository, digest, size, open) {
+        const operation = `upload blob ${named(repository, digest)}`;
+        this.checkRepository(operation, repository);
+        const deadline = this.deadline();
+        if (await this.blobExists(repository, digest, deadline))
+            return 'present';
+        await this.upload(operation, () => {
+            const verified = verifyingStream(digest, actual => this.error(operation, `local bytes hash to ${actual}`));
+            const body = open();
+            body.on('error', (error) => verified.destroy(error));
+            body.pipe(verified);
+            return Promise.resolve({ body: verified, size });
+        }, repository, digest, undefined, deadline);
+        return 'uploaded';
+    }
+    /** Upload a blob read from `openSource`; every attempt starts a fresh read (streams are one-shot). */
+    async upload(operation, openSource, toRepository, digest, firstLocation, deadline) {
+        let location = firstLocation;
+        await this.retrying(operation, deadline, async () => {
+            const start = location ?? (await this.startUpload(operation, toRepository, deadline));
+            // A failed attempt may have spoiled the session; the next one opens its own.
+            location = undefined;
+            const blob = await openSource();
             try {
-                const response = await this.sendTo(new URL(`https://${this.registry}${pathname}`), method, headers);
-                this.scheme = 'https';
-                return response;
+                await this.sendBlob(operation, start, toRepository, digest, blob, deadline);
+            }
+            finally {
+                blob.body.destroy();
+            }
+        });
+    }
+    async startUpload(operation, repository, deadline) {
+        const response = await this.buffered({
+            operation: `${operation} (POST upload)`,
+            method: 'POST',
+            target: `/v2/${repository}/blobs/uploads/`,
+            headers: { 'content-length': '0' },
+            scopes: [push(repository)]
+        }, deadline);
+        const location = header(response.headers, 'location');
+        if (response.status !== 202 || location === undefined) {
+            throw this.error(operation, `starting the upload ${statusProblem(response.status, response.body)}`, response.status);
+        }
+        return this.resolve(location);
+    }
+    /** One try at sending the bytes; the caller retries the whole transfer. */
+    async sendBlob(operation, location, repository, digest, blob, deadline) {
+        const scopes = [push(repository)];
+        let closing = location;
+        if (blob.size === undefined) {
+            const patched = await this.attempt({
+                operation,
+                method: 'PATCH',
+                target: location,
+                headers: { 'content-type': 'application/octet-stream' },
+                body: blob.body,
+                scopes,
+                streaming: true
+            }, deadline);
+            const answer = await readAll(patched.body, ERROR_BODY_LIMIT);
+            const next = header(patched.headers, 'location');
+            if (patched.status !== 202 || next === undefined) {
+                this.failedUpload(operation, patched, answer);
+            }
+            closing = this.resolve(next);
+        }
+        const url = new URL(closing);
+        url.searchParams.set('digest', digest);
+        const put = await this.attempt({
+            operation,
+            method: 'PUT',
+            target: url,
+            headers: {
+                'content-type': 'application/octet-stream',
+                'content-length': String(blob.size ?? 0)
+            },
+            ...(blob.size === undefined ? {} : { body: blob.body }),
+            scopes,
+            streaming: true
+        }, deadline);
+        const answer = await readAll(put.body, ERROR_BODY_LIMIT);
+        if (put.status !== 201)
+            this.failedUpload(operation, put, answer);
+    }
+    failedUpload(operation, opened, body) {
+        if (isRetryableStatus(opened.status))
+            throw this.retryable(opened, body);
+        throw this.error(operation, statusProblem(opened.status, body), opened.status);
+    }
+    checkRepository(operation, repository) {
+        if (!client_REPOSITORY.test(repository)) {
+            throw this.error(operation, `\`${repository}\` is not a repository name (lowercase letters, digits and . _ - separators, parts joined by /)`);
+        }
+    }
+    checkDigest(operation, digest) {
+        if (!isDigest(digest)) {
+            throw this.error(operation, `\`${digest}\` is not a digest (sha256:<64 hex>)`);
+        }
+    }
+    error(operation, problem, status) {
+        return new RegistryError(this.registry, `${operation}: ${problem}`, status);
+    }
+    retryable(opened, body) {
+        const retryAfter = honoursRetryAfter(opened.status)
+            ? header(opened.headers, 'retry-after')
+            : undefined;
+        return new Retryable(statusProblem(opened.status, body), retryAfter, opened.status);
+    }
+    log(message) {
+        this.options.log?.(message);
+    }
+    deadline() {
+        const budget = this.options.operationTimeoutMs;
+        return budget === undefined ? undefined : Date.now() + budget;
+    }
+    get base() {
+        return new URL(`${this.scheme ?? 'https'}://${this.registry}`);
+    }
+    resolve(target) {
+        return new URL(target, this.base);
+    }
+    /** A call whose answer is small enough to hold: retried whole on 429, 5xx and resets. */
+    async buffered(call, deadline) {
+        await this.prepare(call.operation, call.scopes, deadline);
+        return this.retrying(call.operation, deadline, async () => {
+            const opened = await this.attempt(call, deadline);
+            const body = await readAll(opened.body, BODY_LIMIT);
+            if (isRetryableStatus(opened.status))
+                throw this.retryable(opened, body);
+            return { status: opened.status, headers: opened.headers, body };
+        });
+    }
+    /** A call whose 2xx body is streamed to the caller; retried until the answer starts. */
+    async streamed(call, deadline) {
+        await this.prepare(call.operation, call.scopes, deadline);
+        return this.retrying(call.operation, deadline, async () => {
+            const opened = await this.attempt(call, deadline);
+            if (opened.status >= 200 && opened.status <= 299)
+                return opened;
+            const body = await readAll(opened.body, ERROR_BODY_LIMIT);
+            if (isRetryableStatus(opened.status))
+                throw this.retryable(opened, body);
+            throw this.error(call.operation, statusProblem(opened.status, body), opened.status);
+        });
+    }
+    /**
+     * Run `once` until it succeeds, fails for good, or the retries or the deadline run out.
+     * Waits follow `retryDelay`; a RegistryError is final by construction.
+     */
+    async retrying(operation, deadline, once) {
+        const retries = Math.max(0, this.options.retries ?? 4);
+        for (let attempt = 0;; attempt++) {
+            try {
+                return await once();
             }
             catch (error) {
-                if (!isLoopback(this.registry))
+                if (error instanceof RegistryError)
                     throw error;
-                this.scheme = 'http';
+                const problem = error instanceof Retryable ? error.message : transportProblem(error);
+                const status = error instanceof Retryable ? error.status : undefined;
+                if (!(error instanceof Retryable) && !isRetryableError(error)) {
+                    throw this.error(operation, problem, status);
+                }
+                const tries = `${attempt + 1} attempt${attempt === 0 ? '' : 's'}`;
+                if (attempt >= retries) {
+                    throw this.error(operation, `gave up after ${tries}: ${problem}`, status);
+                }
+                const delay = retryDelay(attempt, error instanceof Retryable ? error.retryAfter : undefined, this.options.random ?? Math.random, this.options.retryPolicy ?? DEFAULT_RETRY_POLICY);
+                if (deadline !== undefined && Date.now() + delay >= deadline) {
+                    throw this.error(operation, `gave up after ${tries}, as operationTimeoutMs (${this.options.operationTimeoutMs ?? 0} ms) leaves no time for another: ${problem}`, status);
+                }
+                this.log(`registry ${this.registry}: ${operation}: ${problem}; retry ${attempt + 1}/${retries} in ${delay} ms`);
+                await (0,external_node_timers_promises_namespaceObject.setTimeout)(delay);
             }
         }
-        return this.sendTo(new URL(`${this.scheme}://${this.registry}${pathname}`), method, headers);
     }
-    async sendTo(url, method, headers) {
-        this.ca ??= [...(this.options.ca ?? []), ...(await containersCa(this.registry))];
-        const transport = url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default());
-        const timeout = this.options.timeoutMs ?? 30_000;
-        return new Promise((resolve, reject) => {
-            const request = transport.request(url, {
-                method,
-                headers: { 'user-agent': 'multiarch-build-action', ...headers },
-                timeout,
-                ...(url.protocol === 'https:' && this.ca !== undefined && this.ca.length > 0
-                    ? { ca: [...(external_node_tls_default()).rootCertificates, ...this.ca] }
-                    : {})
-            }, response => {
-                const chunks = [];
-                response.on('data', (chunk) => chunks.push(chunk));
-                response.on('end', () => {
-                    resolve({
-                        status: response.statusCode ?? 0,
-                        headers: response.headers,
-                        body: Buffer.concat(chunks)
-                    });
-                });
-                response.on('error', reject);
-            });
-            request.on('timeout', () => {
-                request.destroy(new RegistryError(this.registry, `no answer within ${timeout} ms`));
-            });
-            request.on('error', (error) => {
-                reject(error instanceof RegistryError ? error : new RegistryError(this.registry, error.message));
-            });
-            request.end();
+    /** Settle the protocol and auth scheme once (GET /v2/), and hold a token for `scopes`. */
+    async prepare(operation, scopes, deadline) {
+        this.pinged ??= this.retrying(`${operation} (GET /v2/)`, deadline, () => this.ping(deadline)).catch((error) => {
+            this.pinged = undefined;
+            throw error;
         });
+        await this.pinged;
+        const challenge = this.challenge;
+        if (challenge?.scheme === 'bearer' && this.bearer(scopes) === undefined) {
+            await this.retrying(`${operation} (token)`, deadline, () => this.fetchToken(challenge, scopes, scopes, deadline));
+        }
+    }
+    async ping(deadline) {
+        const agents = await this.loadAgents();
+        if (this.scheme === undefined && this.options.protocol !== undefined) {
+            this.scheme = this.options.protocol;
+        }
+        if (this.scheme === undefined) {
+            try {
+                const opened = await this.exchange('GET', new URL(`https://${this.registry}/v2/`), {}, undefined, false, deadline, agents);
+                this.scheme = 'https';
+                await this.readPing(opened);
+                return;
+            }
+            catch (error) {
+                if (this.scheme !== undefined ||
+                    !isLoopback(this.registry) ||
+                    plainHttpSign(error) === undefined) {
+                    throw error;
+                }
+                this.scheme = 'http';
+                this.log(`registry ${this.registry}: answers in plain HTTP (TLS handshake: ${plainHttpSign(error)}); this client uses http://`);
+            }
+        }
+        const opened = await this.exchange('GET', new URL(`${this.scheme}://${this.registry}/v2/`), {}, undefined, false, deadline, agents);
+        await this.readPing(opened);
+    }
+    async readPing(opened) {
+        const body = await readAll(opened.body, ERROR_BODY_LIMIT);
+        if (opened.status === 401) {
+            this.challenge = preferredChallenge(header(opened.headers, 'www-authenticate') ?? '');
+        }
+        else if (isRetryableStatus(opened.status)) {
+            throw this.retryable(opened, body);
+        }
+        // Anything else (200, or a 404 from a registry without /v2/): requests will tell.
+    }
+    bearer(scopes) {
+        const held = this.tokens.get(normaliseScopes(scopes).join(' '));
+        return held !== undefined && held.expiresAt > Date.now() ? held.token : undefined;
+    }
+    /** One token request; its failures are retried by the caller's loop. */
+    async fetchToken(challenge, requested, cacheFor, deadline) {
+        const credentials = this.options.credentials;
+        const url = tokenUrl(challenge, requested, credentials?.username);
+        const endpoint = `token endpoint ${url.origin}${url.pathname}`;
+        const opened = await this.exchange('GET', url, credentials === undefined ? {} : { authorization: basic(credentials) }, undefined, false, deadline, await this.loadAgents());
+        const body = await readAll(opened.body, ERROR_BODY_LIMIT);
+        if (isRetryableStatus(opened.status)) {
+            const failure = this.retryable(opened, body);
+            throw new Retryable(`${endpoint} ${failure.message}`, failure.retryAfter, failure.status);
+        }
+        if (opened.status === 401 || opened.status === 403) {
+            throw this.error(endpoint, credentials === undefined
+                ? `refused anonymous access (${opened.status}); set \`username\`/\`password\` or log in so the auth file has them`
+                : `refused the credentials of \`${credentials.username}\` (${opened.status}); check \`username\`/\`password\` or the auth file`, opened.status);
+        }
+        if (opened.status !== 200) {
+            throw this.error(endpoint, statusProblem(opened.status, body), opened.status);
+        }
+        const answer = parseTokenAnswer(body.toString('utf8'));
+        if (answer === undefined)
+            throw this.error(endpoint, 'answered 200 without a token');
+        // Renew a little early so a token never expires between check and use.
+        const expiresAt = Date.now() + answer.expiresIn * 900;
+        this.tokens.set(normaliseScopes(cacheFor).join(' '), { token: answer.token, expiresAt });
+    }
+    /** What to send as Authorization: nothing to another host, so redirects never leak it. */
+    authorization(url, scopes) {
+        if (url.origin !== this.base.origin)
+            return undefined;
+        if (this.challenge?.scheme === 'bearer') {
+            const token = this.bearer(scopes);
+            return token === undefined ? undefined : `Bearer ${token}`;
+        }
+        const credentials = this.options.credentials;
+        if (this.challenge?.scheme === 'basic' && credentials !== undefined)
+            return basic(credentials);
+        return undefined;
+    }
+    /** One try: answers a 401 challenge once and follows redirects; never retries by itself. */
+    async attempt(call, deadline) {
+        const agents = await this.loadAgents();
+        const replayable = call.body === undefined || Buffer.isBuffer(call.body);
+        let url = this.resolve(call.target);
+        for (let hop = 0;; hop++) {
+            const send = (authorization) => this.exchange(call.method, url, { ...call.headers, ...(authorization === undefined ? {} : { authorization }) }, call.body, call.streaming ?? false, deadline, agents);
+            const sent = this.authorization(url, call.scopes);
+            let opened = await send(sent);
+            if (opened.status === 401 && url.origin === this.base.origin) {
+                await readAll(opened.body, ERROR_BODY_LIMIT);
+                await this.answerChallenge(call, opened, sent, deadline);
+                if (!replayable) {
+                    throw new Retryable('the registry asked to authenticate again in the middle of an upload');
+                }
+                opened = await send(this.authorization(url, call.scopes));
+                if (opened.status === 401) {
+                    await readAll(opened.body, ERROR_BODY_LIMIT);
+                    throw this.refused(call.operation);
+                }
+            }
+            const location = header(opened.headers, 'location');
+            if (call.followRedirects !== true ||
+                !REDIRECTS.has(opened.status) ||
+                location === undefined) {
+                return opened;
+            }
+            discard(opened.body);
+            if (hop >= MAX_REDIRECTS) {
+                throw this.error(call.operation, `redirected more than ${MAX_REDIRECTS} times`);
+            }
+            url = new URL(location, url);
+        }
+    }
+    async answerChallenge(call, opened, sentAuthorization, deadline) {
+        const given = header(opened.headers, 'www-authenticate') ?? '';
+        const challenge = preferredChallenge(given);
+        if (challenge === undefined) {
+            throw this.error(call.operation, `answered 401 with no challenge we can answer (WWW-Authenticate: ${given || 'none'})`, 401);
+        }
+        this.challenge = challenge;
+        if (challenge.scheme === 'basic') {
+            if (sentAuthorization?.startsWith('Basic ') === true)
+                throw this.refused(call.operation);
+            return;
+        }
+        await this.fetchToken(challenge, [...call.scopes, ...(challenge.scope === undefined ? [] : [challenge.scope])], call.scopes, deadline);
+    }
+    refused(operation) {
+        return this.error(operation, this.options.credentials === undefined
+            ? 'needs credentials and none were given (401); set `username`/`password` or log in so the auth file has them'
+            : 'refused the credentials (401); check `username`/`password` or the auth file', 401);
+    }
+    loadAgents() {
+        this.agents ??= containersCa(this.registry).then(found => {
+            const ca = [...(this.options.ca ?? []), ...found];
+            return {
+                http: new (external_node_http_default()).Agent({ keepAlive: true }),
+                https: new (external_node_https_default()).Agent({
+                    keepAlive: true,
+                    ...(ca.length > 0 ? { ca: [...(external_node_tls_default()).rootCertificates, ...ca] } : {})
+                })
+            };
+        });
+        return this.agents;
+    }
+    exchange(method, url, headers, body, streaming, deadline, agents) {
+        const timeoutMs = this.options.timeoutMs ?? 30_000;
+        const now = Date.now();
+        if (deadline !== undefined && deadline <= now) {
+            return Promise.reject(new TransportError('ETIMEDOUT', `operationTimeoutMs (${this.options.operationTimeoutMs ?? 0} ms) is used up`));
+        }
+        const perRequest = streaming ? undefined : now + timeoutMs;
+        const end = deadline === undefined
+            ? perRequest
+            : Math.min(perRequest ?? Number.POSITIVE_INFINITY, deadline);
+        const deadlineName = end === perRequest
+            ? `timeoutMs (${timeoutMs} ms)`
+            : `operationTimeoutMs (${this.options.operationTimeoutMs ?? 0} ms)`;
+        return transport_open({
+            method,
+            url,
+            headers,
+            ...(body === undefined ? {} : { body }),
+            agent: url.protocol === 'https:' ? agents.https : agents.http,
+            idleTimeoutMs: Math.min(timeoutMs, deadline === undefined ? timeoutMs : deadline - now),
+            ...(end === undefined ? {} : { deadline: end, deadlineName })
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/layout.ts
+
+
+
+function blobPath(dir, digest) {
+    const [algorithm = '', hex = ''] = digest.split(':');
+    if (!/^(sha256|sha512)$/.test(algorithm) || !/^[a-f0-9]+$/.test(hex)) {
+        throw new Error(`${digest} is not a digest`);
+    }
+    return external_node_path_default().join(dir, 'blobs', algorithm, hex);
+}
+function isIndex(mediaType) {
+    return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerList;
+}
+function layout_platformName(descriptor) {
+    const platform = descriptor.platform;
+    if (platform?.architecture === undefined)
+        return undefined;
+    return [platform.os ?? 'linux', platform.architecture, platform.variant]
+        .filter(part => part !== undefined && part !== '')
+        .join('/');
+}
+async function readManifest(dir, descriptor) {
+    const bytes = await (0,promises_namespaceObject.readFile)(blobPath(dir, descriptor.digest));
+    const parsed = JSON.parse(bytes.toString('utf8'));
+    return {
+        digest: descriptor.digest,
+        mediaType: parsed.mediaType ?? descriptor.mediaType ?? MEDIA_TYPES.ociManifest,
+        bytes,
+        platform: layout_platformName(descriptor),
+        config: parsed.config,
+        layers: parsed.layers
+    };
+}
+/**
+ * Read the image an OCI layout holds (`index.json` naming one index or manifest), as
+ * `buildah manifest push --all LIST oci:DIR` writes it.
+ */
+async function readLayout(dir) {
+    const top = JSON.parse(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(dir, 'index.json'), 'utf8'));
+    const [entry, ...others] = top.manifests ?? [];
+    if (entry === undefined || others.length > 0) {
+        throw new Error(`the OCI layout in ${dir} should name exactly one image`);
+    }
+    const bytes = await (0,promises_namespaceObject.readFile)(blobPath(dir, entry.digest));
+    if (!isIndex(entry.mediaType)) {
+        const manifest = await readManifest(dir, entry);
+        return {
+            dir,
+            digest: entry.digest,
+            mediaType: manifest.mediaType,
+            bytes,
+            manifests: [manifest]
+        };
+    }
+    const index = JSON.parse(bytes.toString('utf8'));
+    const manifests = await Promise.all((index.manifests ?? []).map(child => readManifest(dir, child)));
+    return {
+        dir,
+        digest: entry.digest,
+        mediaType: index.mediaType ?? entry.mediaType ?? MEDIA_TYPES.ociIndex,
+        bytes,
+        manifests
+    };
+}
+/** Every blob of the image, each once, with the file that holds it. */
+async function layoutBlobs(image) {
+    const seen = new Map();
+    for (const manifest of image.manifests) {
+        for (const blob of [manifest.config, ...manifest.layers]) {
+            if (seen.has(blob.digest))
+                continue;
+            const file = blobPath(image.dir, blob.digest);
+            const size = (await (0,promises_namespaceObject.stat)(file)).size;
+            if (size !== blob.size)
+                throw new Error(`${file} is ${size} bytes, its manifest says ${blob.size}`);
+            seen.set(blob.digest, { ...blob, file });
+        }
+    }
+    return [...seen.values()];
+}
+
+;// CONCATENATED MODULE: ./src/registry/publish.ts
+
+
+
+
+
+
+/** One client per registry host, created with that host's credentials on first use. */
+class RegistryPool {
+    credentialsFor;
+    clients = new Map();
+    constructor(credentialsFor) {
+        this.credentialsFor = credentialsFor;
+    }
+    get(registry) {
+        let client = this.clients.get(registry);
+        if (client === undefined) {
+            client = this.credentialsFor(registry).then(credentials => new RegistryClient(registry, credentials === undefined ? {} : { credentials }));
+            this.clients.set(registry, client);
+        }
+        return client;
+    }
+    async close() {
+        for (const client of this.clients.values())
+            (await client).close();
+    }
+}
+/**
+ * Push every blob and manifest of the image into each tag's repository, addressed by
+ * digest only: no tag moves. Within one registry the first repository receives the
+ * bytes and the others mount them.
+ */
+async function pushByDigest(image, tags, pool) {
+    const blobs = await layoutBlobs(image);
+    const firstRepository = new Map();
+    const done = new Set();
+    for (const tag of tags) {
+        const key = `${tag.registry}/${tag.repository}`;
+        if (done.has(key))
+            continue;
+        done.add(key);
+        const client = await pool.get(tag.registry);
+        const source = firstRepository.get(tag.registry);
+        let uploaded = 0;
+        for (const blob of blobs) {
+            if (source === undefined) {
+                const result = await client.uploadBlob(tag.repository, blob.digest, blob.size, () => (0,external_node_fs_namespaceObject.createReadStream)(blob.file));
+                if (result === 'uploaded')
+                    uploaded++;
+            }
+            else {
+                await client.mountBlob(source, tag.repository, blob.digest);
+            }
+        }
+        firstRepository.set(tag.registry, firstRepository.get(tag.registry) ?? tag.repository);
+        for (const manifest of image.manifests) {
+            await client.putManifest(tag.repository, manifest.digest, manifest.bytes, manifest.mediaType);
+        }
+        if (image.manifests.length > 1 || image.manifests[0]?.digest !== image.digest) {
+            await client.putManifest(tag.repository, image.digest, image.bytes, image.mediaType);
+        }
+        info(`${key}@${image.digest}: ${blobs.length} blobs (${uploaded} uploaded, ${blobs.length - uploaded} already there or mounted)`);
+    }
+}
+/**
+ * Point every tag at the pushed image. If one fails, the tags moved before it go back to
+ * what they held, so the registry is left as it was wherever that can be done.
+ */
+async function moveTags(image, tags, pool) {
+    const moved = [];
+    try {
+        for (const tag of tags) {
+            const client = await pool.get(tag.registry);
+            const previous = (await client.hasManifest(tag)) ? await client.getManifest(tag) : undefined;
+            await client.putManifest(tag.repository, tag.tag ?? 'latest', image.bytes, image.mediaType);
+            moved.push({ tag, previous });
+            info(`${formatReference(tag)} -> ${image.digest}`);
+        }
+    }
+    catch (error) {
+        const unrestored = [];
+        for (const { tag, previous } of moved.reverse()) {
+            const client = await pool.get(tag.registry);
+            if (previous === undefined) {
+                // The distribution API cannot remove a tag without deleting the image it names.
+                unrestored.push(formatReference(tag));
+                continue;
+            }
+            await client
+                .putManifest(tag.repository, tag.tag ?? 'latest', previous.raw, previous.mediaType)
+                .catch(() => unrestored.push(formatReference(tag)));
+        }
+        throw new ActionError(`moving the tags failed: ${errorMessage(error)}${unrestored.length > 0
+            ? `; these new tags could not be taken back: ${unrestored.join(', ')}`
+            : '; the tags moved before it were put back'}`);
     }
 }
 
@@ -32948,15 +39107,15 @@ class RegistryClient {
 
 
 
-function isIndex(mediaType) {
+function readback_isIndex(mediaType) {
     return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerList;
 }
-function isAttestation(descriptor) {
+function readback_isAttestation(descriptor) {
     return (descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' ||
         (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown'));
 }
 /** `linux/arm64/v8` as the planner spells it (`linux/arm64`); unknown names stay as they are. */
-function canonicalName(name) {
+function readback_canonicalName(name) {
     try {
         return formatPlatform(parsePlatform(name));
     }
@@ -32968,13 +39127,13 @@ function canonicalName(name) {
 function platformDigests(index) {
     const digests = {};
     for (const descriptor of index.manifests ?? []) {
-        if (isAttestation(descriptor) || descriptor.platform?.architecture === undefined)
+        if (readback_isAttestation(descriptor) || descriptor.platform?.architecture === undefined)
             continue;
         const { os = 'linux', architecture, variant } = descriptor.platform;
         const name = [os, architecture, variant]
             .filter(part => part !== undefined && part !== '')
             .join('/');
-        digests[canonicalName(name)] = descriptor.digest;
+        digests[readback_canonicalName(name)] = descriptor.digest;
     }
     return digests;
 }
@@ -32985,24 +39144,31 @@ function platformDigests(index) {
 async function readBack(tags, expected, credentialsFor) {
     const clients = new Map();
     let first;
-    for (const tag of tags) {
-        let client = clients.get(tag.registry);
-        if (client === undefined) {
-            const credentials = await credentialsFor(tag.registry);
-            client = new RegistryClient(tag.registry, credentials === undefined ? {} : { credentials });
-            clients.set(tag.registry, client);
+    try {
+        for (const tag of tags) {
+            let client = clients.get(tag.registry);
+            if (client === undefined) {
+                const credentials = await credentialsFor(tag.registry);
+                client = new RegistryClient(tag.registry, credentials === undefined ? {} : { credentials });
+                clients.set(tag.registry, client);
+            }
+            const manifest = await client.getManifest(tag);
+            if (first !== undefined && manifest.digest !== first.digest) {
+                throw new ActionError(`${formatReference(tag)} holds ${manifest.digest}, but ${formatReference(tags[0] ?? tag)} holds ${first.digest}`);
+            }
+            first ??= manifest;
         }
-        const manifest = await client.getManifest(tag);
-        if (first !== undefined && manifest.digest !== first.digest) {
-            throw new ActionError(`${formatReference(tag)} holds ${manifest.digest}, but ${formatReference(tags[0] ?? tag)} holds ${first.digest}`);
-        }
-        first ??= manifest;
+    }
+    finally {
+        // Pooled keep-alive sockets would otherwise outlive the read-back.
+        for (const client of clients.values())
+            client.close();
     }
     if (first === undefined)
         throw new ActionError('nothing was pushed, so nothing can be read back');
     const parsed = JSON.parse(first.raw.toString('utf8'));
     let digests;
-    if (isIndex(first.mediaType)) {
+    if (readback_isIndex(first.mediaType)) {
         digests = platformDigests(parsed);
     }
     else {
@@ -33109,6 +39275,8 @@ async function writeBuildSummary(title, rows, indexDigest) {
 
 
 
+
+
 /** `mode: build`: plan -> QEMU -> engine -> registry read-back -> outputs. */
 async function runBuild(inputs, host) {
     const plan = planBuild(inputs.platforms, host, { arm32OnArm64: inputs.nativeArm32 });
@@ -33128,8 +39296,10 @@ async function runBuild(inputs, host) {
             info(describeOutcome(report));
     });
     const engine = await group('Set up the builder', async () => {
-        const selected = await selectEngine(inputs.engine);
+        const selected = await selectEngine(inputs);
         info(`engine: ${selected.name}`);
+        if (selected.name === 'buildah')
+            refuseBuildxOnlyInputs(inputs);
         return selected;
     });
     const request = {
@@ -33166,8 +39336,26 @@ async function runBuild(inputs, host) {
             });
             return;
         }
+        let tags = result.pushed;
+        let expectedDigest;
+        if (result.layout !== undefined) {
+            const local = await readLayout(result.layout);
+            const pool = new RegistryPool(registry => credentialsFor(registry, logins));
+            try {
+                await group('Push by digest (no tag moves yet)', () => pushByDigest(local, inputs.tags, pool));
+                await group('Move the tags', () => moveTags(local, inputs.tags, pool));
+            }
+            finally {
+                await pool.close();
+            }
+            tags = inputs.tags;
+            expectedDigest = local.digest;
+        }
         const pushed = await group('Read back from the registry', async () => {
-            const image = await readBack(result.pushed, plan.map(entry => entry.platform), registry => credentialsFor(registry, logins));
+            const image = await readBack(tags, plan.map(entry => entry.platform), registry => credentialsFor(registry, logins));
+            if (expectedDigest !== undefined && image.digest !== expectedDigest) {
+                throw new ActionError(`the registry serves ${image.digest} under the tags, but ${expectedDigest} was pushed`);
+            }
             info(`digest: ${image.digest}`);
             for (const [platform, digest] of Object.entries(image.digests))
                 info(`${platform}: ${digest}`);
@@ -33222,6 +39410,14 @@ async function insideWorkspace(input, given, workspace, kind) {
         throw new InputError(input, `\`${given}\` is not a ${kind}`);
     }
     return resolved;
+}
+/** A buildx-only input that buildah would silently ignore is refused by name instead. */
+function refuseBuildxOnlyInputs(inputs) {
+    const ignored = inputs.customised.filter(name => BUILDX_ONLY_INPUTS.includes(name));
+    const [first] = ignored;
+    if (first !== undefined) {
+        throw new InputError(first, 'is honoured by the buildx engine only, and this step builds with buildah', 'Set `engine: buildx` on a runner with docker buildx, or remove the input');
+    }
 }
 /** Credentials from inputs go to the `registry` input or else the first tag's registry. */
 function loginsFrom(inputs) {
@@ -35348,8 +41544,9 @@ function parseList(value, options) {
 
 
 
+
 const MODES = ['build', 'matrix'];
-const ENGINES = ['auto', 'buildah'];
+const ENGINES = ['auto', 'buildx', 'buildah'];
 const QEMU_CHOICES = ['auto', 'true', 'false'];
 /**
  * Past these, an input is a mistake or an attack. The kernel caps one environment string
@@ -35426,7 +41623,9 @@ function readInputs(untrusted) {
         qemuInstall: inputs_boolean(source, Input.QemuInstall),
         runners: runnerMap(source),
         nativeArm32: inputs_boolean(source, Input.NativeArm32),
-        login: { registry: registry === '' ? undefined : registry, username, password }
+        login: { registry: registry === '' ? undefined : registry, username, password },
+        buildx: buildxOptions(source),
+        customised: customisedInputs(source)
     };
     return deepFreeze(inputs);
 }
@@ -35534,6 +41733,40 @@ function cacheSpecs(source, name) {
             cacheReference(name, rest.ref);
         return { type, attributes: rest };
     });
+}
+function buildxOptions(source) {
+    const options = {
+        version: source.getInput(Input.BuildxVersion).trim(),
+        driver: parseDriver(source.getInput(Input.Driver)),
+        driverOpts: list(source, Input.DriverOpts, false),
+        buildkitdConfigInline: source.getInput(Input.BuildkitdConfigInline),
+        endpoint: source.getInput(Input.Endpoint).trim(),
+        builderName: source.getInput(Input.BuilderName).trim(),
+        builder: source.getInput(Input.Builder).trim(),
+        append: list(source, Input.Append, false),
+        buildContexts: keyValues(source, Input.BuildContexts, /^[A-Za-z0-9][A-Za-z0-9_.-]*$/),
+        secretEnvs: keyValues(source, Input.SecretEnvs, /^[A-Za-z0-9_.-]+$/),
+        secretFiles: keyValues(source, Input.SecretFiles, /^[A-Za-z0-9_.-]+$/),
+        ssh: list(source, Input.Ssh, false),
+        network: source.getInput(Input.Network).trim(),
+        addHosts: list(source, Input.AddHosts, true),
+        shmSize: source.getInput(Input.ShmSize).trim(),
+        ulimits: list(source, Input.Ulimit, false),
+        provenance: source.getInput(Input.Provenance).trim(),
+        sbom: source.getInput(Input.Sbom).trim(),
+        outputs: list(source, Input.Outputs, false),
+        load: inputs_boolean(source, Input.Load)
+    };
+    checkBuildxOptions(options);
+    return options;
+}
+/** Which inputs differ from action.yml's defaults, as far as the action can tell: set ones. */
+function customisedInputs(source) {
+    const defaults = {
+        [Input.Driver]: 'docker-container',
+        [Input.Load]: 'false'
+    };
+    return Object.values(Input).filter(name => source.getInput(name).trim() !== (defaults[name] ?? ''));
 }
 function cacheReference(name, ref) {
     try {

@@ -31610,7 +31610,50 @@ var Input;
     Input["Registry"] = "registry";
     Input["Username"] = "username";
     Input["Password"] = "password";
+    Input["BuildxVersion"] = "buildx-version";
+    Input["Driver"] = "driver";
+    Input["DriverOpts"] = "driver-opts";
+    Input["BuildkitdConfigInline"] = "buildkitd-config-inline";
+    Input["Endpoint"] = "endpoint";
+    Input["BuilderName"] = "builder-name";
+    Input["Builder"] = "builder";
+    Input["Append"] = "append";
+    Input["BuildContexts"] = "build-contexts";
+    Input["SecretEnvs"] = "secret-envs";
+    Input["SecretFiles"] = "secret-files";
+    Input["Ssh"] = "ssh";
+    Input["Network"] = "network";
+    Input["AddHosts"] = "add-hosts";
+    Input["ShmSize"] = "shm-size";
+    Input["Ulimit"] = "ulimit";
+    Input["Provenance"] = "provenance";
+    Input["Sbom"] = "sbom";
+    Input["Outputs"] = "outputs";
+    Input["Load"] = "load";
 })(Input || (Input = {}));
+/** Inputs only the buildx engine honours; buildah refuses them rather than ignore them. */
+const BUILDX_ONLY_INPUTS = [
+    Input.BuildxVersion,
+    Input.Driver,
+    Input.DriverOpts,
+    Input.BuildkitdConfigInline,
+    Input.Endpoint,
+    Input.BuilderName,
+    Input.Builder,
+    Input.Append,
+    Input.BuildContexts,
+    Input.SecretEnvs,
+    Input.SecretFiles,
+    Input.Ssh,
+    Input.Network,
+    Input.AddHosts,
+    Input.ShmSize,
+    Input.Ulimit,
+    Input.Provenance,
+    Input.Sbom,
+    Input.Outputs,
+    Input.Load
+];
 var Output;
 (function (Output) {
     Output["Digest"] = "digest";
