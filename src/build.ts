@@ -11,11 +11,8 @@ import { writeOutputs } from './outputs.js'
 import type { Platform } from './platform.js'
 import { planBuild } from './plan.js'
 import { describeOutcome, setupQemu } from './qemu/setup.js'
-import {
-  type Credentials,
-  authFilePaths,
-  credentialsFromAuthFiles
-} from './registry/credentials.js'
+import { credentialsFor, loginsFrom } from './login.js'
+import { legTag } from './merge/run.js'
 import { readLayout } from './registry/layout.js'
 import { RegistryPool, moveTags, pushByDigest } from './registry/publish.js'
 import { readBack } from './registry/readback.js'
@@ -27,6 +24,12 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
   const plan = planBuild(inputs.platforms, host, { arm32OnArm64: inputs.nativeArm32 })
   const { context, file } = await resolvePaths(inputs)
   const logins = loginsFrom(inputs)
+  // A fan-out leg leaves its platform under `<tag>-<slug>` for the merge; no final tag moves.
+  const [legPlatform] = plan
+  const finalTags =
+    inputs.pushByDigest && legPlatform !== undefined
+      ? inputs.tags.map(tag => legTag(tag, legPlatform.platform))
+      : inputs.tags
   for (const login of logins) core.setSecret(login.credentials.password)
   for (const secret of inputs.secrets) core.setSecret(secret.value)
 
@@ -50,7 +53,7 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
     platforms: plan,
     context,
     file,
-    tags: inputs.tags,
+    tags: finalTags,
     labels: inputs.labels,
     annotations: inputs.annotations,
     buildArgs: inputs.buildArgs,
@@ -89,13 +92,13 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
       const pool = new RegistryPool(registry => credentialsFor(registry, logins))
       try {
         await core.group('Push by digest (no tag moves yet)', () =>
-          pushByDigest(local, inputs.tags, pool)
+          pushByDigest(local, finalTags, pool)
         )
-        await core.group('Move the tags', () => moveTags(local, inputs.tags, pool))
+        await core.group('Move the tags', () => moveTags(local, finalTags, pool))
       } finally {
         await pool.close()
       }
-      tags = inputs.tags
+      tags = finalTags
       expectedDigest = local.digest
     }
     const pushed = await core.group('Read back from the registry', async () => {
@@ -198,23 +201,4 @@ function refuseBuildxOnlyInputs(inputs: Inputs): void {
       'Set `engine: buildx` on a runner with docker buildx, or remove the input'
     )
   }
-}
-
-/** Credentials from inputs go to the `registry` input or else the first tag's registry. */
-function loginsFrom(inputs: Inputs): BuildRequest['logins'] {
-  const { username, password } = inputs.login
-  if (username === '') return []
-  const registry = inputs.login.registry ?? inputs.tags[0]?.registry
-  if (registry === undefined) {
-    throw new InputError(Input.Registry, 'is empty and no tag names a registry', 'Set `registry`')
-  }
-  return [{ registry, credentials: { username, password } }]
-}
-
-async function credentialsFor(
-  registry: string,
-  logins: BuildRequest['logins']
-): Promise<Credentials | undefined> {
-  const given = logins.find(login => login.registry === registry)
-  return given?.credentials ?? (await credentialsFromAuthFiles(registry, authFilePaths()))
 }

@@ -14,6 +14,8 @@ export enum Input {
   NoCache = 'no-cache',
   Pull = 'pull',
   Push = 'push',
+  PushByDigest = 'push-by-digest',
+  Sources = 'sources',
   CacheFrom = 'cache-from',
   CacheTo = 'cache-to',
   Engine = 'engine',

@@ -11,7 +11,7 @@ export interface InputSource {
   getBooleanInput(name: string): boolean
 }
 
-export const MODES = ['build', 'matrix'] as const
+export const MODES = ['build', 'matrix', 'merge'] as const
 export type Mode = (typeof MODES)[number]
 export const ENGINES = ['auto', 'buildx', 'buildah'] as const
 export type EngineChoice = (typeof ENGINES)[number]
@@ -64,6 +64,10 @@ export interface Inputs {
   readonly noCache: boolean
   readonly pull: boolean
   readonly push: boolean
+  /** Build leg of a fan-out: push by digest, tag only `<tag>-<platform-slug>`. */
+  readonly pushByDigest: boolean
+  /** Merge mode: the legs' images as `image@digest`; empty: the per-platform tags. */
+  readonly sources: readonly ImageReference[]
   readonly cacheFrom: readonly CacheSpec[]
   readonly cacheTo: readonly CacheSpec[]
   readonly engine: EngineChoice
@@ -124,6 +128,21 @@ export function readInputs(untrusted: InputSource): Inputs {
   const qemuPlatformsList = platformList(source, Input.QemuPlatforms)
   const push = boolean(source, Input.Push)
   const tags = list(source, Input.Tags, true).map(tag => imageTag(tag))
+  const pushByDigest = boolean(source, Input.PushByDigest)
+  if (pushByDigest && (mode !== 'build' || !push || platforms.length !== 1)) {
+    throw new InputError(
+      Input.PushByDigest,
+      'needs mode `build`, `push: true` and exactly one platform',
+      'A fan-out leg builds one platform: platforms: ${{ matrix.platform }}'
+    )
+  }
+  if (mode === 'merge' && tags.length === 0) {
+    throw new InputError(Input.Tags, 'is empty, and mode `merge` pushes the index to tags')
+  }
+  const sources = list(source, Input.Sources, true).map(text => sourceReference(text))
+  if (sources.length > 0 && mode !== 'merge') {
+    throw new InputError(Input.Sources, 'is for mode `merge` only')
+  }
   if (mode === 'build' && push && tags.length === 0) {
     throw new InputError(
       Input.Tags,
@@ -175,6 +194,8 @@ export function readInputs(untrusted: InputSource): Inputs {
     noCache: boolean(source, Input.NoCache),
     pull: boolean(source, Input.Pull),
     push,
+    pushByDigest,
+    sources,
     cacheFrom: cacheSpecs(source, Input.CacheFrom),
     cacheTo: cacheSpecs(source, Input.CacheTo),
     engine: oneOf(source, Input.Engine, ENGINES),
@@ -286,6 +307,23 @@ function imageTag(text: string): ImageReference {
     )
   }
   return reference.tag === undefined ? { ...reference, tag: 'latest' } : reference
+}
+
+function sourceReference(text: string): ImageReference {
+  let reference: ImageReference
+  try {
+    reference = parseReference(text)
+  } catch (error) {
+    throw new InputError(Input.Sources, errorMessage(error))
+  }
+  if (reference.digest === undefined) {
+    throw new InputError(
+      Input.Sources,
+      `\`${text}\` has no digest`,
+      'Give each leg as registry/repository@sha256:..., from its `digest` output'
+    )
+  }
+  return reference
 }
 
 function keyValues(source: InputSource, name: Input, validKey: RegExp): KeyValue[] {

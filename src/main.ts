@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { runBuild } from './build.js'
+import { runMergeMode } from './merge/mode.js'
 import { handleCancellation } from './cancel.js'
 import { Output, State } from './constants.js'
 import { errorMessage } from './errors.js'
@@ -16,6 +17,8 @@ export async function run(): Promise<void> {
     const inputs = readInputs(core)
     if (inputs.mode === 'matrix') {
       await runMatrix(inputs)
+    } else if (inputs.mode === 'merge') {
+      await runMergeMode(inputs)
     } else {
       await runBuild(inputs, hostPlatform(process.arch))
     }

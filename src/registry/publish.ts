@@ -79,7 +79,7 @@ export async function pushByDigest(
  * what they held, so the registry is left as it was wherever that can be done.
  */
 export async function moveTags(
-  image: LocalImage,
+  image: Pick<LocalImage, 'digest' | 'bytes' | 'mediaType'>,
   tags: readonly ImageReference[],
   pool: RegistryPool
 ): Promise<void> {

@@ -1,0 +1,29 @@
+import { Input } from './constants.js'
+import type { BuildRequest } from './engines/engine.js'
+import { InputError } from './errors.js'
+import type { Inputs } from './inputs.js'
+import {
+  type Credentials,
+  authFilePaths,
+  credentialsFromAuthFiles
+} from './registry/credentials.js'
+
+/** Credentials from inputs go to the `registry` input or else the first tag's registry. */
+export function loginsFrom(inputs: Inputs): BuildRequest['logins'] {
+  const { username, password } = inputs.login
+  if (username === '') return []
+  const registry = inputs.login.registry ?? inputs.tags[0]?.registry
+  if (registry === undefined) {
+    throw new InputError(Input.Registry, 'is empty and no tag names a registry', 'Set `registry`')
+  }
+  return [{ registry, credentials: { username, password } }]
+}
+
+/** The given login for this registry, else what docker's or podman's auth files hold. */
+export async function credentialsFor(
+  registry: string,
+  logins: BuildRequest['logins']
+): Promise<Credentials | undefined> {
+  const given = logins.find(login => login.registry === registry)
+  return given?.credentials ?? (await credentialsFromAuthFiles(registry, authFilePaths()))
+}

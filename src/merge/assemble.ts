@@ -1,0 +1,147 @@
+/**
+ * The pure half of `mode: merge`: from the manifests the build legs pushed, one OCI index
+ * with every expected platform exactly once, in the order of the `platforms` input, so the
+ * same legs always give the same index digest.
+ */
+import { ActionError } from '../errors.js'
+import { formatPlatform, parsePlatform } from '../platform.js'
+import { MEDIA_TYPES } from '../registry/client.js'
+
+export interface PlatformSpec {
+  readonly os: string
+  readonly architecture: string
+  readonly variant?: string
+}
+
+export interface Descriptor {
+  readonly mediaType: string
+  readonly digest: string
+  readonly size: number
+  readonly platform?: PlatformSpec
+  readonly annotations?: Readonly<Record<string, string>>
+}
+
+/** What one source (a leg's `image@digest`) turned out to hold. */
+export interface SourceImage {
+  readonly reference: string
+  /** Platform manifests, each with its platform set. */
+  readonly images: readonly Descriptor[]
+  /** Attestation manifests, each naming the image it describes. */
+  readonly attestations: readonly Descriptor[]
+}
+
+export const ATTESTATION_TYPE = 'vnd.docker.reference.type'
+export const ATTESTATION_SUBJECT = 'vnd.docker.reference.digest'
+
+/** `linux/arm64` for an entry that says arm64 + v8, as the `platforms` input spells it. */
+export function platformKey(platform: PlatformSpec | undefined): string {
+  if (platform === undefined) return 'unknown'
+  const name = [platform.os, platform.architecture, platform.variant]
+    .filter(part => part !== undefined && part !== '')
+    .join('/')
+  try {
+    return formatPlatform(parsePlatform(name))
+  } catch {
+    return name
+  }
+}
+
+export function isAttestation(descriptor: Descriptor): boolean {
+  return (
+    descriptor.annotations?.[ATTESTATION_TYPE] === 'attestation-manifest' ||
+    (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown')
+  )
+}
+
+/** Split an index's entries into platform images and attestations. */
+export function splitIndex(reference: string, manifests: readonly Descriptor[]): SourceImage {
+  return {
+    reference,
+    images: manifests.filter(entry => !isAttestation(entry)),
+    attestations: manifests.filter(isAttestation)
+  }
+}
+
+/**
+ * Every expected platform exactly once, nothing unexpected, attestations kept next to
+ * the image they describe. Throws naming what is missing, doubled or unexpected.
+ */
+export function assembleIndex(
+  expected: readonly string[],
+  sources: readonly SourceImage[]
+): { index: Buffer; entries: readonly Descriptor[] } {
+  const byPlatform = new Map<string, { image: Descriptor; from: string[] }>()
+  const attestationsOf = new Map<string, Descriptor[]>()
+  for (const source of sources) {
+    for (const image of source.images) {
+      const key = platformKey(image.platform)
+      const seen = byPlatform.get(key)
+      if (seen === undefined) byPlatform.set(key, { image, from: [source.reference] })
+      else if (seen.image.digest !== image.digest) seen.from.push(source.reference)
+    }
+    for (const attestation of source.attestations) {
+      const subject = attestation.annotations?.[ATTESTATION_SUBJECT]
+      if (subject === undefined) continue
+      const list = attestationsOf.get(subject) ?? []
+      if (!list.some(entry => entry.digest === attestation.digest)) list.push(attestation)
+      attestationsOf.set(subject, list)
+    }
+  }
+  const doubled = [...byPlatform.entries()].filter(([, entry]) => entry.from.length > 1)
+  const missing = expected.filter(platform => !byPlatform.has(platform))
+  const unexpected = [...byPlatform.keys()].filter(platform => !expected.includes(platform))
+  const problems = [
+    ...doubled.map(([platform, entry]) => `${platform} comes from ${entry.from.join(' and ')}`),
+    ...(missing.length > 0 ? [`missing: ${missing.join(', ')}`] : []),
+    ...(unexpected.length > 0 ? [`not in \`platforms\`: ${unexpected.join(', ')}`] : [])
+  ]
+  if (problems.length > 0) {
+    throw new ActionError(
+      `cannot merge: ${problems.join('; ')}`,
+      'Each platform must come from exactly one leg; no tag was moved'
+    )
+  }
+  const entries: Descriptor[] = []
+  for (const platform of expected) {
+    const found = byPlatform.get(platform)
+    if (found === undefined) continue
+    entries.push(canonicalDescriptor(found.image))
+    for (const attestation of attestationsOf.get(found.image.digest) ?? []) {
+      entries.push(canonicalDescriptor(attestation))
+    }
+  }
+  const index = {
+    schemaVersion: 2,
+    mediaType: MEDIA_TYPES.ociIndex,
+    manifests: entries
+  }
+  return { index: Buffer.from(JSON.stringify(index)), entries }
+}
+
+/** Fixed key order, so equal inputs serialise to equal bytes (and equal digests). */
+function canonicalDescriptor(descriptor: Descriptor): Descriptor {
+  const platform = descriptor.platform
+  return {
+    mediaType: descriptor.mediaType,
+    digest: descriptor.digest,
+    size: descriptor.size,
+    ...(platform === undefined
+      ? {}
+      : {
+          platform: {
+            architecture: platform.architecture,
+            os: platform.os,
+            ...(platform.variant === undefined || platform.variant === ''
+              ? {}
+              : { variant: platform.variant })
+          }
+        }),
+    ...(descriptor.annotations === undefined
+      ? {}
+      : {
+          annotations: Object.fromEntries(
+            Object.entries(descriptor.annotations).sort(([a], [b]) => a.localeCompare(b))
+          )
+        })
+  }
+}

@@ -1,0 +1,169 @@
+import { createHash } from 'node:crypto'
+import * as core from '@actions/core'
+import { ActionError } from '../errors.js'
+import { type Platform, formatPlatform, platformSlug } from '../platform.js'
+import { type ImageReference, formatReference } from '../reference.js'
+import { MEDIA_TYPES, type RegistryClient, RegistryError } from '../registry/client.js'
+import { type RegistryPool, moveTags } from '../registry/publish.js'
+import { type Descriptor, type SourceImage, assembleIndex, splitIndex } from './assemble.js'
+
+/** The per-platform tag a build leg leaves for the merge: `<tag>-<platform-slug>`. */
+export function legTag(tag: ImageReference, platform: Platform): ImageReference {
+  const name = `${tag.tag ?? 'latest'}-${platformSlug(platform)}`
+  if (name.length > 128) {
+    throw new ActionError(`the per-platform tag \`${name}\` is longer than 128 characters`)
+  }
+  return { registry: tag.registry, repository: tag.repository, tag: name }
+}
+
+/** The legs' images: the `sources` input, else each platform's tag next to the first tag. */
+export function mergeSources(
+  sources: readonly ImageReference[],
+  tags: readonly ImageReference[],
+  platforms: readonly Platform[]
+): ImageReference[] {
+  if (sources.length > 0) return [...sources]
+  const [first] = tags
+  if (first === undefined) throw new ActionError('input `tags`: merge mode needs a tag to push')
+  return platforms.map(platform => legTag(first, platform))
+}
+
+function isIndex(mediaType: string): boolean {
+  return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerList
+}
+
+interface ParsedManifest {
+  readonly mediaType?: string
+  readonly manifests?: Descriptor[]
+  readonly config?: { readonly digest: string }
+  readonly layers?: readonly { readonly digest: string }[]
+}
+
+/** What a leg pushed: an index is flattened; a lone manifest gets its platform from its config. */
+async function resolveSource(pool: RegistryPool, source: ImageReference): Promise<SourceImage> {
+  const client = await pool.get(source.registry)
+  const manifest = await client.getManifest(source)
+  const parsed = JSON.parse(manifest.raw.toString('utf8')) as ParsedManifest
+  const reference = formatReference(source)
+  if (isIndex(manifest.mediaType)) return splitIndex(reference, parsed.manifests ?? [])
+  if (parsed.config === undefined)
+    throw new ActionError(`${reference} is neither an index nor an image`)
+  const config = await client.getBlobJson<{ os?: string; architecture?: string; variant?: string }>(
+    source.repository,
+    parsed.config.digest
+  )
+  if (config.architecture === undefined) {
+    throw new ActionError(`${reference}: its config names no architecture`)
+  }
+  const image: Descriptor = {
+    mediaType: manifest.mediaType,
+    digest: manifest.digest,
+    size: manifest.raw.length,
+    platform: {
+      os: config.os ?? 'linux',
+      architecture: config.architecture,
+      ...(config.variant === undefined ? {} : { variant: config.variant })
+    }
+  }
+  return { reference, images: [image], attestations: [] }
+}
+
+/** Make a manifest (and its blobs) present in `repository`, taking it from `from` on the same registry. */
+async function bringManifest(
+  client: RegistryClient,
+  from: string,
+  repository: string,
+  descriptor: Descriptor
+): Promise<void> {
+  if (from === repository) return
+  const target = { registry: client.registry, repository, digest: descriptor.digest }
+  if (await client.hasManifest(target)) return
+  const manifest = await client.getManifest({ ...target, repository: from })
+  const parsed = JSON.parse(manifest.raw.toString('utf8')) as ParsedManifest
+  for (const blob of [...(parsed.config ? [parsed.config] : []), ...(parsed.layers ?? [])]) {
+    await client.mountBlob(from, repository, blob.digest)
+  }
+  await client.putManifest(repository, descriptor.digest, manifest.raw, manifest.mediaType)
+}
+
+export interface MergeResult {
+  readonly digest: string
+  readonly sources: readonly ImageReference[]
+}
+
+/**
+ * Assemble and push the index: resolve the legs' images, check every platform is there
+ * exactly once, copy them into each tag's repository, push the index by digest, and only
+ * then move the tags.
+ */
+export async function runMerge(
+  platforms: readonly Platform[],
+  tags: readonly ImageReference[],
+  sourceInput: readonly ImageReference[],
+  pool: RegistryPool
+): Promise<MergeResult> {
+  const sources = mergeSources(sourceInput, tags, platforms)
+  const resolved = await core.group('Collect the legs', async () => {
+    const images = []
+    for (const [position, source] of sources.entries()) {
+      const image = await resolveSource(pool, source).catch((error: unknown) => {
+        const platform = sourceInput.length === 0 ? platforms[position] : undefined
+        if (error instanceof RegistryError && error.status === 404 && platform !== undefined) {
+          throw new ActionError(
+            `cannot merge: no leg pushed ${formatPlatform(platform)} (${formatReference(source)} does not exist)`,
+            'Run its build leg with push-by-digest: true first; no tag was moved'
+          )
+        }
+        throw error
+      })
+      core.info(
+        `${image.reference}: ${image.images.map(entry => entry.digest).join(', ')}${
+          image.attestations.length > 0 ? ` (+${image.attestations.length} attestations)` : ''
+        }`
+      )
+      images.push(image)
+    }
+    return images
+  })
+  const expected = platforms.map(formatPlatform)
+  const { index, entries } = assembleIndex(expected, resolved)
+  const image = { digest: digestOf(index), bytes: index, mediaType: MEDIA_TYPES.ociIndex }
+  await core.group('Push the index by digest (no tag moves yet)', async () => {
+    for (const tag of uniqueRepositories(tags)) {
+      const client = await pool.get(tag.registry)
+      for (const [position, source] of sources.entries()) {
+        if (source.registry !== tag.registry) {
+          throw new ActionError(
+            `${formatReference(source)} is on ${source.registry}, the tags on ${tag.registry}`,
+            'Merge within one registry: push the legs to the registry of the final tags'
+          )
+        }
+        const from = resolved[position]
+        if (from === undefined) continue
+        for (const entry of [...from.images, ...from.attestations]) {
+          if (entries.some(kept => kept.digest === entry.digest)) {
+            await bringManifest(client, source.repository, tag.repository, entry)
+          }
+        }
+      }
+      await client.putManifest(tag.repository, image.digest, index, image.mediaType)
+      core.info(`${tag.registry}/${tag.repository}@${image.digest}`)
+    }
+  })
+  await core.group('Move the tags', () => moveTags(image, tags, pool))
+  return { digest: image.digest, sources }
+}
+
+function uniqueRepositories(tags: readonly ImageReference[]): ImageReference[] {
+  const seen = new Set<string>()
+  return tags.filter(tag => {
+    const key = `${tag.registry}/${tag.repository}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+function digestOf(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+}
