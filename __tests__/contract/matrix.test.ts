@@ -85,7 +85,7 @@ describe.each(nodeBinaries())('mode: matrix through dist/ under %s', node => {
   it('refuses an unknown mode, naming the valid ones', async () => {
     const step = await runMain({ node, inputs: { mode: 'deploy', platforms: 'arm64' } })
     expect(step.exitCode).toBe(1)
-    expect(step.errors).toEqual(['::error::input `mode`: is `deploy`. Valid: build, matrix'])
+    expect(step.errors).toEqual(['::error::input `mode`: is `deploy`. Valid: build, matrix, merge'])
   })
 
   it('runs the post step with the saved state', async () => {

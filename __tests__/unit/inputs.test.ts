@@ -77,7 +77,20 @@ describe('readInputs', () => {
   })
 
   it.each([
-    [{ mode: 'merge' }, /^input `mode`: is `merge`. Valid: build, matrix$/],
+    [{ mode: 'deploy' }, /^input `mode`: is `deploy`. Valid: build, matrix, merge$/],
+    [{ mode: 'merge', platforms: 'arm64' }, /^input `tags`: is empty, and mode `merge` pushes/],
+    [
+      { sources: `r.io/app@sha256:${'a'.repeat(64)}` },
+      /^input `sources`: is for mode `merge` only/
+    ],
+    [
+      { mode: 'merge', platforms: 'arm64', tags: 'r.io/a:1', sources: 'r.io/app:1' },
+      /^input `sources`: `r.io\/app:1` has no digest/
+    ],
+    [
+      { 'push-by-digest': 'true', platforms: 'amd64,arm64', push: 'true', tags: 'r.io/a:1' },
+      /^input `push-by-digest`: needs mode `build`, `push: true` and exactly one platform/
+    ],
     [{ mode: 'matrix' }, /^input `platforms`: is empty, and mode `matrix` needs/],
     [{ platforms: 'linux/arm65' }, /^input `platforms`: platform `linux\/arm65` is not known/],
     [{ push: 'yes' }, /^input `push`: is `yes`, not a boolean. Valid: true, True, TRUE/],
