@@ -34994,6 +34994,8 @@ var Input;
     Input["NoCache"] = "no-cache";
     Input["Pull"] = "pull";
     Input["Push"] = "push";
+    Input["PushByDigest"] = "push-by-digest";
+    Input["Sources"] = "sources";
     Input["CacheFrom"] = "cache-from";
     Input["CacheTo"] = "cache-to";
     Input["Engine"] = "engine";
@@ -37801,6 +37803,27 @@ async function credentialsFromAuthFiles(registry, files) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/login.ts
+
+
+
+/** Credentials from inputs go to the `registry` input or else the first tag's registry. */
+function loginsFrom(inputs) {
+    const { username, password } = inputs.login;
+    if (username === '')
+        return [];
+    const registry = inputs.login.registry ?? inputs.tags[0]?.registry;
+    if (registry === undefined) {
+        throw new InputError(Input.Registry, 'is empty and no tag names a registry', 'Set `registry`');
+    }
+    return [{ registry, credentials: { username, password } }];
+}
+/** The given login for this registry, else what docker's or podman's auth files hold. */
+async function credentialsFor(registry, logins) {
+    const given = logins.find(login => login.registry === registry);
+    return given?.credentials ?? (await credentialsFromAuthFiles(registry, authFilePaths()));
+}
+
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
@@ -39102,6 +39125,254 @@ async function moveTags(image, tags, pool) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/merge/assemble.ts
+/**
+ * The pure half of `mode: merge`: from the manifests the build legs pushed, one OCI index
+ * with every expected platform exactly once, in the order of the `platforms` input, so the
+ * same legs always give the same index digest.
+ */
+
+
+
+const ATTESTATION_TYPE = 'vnd.docker.reference.type';
+const ATTESTATION_SUBJECT = 'vnd.docker.reference.digest';
+/** `linux/arm64` for an entry that says arm64 + v8, as the `platforms` input spells it. */
+function platformKey(platform) {
+    if (platform === undefined)
+        return 'unknown';
+    const name = [platform.os, platform.architecture, platform.variant]
+        .filter(part => part !== undefined && part !== '')
+        .join('/');
+    try {
+        return formatPlatform(parsePlatform(name));
+    }
+    catch {
+        return name;
+    }
+}
+function assemble_isAttestation(descriptor) {
+    return (descriptor.annotations?.[ATTESTATION_TYPE] === 'attestation-manifest' ||
+        (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown'));
+}
+/** Split an index's entries into platform images and attestations. */
+function splitIndex(reference, manifests) {
+    return {
+        reference,
+        images: manifests.filter(entry => !assemble_isAttestation(entry)),
+        attestations: manifests.filter(assemble_isAttestation)
+    };
+}
+/**
+ * Every expected platform exactly once, nothing unexpected, attestations kept next to
+ * the image they describe. Throws naming what is missing, doubled or unexpected.
+ */
+function assembleIndex(expected, sources) {
+    const byPlatform = new Map();
+    const attestationsOf = new Map();
+    for (const source of sources) {
+        for (const image of source.images) {
+            const key = platformKey(image.platform);
+            const seen = byPlatform.get(key);
+            if (seen === undefined)
+                byPlatform.set(key, { image, from: [source.reference] });
+            else if (seen.image.digest !== image.digest)
+                seen.from.push(source.reference);
+        }
+        for (const attestation of source.attestations) {
+            const subject = attestation.annotations?.[ATTESTATION_SUBJECT];
+            if (subject === undefined)
+                continue;
+            const list = attestationsOf.get(subject) ?? [];
+            if (!list.some(entry => entry.digest === attestation.digest))
+                list.push(attestation);
+            attestationsOf.set(subject, list);
+        }
+    }
+    const doubled = [...byPlatform.entries()].filter(([, entry]) => entry.from.length > 1);
+    const missing = expected.filter(platform => !byPlatform.has(platform));
+    const unexpected = [...byPlatform.keys()].filter(platform => !expected.includes(platform));
+    const problems = [
+        ...doubled.map(([platform, entry]) => `${platform} comes from ${entry.from.join(' and ')}`),
+        ...(missing.length > 0 ? [`missing: ${missing.join(', ')}`] : []),
+        ...(unexpected.length > 0 ? [`not in \`platforms\`: ${unexpected.join(', ')}`] : [])
+    ];
+    if (problems.length > 0) {
+        throw new ActionError(`cannot merge: ${problems.join('; ')}`, 'Each platform must come from exactly one leg; no tag was moved');
+    }
+    const entries = [];
+    for (const platform of expected) {
+        const found = byPlatform.get(platform);
+        if (found === undefined)
+            continue;
+        entries.push(canonicalDescriptor(found.image));
+        for (const attestation of attestationsOf.get(found.image.digest) ?? []) {
+            entries.push(canonicalDescriptor(attestation));
+        }
+    }
+    const index = {
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.ociIndex,
+        manifests: entries
+    };
+    return { index: Buffer.from(JSON.stringify(index)), entries };
+}
+/** Fixed key order, so equal inputs serialise to equal bytes (and equal digests). */
+function canonicalDescriptor(descriptor) {
+    const platform = descriptor.platform;
+    return {
+        mediaType: descriptor.mediaType,
+        digest: descriptor.digest,
+        size: descriptor.size,
+        ...(platform === undefined
+            ? {}
+            : {
+                platform: {
+                    architecture: platform.architecture,
+                    os: platform.os,
+                    ...(platform.variant === undefined || platform.variant === ''
+                        ? {}
+                        : { variant: platform.variant })
+                }
+            }),
+        ...(descriptor.annotations === undefined
+            ? {}
+            : {
+                annotations: Object.fromEntries(Object.entries(descriptor.annotations).sort(([a], [b]) => a.localeCompare(b)))
+            })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/merge/run.ts
+
+
+
+
+
+
+
+
+/** The per-platform tag a build leg leaves for the merge: `<tag>-<platform-slug>`. */
+function legTag(tag, platform) {
+    const name = `${tag.tag ?? 'latest'}-${platformSlug(platform)}`;
+    if (name.length > 128) {
+        throw new ActionError(`the per-platform tag \`${name}\` is longer than 128 characters`);
+    }
+    return { registry: tag.registry, repository: tag.repository, tag: name };
+}
+/** The legs' images: the `sources` input, else each platform's tag next to the first tag. */
+function mergeSources(sources, tags, platforms) {
+    if (sources.length > 0)
+        return [...sources];
+    const [first] = tags;
+    if (first === undefined)
+        throw new ActionError('input `tags`: merge mode needs a tag to push');
+    return platforms.map(platform => legTag(first, platform));
+}
+function run_isIndex(mediaType) {
+    return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerList;
+}
+/** What a leg pushed: an index is flattened; a lone manifest gets its platform from its config. */
+async function resolveSource(pool, source) {
+    const client = await pool.get(source.registry);
+    const manifest = await client.getManifest(source);
+    const parsed = JSON.parse(manifest.raw.toString('utf8'));
+    const reference = formatReference(source);
+    if (run_isIndex(manifest.mediaType))
+        return splitIndex(reference, parsed.manifests ?? []);
+    if (parsed.config === undefined)
+        throw new ActionError(`${reference} is neither an index nor an image`);
+    const config = await client.getBlobJson(source.repository, parsed.config.digest);
+    if (config.architecture === undefined) {
+        throw new ActionError(`${reference}: its config names no architecture`);
+    }
+    const image = {
+        mediaType: manifest.mediaType,
+        digest: manifest.digest,
+        size: manifest.raw.length,
+        platform: {
+            os: config.os ?? 'linux',
+            architecture: config.architecture,
+            ...(config.variant === undefined ? {} : { variant: config.variant })
+        }
+    };
+    return { reference, images: [image], attestations: [] };
+}
+/** Make a manifest (and its blobs) present in `repository`, taking it from `from` on the same registry. */
+async function bringManifest(client, from, repository, descriptor) {
+    if (from === repository)
+        return;
+    const target = { registry: client.registry, repository, digest: descriptor.digest };
+    if (await client.hasManifest(target))
+        return;
+    const manifest = await client.getManifest({ ...target, repository: from });
+    const parsed = JSON.parse(manifest.raw.toString('utf8'));
+    for (const blob of [...(parsed.config ? [parsed.config] : []), ...(parsed.layers ?? [])]) {
+        await client.mountBlob(from, repository, blob.digest);
+    }
+    await client.putManifest(repository, descriptor.digest, manifest.raw, manifest.mediaType);
+}
+/**
+ * Assemble and push the index: resolve the legs' images, check every platform is there
+ * exactly once, copy them into each tag's repository, push the index by digest, and only
+ * then move the tags.
+ */
+async function runMerge(platforms, tags, sourceInput, pool) {
+    const sources = mergeSources(sourceInput, tags, platforms);
+    const resolved = await group('Collect the legs', async () => {
+        const images = [];
+        for (const [position, source] of sources.entries()) {
+            const image = await resolveSource(pool, source).catch((error) => {
+                const platform = sourceInput.length === 0 ? platforms[position] : undefined;
+                if (error instanceof RegistryError && error.status === 404 && platform !== undefined) {
+                    throw new ActionError(`cannot merge: no leg pushed ${formatPlatform(platform)} (${formatReference(source)} does not exist)`, 'Run its build leg with push-by-digest: true first; no tag was moved');
+                }
+                throw error;
+            });
+            info(`${image.reference}: ${image.images.map(entry => entry.digest).join(', ')}${image.attestations.length > 0 ? ` (+${image.attestations.length} attestations)` : ''}`);
+            images.push(image);
+        }
+        return images;
+    });
+    const expected = platforms.map(formatPlatform);
+    const { index, entries } = assembleIndex(expected, resolved);
+    const image = { digest: run_digestOf(index), bytes: index, mediaType: MEDIA_TYPES.ociIndex };
+    await group('Push the index by digest (no tag moves yet)', async () => {
+        for (const tag of uniqueRepositories(tags)) {
+            const client = await pool.get(tag.registry);
+            for (const [position, source] of sources.entries()) {
+                if (source.registry !== tag.registry) {
+                    throw new ActionError(`${formatReference(source)} is on ${source.registry}, the tags on ${tag.registry}`, 'Merge within one registry: push the legs to the registry of the final tags');
+                }
+                const from = resolved[position];
+                if (from === undefined)
+                    continue;
+                for (const entry of [...from.images, ...from.attestations]) {
+                    if (entries.some(kept => kept.digest === entry.digest)) {
+                        await bringManifest(client, source.repository, tag.repository, entry);
+                    }
+                }
+            }
+            await client.putManifest(tag.repository, image.digest, index, image.mediaType);
+            info(`${tag.registry}/${tag.repository}@${image.digest}`);
+        }
+    });
+    await group('Move the tags', () => moveTags(image, tags, pool));
+    return { digest: image.digest, sources };
+}
+function uniqueRepositories(tags) {
+    const seen = new Set();
+    return tags.filter(tag => {
+        const key = `${tag.registry}/${tag.repository}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+function run_digestOf(bytes) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+
 ;// CONCATENATED MODULE: ./src/registry/readback.ts
 
 
@@ -39277,11 +39548,17 @@ async function writeBuildSummary(title, rows, indexDigest) {
 
 
 
+
 /** `mode: build`: plan -> QEMU -> engine -> registry read-back -> outputs. */
 async function runBuild(inputs, host) {
     const plan = planBuild(inputs.platforms, host, { arm32OnArm64: inputs.nativeArm32 });
     const { context, file } = await resolvePaths(inputs);
     const logins = loginsFrom(inputs);
+    // A fan-out leg leaves its platform under `<tag>-<slug>` for the merge; no final tag moves.
+    const [legPlatform] = plan;
+    const finalTags = inputs.pushByDigest && legPlatform !== undefined
+        ? inputs.tags.map(tag => legTag(tag, legPlatform.platform))
+        : inputs.tags;
     for (const login of logins)
         setSecret(login.credentials.password);
     for (const secret of inputs.secrets)
@@ -39306,7 +39583,7 @@ async function runBuild(inputs, host) {
         platforms: plan,
         context,
         file,
-        tags: inputs.tags,
+        tags: finalTags,
         labels: inputs.labels,
         annotations: inputs.annotations,
         buildArgs: inputs.buildArgs,
@@ -39342,13 +39619,13 @@ async function runBuild(inputs, host) {
             const local = await readLayout(result.layout);
             const pool = new RegistryPool(registry => credentialsFor(registry, logins));
             try {
-                await group('Push by digest (no tag moves yet)', () => pushByDigest(local, inputs.tags, pool));
-                await group('Move the tags', () => moveTags(local, inputs.tags, pool));
+                await group('Push by digest (no tag moves yet)', () => pushByDigest(local, finalTags, pool));
+                await group('Move the tags', () => moveTags(local, finalTags, pool));
             }
             finally {
                 await pool.close();
             }
-            tags = inputs.tags;
+            tags = finalTags;
             expectedDigest = local.digest;
         }
         const pushed = await group('Read back from the registry', async () => {
@@ -39419,20 +39696,50 @@ function refuseBuildxOnlyInputs(inputs) {
         throw new InputError(first, 'is honoured by the buildx engine only, and this step builds with buildah', 'Set `engine: buildx` on a runner with docker buildx, or remove the input');
     }
 }
-/** Credentials from inputs go to the `registry` input or else the first tag's registry. */
-function loginsFrom(inputs) {
-    const { username, password } = inputs.login;
-    if (username === '')
-        return [];
-    const registry = inputs.login.registry ?? inputs.tags[0]?.registry;
-    if (registry === undefined) {
-        throw new InputError(Input.Registry, 'is empty and no tag names a registry', 'Set `registry`');
+
+;// CONCATENATED MODULE: ./src/merge/mode.ts
+
+
+
+
+
+
+
+
+/** `mode: merge`: legs' images -> one index -> tags -> read back -> outputs. */
+async function runMergeMode(inputs) {
+    const logins = loginsFrom(inputs);
+    for (const login of logins)
+        setSecret(login.credentials.password);
+    const lookup = (registry) => credentialsFor(registry, logins);
+    const pool = new RegistryPool(lookup);
+    try {
+        const merged = await runMerge(inputs.platforms, inputs.tags, inputs.sources, pool);
+        const image = await group('Read back from the registry', async () => {
+            const pushed = await readBack(inputs.tags, inputs.platforms, lookup);
+            if (pushed.digest !== merged.digest) {
+                throw new Error(`the registry serves ${pushed.digest}, but ${merged.digest} was pushed`);
+            }
+            for (const [platform, digest] of Object.entries(pushed.digests)) {
+                info(`${platform}: ${digest}`);
+            }
+            return pushed;
+        });
+        await writeBuildSummary('Multi-arch merge', Object.entries(image.digests).map(([platform, digest]) => ({
+            platform,
+            digest,
+            emulated: false
+        })), image.digest);
+        writeOutputs({
+            [Output.Digest]: image.digest,
+            [Output.Digests]: JSON.stringify(image.digests),
+            [Output.Manifest]: image.manifest,
+            [Output.Images]: image.images.join('\n')
+        });
     }
-    return [{ registry, credentials: { username, password } }];
-}
-async function credentialsFor(registry, logins) {
-    const given = logins.find(login => login.registry === registry);
-    return given?.credentials ?? (await credentialsFromAuthFiles(registry, authFilePaths()));
+    finally {
+        await pool.close();
+    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
@@ -41545,7 +41852,7 @@ function parseList(value, options) {
 
 
 
-const MODES = ['build', 'matrix'];
+const MODES = ['build', 'matrix', 'merge'];
 const ENGINES = ['auto', 'buildx', 'buildah'];
 const QEMU_CHOICES = ['auto', 'true', 'false'];
 /**
@@ -41580,6 +41887,17 @@ function readInputs(untrusted) {
     const qemuPlatformsList = platformList(source, Input.QemuPlatforms);
     const push = inputs_boolean(source, Input.Push);
     const tags = list(source, Input.Tags, true).map(tag => imageTag(tag));
+    const pushByDigest = inputs_boolean(source, Input.PushByDigest);
+    if (pushByDigest && (mode !== 'build' || !push || platforms.length !== 1)) {
+        throw new InputError(Input.PushByDigest, 'needs mode `build`, `push: true` and exactly one platform', 'A fan-out leg builds one platform: platforms: ${{ matrix.platform }}');
+    }
+    if (mode === 'merge' && tags.length === 0) {
+        throw new InputError(Input.Tags, 'is empty, and mode `merge` pushes the index to tags');
+    }
+    const sources = list(source, Input.Sources, true).map(text => sourceReference(text));
+    if (sources.length > 0 && mode !== 'merge') {
+        throw new InputError(Input.Sources, 'is for mode `merge` only');
+    }
     if (mode === 'build' && push && tags.length === 0) {
         throw new InputError(Input.Tags, 'is empty but `push` is true', 'Name at least one tag to push to');
     }
@@ -41615,6 +41933,8 @@ function readInputs(untrusted) {
         noCache: inputs_boolean(source, Input.NoCache),
         pull: inputs_boolean(source, Input.Pull),
         push,
+        pushByDigest,
+        sources,
         cacheFrom: cacheSpecs(source, Input.CacheFrom),
         cacheTo: cacheSpecs(source, Input.CacheTo),
         engine: oneOf(source, Input.Engine, ENGINES),
@@ -41699,6 +42019,19 @@ function imageTag(text) {
         throw new InputError(Input.Tags, `\`${text}\` is a digest reference`, 'A tag names where to push; give registry/repository:tag without @sha256:...');
     }
     return reference.tag === undefined ? { ...reference, tag: 'latest' } : reference;
+}
+function sourceReference(text) {
+    let reference;
+    try {
+        reference = parseReference(text);
+    }
+    catch (error) {
+        throw new InputError(Input.Sources, errorMessage(error));
+    }
+    if (reference.digest === undefined) {
+        throw new InputError(Input.Sources, `\`${text}\` has no digest`, 'Give each leg as registry/repository@sha256:..., from its `digest` output');
+    }
+    return reference;
 }
 function keyValues(source, name, validKey) {
     return list(source, name, false).map(line => {
@@ -41816,6 +42149,7 @@ function deepFreeze(value) {
 
 
 
+
 async function run() {
     handleCancellation();
     try {
@@ -41823,6 +42157,9 @@ async function run() {
         const inputs = readInputs(core_namespaceObject);
         if (inputs.mode === 'matrix') {
             await runMatrix(inputs);
+        }
+        else if (inputs.mode === 'merge') {
+            await runMergeMode(inputs);
         }
         else {
             await runBuild(inputs, hostPlatform(process.arch));

@@ -31599,6 +31599,8 @@ var Input;
     Input["NoCache"] = "no-cache";
     Input["Pull"] = "pull";
     Input["Push"] = "push";
+    Input["PushByDigest"] = "push-by-digest";
+    Input["Sources"] = "sources";
     Input["CacheFrom"] = "cache-from";
     Input["CacheTo"] = "cache-to";
     Input["Engine"] = "engine";
