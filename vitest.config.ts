@@ -18,6 +18,13 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'buildx',
+          include: ['__tests__/buildx/**/*.test.ts'],
+          testTimeout: 900_000
+        }
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['__tests__/e2e/**/*.test.ts'],
           globalSetup: ['__tests__/e2e/lab-setup.ts'],

@@ -88,5 +88,5 @@ export enum State {
   IsPost = 'isPost',
   TempDir = 'tempDir',
   AuthFile = 'authFile',
-  Registered = 'binfmtRegistered'
+  CreatedBuilder = 'createdBuilder'
 }

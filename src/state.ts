@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { State } from './constants.js'
+import { exec } from './exec.js'
 
 /**
  * A private folder for this run's temporary files (auth file, build secrets), mode 0700.
@@ -15,8 +16,15 @@ export async function runTempDir(): Promise<string> {
   return dir
 }
 
-/** The post step: remove what main created. */
+/** The post step: remove what main created, and nothing else. */
 export async function cleanup(): Promise<void> {
+  const builder = core.getState(State.CreatedBuilder)
+  if (builder !== '') {
+    // Gone already when main finished normally; this is for a main step that died.
+    await exec('docker', ['buildx', 'rm', builder], { silent: true, allowFailure: true }).catch(
+      () => undefined
+    )
+  }
   const dir = core.getState(State.TempDir)
   if (dir !== '') {
     await rm(dir, { recursive: true, force: true })

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import path from 'node:path'
+import { State } from '../constants.js'
 import { ActionError, InputError } from '../errors.js'
 import { ExecError, type ExecResult, exec } from '../exec.js'
 import type { CacheSpec, KeyValue } from '../inputs.js'
@@ -639,6 +640,8 @@ export class BuildxEngine implements Engine {
       }
       await exec('docker', createBuilderArgs(spec), { env })
       this.created = { builder, env }
+      // Should this step die before dispose(), the post step removes the builder.
+      core.saveState(State.CreatedBuilder, builder)
       for (const [index, node] of this.appendNodes.entries()) {
         await exec('docker', appendNodeArgs(builder, node, index), { env })
       }
