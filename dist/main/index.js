@@ -35067,7 +35067,7 @@ var constants_State;
     State["IsPost"] = "isPost";
     State["TempDir"] = "tempDir";
     State["AuthFile"] = "authFile";
-    State["Registered"] = "binfmtRegistered";
+    State["CreatedBuilder"] = "createdBuilder";
 })(constants_State || (constants_State = {}));
 
 ;// CONCATENATED MODULE: ./src/errors.ts
@@ -36737,6 +36737,7 @@ function platformOfManifest(manifest, blob) {
 
 
 
+
 const DRIVERS = ['docker', 'docker-container', 'kubernetes', 'remote'];
 /** Inputs only the buildx engine reads, named as docker/setup-buildx-action and build-push-action do. */
 const BuildxInput = {
@@ -37222,6 +37223,8 @@ class BuildxEngine {
             };
             await src_exec_exec('docker', createBuilderArgs(spec), { env });
             this.created = { builder, env };
+            // Should this step die before dispose(), the post step removes the builder.
+            saveState(constants_State.CreatedBuilder, builder);
             for (const [index, node] of this.appendNodes.entries()) {
                 await src_exec_exec('docker', appendNodeArgs(builder, node, index), { env });
             }
@@ -39465,6 +39468,7 @@ async function readBack(tags, expected, credentialsFor) {
 
 
 
+
 /**
  * A private folder for this run's temporary files (auth file, build secrets), mode 0700.
  * Its path goes into the step state so the post step removes it even when main failed.
@@ -39475,8 +39479,13 @@ async function runTempDir() {
     saveState(constants_State.TempDir, dir);
     return dir;
 }
-/** The post step: remove what main created. */
+/** The post step: remove what main created, and nothing else. */
 async function cleanup() {
+    const builder = core.getState(State.CreatedBuilder);
+    if (builder !== '') {
+        // Gone already when main finished normally; this is for a main step that died.
+        await exec('docker', ['buildx', 'rm', builder], { silent: true, allowFailure: true }).catch(() => undefined);
+    }
     const dir = core.getState(State.TempDir);
     if (dir !== '') {
         await rm(dir, { recursive: true, force: true });

@@ -31111,14 +31111,14 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  */
 function exec_exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
+        const commandArgs = argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
+        const runner = new ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -31138,8 +31138,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -31672,10 +31672,43 @@ var constants_State;
     State["IsPost"] = "isPost";
     State["TempDir"] = "tempDir";
     State["AuthFile"] = "authFile";
-    State["Registered"] = "binfmtRegistered";
+    State["CreatedBuilder"] = "createdBuilder";
 })(constants_State || (constants_State = {}));
 
+;// CONCATENATED MODULE: ./src/exec.ts
+
+class ExecError extends Error {
+    command;
+    result;
+    constructor(command, result) {
+        super(`\`${command}\` exited with code ${result.exitCode}${tail(result.stderr)}`);
+        this.command = command;
+        this.result = result;
+        this.name = 'ExecError';
+    }
+}
+function tail(stderr) {
+    const lines = stderr.trim().split('\n').slice(-8).join('\n');
+    return lines === '' ? '' : `:\n${lines}`;
+}
+/** Run a program with an argv array (never a shell string) and capture its output. */
+async function src_exec_exec(program, args, options = {}) {
+    const result = await getExecOutput(program, [...args], {
+        ignoreReturnCode: true,
+        silent: options.silent ?? false,
+        ...(options.input === undefined ? {} : { input: options.input }),
+        ...(options.env === undefined
+            ? {}
+            : { env: { ...process.env, ...options.env } })
+    });
+    if (result.exitCode !== 0 && options.allowFailure !== true) {
+        throw new ExecError([program, ...args.slice(0, 3)].join(' '), result);
+    }
+    return result;
+}
+
 ;// CONCATENATED MODULE: ./src/state.ts
+
 
 
 
@@ -31691,8 +31724,13 @@ async function runTempDir() {
     core.saveState(State.TempDir, dir);
     return dir;
 }
-/** The post step: remove what main created. */
+/** The post step: remove what main created, and nothing else. */
 async function cleanup() {
+    const builder = getState(constants_State.CreatedBuilder);
+    if (builder !== '') {
+        // Gone already when main finished normally; this is for a main step that died.
+        await src_exec_exec('docker', ['buildx', 'rm', builder], { silent: true, allowFailure: true }).catch(() => undefined);
+    }
     const dir = getState(constants_State.TempDir);
     if (dir !== '') {
         await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
