@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { realpath, stat } from 'node:fs/promises'
+import { realpath, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { onCancel } from './cancel.js'
 import { BUILDX_ONLY_INPUTS, Input, Output } from './constants.js'
@@ -97,6 +97,8 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
         await core.group('Move the tags', () => moveTags(local, finalTags, pool))
       } finally {
         await pool.close()
+        // The layout can be as large as the image; it has served its purpose.
+        await rm(result.layout, { recursive: true, force: true })
       }
       tags = finalTags
       expectedDigest = local.digest
