@@ -3,13 +3,13 @@ import { realpath, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { onCancel } from './cancel.js'
 import { BUILDX_ONLY_INPUTS, Input, Output } from './constants.js'
-import type { BuildRequest } from './engines/engine.js'
+import type { BuildRequest, Engine } from './engines/engine.js'
 import { selectEngine } from './engines/select.js'
 import { ActionError, InputError } from './errors.js'
 import type { Inputs } from './inputs.js'
 import { writeOutputs } from './outputs.js'
 import type { Platform } from './platform.js'
-import { planBuild } from './plan.js'
+import { type PlannedPlatform, planBuild } from './plan.js'
 import { describeOutcome, setupQemu } from './qemu/setup.js'
 import { credentialsFor, loginsFrom } from './login.js'
 import { legTag } from './merge/run.js'
@@ -70,8 +70,16 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
   const forget = onCancel(() => engine.dispose())
   let disposal: Promise<void> | undefined
   try {
+    if (inputs.smokeTest !== '' && engine.smokeTest === undefined) {
+      throw new InputError(
+        Input.SmokeTest,
+        `is not available with the ${engine.name} engine`,
+        'Use engine: buildah'
+      )
+    }
     const result = await engine.build(request)
-    // The engine's local list is not needed past this point: remove it while we read back.
+    const smoke = inputs.smokeTest === '' ? [] : await smokeTest(engine, plan, inputs)
+    // The engine's local images are not needed past this point: remove them while we push.
     disposal = engine.dispose()
     const emulated = plan.filter(entry => entry.emulated).map(entry => entry.name)
     if (!inputs.push) {
@@ -80,7 +88,7 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
       )
       writeOutputs({
         [Output.ImageId]: result.imageId,
-        [Output.Metadata]: JSON.stringify(result.metadata),
+        [Output.Metadata]: JSON.stringify({ ...result.metadata, builds: result.builds, smoke }),
         [Output.Emulated]: emulated.join(',')
       })
       return
@@ -134,13 +142,61 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
       [Output.Manifest]: pushed.manifest,
       [Output.Images]: pushed.images.join('\n'),
       [Output.ImageId]: result.imageId,
-      [Output.Metadata]: JSON.stringify({ ...result.metadata, builds: result.builds }),
+      [Output.Metadata]: JSON.stringify({ ...result.metadata, builds: result.builds, smoke }),
       [Output.Emulated]: emulated.join(',')
     })
   } finally {
     forget()
     await (disposal ?? engine.dispose())
   }
+}
+
+interface SmokeOutcome {
+  readonly platform: string
+  readonly passed: boolean
+  readonly seconds: number
+  readonly output: string
+}
+
+/** Run the smoke test in every platform's image; any failure stops the step before a push. */
+async function smokeTest(
+  engine: Engine,
+  plan: readonly PlannedPlatform[],
+  inputs: Inputs
+): Promise<SmokeOutcome[]> {
+  return core.group('Smoke test', async () => {
+    const outcomes: SmokeOutcome[] = []
+    for (const platform of plan) {
+      if (engine.smokeTest === undefined) break
+      const result = await engine.smokeTest(platform, inputs.smokeTest)
+      const matches = inputs.smokeTestExpect?.test(result.output) ?? true
+      const passed = result.exitCode === 0 && matches
+      outcomes.push({
+        platform: platform.name,
+        passed,
+        seconds: result.seconds,
+        output: result.output
+      })
+      core.info(
+        `${platform.name}${platform.emulated ? ' (emulated)' : ''}: ${passed ? 'passed' : 'FAILED'} in ${result.seconds.toFixed(1)} s: ${result.output.slice(0, 200)}`
+      )
+    }
+    const failed = outcomes.filter(outcome => !outcome.passed)
+    if (failed.length > 0) {
+      throw new ActionError(
+        `smoke test \`${inputs.smokeTest}\` failed on ${failed
+          .map(
+            outcome =>
+              `${outcome.platform} (output: ${JSON.stringify(outcome.output.slice(0, 200))})`
+          )
+          .join(
+            ', '
+          )}${inputs.smokeTestExpect ? `; expected output matching /${inputs.smokeTestExpect.source}/` : ''}`,
+        'Nothing was pushed'
+      )
+    }
+    return outcomes
+  })
 }
 
 /**

@@ -79,6 +79,10 @@ export interface Inputs {
   readonly runners: RunnerMap
   readonly nativeArm32: boolean
   readonly login: Registration
+  /** A shell command run in each platform's image before anything is pushed; empty: none. */
+  readonly smokeTest: string
+  /** What the smoke test's output must match; undefined: only its exit code counts. */
+  readonly smokeTestExpect: RegExp | undefined
   /** What only the buildx engine reads. */
   readonly buildx: BuildxOptions
   /** Inputs given a value other than their default (buildah refuses buildx-only ones). */
@@ -205,6 +209,8 @@ export function readInputs(untrusted: InputSource): Inputs {
     runners: runnerMap(source),
     nativeArm32: boolean(source, Input.NativeArm32),
     login: { registry: registry === '' ? undefined : registry, username, password },
+    smokeTest: source.getInput(Input.SmokeTest).trim(),
+    smokeTestExpect: expectation(source),
     buildx: buildxOptions(source),
     customised: customisedInputs(source)
   }
@@ -368,6 +374,20 @@ function cacheSpecs(source: InputSource, name: Input): CacheSpec[] {
     if (rest.ref !== undefined) cacheReference(name, rest.ref)
     return { type, attributes: rest }
   })
+}
+
+function expectation(source: InputSource): RegExp | undefined {
+  const pattern = source.getInput(Input.SmokeTestExpect).trim()
+  if (pattern === '') return undefined
+  try {
+    return new RegExp(pattern, 'm')
+  } catch (error) {
+    throw new InputError(
+      Input.SmokeTestExpect,
+      `is not a regular expression (${errorMessage(error)})`,
+      'Example: ^(x86_64|aarch64)$'
+    )
+  }
 }
 
 function buildxOptions(source: InputSource): BuildxOptions {

@@ -1,12 +1,12 @@
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
-import { rm, writeFile } from 'node:fs/promises'
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { ActionError, errorMessage } from '../errors.js'
 import { ExecError, exec } from '../exec.js'
 import type { CacheSpec } from '../inputs.js'
 import type { PlannedPlatform } from '../plan.js'
-import type { BuildRequest, BuildResult, Engine, PlatformBuild } from './engine.js'
+import type { BuildRequest, BuildResult, Engine, PlatformBuild, SmokeResult } from './engine.js'
 
 /** Secret files as written for one build: `--secret id=...,src=...` points at them. */
 export interface SecretFile {
@@ -41,9 +41,11 @@ export function buildahBuildArgs(
   platform: PlannedPlatform,
   manifestList: string,
   secretFiles: readonly SecretFile[],
-  authFile: string | undefined
+  authFile: string | undefined,
+  iidFile?: string
 ): string[] {
   const args = ['build', '--platform', platform.name, '--manifest', manifestList, '--layers']
+  if (iidFile !== undefined) args.push('--iidfile', iidFile)
   if (authFile !== undefined) args.push('--authfile', authFile)
   if (request.file !== '') args.push('--file', request.file)
   if (request.target !== '') args.push('--target', request.target)
@@ -74,6 +76,8 @@ export function countCacheHits(log: string): number {
 export class BuildahEngine implements Engine {
   readonly name = 'buildah'
   private manifestList: string | undefined
+  /** Each platform's image id, for the smoke test. */
+  private readonly images = new Map<string, string>()
 
   constructor(readonly version: string) {}
 
@@ -100,11 +104,12 @@ export class BuildahEngine implements Engine {
       for (const platform of request.platforms) {
         const started = performance.now()
         const label = `${platform.name}${platform.emulated ? ' (emulated)' : ''}`
+        const iidFile = path.join(request.tempDir, `iid-${platform.slug}`)
         const result = await core.group(`Build ${label}`, async () => {
           try {
             return await exec(
               'buildah',
-              buildahBuildArgs(request, platform, manifestList, secretFiles, authFile)
+              buildahBuildArgs(request, platform, manifestList, secretFiles, authFile, iidFile)
             )
           } catch (error) {
             throw new ActionError(
@@ -113,6 +118,8 @@ export class BuildahEngine implements Engine {
             )
           }
         })
+        this.images.set(platform.name, (await readFile(iidFile, 'utf8')).trim())
+        await rm(iidFile, { force: true })
         builds.push({
           platform: platform.name,
           seconds: (performance.now() - started) / 1000,
@@ -140,6 +147,31 @@ export class BuildahEngine implements Engine {
       imageId,
       builds,
       metadata: { engine: 'buildah', version, manifestList, imageId }
+    }
+  }
+
+  /** Run `command` in a container of the platform's image: under QEMU where it is foreign. */
+  async smokeTest(platform: PlannedPlatform, command: string): Promise<SmokeResult> {
+    const image = this.images.get(platform.name)
+    if (image === undefined) throw new ActionError(`${platform.name} has no image to smoke-test`)
+    const started = performance.now()
+    const container = (
+      await exec('buildah', ['from', '--pull=never', '--platform', platform.name, image], {
+        silent: true
+      })
+    ).stdout.trim()
+    try {
+      const result = await exec('buildah', ['run', container, '--', 'sh', '-c', command], {
+        silent: true,
+        allowFailure: true
+      })
+      return {
+        exitCode: result.exitCode,
+        output: `${result.stdout}${result.stderr}`.trim(),
+        seconds: (performance.now() - started) / 1000
+      }
+    } finally {
+      await exec('buildah', ['rm', container], { silent: true, allowFailure: true })
     }
   }
 

@@ -47,9 +47,18 @@ export interface BuildResult {
   readonly metadata: Readonly<Record<string, unknown>>
 }
 
+export interface SmokeResult {
+  readonly exitCode: number
+  /** stdout and stderr together, trimmed. */
+  readonly output: string
+  readonly seconds: number
+}
+
 export interface Engine {
   readonly name: 'buildah' | 'buildx'
   build(request: BuildRequest): Promise<BuildResult>
+  /** Run a command in the built image of one platform, before anything is pushed. */
+  smokeTest?(platform: PlannedPlatform, command: string): Promise<SmokeResult>
   /** Remove what build() left in local storage. */
   dispose(): Promise<void>
 }
