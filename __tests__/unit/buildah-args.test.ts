@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest'
+import {
+  buildahBuildArgs,
+  buildahCacheRepository,
+  buildahExportArgs,
+  countCacheHits
+} from '../../src/engines/buildah.js'
+import type { BuildRequest } from '../../src/engines/engine.js'
+import { parsePlatform, parsePlatforms } from '../../src/platform.js'
+import { planBuild } from '../../src/plan.js'
+
+const [arm64] = planBuild(parsePlatforms(['arm64']), parsePlatform('amd64'), {
+  arm32OnArm64: false
+})
+const base: BuildRequest = {
+  platforms: arm64 === undefined ? [] : [arm64],
+  context: '/w/ctx',
+  file: '/w/ctx/Dockerfile',
+  tags: [],
+  labels: [],
+  annotations: [],
+  buildArgs: [],
+  secrets: [],
+  target: '',
+  noCache: false,
+  pull: false,
+  push: false,
+  cacheFrom: [],
+  cacheTo: [],
+  logins: [],
+  tempDir: '/tmp/run'
+}
+const head = ['build', '--platform', 'linux/arm64', '--manifest', 'localhost/list', '--layers']
+
+describe('buildahBuildArgs', () => {
+  it.each([
+    [1, {}, [], undefined, ['--file', '/w/ctx/Dockerfile', '--pull=false', '/w/ctx']],
+    [
+      2,
+      { target: 'final', noCache: true, pull: true },
+      [],
+      undefined,
+      ['--file', '/w/ctx/Dockerfile', '--target', 'final', '--no-cache', '--pull=always', '/w/ctx']
+    ],
+    [
+      3,
+      {
+        buildArgs: [{ key: 'A', value: '1,2' }],
+        labels: [{ key: 'l', value: 'v' }],
+        annotations: [{ key: 'a', value: 'b' }]
+      },
+      [],
+      undefined,
+      [
+        '--file',
+        '/w/ctx/Dockerfile',
+        '--build-arg',
+        'A=1,2',
+        '--label',
+        'l=v',
+        '--annotation',
+        'a=b',
+        '--pull=false',
+        '/w/ctx'
+      ]
+    ],
+    [
+      4,
+      { secrets: [{ id: 'token', value: 'never-in-argv' }] },
+      [{ id: 'token', file: '/tmp/run/secret-1' }],
+      '/tmp/run/auth.json',
+      [
+        '--authfile',
+        '/tmp/run/auth.json',
+        '--file',
+        '/w/ctx/Dockerfile',
+        '--secret',
+        'id=token,src=/tmp/run/secret-1',
+        '--pull=false',
+        '/w/ctx'
+      ]
+    ],
+    [
+      5,
+      {
+        cacheFrom: [{ type: 'registry', attributes: { ref: 'r.io/app:cache' } }],
+        cacheTo: [{ type: 'registry', attributes: { ref: 'r.io/app-cache', mode: 'max' } }]
+      },
+      [],
+      undefined,
+      [
+        '--file',
+        '/w/ctx/Dockerfile',
+        '--pull=false',
+        '--cache-from',
+        'r.io/app',
+        '--cache-to',
+        'r.io/app-cache',
+        '/w/ctx'
+      ]
+    ]
+  ] as const)('%i', (_, overrides, secretFiles, authFile, tail) => {
+    if (arm64 === undefined) throw new Error('no plan')
+    const args = buildahBuildArgs(
+      { ...base, ...overrides },
+      arm64,
+      'localhost/list',
+      secretFiles,
+      authFile
+    )
+    expect(args).toEqual([...head, ...tail])
+    expect(args.join(' ')).not.toContain('never-in-argv')
+  })
+
+  it('writes the image id where asked', () => {
+    if (arm64 === undefined) throw new Error('no plan')
+    expect(buildahBuildArgs(base, arm64, 'localhost/list', [], undefined, '/tmp/iid')).toContain(
+      '--iidfile'
+    )
+  })
+})
+
+describe('buildah helpers', () => {
+  it('exports the list and every image to an OCI layout', () => {
+    expect(buildahExportArgs('localhost/list', '/tmp/layout')).toEqual([
+      'manifest',
+      'push',
+      '--all',
+      'localhost/list',
+      'oci:/tmp/layout'
+    ])
+  })
+
+  it('refuses cache types buildah cannot use, and more than one source', () => {
+    expect(() => buildahCacheRepository([{ type: 'gha', attributes: {} }], 'cache-from')).toThrow(
+      /cache type `gha` is not available with the buildah engine/
+    )
+    expect(() =>
+      buildahCacheRepository(
+        [
+          { type: 'registry', attributes: { ref: 'a' } },
+          { type: 'registry', attributes: { ref: 'b' } }
+        ],
+        'cache-to'
+      )
+    ).toThrow(/takes one cache repository/)
+  })
+
+  it('counts cache hits in a build log', () => {
+    expect(
+      countCacheHits(
+        'STEP 2/3: RUN x\n--> Using cache 0a1b2c\n--> 0a1b2c\nSTEP 3/3\n--> Using cache ffee00\n'
+      )
+    ).toBe(2)
+  })
+})
