@@ -35004,6 +35004,8 @@ var Input;
     Input["QemuInstall"] = "qemu-install";
     Input["Runners"] = "runners";
     Input["NativeArm32"] = "native-arm32";
+    Input["SmokeTest"] = "smoke-test";
+    Input["SmokeTestExpect"] = "smoke-test-expect";
     Input["Registry"] = "registry";
     Input["Username"] = "username";
     Input["Password"] = "password";
@@ -35153,8 +35155,10 @@ function buildahCacheRepository(specs, input) {
     return ref.replace(/:[\w][\w.-]*$/, '');
 }
 /** argv for `buildah build` of one platform into the shared manifest list. */
-function buildahBuildArgs(request, platform, manifestList, secretFiles, authFile) {
+function buildahBuildArgs(request, platform, manifestList, secretFiles, authFile, iidFile) {
     const args = ['build', '--platform', platform.name, '--manifest', manifestList, '--layers'];
+    if (iidFile !== undefined)
+        args.push('--iidfile', iidFile);
     if (authFile !== undefined)
         args.push('--authfile', authFile);
     if (request.file !== '')
@@ -35193,6 +35197,8 @@ class BuildahEngine {
     version;
     name = 'buildah';
     manifestList;
+    /** Each platform's image id, for the smoke test. */
+    images = new Map();
     constructor(version) {
         this.version = version;
     }
@@ -35217,14 +35223,17 @@ class BuildahEngine {
             for (const platform of request.platforms) {
                 const started = performance.now();
                 const label = `${platform.name}${platform.emulated ? ' (emulated)' : ''}`;
+                const iidFile = external_node_path_default().join(request.tempDir, `iid-${platform.slug}`);
                 const result = await group(`Build ${label}`, async () => {
                     try {
-                        return await src_exec_exec('buildah', buildahBuildArgs(request, platform, manifestList, secretFiles, authFile));
+                        return await src_exec_exec('buildah', buildahBuildArgs(request, platform, manifestList, secretFiles, authFile, iidFile));
                     }
                     catch (error) {
                         throw new ActionError(`build of ${platform.name} failed${platform.emulated ? ' (under QEMU)' : ''}: ${errorMessage(error)}`, 'Nothing was pushed');
                     }
                 });
+                this.images.set(platform.name, (await (0,promises_namespaceObject.readFile)(iidFile, 'utf8')).trim());
+                await (0,promises_namespaceObject.rm)(iidFile, { force: true });
                 builds.push({
                     platform: platform.name,
                     seconds: (performance.now() - started) / 1000,
@@ -35252,6 +35261,30 @@ class BuildahEngine {
             builds,
             metadata: { engine: 'buildah', version, manifestList, imageId }
         };
+    }
+    /** Run `command` in a container of the platform's image: under QEMU where it is foreign. */
+    async smokeTest(platform, command) {
+        const image = this.images.get(platform.name);
+        if (image === undefined)
+            throw new ActionError(`${platform.name} has no image to smoke-test`);
+        const started = performance.now();
+        const container = (await src_exec_exec('buildah', ['from', '--pull=never', '--platform', platform.name, image], {
+            silent: true
+        })).stdout.trim();
+        try {
+            const result = await src_exec_exec('buildah', ['run', container, '--', 'sh', '-c', command], {
+                silent: true,
+                allowFailure: true
+            });
+            return {
+                exitCode: result.exitCode,
+                output: `${result.stdout}${result.stderr}`.trim(),
+                seconds: (performance.now() - started) / 1000
+            };
+        }
+        finally {
+            await src_exec_exec('buildah', ['rm', container], { silent: true, allowFailure: true });
+        }
     }
     async dispose() {
         if (this.manifestList === undefined)
@@ -39609,15 +39642,19 @@ async function runBuild(inputs, host) {
     const forget = onCancel(() => engine.dispose());
     let disposal;
     try {
+        if (inputs.smokeTest !== '' && engine.smokeTest === undefined) {
+            throw new InputError(Input.SmokeTest, `is not available with the ${engine.name} engine`, 'Use engine: buildah');
+        }
         const result = await engine.build(request);
-        // The engine's local list is not needed past this point: remove it while we read back.
+        const smoke = inputs.smokeTest === '' ? [] : await smokeTest(engine, plan, inputs);
+        // The engine's local images are not needed past this point: remove them while we push.
         disposal = engine.dispose();
         const emulated = plan.filter(entry => entry.emulated).map(entry => entry.name);
         if (!inputs.push) {
             warning('`push` is false: the image stays in the builder, so `digest`, `digests`, `manifest` and `images` are empty');
             writeOutputs({
                 [Output.ImageId]: result.imageId,
-                [Output.Metadata]: JSON.stringify(result.metadata),
+                [Output.Metadata]: JSON.stringify({ ...result.metadata, builds: result.builds, smoke }),
                 [Output.Emulated]: emulated.join(',')
             });
             return;
@@ -39633,6 +39670,8 @@ async function runBuild(inputs, host) {
             }
             finally {
                 await pool.close();
+                // The layout can be as large as the image; it has served its purpose.
+                await (0,promises_namespaceObject.rm)(result.layout, { recursive: true, force: true });
             }
             tags = finalTags;
             expectedDigest = local.digest;
@@ -39658,7 +39697,7 @@ async function runBuild(inputs, host) {
             [Output.Manifest]: pushed.manifest,
             [Output.Images]: pushed.images.join('\n'),
             [Output.ImageId]: result.imageId,
-            [Output.Metadata]: JSON.stringify({ ...result.metadata, builds: result.builds }),
+            [Output.Metadata]: JSON.stringify({ ...result.metadata, builds: result.builds, smoke }),
             [Output.Emulated]: emulated.join(',')
         });
     }
@@ -39666,6 +39705,33 @@ async function runBuild(inputs, host) {
         forget();
         await (disposal ?? engine.dispose());
     }
+}
+/** Run the smoke test in every platform's image; any failure stops the step before a push. */
+async function smokeTest(engine, plan, inputs) {
+    return group('Smoke test', async () => {
+        const outcomes = [];
+        for (const platform of plan) {
+            if (engine.smokeTest === undefined)
+                break;
+            const result = await engine.smokeTest(platform, inputs.smokeTest);
+            const matches = inputs.smokeTestExpect?.test(result.output) ?? true;
+            const passed = result.exitCode === 0 && matches;
+            outcomes.push({
+                platform: platform.name,
+                passed,
+                seconds: result.seconds,
+                output: result.output
+            });
+            info(`${platform.name}${platform.emulated ? ' (emulated)' : ''}: ${passed ? 'passed' : 'FAILED'} in ${result.seconds.toFixed(1)} s: ${result.output.slice(0, 200)}`);
+        }
+        const failed = outcomes.filter(outcome => !outcome.passed);
+        if (failed.length > 0) {
+            throw new ActionError(`smoke test \`${inputs.smokeTest}\` failed on ${failed
+                .map(outcome => `${outcome.platform} (output: ${JSON.stringify(outcome.output.slice(0, 200))})`)
+                .join(', ')}${inputs.smokeTestExpect ? `; expected output matching /${inputs.smokeTestExpect.source}/` : ''}`, 'Nothing was pushed');
+        }
+        return outcomes;
+    });
 }
 /**
  * The context and Dockerfile, resolved against the workspace (symlinks followed) and
@@ -41953,6 +42019,8 @@ function readInputs(untrusted) {
         runners: runnerMap(source),
         nativeArm32: inputs_boolean(source, Input.NativeArm32),
         login: { registry: registry === '' ? undefined : registry, username, password },
+        smokeTest: source.getInput(Input.SmokeTest).trim(),
+        smokeTestExpect: expectation(source),
         buildx: buildxOptions(source),
         customised: customisedInputs(source)
     };
@@ -42075,6 +42143,17 @@ function cacheSpecs(source, name) {
             cacheReference(name, rest.ref);
         return { type, attributes: rest };
     });
+}
+function expectation(source) {
+    const pattern = source.getInput(Input.SmokeTestExpect).trim();
+    if (pattern === '')
+        return undefined;
+    try {
+        return new RegExp(pattern, 'm');
+    }
+    catch (error) {
+        throw new InputError(Input.SmokeTestExpect, `is not a regular expression (${errorMessage(error)})`, 'Example: ^(x86_64|aarch64)$');
+    }
 }
 function buildxOptions(source) {
     const options = {
