@@ -1,5 +1,59 @@
+/**
+ * The job summary: what a person glancing at the run page needs. Rendering is pure (tested as
+ * text); writing is a thin shell that appends it to GITHUB_STEP_SUMMARY.
+ */
 import * as core from '@actions/core'
 import type { Matrix } from './plan.js'
+
+export interface PlatformRow {
+  /** `linux/arm64`. */
+  readonly platform: string
+  readonly emulated: boolean
+  /** Manifest digest; undefined when not pushed. */
+  readonly digest: string | undefined
+  /** Web view of the digest, when the registry has one (see `registryWebLink`). */
+  readonly link: string | undefined
+  readonly layers: number | undefined
+  /** Compressed size of all layers. */
+  readonly bytes: number | undefined
+  readonly buildSeconds: number | undefined
+  /** `detail`, e.g. `usr/bin/app is linux/amd64`. */
+  readonly archCheck: {
+    readonly status: 'passed' | 'failed' | 'warned' | 'skipped'
+    readonly detail?: string
+  }
+  readonly smokeTest: {
+    readonly status: 'passed' | 'failed' | 'skipped'
+    readonly seconds?: number
+    readonly output?: string
+  }
+}
+
+export interface BuildSummary {
+  /** `ghcr.io/owner/app`. */
+  readonly title: string
+  /** `buildah 1.28.2`. */
+  readonly engine: string
+  readonly indexDigest: string | undefined
+  /** Formatted references. */
+  readonly tags: readonly string[]
+  readonly rows: readonly PlatformRow[]
+  /** The step's error when it failed; the summary is written all the same. */
+  readonly failure: string | undefined
+  /** What to do next, one sentence each; `code` in backticks is shown as code. */
+  readonly nextSteps: readonly string[]
+}
+
+/** Characters at most shown of a smoke test's output inside a table cell. */
+const SMOKE_OUTPUT_LIMIT = 200
+/** Characters at most shown of the step's error. */
+const FAILURE_LIMIT = 4000
+/** Chart height in pixels: axes and margins, then one band per bar. */
+const CHART_BASE_HEIGHT = 90
+const CHART_BAR_HEIGHT = 44
+const CHART_BAR_COLOUR = '#80ccff'
+const CHART_LABEL_COLOUR = '#1f2328'
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' })
 
 /** The job summary exists only on a runner (or a harness) that names the file. */
 function summaryAvailable(): boolean {
@@ -17,40 +71,374 @@ export async function writeMatrixSummary(matrix: Matrix): Promise<void> {
         { data: 'Runs', header: true }
       ],
       ...matrix.include.map(leg => [
-        `<code>${leg.platform}</code>`,
-        `<code>${leg.runner}</code>`,
+        code(leg.platform),
+        code(leg.runner),
         leg.emulated ? 'emulated (QEMU)' : 'native'
       ])
     ])
     .write()
 }
 
+/** The former row shape, still accepted by `writeBuildSummary(title, rows, indexDigest)`. */
 export interface BuildSummaryRow {
   readonly platform: string
   readonly digest: string
   readonly emulated: boolean
 }
 
+/** Append the build summary to the job summary; a no-op off a runner. */
+export async function writeBuildSummary(summary: BuildSummary): Promise<void>
+/** Transitional form for callers that only know digests; prefer the `BuildSummary` one. */
 export async function writeBuildSummary(
   title: string,
   rows: readonly BuildSummaryRow[],
   indexDigest: string | undefined
+): Promise<void>
+export async function writeBuildSummary(
+  summaryOrTitle: BuildSummary | string,
+  rows: readonly BuildSummaryRow[] = [],
+  indexDigest?: string
 ): Promise<void> {
   if (!summaryAvailable()) return
-  const summary = core.summary.addHeading(title, 3)
-  if (indexDigest !== undefined) summary.addRaw(`Index: <code>${indexDigest}</code>`, true)
-  await summary
-    .addTable([
-      [
-        { data: 'Platform', header: true },
-        { data: 'Digest', header: true },
-        { data: 'Runs', header: true }
-      ],
-      ...rows.map(row => [
-        `<code>${row.platform}</code>`,
-        `<code>${row.digest}</code>`,
-        row.emulated ? 'emulated (QEMU)' : 'native'
-      ])
-    ])
-    .write()
+  const summary =
+    typeof summaryOrTitle === 'string'
+      ? fromDigestRows(summaryOrTitle, rows, indexDigest)
+      : summaryOrTitle
+  await core.summary.addRaw(renderBuildSummary(summary), true).write()
+}
+
+function fromDigestRows(
+  title: string,
+  rows: readonly BuildSummaryRow[],
+  indexDigest: string | undefined
+): BuildSummary {
+  return {
+    title,
+    engine: '',
+    indexDigest,
+    tags: [],
+    rows: rows.map(row => ({
+      platform: row.platform,
+      emulated: row.emulated,
+      digest: row.digest === '' ? undefined : row.digest,
+      link: undefined,
+      layers: undefined,
+      bytes: undefined,
+      buildSeconds: undefined,
+      archCheck: { status: 'skipped' },
+      smokeTest: { status: 'skipped' }
+    })),
+    failure: undefined,
+    nextSteps: []
+  }
+}
+
+/** The summary as GitHub-flavoured Markdown with inline HTML, ending in a newline. */
+export function renderBuildSummary(summary: BuildSummary): string {
+  const blocks = [
+    `### ${inline(summary.title)}`,
+    statusLine(summary),
+    ...failureDetails(summary.failure),
+    imageLines(summary),
+    ...platformTable(summary.rows),
+    ...buildTimeChart(summary.rows),
+    ...nextStepsList(summary.nextSteps),
+    ...fullDigests(summary.rows)
+  ]
+  return `${blocks.join('\n\n')}\n`
+}
+
+function statusLine(summary: BuildSummary): string {
+  const emulated = summary.rows.filter(row => row.emulated).length
+  const platforms = `${plural(summary.rows.length, 'platform')}${emulated > 0 ? ` (${emulated} emulated)` : ''}`
+  const warnings = summary.rows.filter(row => row.archCheck.status === 'warned').length
+  const facts = [
+    ...(summary.rows.length === 0 ? [] : [platforms]),
+    ...(summary.engine === '' ? [] : [inline(summary.engine)]),
+    ...(warnings > 0 ? [`⚠️ ${plural(warnings, 'warning')}`] : [])
+  ]
+  if (summary.failure !== undefined) {
+    return `❌ **Failed**: ${prose(firstLine(summary.failure))}<br>\n${facts.join(' · ')}`
+  }
+  const verb = summary.indexDigest === undefined ? 'Built' : 'Built and pushed'
+  return `✅ **${verb}** · ${facts.join(' · ')}`
+}
+
+/** The whole error, when it has more than the line the status shows. */
+function failureDetails(failure: string | undefined): string[] {
+  if (failure === undefined) return []
+  const text = failure.replace(/\r\n?/g, '\n').trim()
+  if (!text.includes('\n')) return []
+  return [
+    '<details><summary>Full error</summary>',
+    `<pre>\n${escapeMarkdown(truncate(stripAnsi(text), FAILURE_LIMIT))}\n</pre>`,
+    '</details>'
+  ]
+}
+
+function imageLines(summary: BuildSummary): string {
+  const index = summary.indexDigest === undefined ? '— (not pushed)' : code(summary.indexDigest)
+  const tags = summary.tags.length === 0 ? '—' : summary.tags.map(tag => code(tag)).join(' ')
+  return `**Index digest**: ${index}<br>\n**Tags**: ${tags}`
+}
+
+function platformTable(rows: readonly PlatformRow[]): string[] {
+  if (rows.length === 0) return []
+  const header = [
+    '| Platform | Runs | Digest | Layers | Size | Arch&nbsp;check | Smoke&nbsp;test | Build&nbsp;time |',
+    '| --- | --- | --- | ---: | ---: | --- | --- | ---: |'
+  ]
+  const body = rows.map(
+    row =>
+      `| ${[
+        code(row.platform),
+        row.emulated ? 'emulated&nbsp;(QEMU)' : 'native',
+        digestCell(row),
+        row.layers === undefined ? '—' : String(row.layers),
+        row.bytes === undefined ? '—' : unbroken(formatBytes(row.bytes)),
+        archCheckCell(row.archCheck),
+        smokeTestCell(row.smokeTest),
+        row.buildSeconds === undefined ? '—' : formatSeconds(row.buildSeconds)
+      ].join(' | ')} |`
+  )
+  return [[...header, ...body].join('\n')]
+}
+
+function digestCell(row: PlatformRow): string {
+  if (row.digest === undefined) return '—'
+  const short = code(shortDigest(row.digest))
+  if (row.link === undefined || !/^https?:\/\//i.test(row.link)) return short
+  return `<a href="${escapeHtml(row.link)}">${short}</a>`
+}
+
+function archCheckCell(check: PlatformRow['archCheck']): string {
+  const detail = check.detail === undefined ? '' : `<br><sub>${inline(check.detail)}</sub>`
+  switch (check.status) {
+    case 'passed':
+      return '✅ passed'
+    case 'failed':
+      return `❌ failed${detail}`
+    case 'warned':
+      return `⚠️ warned${detail}`
+    case 'skipped':
+      return '—'
+  }
+}
+
+function smokeTestCell(test: PlatformRow['smokeTest']): string {
+  switch (test.status) {
+    case 'passed':
+      return test.seconds === undefined ? '✅ passed' : `✅ ${formatSeconds(test.seconds)}`
+    case 'failed': {
+      const output = test.output === undefined ? '' : oneLine(stripAnsi(test.output))
+      const shown = truncate(output, SMOKE_OUTPUT_LIMIT)
+      return shown === '' ? '❌ failed' : `❌ failed<br><sub>${code(shown)}</sub>`
+    }
+    case 'skipped':
+      return '—'
+  }
+}
+
+/** A bar per platform whose build time is known; GitHub renders `mermaid` blocks. */
+function buildTimeChart(rows: readonly PlatformRow[]): string[] {
+  const timed = rows.flatMap(row =>
+    row.buildSeconds === undefined ? [] : [{ row, seconds: row.buildSeconds }]
+  )
+  if (timed.length === 0) return []
+  const labels = timed.map(({ row }) =>
+    mermaidString(row.emulated ? `${row.platform} (QEMU)` : row.platform)
+  )
+  const values = timed.map(({ seconds }) => oneDecimal(seconds))
+  const top = niceCeiling(Math.max(...timed.map(({ seconds }) => seconds)))
+  return [
+    '#### Build time per platform',
+    [
+      '```mermaid',
+      '---',
+      'config:',
+      '  xyChart:',
+      '    width: 760',
+      `    height: ${CHART_BASE_HEIGHT + CHART_BAR_HEIGHT * timed.length}`,
+      '    showDataLabel: true',
+      // One light bar colour with dark labels inside reads the same in light and dark mode.
+      '  themeVariables:',
+      '    xyChart:',
+      `      plotColorPalette: '${CHART_BAR_COLOUR}'`,
+      `      dataLabelColor: '${CHART_LABEL_COLOUR}'`,
+      '---',
+      // Horizontal: platform names read along the side instead of crowding under narrow bars.
+      'xychart-beta horizontal',
+      `  x-axis [${labels.join(', ')}]`,
+      `  y-axis "seconds" 0 --> ${top}`,
+      `  bar [${values.join(', ')}]`,
+      '```'
+    ].join('\n')
+  ]
+}
+
+function nextStepsList(nextSteps: readonly string[]): string[] {
+  if (nextSteps.length === 0) return []
+  return ['#### Next steps', nextSteps.map(step => `- ${prose(step)}`).join('\n')]
+}
+
+/** Full digests to copy, folded away: the table shows short ones. */
+function fullDigests(rows: readonly PlatformRow[]): string[] {
+  const pushed = rows.flatMap(row => (row.digest === undefined ? [] : [row]))
+  if (pushed.length === 0) return []
+  const width = Math.max(...pushed.map(row => oneLine(row.platform).length))
+  const lines = pushed.map(
+    row => `${oneLine(row.platform).padEnd(width)}  ${oneLine(row.digest ?? '')}`
+  )
+  return [
+    '<details><summary>Full digests</summary>',
+    `<pre>\n${escapeMarkdown(lines.join('\n'))}\n</pre>`,
+    '</details>'
+  ]
+}
+
+/**
+ * Web page of a pushed digest (or, failing that, of the repository) on well-known registries;
+ * undefined where we do not know one (a private or local registry).
+ */
+export function registryWebLink(
+  registry: string,
+  repository: string,
+  digest: string
+): string | undefined {
+  if (!/^sha256:[a-f0-9]{64}$/.test(digest)) return undefined
+  const parts = repository.split('/')
+  if (parts.some(part => !/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(part))) return undefined
+  const [first, ...rest] = parts
+  if (first === undefined) return undefined
+  switch (registry.toLowerCase()) {
+    case 'docker.io':
+    case 'index.docker.io':
+    case 'registry-1.docker.io': {
+      // Docker Hub's per-digest pages need a tag in the path, so the tag list is the sure link.
+      if (parts.length === 1) return `https://hub.docker.com/_/${first}/tags`
+      if (parts.length !== 2) return undefined
+      if (first === 'library') return `https://hub.docker.com/_/${rest.join('/')}/tags`
+      return `https://hub.docker.com/r/${parts.join('/')}/tags`
+    }
+    case 'quay.io':
+      if (parts.length !== 2) return undefined
+      return `https://quay.io/repository/${parts.join('/')}/manifest/${digest}`
+    case 'ghcr.io':
+      // GitHub shows versions by numeric id, not digest: link the package page.
+      if (rest.length === 0) return undefined
+      return `https://github.com/users/${first}/packages/container/package/${encodeURIComponent(rest.join('/'))}`
+    default:
+      return undefined
+  }
+}
+
+/** `sha256:0123456789ab`: the algorithm and the first 12 hex characters. */
+function shortDigest(digest: string): string {
+  const colon = digest.indexOf(':')
+  return colon === -1 ? digest.slice(0, 12) : digest.slice(0, colon + 13)
+}
+
+/** Decimal units, as `docker images` and the registries' web pages show sizes. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${Math.round(bytes)} B`
+  const units = ['KB', 'MB', 'GB', 'TB']
+  let value = bytes / 1000
+  let unit = 0
+  while (value >= 999.95 && unit < units.length - 1) {
+    value /= 1000
+    unit += 1
+  }
+  return `${value.toFixed(1)} ${units[unit] ?? ''}`
+}
+
+/** `1.2&nbsp;s`: a number stays on the line of its unit. */
+function formatSeconds(seconds: number): string {
+  return `${seconds.toFixed(1)}&nbsp;s`
+}
+
+function unbroken(text: string): string {
+  return text.replaceAll(' ', '&nbsp;')
+}
+
+function oneDecimal(value: number): string {
+  return String(Math.round(value * 10) / 10)
+}
+
+/** A round axis top a little above the tallest bar. */
+function niceCeiling(value: number): number {
+  const padded = value * 1.1
+  if (padded <= 10) return Math.max(1, Math.ceil(padded))
+  const step = 10 ** Math.floor(Math.log10(padded)) / 2
+  return Math.ceil(padded / step) * step
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
+}
+
+function firstLine(text: string): string {
+  const trimmed = text.trim()
+  const newline = trimmed.search(/\r?\n|\r/)
+  return newline === -1 ? trimmed : `${trimmed.slice(0, newline)} …`
+}
+
+/** At most `limit` characters as a person counts them (graphemes), the last an ellipsis. */
+function truncate(text: string, limit: number): string {
+  const graphemes = Array.from(GRAPHEMES.segment(text), part => part.segment)
+  return graphemes.length <= limit ? text : `${graphemes.slice(0, limit - 1).join('')}…`
+}
+
+/** Table rows and list items are one line: fold line breaks and runs of space. */
+function oneLine(text: string): string {
+  return text
+    .split(/\r\n|\r|\n/)
+    .map(line => line.trim())
+    .filter(line => line !== '')
+    .join(' ⏎ ')
+    .replace(/\s+/g, ' ')
+}
+
+function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex -- terminal colour codes in tool output
+  return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '')
+}
+
+/**
+ * Text that neither Markdown nor HTML may read as syntax: every character with a meaning to
+ * either (including `|` for table cells, `:` for emoji and `$` for math) becomes an entity.
+ */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[&<>"'`|\\*_[\]~$@#:]/g, char => `&#${char.charCodeAt(0)};`)
+}
+
+/** For attribute values, where Markdown does not apply. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, char => `&#${char.charCodeAt(0)};`)
+}
+
+/** One line of user-controlled text. */
+function inline(text: string): string {
+  return escapeMarkdown(oneLine(stripAnsi(text)))
+}
+
+function code(text: string): string {
+  return `<code>${inline(text)}</code>`
+}
+
+/** One line of prose where `pairs of backticks` mark code, everything else escaped. */
+function prose(text: string): string {
+  const pieces = oneLine(stripAnsi(text)).split('`')
+  // An odd count of backticks leaves the last one unpaired: keep it as a literal backtick.
+  const paired =
+    pieces.length % 2 === 1 ? pieces : [...pieces.slice(0, -2), pieces.slice(-2).join('`')]
+  return paired
+    .map((piece, index) =>
+      index % 2 === 1 ? `<code>${escapeMarkdown(piece)}</code>` : escapeMarkdown(piece)
+    )
+    .join('')
+}
+
+/** A double-quoted Mermaid label: characters beyond a platform name's become `_`. */
+function mermaidString(text: string): string {
+  return `"${oneLine(text).replace(/[^\w ./+()-]/g, '_')}"`
 }
