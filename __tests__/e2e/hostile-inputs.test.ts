@@ -90,11 +90,12 @@ function registrySnapshot(): Record<string, string[]> {
   ) as { repositories: string[] }
   const snapshot: Record<string, string[]> = {}
   for (const repository of catalog.repositories) {
+    // A repository whose manifests were all deleted answers 404 here: it holds no tags.
     const tags = JSON.parse(
-      execFileSync('curl', ['-sf', `http://${lab.LAB_PLAIN}/v2/${repository}/tags/list`], {
+      execFileSync('curl', ['-s', `http://${lab.LAB_PLAIN}/v2/${repository}/tags/list`], {
         encoding: 'utf8'
       })
-    ) as { tags: string[] | null }
+    ) as { tags?: string[] | null }
     snapshot[repository] = [...(tags.tags ?? [])].sort()
   }
   return snapshot
