@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { createReadStream } from 'node:fs'
 import { realpath, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { onCancel } from './cancel.js'
@@ -8,15 +9,17 @@ import { selectEngine } from './engines/select.js'
 import { ActionError, InputError } from './errors.js'
 import type { Inputs } from './inputs.js'
 import { writeOutputs } from './outputs.js'
-import type { Platform } from './platform.js'
+import { type Platform, formatPlatform, parsePlatform } from './platform.js'
 import { type PlannedPlatform, planBuild } from './plan.js'
 import { describeOutcome, setupQemu } from './qemu/setup.js'
 import { credentialsFor, loginsFrom } from './login.js'
 import { legTag } from './merge/run.js'
-import { readLayout } from './registry/layout.js'
+import { type LocalImage, blobPath, readLayout } from './registry/layout.js'
+import { type PlatformImage, verifyPlatforms } from './verify/image.js'
 import { RegistryPool, moveTags, pushByDigest } from './registry/publish.js'
 import { readBack } from './registry/readback.js'
 import { runTempDir } from './state.js'
+import { type BuildProgress, type SmokeOutcome, engineLabel, summaryOf } from './build-summary.js'
 import { writeBuildSummary } from './summary.js'
 
 /** `mode: build`: plan -> QEMU -> engine -> registry read-back -> outputs. */
@@ -69,6 +72,15 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
   }
   const forget = onCancel(() => engine.dispose())
   let disposal: Promise<void> | undefined
+  const progress: BuildProgress = {
+    engine: engine.name,
+    tags: finalTags,
+    builds: [],
+    smoke: [],
+    verification: [],
+    digests: {},
+    indexDigest: undefined
+  }
   try {
     if (inputs.smokeTest !== '' && engine.smokeTest === undefined) {
       throw new InputError(
@@ -78,7 +90,10 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
       )
     }
     const result = await engine.build(request)
-    const smoke = inputs.smokeTest === '' ? [] : await smokeTest(engine, plan, inputs)
+    progress.engine = engineLabel(result.metadata, engine.name)
+    progress.builds = result.builds
+    if (inputs.smokeTest !== '') await smokeTest(engine, plan, inputs, progress.smoke)
+    const smoke = progress.smoke
     // The engine's local images are not needed past this point: remove them while we push.
     disposal = engine.dispose()
     const emulated = plan.filter(entry => entry.emulated).map(entry => entry.name)
@@ -86,6 +101,7 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
       core.warning(
         '`push` is false: the image stays in the builder, so `digest`, `digests`, `manifest` and `images` are empty'
       )
+      await writeBuildSummary(summaryOf(progress, plan, undefined))
       writeOutputs({
         [Output.ImageId]: result.imageId,
         [Output.Metadata]: JSON.stringify({ ...result.metadata, builds: result.builds, smoke }),
@@ -97,6 +113,14 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
     let expectedDigest: string | undefined
     if (result.layout !== undefined) {
       const local = await readLayout(result.layout)
+      await core.group("Check each platform's binaries", () =>
+        verifyPlatforms(
+          layoutPlatforms(local),
+          inputs.verifyArch,
+          inputs.verifyArchAllow,
+          progress.verification
+        )
+      )
       const pool = new RegistryPool(registry => credentialsFor(registry, logins))
       try {
         await core.group('Push by digest (no tag moves yet)', () =>
@@ -127,15 +151,9 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
         core.info(`${platform}: ${digest}`)
       return image
     })
-    await writeBuildSummary(
-      'Multi-arch build',
-      plan.map(entry => ({
-        platform: entry.name,
-        digest: pushed.digests[entry.name] ?? '',
-        emulated: entry.emulated
-      })),
-      pushed.digest
-    )
+    progress.digests = pushed.digests
+    progress.indexDigest = pushed.digest
+    await writeBuildSummary(summaryOf(progress, plan, undefined))
     writeOutputs({
       [Output.Digest]: pushed.digest,
       [Output.Digests]: JSON.stringify(pushed.digests),
@@ -145,27 +163,23 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
       [Output.Metadata]: JSON.stringify({ ...result.metadata, builds: result.builds, smoke }),
       [Output.Emulated]: emulated.join(',')
     })
+  } catch (error) {
+    await writeBuildSummary(summaryOf(progress, plan, error)).catch(() => undefined)
+    throw error
   } finally {
     forget()
     await (disposal ?? engine.dispose())
   }
 }
 
-interface SmokeOutcome {
-  readonly platform: string
-  readonly passed: boolean
-  readonly seconds: number
-  readonly output: string
-}
-
 /** Run the smoke test in every platform's image; any failure stops the step before a push. */
 async function smokeTest(
   engine: Engine,
   plan: readonly PlannedPlatform[],
-  inputs: Inputs
-): Promise<SmokeOutcome[]> {
-  return core.group('Smoke test', async () => {
-    const outcomes: SmokeOutcome[] = []
+  inputs: Inputs,
+  outcomes: SmokeOutcome[]
+): Promise<void> {
+  await core.group('Smoke test', async () => {
     for (const platform of plan) {
       if (engine.smokeTest === undefined) break
       const result = await engine.smokeTest(platform, inputs.smokeTest)
@@ -195,8 +209,24 @@ async function smokeTest(
         'Nothing was pushed'
       )
     }
-    return outcomes
   })
+}
+
+/** The platform images of a local OCI layout, their layers read from its files. */
+function layoutPlatforms(image: LocalImage): PlatformImage[] {
+  return image.manifests.map(manifest => ({
+    platform: canonicalPlatform(manifest.platform ?? 'linux/amd64'),
+    layers: manifest.layers,
+    open: digest => Promise.resolve(createReadStream(blobPath(image.dir, digest)))
+  }))
+}
+
+function canonicalPlatform(name: string): string {
+  try {
+    return formatPlatform(parsePlatform(name))
+  } catch {
+    return name
+  }
 }
 
 /**

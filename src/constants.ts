@@ -24,6 +24,8 @@ export enum Input {
   QemuInstall = 'qemu-install',
   Runners = 'runners',
   NativeArm32 = 'native-arm32',
+  VerifyArch = 'verify-arch',
+  VerifyArchAllow = 'verify-arch-allow',
   SmokeTest = 'smoke-test',
   SmokeTestExpect = 'smoke-test-expect',
   Registry = 'registry',

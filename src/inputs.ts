@@ -16,6 +16,7 @@ export type Mode = (typeof MODES)[number]
 export const ENGINES = ['auto', 'buildx', 'buildah'] as const
 export type EngineChoice = (typeof ENGINES)[number]
 export const QEMU_CHOICES = ['auto', 'true', 'false'] as const
+export const VERIFY_POLICIES = ['error', 'warn', 'off'] as const
 export type QemuChoice = (typeof QEMU_CHOICES)[number]
 
 export interface KeyValue {
@@ -81,6 +82,10 @@ export interface Inputs {
   readonly login: Registration
   /** A shell command run in each platform's image before anything is pushed; empty: none. */
   readonly smokeTest: string
+  /** What a file of another architecture in a layer does: fail, warn, or nothing is read. */
+  readonly verifyArch: (typeof VERIFY_POLICIES)[number]
+  /** Path patterns whose foreign binaries are meant to be there (firmware, cross toolchains). */
+  readonly verifyArchAllow: readonly string[]
   /** What the smoke test's output must match; undefined: only its exit code counts. */
   readonly smokeTestExpect: RegExp | undefined
   /** What only the buildx engine reads. */
@@ -210,6 +215,8 @@ export function readInputs(untrusted: InputSource): Inputs {
     nativeArm32: boolean(source, Input.NativeArm32),
     login: { registry: registry === '' ? undefined : registry, username, password },
     smokeTest: source.getInput(Input.SmokeTest).trim(),
+    verifyArch: oneOf(source, Input.VerifyArch, VERIFY_POLICIES),
+    verifyArchAllow: list(source, Input.VerifyArchAllow, true),
     smokeTestExpect: expectation(source),
     buildx: buildxOptions(source),
     customised: customisedInputs(source)

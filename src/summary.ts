@@ -79,58 +79,10 @@ export async function writeMatrixSummary(matrix: Matrix): Promise<void> {
     .write()
 }
 
-/** The former row shape, still accepted by `writeBuildSummary(title, rows, indexDigest)`. */
-export interface BuildSummaryRow {
-  readonly platform: string
-  readonly digest: string
-  readonly emulated: boolean
-}
-
 /** Append the build summary to the job summary; a no-op off a runner. */
-export async function writeBuildSummary(summary: BuildSummary): Promise<void>
-/** Transitional form for callers that only know digests; prefer the `BuildSummary` one. */
-export async function writeBuildSummary(
-  title: string,
-  rows: readonly BuildSummaryRow[],
-  indexDigest: string | undefined
-): Promise<void>
-export async function writeBuildSummary(
-  summaryOrTitle: BuildSummary | string,
-  rows: readonly BuildSummaryRow[] = [],
-  indexDigest?: string
-): Promise<void> {
+export async function writeBuildSummary(summary: BuildSummary): Promise<void> {
   if (!summaryAvailable()) return
-  const summary =
-    typeof summaryOrTitle === 'string'
-      ? fromDigestRows(summaryOrTitle, rows, indexDigest)
-      : summaryOrTitle
   await core.summary.addRaw(renderBuildSummary(summary), true).write()
-}
-
-function fromDigestRows(
-  title: string,
-  rows: readonly BuildSummaryRow[],
-  indexDigest: string | undefined
-): BuildSummary {
-  return {
-    title,
-    engine: '',
-    indexDigest,
-    tags: [],
-    rows: rows.map(row => ({
-      platform: row.platform,
-      emulated: row.emulated,
-      digest: row.digest === '' ? undefined : row.digest,
-      link: undefined,
-      layers: undefined,
-      bytes: undefined,
-      buildSeconds: undefined,
-      archCheck: { status: 'skipped' },
-      smokeTest: { status: 'skipped' }
-    })),
-    failure: undefined,
-    nextSteps: []
-  }
 }
 
 /** The summary as GitHub-flavoured Markdown with inline HTML, ending in a newline. */

@@ -421,19 +421,6 @@ describe('writeBuildSummary', () => {
     expect(readFileSync(file, 'utf8')).toBe(`${renderBuildSummary(fivePlatforms)}\n`)
   })
 
-  it('still takes the former (title, rows, index digest) form', async () => {
-    vi.stubEnv('GITHUB_STEP_SUMMARY', file)
-    await writeBuildSummary(
-      'Multi-arch merge',
-      [{ platform: 'linux/s390x', digest: digest('s390x'), emulated: true }],
-      digest('index')
-    )
-    const written = readFileSync(file, 'utf8')
-    expect(written).toContain('### Multi-arch merge')
-    expect(written).toContain('✅ **Built and pushed** · 1 platform (1 emulated)\n')
-    expect(cell(tableOf(written), 0, 'Runs')).toBe('emulated&nbsp;(QEMU)')
-  })
-
   it('writes nothing off a runner', async () => {
     vi.stubEnv('GITHUB_STEP_SUMMARY', '')
     await writeBuildSummary(fivePlatforms)

@@ -5,7 +5,10 @@ import { credentialsFor, loginsFrom } from '../login.js'
 import { writeOutputs } from '../outputs.js'
 import { RegistryPool } from '../registry/publish.js'
 import { readBack } from '../registry/readback.js'
+import { formatPlatform } from '../platform.js'
+import { formatReference, repositoryName } from '../reference.js'
 import { writeBuildSummary } from '../summary.js'
+import { type PlatformVerification, verifyPlatforms } from '../verify/image.js'
 import { runMerge } from './run.js'
 
 /** `mode: merge`: legs' images -> one index -> tags -> read back -> outputs. */
@@ -14,8 +17,13 @@ export async function runMergeMode(inputs: Inputs): Promise<void> {
   for (const login of logins) core.setSecret(login.credentials.password)
   const lookup = (registry: string) => credentialsFor(registry, logins)
   const pool = new RegistryPool(lookup)
+  const verification: PlatformVerification[] = []
   try {
-    const merged = await runMerge(inputs.platforms, inputs.tags, inputs.sources, pool)
+    const merged = await runMerge(inputs.platforms, inputs.tags, inputs.sources, pool, images =>
+      core.group("Check each platform's binaries", () =>
+        verifyPlatforms(images, inputs.verifyArch, inputs.verifyArchAllow, verification)
+      )
+    )
     const image = await core.group('Read back from the registry', async () => {
       const pushed = await readBack(inputs.tags, inputs.platforms, lookup)
       if (pushed.digest !== merged.digest) {
@@ -26,15 +34,37 @@ export async function runMergeMode(inputs: Inputs): Promise<void> {
       }
       return pushed
     })
-    await writeBuildSummary(
-      'Multi-arch merge',
-      Object.entries(image.digests).map(([platform, digest]) => ({
-        platform,
-        digest,
-        emulated: false
-      })),
-      image.digest
-    )
+    await writeBuildSummary({
+      title: `${repositoryName(inputs.tags[0] ?? { registry: '', repository: 'merge' })} (merged)`,
+      engine: 'registry API',
+      indexDigest: image.digest,
+      tags: inputs.tags.map(formatReference),
+      rows: inputs.platforms.map(formatPlatform).map(platform => {
+        const checked = verification.find(entry => entry.platform === platform)
+        const [mismatch] = checked?.mismatches ?? []
+        return {
+          platform,
+          emulated: false,
+          digest: image.digests[platform],
+          link: undefined,
+          layers: checked?.layers,
+          bytes: checked?.bytes,
+          buildSeconds: undefined,
+          archCheck:
+            checked === undefined
+              ? { status: 'skipped' as const }
+              : {
+                  status: checked.status,
+                  ...(mismatch === undefined
+                    ? {}
+                    : { detail: `${mismatch.path} is ${mismatch.found}` })
+                },
+          smokeTest: { status: 'skipped' as const }
+        }
+      }),
+      failure: undefined,
+      nextSteps: []
+    })
     writeOutputs({
       [Output.Digest]: image.digest,
       [Output.Digests]: JSON.stringify(image.digests),

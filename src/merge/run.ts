@@ -5,7 +5,14 @@ import { type Platform, formatPlatform, platformSlug } from '../platform.js'
 import { type ImageReference, formatReference } from '../reference.js'
 import { MEDIA_TYPES, type RegistryClient, RegistryError } from '../registry/client.js'
 import { type RegistryPool, moveTags } from '../registry/publish.js'
-import { type Descriptor, type SourceImage, assembleIndex, splitIndex } from './assemble.js'
+import type { PlatformImage } from '../verify/image.js'
+import {
+  type Descriptor,
+  type SourceImage,
+  assembleIndex,
+  platformKey,
+  splitIndex
+} from './assemble.js'
 
 /** The per-platform tag a build leg leaves for the merge: `<tag>-<platform-slug>`. */
 export function legTag(tag: ImageReference, platform: Platform): ImageReference {
@@ -100,7 +107,9 @@ export async function runMerge(
   platforms: readonly Platform[],
   tags: readonly ImageReference[],
   sourceInput: readonly ImageReference[],
-  pool: RegistryPool
+  pool: RegistryPool,
+  /** Checks the platform images before the index is pushed (the architecture check). */
+  verify: (images: PlatformImage[]) => Promise<unknown> = () => Promise.resolve()
 ): Promise<MergeResult> {
   const sources = mergeSources(sourceInput, tags, platforms)
   const resolved = await core.group('Collect the legs', async () => {
@@ -128,6 +137,7 @@ export async function runMerge(
   const expected = platforms.map(formatPlatform)
   const { index, entries } = assembleIndex(expected, resolved)
   const image = { digest: digestOf(index), bytes: index, mediaType: MEDIA_TYPES.ociIndex }
+  await verify(await platformImages(pool, sources, resolved, entries))
   await core.group('Push the index by digest (no tag moves yet)', async () => {
     for (const tag of uniqueRepositories(tags)) {
       const client = await pool.get(tag.registry)
@@ -152,6 +162,32 @@ export async function runMerge(
   })
   await core.group('Move the tags', () => moveTags(image, tags, pool))
   return { digest: image.digest, sources }
+}
+
+/** The kept platform images, their layers streamed from the leg's repository. */
+async function platformImages(
+  pool: RegistryPool,
+  sources: readonly ImageReference[],
+  resolved: readonly SourceImage[],
+  entries: readonly Descriptor[]
+): Promise<PlatformImage[]> {
+  const images: PlatformImage[] = []
+  for (const [position, source] of sources.entries()) {
+    const client = await pool.get(source.registry)
+    for (const entry of resolved[position]?.images ?? []) {
+      if (!entries.some(kept => kept.digest === entry.digest)) continue
+      const manifest = await client.getManifest({ ...source, digest: entry.digest })
+      const parsed = JSON.parse(manifest.raw.toString('utf8')) as {
+        layers?: { digest: string; size: number; mediaType: string }[]
+      }
+      images.push({
+        platform: platformKey(entry.platform),
+        layers: parsed.layers ?? [],
+        open: digest => client.getBlob(source.repository, digest)
+      })
+    }
+  }
+  return images
 }
 
 function uniqueRepositories(tags: readonly ImageReference[]): ImageReference[] {

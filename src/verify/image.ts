@@ -1,0 +1,124 @@
+import * as core from '@actions/core'
+import { ActionError } from '../errors.js'
+import { parsePlatform } from '../platform.js'
+import type { AllowedForeignFile, ArchitectureMismatch, LayerScan } from './check.js'
+import { formatMismatch, scanLayer } from './check.js'
+
+export type VerifyPolicy = 'error' | 'warn' | 'off'
+
+/** One platform manifest to check: where its layers come from is the caller's business. */
+export interface PlatformImage {
+  readonly platform: string
+  readonly layers: readonly {
+    readonly digest: string
+    readonly size: number
+    readonly mediaType: string
+  }[]
+  readonly open: (digest: string) => Promise<AsyncIterable<unknown>>
+}
+
+export interface PlatformVerification {
+  readonly platform: string
+  readonly layers: number
+  readonly bytes: number
+  /** Layers read now; the rest were read for an earlier platform of the same architecture. */
+  readonly scanned: number
+  readonly elfFiles: number
+  readonly mismatches: readonly ArchitectureMismatch[]
+  readonly allowed: readonly AllowedForeignFile[]
+  readonly status: 'passed' | 'failed' | 'warned' | 'skipped'
+}
+
+/**
+ * Check every layer of every platform for ELF files of another architecture. A layer is read
+ * once per architecture however many platforms share it. Under `error`, a mismatch throws
+ * (naming file, found and expected) before any tag moves; under `warn` it is annotated.
+ */
+export async function verifyPlatforms(
+  images: readonly PlatformImage[],
+  policy: VerifyPolicy,
+  allow: readonly string[],
+  /** Filled as platforms are checked, so a caller sees the results even when this throws. */
+  results: PlatformVerification[] = []
+): Promise<PlatformVerification[]> {
+  const scans = new Map<string, Promise<LayerScan>>()
+  for (const image of images) {
+    const layers = image.layers.length
+    const bytes = image.layers.reduce((total, layer) => total + layer.size, 0)
+    if (policy === 'off') {
+      results.push({ ...empty(image.platform, layers, bytes), status: 'skipped' })
+      continue
+    }
+    const expected = parsePlatform(image.platform)
+    let scanned = 0
+    let elfFiles = 0
+    const mismatches: ArchitectureMismatch[] = []
+    const allowed: AllowedForeignFile[] = []
+    for (const layer of image.layers) {
+      const key = `${layer.digest} ${expected.architecture}`
+      let scan = scans.get(key)
+      if (scan === undefined) {
+        scanned++
+        scan = image.open(layer.digest).then(source =>
+          scanLayer(
+            source,
+            {
+              architecture: expected.architecture,
+              ...(expected.variant ? { variant: expected.variant } : {})
+            },
+            { allow, mediaType: layer.mediaType }
+          )
+        )
+        scans.set(key, scan)
+      }
+      const result = await scan
+      elfFiles += result.elfFiles
+      mismatches.push(
+        ...result.mismatches.map(mismatch => ({ ...mismatch, expected: image.platform }))
+      )
+      allowed.push(...result.allowed)
+    }
+    const status = mismatches.length === 0 ? 'passed' : policy === 'warn' ? 'warned' : 'failed'
+    results.push({
+      platform: image.platform,
+      layers,
+      bytes,
+      scanned,
+      elfFiles,
+      mismatches,
+      allowed,
+      status
+    })
+    core.info(
+      `${image.platform}: ${elfFiles} ELF files in ${layers} layers (${scanned} read): ${
+        mismatches.length === 0 ? 'all match' : `${mismatches.length} of another architecture`
+      }${allowed.length > 0 ? `, ${allowed.length} foreign but allowed` : ''}`
+    )
+    for (const file of allowed) core.info(`  allowed: ${file.path} is ${file.found}`)
+    for (const mismatch of mismatches) {
+      const message = formatMismatch(mismatch)
+      if (policy === 'warn')
+        core.warning(message, { title: `architecture check (${image.platform})` })
+      else core.info(`  ${message}`)
+    }
+  }
+  const failed = results.filter(result => result.status === 'failed')
+  if (failed.length > 0) {
+    const lines = failed.flatMap(result => result.mismatches.slice(0, 5).map(formatMismatch))
+    const more =
+      failed.reduce((total, result) => total + result.mismatches.length, 0) - lines.length
+    throw new ActionError(
+      `architecture check failed: ${lines.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`,
+      'Build those files for the target platform (a base image or toolchain of that architecture), list legitimately foreign paths in verify-arch-allow, or set verify-arch: warn. No tag was moved'
+    )
+  }
+  return results
+}
+
+function empty(
+  platform: string,
+  layers: number,
+  bytes: number
+): Omit<PlatformVerification, 'status'> {
+  return { platform, layers, bytes, scanned: 0, elfFiles: 0, mismatches: [], allowed: [] }
+}
