@@ -34907,6 +34907,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:path"
@@ -35004,6 +35006,8 @@ var Input;
     Input["QemuInstall"] = "qemu-install";
     Input["Runners"] = "runners";
     Input["NativeArm32"] = "native-arm32";
+    Input["VerifyArch"] = "verify-arch";
+    Input["VerifyArchAllow"] = "verify-arch-allow";
     Input["SmokeTest"] = "smoke-test";
     Input["SmokeTestExpect"] = "smoke-test-expect";
     Input["Registry"] = "registry";
@@ -35341,8 +35345,6 @@ async function writeSecrets(request) {
     return files;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/platform.ts
@@ -39352,7 +39354,9 @@ async function bringManifest(client, from, repository, descriptor) {
  * exactly once, copy them into each tag's repository, push the index by digest, and only
  * then move the tags.
  */
-async function runMerge(platforms, tags, sourceInput, pool) {
+async function runMerge(platforms, tags, sourceInput, pool, 
+/** Checks the platform images before the index is pushed (the architecture check). */
+verify = () => Promise.resolve()) {
     const sources = mergeSources(sourceInput, tags, platforms);
     const resolved = await group('Collect the legs', async () => {
         const images = [];
@@ -39372,6 +39376,7 @@ async function runMerge(platforms, tags, sourceInput, pool) {
     const expected = platforms.map(formatPlatform);
     const { index, entries } = assembleIndex(expected, resolved);
     const image = { digest: run_digestOf(index), bytes: index, mediaType: MEDIA_TYPES.ociIndex };
+    await verify(await platformImages(pool, sources, resolved, entries));
     await group('Push the index by digest (no tag moves yet)', async () => {
         for (const tag of uniqueRepositories(tags)) {
             const client = await pool.get(tag.registry);
@@ -39395,6 +39400,25 @@ async function runMerge(platforms, tags, sourceInput, pool) {
     await group('Move the tags', () => moveTags(image, tags, pool));
     return { digest: image.digest, sources };
 }
+/** The kept platform images, their layers streamed from the leg's repository. */
+async function platformImages(pool, sources, resolved, entries) {
+    const images = [];
+    for (const [position, source] of sources.entries()) {
+        const client = await pool.get(source.registry);
+        for (const entry of resolved[position]?.images ?? []) {
+            if (!entries.some(kept => kept.digest === entry.digest))
+                continue;
+            const manifest = await client.getManifest({ ...source, digest: entry.digest });
+            const parsed = JSON.parse(manifest.raw.toString('utf8'));
+            images.push({
+                platform: platformKey(entry.platform),
+                layers: parsed.layers ?? [],
+                open: digest => client.getBlob(source.repository, digest)
+            });
+        }
+    }
+    return images;
+}
 function uniqueRepositories(tags) {
     const seen = new Set();
     return tags.filter(tag => {
@@ -39407,6 +39431,1595 @@ function uniqueRepositories(tags) {
 }
 function run_digestOf(bytes) {
     return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./node_modules/fzstd/esm/index.mjs
+// Some numerical data is initialized as -1 even when it doesn't need initialization to help the JIT infer types
+// aliases for shorter compressed code (most minifers don't do this)
+var ab = ArrayBuffer, u8 = Uint8Array, u16 = Uint16Array, i16 = Int16Array, u32 = (/* unused pure expression or super */ null && (Uint32Array)), i32 = Int32Array;
+var slc = function (v, s, e) {
+    if (u8.prototype.slice)
+        return u8.prototype.slice.call(v, s, e);
+    if (s == null || s < 0)
+        s = 0;
+    if (e == null || e > v.length)
+        e = v.length;
+    var n = new u8(e - s);
+    n.set(v.subarray(s, e));
+    return n;
+};
+var fill = function (v, n, s, e) {
+    if (u8.prototype.fill)
+        return u8.prototype.fill.call(v, n, s, e);
+    if (s == null || s < 0)
+        s = 0;
+    if (e == null || e > v.length)
+        e = v.length;
+    for (; s < e; ++s)
+        v[s] = n;
+    return v;
+};
+var cpw = function (v, t, s, e) {
+    if (u8.prototype.copyWithin)
+        return u8.prototype.copyWithin.call(v, t, s, e);
+    if (s == null || s < 0)
+        s = 0;
+    if (e == null || e > v.length)
+        e = v.length;
+    while (s < e) {
+        v[t++] = v[s++];
+    }
+};
+/**
+ * Codes for errors generated within this library
+ */
+var ZstdErrorCode = {
+    InvalidData: 0,
+    WindowSizeTooLarge: 1,
+    InvalidBlockType: 2,
+    FSEAccuracyTooHigh: 3,
+    DistanceTooFarBack: 4,
+    UnexpectedEOF: 5
+};
+// error codes
+var ec = [
+    'invalid zstd data',
+    'window size too large (>2046MB)',
+    'invalid block type',
+    'FSE accuracy too high',
+    'match distance too far back',
+    'unexpected EOF'
+];
+var err = function (ind, msg, nt) {
+    var e = new Error(msg || ec[ind]);
+    e.code = ind;
+    if (Error.captureStackTrace)
+        Error.captureStackTrace(e, err);
+    if (!nt)
+        throw e;
+    return e;
+};
+var rb = function (d, b, n) {
+    var i = 0, o = 0;
+    for (; i < n; ++i)
+        o |= d[b++] << (i << 3);
+    return o;
+};
+var b4 = function (d, b) { return (d[b] | (d[b + 1] << 8) | (d[b + 2] << 16) | (d[b + 3] << 24)) >>> 0; };
+// read Zstandard frame header
+var rzfh = function (dat, w) {
+    var n3 = dat[0] | (dat[1] << 8) | (dat[2] << 16);
+    if (n3 == 0x2FB528 && dat[3] == 253) {
+        // Zstandard
+        var flg = dat[4];
+        //    single segment       checksum             dict flag     frame content flag
+        var ss = (flg >> 5) & 1, cc = (flg >> 2) & 1, df = flg & 3, fcf = flg >> 6;
+        if (flg & 8)
+            err(0);
+        // byte
+        var bt = 6 - ss;
+        // dict bytes
+        var db = df == 3 ? 4 : df;
+        // dictionary id
+        var di = rb(dat, bt, db);
+        bt += db;
+        // frame size bytes
+        var fsb = fcf ? (1 << fcf) : ss;
+        // frame source size
+        var fss = rb(dat, bt, fsb) + ((fcf == 1) && 256);
+        // window size
+        var ws = fss;
+        if (!ss) {
+            // window descriptor
+            var wb = 1 << (10 + (dat[5] >> 3));
+            ws = wb + (wb >> 3) * (dat[5] & 7);
+        }
+        if (ws > 2145386496)
+            err(1);
+        var buf = new u8((w == 1 ? (fss || ws) : w ? 0 : ws) + 12);
+        buf[0] = 1, buf[4] = 4, buf[8] = 8;
+        return {
+            b: bt + fsb,
+            y: 0,
+            l: 0,
+            d: di,
+            w: (w && w != 1) ? w : buf.subarray(12),
+            e: ws,
+            o: new i32(buf.buffer, 0, 3),
+            u: fss,
+            c: cc,
+            m: Math.min(131072, ws)
+        };
+    }
+    else if (((n3 >> 4) | (dat[3] << 20)) == 0x184D2A5) {
+        // skippable
+        return b4(dat, 4) + 8;
+    }
+    err(0);
+};
+// most significant bit for nonzero
+var msb = function (val) {
+    var bits = 0;
+    for (; (1 << bits) <= val; ++bits)
+        ;
+    return bits - 1;
+};
+// read finite state entropy
+var rfse = function (dat, bt, mal) {
+    // table pos
+    var tpos = (bt << 3) + 4;
+    // accuracy log
+    var al = (dat[bt] & 15) + 5;
+    if (al > mal)
+        err(3);
+    // size
+    var sz = 1 << al;
+    // probabilities symbols  repeat   index   high threshold
+    var probs = sz, sym = -1, re = -1, i = -1, ht = sz;
+    // optimization: single allocation is much faster
+    var buf = new ab(512 + (sz << 2));
+    var freq = new i16(buf, 0, 256);
+    // same view as freq
+    var dstate = new u16(buf, 0, 256);
+    var nstate = new u16(buf, 512, sz);
+    var bb1 = 512 + (sz << 1);
+    var syms = new u8(buf, bb1, sz);
+    var nbits = new u8(buf, bb1 + sz);
+    while (sym < 255 && probs > 0) {
+        var bits = msb(probs + 1);
+        var cbt = tpos >> 3;
+        // mask
+        var msk = (1 << (bits + 1)) - 1;
+        var val = ((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (tpos & 7)) & msk;
+        // mask (1 fewer bit)
+        var msk1fb = (1 << bits) - 1;
+        // max small value
+        var msv = msk - probs - 1;
+        // small value
+        var sval = val & msk1fb;
+        if (sval < msv)
+            tpos += bits, val = sval;
+        else {
+            tpos += bits + 1;
+            if (val > msk1fb)
+                val -= msv;
+        }
+        freq[++sym] = --val;
+        if (val == -1) {
+            probs += val;
+            syms[--ht] = sym;
+        }
+        else
+            probs -= val;
+        if (!val) {
+            do {
+                // repeat byte
+                var rbt = tpos >> 3;
+                re = ((dat[rbt] | (dat[rbt + 1] << 8)) >> (tpos & 7)) & 3;
+                tpos += 2;
+                sym += re;
+            } while (re == 3);
+        }
+    }
+    if (sym > 255 || probs)
+        err(0);
+    var sympos = 0;
+    // sym step (coprime with sz - formula from zstd source)
+    var sstep = (sz >> 1) + (sz >> 3) + 3;
+    // sym mask
+    var smask = sz - 1;
+    for (var s = 0; s <= sym; ++s) {
+        var sf = freq[s];
+        if (sf < 1) {
+            dstate[s] = -sf;
+            continue;
+        }
+        // This is split into two loops in zstd to avoid branching, but as JS is higher-level that is unnecessary
+        for (i = 0; i < sf; ++i) {
+            syms[sympos] = s;
+            do {
+                sympos = (sympos + sstep) & smask;
+            } while (sympos >= ht);
+        }
+    }
+    // After spreading symbols, should be zero again
+    if (sympos)
+        err(0);
+    for (i = 0; i < sz; ++i) {
+        // next state
+        var ns = dstate[syms[i]]++;
+        // num bits
+        var nb = nbits[i] = al - msb(ns);
+        nstate[i] = (ns << nb) - sz;
+    }
+    return [(tpos + 7) >> 3, {
+            b: al,
+            s: syms,
+            n: nbits,
+            t: nstate
+        }];
+};
+// read huffman
+var rhu = function (dat, bt) {
+    //  index  weight count
+    var i = 0, wc = -1;
+    //    buffer             header byte
+    var buf = new u8(292), hb = dat[bt];
+    // huffman weights
+    var hw = buf.subarray(0, 256);
+    // rank count
+    var rc = buf.subarray(256, 268);
+    // rank index
+    var ri = new u16(buf.buffer, 268);
+    // NOTE: at this point bt is 1 less than expected
+    if (hb < 128) {
+        // end byte, fse decode table
+        var _a = rfse(dat, bt + 1, 6), ebt = _a[0], fdt = _a[1];
+        bt += hb;
+        var epos = ebt << 3;
+        // last byte
+        var lb = dat[bt];
+        if (!lb)
+            err(0);
+        //  state1   state2   state1 bits   state2 bits
+        var st1 = 0, st2 = 0, btr1 = fdt.b, btr2 = btr1;
+        // fse pos
+        // pre-increment to account for original deficit of 1
+        var fpos = (++bt << 3) - 8 + msb(lb);
+        for (;;) {
+            fpos -= btr1;
+            if (fpos < epos)
+                break;
+            var cbt = fpos >> 3;
+            st1 += ((dat[cbt] | (dat[cbt + 1] << 8)) >> (fpos & 7)) & ((1 << btr1) - 1);
+            hw[++wc] = fdt.s[st1];
+            fpos -= btr2;
+            if (fpos < epos)
+                break;
+            cbt = fpos >> 3;
+            st2 += ((dat[cbt] | (dat[cbt + 1] << 8)) >> (fpos & 7)) & ((1 << btr2) - 1);
+            hw[++wc] = fdt.s[st2];
+            btr1 = fdt.n[st1];
+            st1 = fdt.t[st1];
+            btr2 = fdt.n[st2];
+            st2 = fdt.t[st2];
+        }
+        if (++wc > 255)
+            err(0);
+    }
+    else {
+        wc = hb - 127;
+        for (; i < wc; i += 2) {
+            var byte = dat[++bt];
+            hw[i] = byte >> 4;
+            hw[i + 1] = byte & 15;
+        }
+        ++bt;
+    }
+    // weight exponential sum
+    var wes = 0;
+    for (i = 0; i < wc; ++i) {
+        var wt = hw[i];
+        // bits must be at most 11, same as weight
+        if (wt > 11)
+            err(0);
+        wes += wt && (1 << (wt - 1));
+    }
+    // max bits
+    var mb = msb(wes) + 1;
+    // table size
+    var ts = 1 << mb;
+    // remaining sum
+    var rem = ts - wes;
+    // must be power of 2
+    if (rem & (rem - 1))
+        err(0);
+    hw[wc++] = msb(rem) + 1;
+    for (i = 0; i < wc; ++i) {
+        var wt = hw[i];
+        ++rc[hw[i] = wt && (mb + 1 - wt)];
+    }
+    // huf buf
+    var hbuf = new u8(ts << 1);
+    //    symbols                      num bits
+    var syms = hbuf.subarray(0, ts), nb = hbuf.subarray(ts);
+    ri[mb] = 0;
+    for (i = mb; i > 0; --i) {
+        var pv = ri[i];
+        fill(nb, i, pv, ri[i - 1] = pv + rc[i] * (1 << (mb - i)));
+    }
+    if (ri[0] != ts)
+        err(0);
+    for (i = 0; i < wc; ++i) {
+        var bits = hw[i];
+        if (bits) {
+            var code = ri[bits];
+            fill(syms, i, code, ri[bits] = code + (1 << (mb - bits)));
+        }
+    }
+    return [bt, {
+            n: nb,
+            b: mb,
+            s: syms
+        }];
+};
+// Tables generated using this:
+// https://gist.github.com/101arrowz/a979452d4355992cbf8f257cbffc9edd
+// default literal length table
+var dllt = /*#__PURE__*/ rfse(/*#__PURE__*/ new u8([
+    81, 16, 99, 140, 49, 198, 24, 99, 12, 33, 196, 24, 99, 102, 102, 134, 70, 146, 4
+]), 0, 6)[1];
+// default match length table
+var dmlt = /*#__PURE__*/ rfse(/*#__PURE__*/ new u8([
+    33, 20, 196, 24, 99, 140, 33, 132, 16, 66, 8, 33, 132, 16, 66, 8, 33, 68, 68, 68, 68, 68, 68, 68, 68, 36, 9
+]), 0, 6)[1];
+// default offset code table
+var doct = /*#__PURE__ */ rfse(/*#__PURE__*/ new u8([
+    32, 132, 16, 66, 102, 70, 68, 68, 68, 68, 36, 73, 2
+]), 0, 5)[1];
+// bits to baseline
+var b2bl = function (b, s) {
+    var len = b.length, bl = new i32(len);
+    for (var i = 0; i < len; ++i) {
+        bl[i] = s;
+        s += 1 << b[i];
+    }
+    return bl;
+};
+// literal length bits
+var llb = /*#__PURE__ */ new u8(( /*#__PURE__ */new i32([
+    0, 0, 0, 0, 16843009, 50528770, 134678020, 202050057, 269422093
+])).buffer, 0, 36);
+// literal length baseline
+var llbl = /*#__PURE__ */ b2bl(llb, 0);
+// match length bits
+var mlb = /*#__PURE__ */ new u8(( /*#__PURE__ */new i32([
+    0, 0, 0, 0, 0, 0, 0, 0, 16843009, 50528770, 117769220, 185207048, 252579084, 16
+])).buffer, 0, 53);
+// match length baseline
+var mlbl = /*#__PURE__ */ b2bl(mlb, 3);
+// decode huffman stream
+var dhu = function (dat, out, hu) {
+    var len = dat.length, ss = out.length, lb = dat[len - 1], msk = (1 << hu.b) - 1, eb = -hu.b;
+    if (!lb)
+        err(0);
+    var st = 0, btr = hu.b, pos = (len << 3) - 8 + msb(lb) - btr, i = -1;
+    for (; pos > eb && i < ss;) {
+        var cbt = pos >> 3;
+        var val = (dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (pos & 7);
+        st = ((st << btr) | val) & msk;
+        out[++i] = hu.s[st];
+        pos -= (btr = hu.n[st]);
+    }
+    if (pos != eb || i + 1 != ss)
+        err(0);
+};
+// decode huffman stream 4x
+// TODO: use workers to parallelize
+var dhu4 = function (dat, out, hu) {
+    var bt = 6;
+    var ss = out.length, sz1 = (ss + 3) >> 2, sz2 = sz1 << 1, sz3 = sz1 + sz2;
+    dhu(dat.subarray(bt, bt += dat[0] | (dat[1] << 8)), out.subarray(0, sz1), hu);
+    dhu(dat.subarray(bt, bt += dat[2] | (dat[3] << 8)), out.subarray(sz1, sz2), hu);
+    dhu(dat.subarray(bt, bt += dat[4] | (dat[5] << 8)), out.subarray(sz2, sz3), hu);
+    dhu(dat.subarray(bt), out.subarray(sz3), hu);
+};
+// read Zstandard block
+var rzb = function (dat, st, out) {
+    var _a;
+    var bt = st.b;
+    //    byte 0        block type
+    var b0 = dat[bt], btype = (b0 >> 1) & 3;
+    st.l = b0 & 1;
+    var sz = (b0 >> 3) | (dat[bt + 1] << 5) | (dat[bt + 2] << 13);
+    // end byte for block
+    var ebt = (bt += 3) + sz;
+    if (btype == 1) {
+        if (bt >= dat.length)
+            return;
+        st.b = bt + 1;
+        if (out) {
+            fill(out, dat[bt], st.y, st.y += sz);
+            return out;
+        }
+        return fill(new u8(sz), dat[bt]);
+    }
+    if (ebt > dat.length)
+        return;
+    if (btype == 0) {
+        st.b = ebt;
+        if (out) {
+            out.set(dat.subarray(bt, ebt), st.y);
+            st.y += sz;
+            return out;
+        }
+        return slc(dat, bt, ebt);
+    }
+    if (btype == 2) {
+        //    byte 3        lit btype     size format
+        var b3 = dat[bt], lbt = b3 & 3, sf = (b3 >> 2) & 3;
+        // lit src size  lit cmp sz 4 streams
+        var lss = b3 >> 4, lcs = 0, s4 = 0;
+        if (lbt < 2) {
+            if (sf & 1)
+                lss |= (dat[++bt] << 4) | ((sf & 2) && (dat[++bt] << 12));
+            else
+                lss = b3 >> 3;
+        }
+        else {
+            s4 = sf;
+            if (sf < 2)
+                lss |= ((dat[++bt] & 63) << 4), lcs = (dat[bt] >> 6) | (dat[++bt] << 2);
+            else if (sf == 2)
+                lss |= (dat[++bt] << 4) | ((dat[++bt] & 3) << 12), lcs = (dat[bt] >> 2) | (dat[++bt] << 6);
+            else
+                lss |= (dat[++bt] << 4) | ((dat[++bt] & 63) << 12), lcs = (dat[bt] >> 6) | (dat[++bt] << 2) | (dat[++bt] << 10);
+        }
+        ++bt;
+        // add literals to end - can never overlap with backreferences because unused literals always appended
+        var buf = out ? out.subarray(st.y, st.y + st.m) : new u8(st.m);
+        // starting point for literals
+        var spl = buf.length - lss;
+        if (lbt == 0)
+            buf.set(dat.subarray(bt, bt += lss), spl);
+        else if (lbt == 1)
+            fill(buf, dat[bt++], spl);
+        else {
+            // huffman table
+            var hu = st.h;
+            if (lbt == 2) {
+                var hud = rhu(dat, bt);
+                // subtract description length
+                lcs += bt - (bt = hud[0]);
+                st.h = hu = hud[1];
+            }
+            else if (!hu)
+                err(0);
+            (s4 ? dhu4 : dhu)(dat.subarray(bt, bt += lcs), buf.subarray(spl), hu);
+        }
+        // num sequences
+        var ns = dat[bt++];
+        if (ns) {
+            if (ns == 255)
+                ns = (dat[bt++] | (dat[bt++] << 8)) + 0x7F00;
+            else if (ns > 127)
+                ns = ((ns - 128) << 8) | dat[bt++];
+            // symbol compression modes
+            var scm = dat[bt++];
+            if (scm & 3)
+                err(0);
+            var dts = [dmlt, doct, dllt];
+            for (var i = 2; i > -1; --i) {
+                var md = (scm >> ((i << 1) + 2)) & 3;
+                if (md == 1) {
+                    // rle buf
+                    var rbuf = new u8([0, 0, dat[bt++]]);
+                    dts[i] = {
+                        s: rbuf.subarray(2, 3),
+                        n: rbuf.subarray(0, 1),
+                        t: new u16(rbuf.buffer, 0, 1),
+                        b: 0
+                    };
+                }
+                else if (md == 2) {
+                    // accuracy log 8 for offsets, 9 for others
+                    _a = rfse(dat, bt, 9 - (i & 1)), bt = _a[0], dts[i] = _a[1];
+                }
+                else if (md == 3) {
+                    if (!st.t)
+                        err(0);
+                    dts[i] = st.t[i];
+                }
+            }
+            var _b = st.t = dts, mlt = _b[0], oct = _b[1], llt = _b[2];
+            var lb = dat[ebt - 1];
+            if (!lb)
+                err(0);
+            var spos = (ebt << 3) - 8 + msb(lb) - llt.b, cbt = spos >> 3, oubt = 0;
+            var lst = ((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << llt.b) - 1);
+            cbt = (spos -= oct.b) >> 3;
+            var ost = ((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << oct.b) - 1);
+            cbt = (spos -= mlt.b) >> 3;
+            var mst = ((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << mlt.b) - 1);
+            for (++ns; --ns;) {
+                var llc = llt.s[lst];
+                var lbtr = llt.n[lst];
+                var mlc = mlt.s[mst];
+                var mbtr = mlt.n[mst];
+                var ofc = oct.s[ost];
+                var obtr = oct.n[ost];
+                cbt = (spos -= ofc) >> 3;
+                var ofp = 1 << ofc;
+                var off = ofp + (((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16) | (dat[cbt + 3] << 24)) >>> (spos & 7)) & (ofp - 1));
+                cbt = (spos -= mlb[mlc]) >> 3;
+                var ml = mlbl[mlc] + (((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (spos & 7)) & ((1 << mlb[mlc]) - 1));
+                cbt = (spos -= llb[llc]) >> 3;
+                var ll = llbl[llc] + (((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (spos & 7)) & ((1 << llb[llc]) - 1));
+                cbt = (spos -= lbtr) >> 3;
+                lst = llt.t[lst] + (((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << lbtr) - 1));
+                cbt = (spos -= mbtr) >> 3;
+                mst = mlt.t[mst] + (((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << mbtr) - 1));
+                cbt = (spos -= obtr) >> 3;
+                ost = oct.t[ost] + (((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << obtr) - 1));
+                if (off > 3) {
+                    st.o[2] = st.o[1];
+                    st.o[1] = st.o[0];
+                    st.o[0] = off -= 3;
+                }
+                else {
+                    var idx = off - (ll != 0);
+                    if (idx) {
+                        off = idx == 3 ? st.o[0] - 1 : st.o[idx];
+                        if (idx > 1)
+                            st.o[2] = st.o[1];
+                        st.o[1] = st.o[0];
+                        st.o[0] = off;
+                    }
+                    else
+                        off = st.o[0];
+                }
+                for (var i = 0; i < ll; ++i) {
+                    buf[oubt + i] = buf[spl + i];
+                }
+                oubt += ll, spl += ll;
+                var stin = oubt - off;
+                if (stin < 0) {
+                    var len = -stin;
+                    var bs = st.e + stin;
+                    if (len > ml)
+                        len = ml;
+                    for (var i = 0; i < len; ++i) {
+                        buf[oubt + i] = st.w[bs + i];
+                    }
+                    oubt += len, ml -= len, stin = 0;
+                }
+                for (var i = 0; i < ml; ++i) {
+                    buf[oubt + i] = buf[stin + i];
+                }
+                oubt += ml;
+            }
+            if (oubt != spl) {
+                while (spl < buf.length) {
+                    buf[oubt++] = buf[spl++];
+                }
+            }
+            else
+                oubt = buf.length;
+            if (out)
+                st.y += oubt;
+            else
+                buf = slc(buf, 0, oubt);
+        }
+        else if (out) {
+            st.y += lss;
+            if (spl) {
+                for (var i = 0; i < lss; ++i) {
+                    buf[i] = buf[spl + i];
+                }
+            }
+        }
+        else if (spl)
+            buf = slc(buf, spl);
+        st.b = ebt;
+        return buf;
+    }
+    err(2);
+};
+// concat
+var cct = function (bufs, ol) {
+    if (bufs.length == 1)
+        return bufs[0];
+    var buf = new u8(ol);
+    for (var i = 0, b = 0; i < bufs.length; ++i) {
+        var chk = bufs[i];
+        buf.set(chk, b);
+        b += chk.length;
+    }
+    return buf;
+};
+/**
+ * Decompresses Zstandard data
+ * @param dat The input data
+ * @param buf The output buffer. If unspecified, the function will allocate
+ *            exactly enough memory to fit the decompressed data. If your
+ *            data has multiple frames and you know the output size, specifying
+ *            it will yield better performance.
+ * @returns The decompressed data
+ */
+function decompress(dat, buf) {
+    var bufs = [], nb = +!buf;
+    var bt = 0, ol = 0;
+    for (; dat.length;) {
+        var st = rzfh(dat, nb || buf);
+        if (typeof st == 'object') {
+            if (nb) {
+                buf = null;
+                if (st.w.length == st.u) {
+                    bufs.push(buf = st.w);
+                    ol += st.u;
+                }
+            }
+            else {
+                bufs.push(buf);
+                st.e = 0;
+            }
+            for (; !st.l;) {
+                var blk = rzb(dat, st, buf);
+                if (!blk)
+                    err(5);
+                if (buf)
+                    st.e = st.y;
+                else {
+                    bufs.push(blk);
+                    ol += blk.length;
+                    cpw(st.w, 0, blk.length);
+                    st.w.set(blk, st.w.length - blk.length);
+                }
+            }
+            bt = st.b + (st.c * 4);
+        }
+        else
+            bt = st;
+        dat = dat.subarray(bt);
+    }
+    return cct(bufs, ol);
+}
+/**
+ * Decompressor for Zstandard streamed data
+ */
+var Decompress = /*#__PURE__*/ (function () {
+    /**
+     * Creates a Zstandard decompressor
+     * @param ondata The handler for stream data
+     */
+    function Decompress(ondata) {
+        this.ondata = ondata;
+        this.c = [];
+        this.l = 0;
+        this.z = 0;
+    }
+    /**
+     * Pushes data to be decompressed
+     * @param chunk The chunk of data to push
+     * @param final Whether or not this is the last chunk in the stream
+     */
+    Decompress.prototype.push = function (chunk, final) {
+        if (typeof this.s == 'number') {
+            var sub = Math.min(chunk.length, this.s);
+            chunk = chunk.subarray(sub);
+            this.s -= sub;
+        }
+        var sl = chunk.length;
+        var ncs = sl + this.l;
+        if (!this.s) {
+            if (final) {
+                if (!ncs) {
+                    this.ondata(new u8(0), true);
+                    return;
+                }
+                // min for frame + one block
+                if (ncs < 5)
+                    err(5);
+            }
+            else if (ncs < 18) {
+                this.c.push(chunk);
+                this.l = ncs;
+                return;
+            }
+            if (this.l) {
+                this.c.push(chunk);
+                chunk = cct(this.c, ncs);
+                this.c = [];
+                this.l = 0;
+            }
+            if (typeof (this.s = rzfh(chunk)) == 'number')
+                return this.push(chunk, final);
+        }
+        if (typeof this.s != 'number') {
+            if (ncs < (this.z || 3)) {
+                if (final)
+                    err(5);
+                this.c.push(chunk);
+                this.l = ncs;
+                return;
+            }
+            if (this.l) {
+                this.c.push(chunk);
+                chunk = cct(this.c, ncs);
+                this.c = [];
+                this.l = 0;
+            }
+            if (!this.z && ncs < (this.z = (chunk[this.s.b] & 2) ? 4 : 3 + ((chunk[this.s.b] >> 3) | (chunk[this.s.b + 1] << 5) | (chunk[this.s.b + 2] << 13)))) {
+                if (final)
+                    err(5);
+                this.c.push(chunk);
+                this.l = ncs;
+                return;
+            }
+            else
+                this.z = 0;
+            for (;;) {
+                var blk = rzb(chunk, this.s);
+                if (!blk) {
+                    if (final)
+                        err(5);
+                    var adc = chunk.subarray(this.s.b);
+                    this.s.b = 0;
+                    this.c.push(adc), this.l += adc.length;
+                    return;
+                }
+                else {
+                    this.ondata(blk, false);
+                    cpw(this.s.w, 0, blk.length);
+                    this.s.w.set(blk, this.s.w.length - blk.length);
+                }
+                if (this.s.l) {
+                    var rest = chunk.subarray(this.s.b);
+                    this.s = this.s.c * 4;
+                    this.push(rest, final);
+                    return;
+                }
+            }
+        }
+        else if (final)
+            err(5);
+    };
+    return Decompress;
+}());
+
+
+;// CONCATENATED MODULE: ./src/verify/byte-chunk.ts
+/** A chunk from a stream that should carry bytes, as a Buffer without copying. */
+function byteChunk(chunk, reader) {
+    if (Buffer.isBuffer(chunk))
+        return chunk;
+    if (chunk instanceof Uint8Array)
+        return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    throw new TypeError(`${reader} got a ${typeof chunk} chunk; pass a byte stream (no setEncoding, no object mode)`);
+}
+
+;// CONCATENATED MODULE: ./src/verify/decompress.ts
+/** Layer blobs come gzip-, zstd- or uncompressed: find out which from their bytes, and undo it. */
+
+
+
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
+/** Enough for the magic and a whole zstd frame header (4 + 1 + 1 + 4 + 8 bytes). */
+const PEEK_BYTES = 18;
+/**
+ * fzstd 0.1.1 takes an offset's extra bits from one 32-bit read shifted by up to 7, so offsets
+ * of 2^26 - 3 bytes or more decode wrong; only windows below that cannot hold such offsets.
+ */
+const ZSTD_MAX_WINDOW = 2 ** 26 - 4;
+/**
+ * fzstd decodes every whole block in what it is given at once, and a 4-byte RLE block makes
+ * 128 KiB: small slices cap one burst at 32 blocks (4 MiB) before the reader is asked again.
+ */
+const ZSTD_SLICE_BYTES = 128;
+const TRUNCATED_FIX = 'download it again or rebuild and push it';
+/** The compression the first bytes of a blob show; anything else is taken as a plain tar. */
+function detectCompression(head) {
+    const startsWith = (magic) => head.length >= magic.length && magic.every((byte, index) => head[index] === byte);
+    if (startsWith(GZIP_MAGIC))
+        return 'gzip';
+    if (startsWith(ZSTD_MAGIC))
+        return 'zstd';
+    return 'none';
+}
+/** The compression an OCI or Docker layer media type names, or undefined if it names none. */
+function mediaTypeCompression(mediaType) {
+    const type = mediaType.trim().toLowerCase();
+    if (type.endsWith('+gzip') || type.endsWith('.tar.gzip'))
+        return 'gzip';
+    if (type.endsWith('+zstd'))
+        return 'zstd';
+    if (type.endsWith('.tar'))
+        return 'none';
+    return undefined;
+}
+/**
+ * Decompress a layer blob as it streams. The magic bytes decide; a media type that disagrees
+ * only adds a note. Decoding waits for the reader, so memory stays bounded.
+ */
+async function decompressLayer(source, mediaType) {
+    const iterator = source[Symbol.asyncIterator]();
+    const peeked = [];
+    let peekedBytes = 0;
+    while (peekedBytes < PEEK_BYTES) {
+        const next = await iterator.next();
+        if (next.done === true)
+            break;
+        const chunk = byteChunk(next.value, 'layer decompressor');
+        peeked.push(chunk);
+        peekedBytes += chunk.length;
+    }
+    const head = Buffer.concat(peeked, Math.min(peekedBytes, PEEK_BYTES));
+    const compression = detectCompression(head);
+    const window = compression === 'zstd' ? zstdWindowSize(head) : undefined;
+    // Only the first frame is checked; the frames of one layer come from one encoder.
+    if (window !== undefined && window > ZSTD_MAX_WINDOW) {
+        await iterator.return?.();
+        throw new LayerDecodeError(`zstd layer needs a ${mebibytes(window)} window; the zstd decoder here reads only windows under 64 MiB correctly; compress the layer without --long or --ultra levels, or with gzip`);
+    }
+    const input = external_node_stream_.Readable.from(replay(peeked, iterator), { objectMode: false });
+    const declared = mediaType === undefined ? undefined : mediaTypeCompression(mediaType);
+    const note = declared === undefined || declared === compression
+        ? undefined
+        : `media type ${mediaType ?? ''} says ${declared}, but the blob's bytes are ${compression}; read as ${compression}`;
+    return { compression, stream: decode(input, compression), note };
+}
+/**
+ * The window a zstd frame header declares: how far back its matches may reach. Undefined when
+ * the bytes do not hold a whole frame header.
+ */
+function zstdWindowSize(head) {
+    const descriptor = head[4];
+    if (detectCompression(head) !== 'zstd' || descriptor === undefined)
+        return undefined;
+    const singleSegment = (descriptor & 0x20) !== 0;
+    if (!singleSegment) {
+        const windowByte = head[5];
+        if (windowByte === undefined)
+            return undefined;
+        const base = 2 ** (10 + (windowByte >> 3));
+        return base + (base / 8) * (windowByte & 7);
+    }
+    // A single-segment frame's window is its content size, stored after the dictionary id.
+    const dictionaryBytes = [0, 1, 2, 4][descriptor & 3] ?? 0;
+    const sizeBytes = [1, 2, 4, 8][descriptor >> 6] ?? 1;
+    const start = 5 + dictionaryBytes;
+    if (head.length < start + sizeBytes)
+        return undefined;
+    let size = 0;
+    for (let index = start + sizeBytes - 1; index >= start; index--) {
+        size = size * 256 + (head[index] ?? 0);
+    }
+    return sizeBytes === 2 ? size + 256 : size;
+}
+function mebibytes(bytes) {
+    return `${Number((bytes / 2 ** 20).toFixed(1))} MiB`;
+}
+async function* replay(peeked, iterator) {
+    try {
+        yield* peeked;
+        for (;;) {
+            const next = await iterator.next();
+            if (next.done === true)
+                return;
+            yield byteChunk(next.value, 'layer decompressor');
+        }
+    }
+    finally {
+        await iterator.return?.();
+    }
+}
+function decode(input, compression) {
+    if (compression === 'none')
+        return input;
+    const decoder = compression === 'gzip' ? (0,external_node_zlib_.createGunzip)() : new ZstdDecompress();
+    const output = new external_node_stream_.PassThrough();
+    // Wired by hand rather than with pipeline() so the reader gets an error that names the cause.
+    input.on('error', error => output.destroy(error));
+    decoder.on('error', error => output.destroy(explainDecodeError(compression, error)));
+    output.on('close', () => {
+        input.destroy();
+        decoder.destroy();
+    });
+    return input.pipe(decoder).pipe(output);
+}
+/** A layer blob that cannot be decompressed (or not correctly, by the decoders here). */
+class LayerDecodeError extends Error {
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'LayerDecodeError';
+    }
+}
+function explainDecodeError(compression, error) {
+    if (error instanceof LayerDecodeError)
+        return error;
+    // zlib says Z_BUF_ERROR when the input ends before the gzip trailer.
+    const code = 'code' in error ? error.code : undefined;
+    const problem = code === 'Z_BUF_ERROR' ? 'ended early' : `is corrupt (${error.message})`;
+    return new LayerDecodeError(`${compression} stream of the layer ${problem}; ${TRUNCATED_FIX}`, {
+        cause: error
+    });
+}
+/**
+ * zstd decompression as a Transform, on fzstd's streaming decoder. Input is fed in small
+ * slices; when the reader's buffer is full, feeding pauses until it asks for more.
+ */
+class ZstdDecompress extends external_node_stream_.Transform {
+    #decoder;
+    #resume;
+    #readerIsFull = false;
+    constructor() {
+        super();
+        this.#decoder = new Decompress(data => {
+            if (data.length === 0)
+                return;
+            if (!this.push(Buffer.from(data.buffer, data.byteOffset, data.length))) {
+                this.#readerIsFull = true;
+            }
+        });
+    }
+    _transform(chunk, _encoding, callback) {
+        this.#feed(chunk, 0, callback);
+    }
+    _read(size) {
+        const resume = this.#resume;
+        this.#resume = undefined;
+        resume?.();
+        // Transform's own _read hands over the write callback it held back while the reader was full.
+        super._read(size);
+    }
+    _flush(callback) {
+        try {
+            this.#decoder.push(new Uint8Array(0), true);
+        }
+        catch (error) {
+            callback(zstdError(error));
+            return;
+        }
+        callback();
+    }
+    #feed(chunk, start, callback) {
+        try {
+            for (let position = start; position < chunk.length;) {
+                this.#decoder.push(chunk.subarray(position, position + ZSTD_SLICE_BYTES));
+                position += ZSTD_SLICE_BYTES;
+                // Pause only after a push said so: a _read that ends without pushing is never re-called.
+                if (this.#takeReaderIsFull() && position < chunk.length) {
+                    const next = position;
+                    this.#resume = () => {
+                        this.#feed(chunk, next, callback);
+                    };
+                    return;
+                }
+            }
+        }
+        catch (error) {
+            callback(zstdError(error));
+            return;
+        }
+        callback();
+    }
+    #takeReaderIsFull() {
+        const full = this.#readerIsFull;
+        this.#readerIsFull = false;
+        return full;
+    }
+}
+/** fzstd's errors carry a numeric code; 5 is "unexpected EOF". */
+function zstdError(error) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+    const detail = error instanceof Error ? error.message : String(error);
+    const problem = code === 5 ? 'ended inside a frame' : `is corrupt (${detail})`;
+    return new LayerDecodeError(`zstd stream of the layer ${problem}; ${TRUNCATED_FIX}`, {
+        cause: error
+    });
+}
+
+;// CONCATENATED MODULE: ./src/verify/elf.ts
+/** What an ELF header says about the machine a file was built for, and its OCI name. */
+/** Bytes of the ELF file header, up to and including e_flags and the fields after it. */
+const ELF_HEADER_BYTES = { 32: 52, 64: 64 };
+const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
+/**
+ * Read the identity from the first bytes of a file; undefined unless they hold a whole
+ * ELF header (magic, a known class and byte order).
+ */
+function readElfIdentity(header) {
+    if (!ELF_MAGIC.every((byte, index) => header[index] === byte))
+        return undefined;
+    const elfClass = header[4] === 1 ? 32 : header[4] === 2 ? 64 : undefined;
+    const endian = header[5] === 1 ? 'little' : header[5] === 2 ? 'big' : undefined;
+    if (elfClass === undefined || endian === undefined)
+        return undefined;
+    if (header.length < ELF_HEADER_BYTES[elfClass])
+        return undefined;
+    const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
+    const littleEndian = endian === 'little';
+    return {
+        elfClass,
+        endian,
+        machine: view.getUint16(18, littleEndian),
+        flags: view.getUint32(elfClass === 32 ? 36 : 48, littleEndian)
+    };
+}
+const EM_386 = 3;
+const EM_MIPS = 8;
+const EM_PPC64 = 21;
+const EM_S390 = 22;
+const EM_ARM = 40;
+const EM_X86_64 = 62;
+const EM_AARCH64 = 183;
+const EM_RISCV = 243;
+const EM_LOONGARCH = 258;
+/**
+ * The OCI architecture an ELF file runs on, or undefined for machines no image platform
+ * names (eBPF objects, firmware for other CPUs, 32-bit halves of 64-bit families).
+ */
+function elfPlatform(identity) {
+    const { elfClass, endian, machine } = identity;
+    const is64 = elfClass === 64;
+    switch (machine) {
+        // x32 binaries are EM_X86_64 in ELFCLASS32 and run only on amd64 kernels.
+        case EM_X86_64:
+            return { architecture: 'amd64' };
+        case EM_386:
+            return elfClass === 32 ? { architecture: '386' } : undefined;
+        case EM_AARCH64:
+            return { architecture: 'arm64' };
+        // v6 and v7 share EABI5 in e_flags; only .ARM.attributes tells them apart, so no variant.
+        case EM_ARM:
+            return elfClass === 32 ? { architecture: 'arm' } : undefined;
+        case EM_PPC64:
+            return is64 ? { architecture: endian === 'little' ? 'ppc64le' : 'ppc64' } : undefined;
+        case EM_S390:
+            return is64 && endian === 'big' ? { architecture: 's390x' } : undefined;
+        case EM_RISCV:
+            return is64 ? { architecture: 'riscv64' } : undefined;
+        case EM_MIPS:
+            return is64 ? { architecture: endian === 'little' ? 'mips64le' : 'mips64' } : undefined;
+        case EM_LOONGARCH:
+            return is64 ? { architecture: 'loong64' } : undefined;
+        default:
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/verify/glob.ts
+/**
+ * Path patterns for allow-lists: `*` and `?` stay within one path segment, `**` spans any
+ * number of segments. Nothing else is special, so `[` and `{` match themselves.
+ */
+/** Compile one pattern; a leading `/` or `./` is optional, as in the paths it is matched to. */
+function compileGlob(pattern) {
+    const segments = normaliseLayerPath(pattern).split('/');
+    if (segments.length === 1 && segments[0] === '') {
+        throw new Error(`path pattern ${JSON.stringify(pattern)} is empty; give a path such as usr/lib/firmware/**`);
+    }
+    let source = '';
+    segments.forEach((segment, index) => {
+        const last = index === segments.length - 1;
+        if (segment === '**') {
+            // As a whole segment `**` also matches no segment at all, so `a/**/b` matches `a/b`.
+            source += last ? '.*' : '(?:[^/]*/)*';
+        }
+        else {
+            source += segmentSource(segment) + (last ? '' : '/');
+        }
+    });
+    const regex = new RegExp(`^${source}$`, 'u');
+    return path => regex.test(normaliseLayerPath(path));
+}
+/** A tar path as it lands in the image's root: no leading `/` or `./`, no empty or `.` parts. */
+function normaliseLayerPath(path) {
+    return path
+        .split('/')
+        .filter(part => part !== '' && part !== '.')
+        .join('/');
+}
+function segmentSource(segment) {
+    let source = '';
+    for (const character of segment) {
+        if (character === '*')
+            source += '[^/]*';
+        else if (character === '?')
+            source += '[^/]';
+        else
+            source += character.replace(/[\\^$.|+()[\]{}]/u, '\\$&');
+    }
+    return source;
+}
+
+;// CONCATENATED MODULE: ./src/verify/tar.ts
+/**
+ * A streaming tar reader: each entry's header and the first bytes of its content, with the
+ * rest of the content skipped as it streams past, so memory stays at a few blocks per layer.
+ * Where formats are ambiguous it reads archives the way Go's archive/tar does, because
+ * docker, containerd, BuildKit and buildah all unpack layers with it.
+ */
+
+/** A stream that is not a valid, complete tar archive. */
+class TarError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'TarError';
+    }
+}
+/** Enough for a 64-bit ELF header, the longest magic the checks need. */
+const TAR_HEAD_BYTES = 64;
+const BLOCK = 512;
+/** Long names and PAX headers are read whole; a cap keeps a hostile layer from filling memory. */
+const MAX_EXTENSION_BYTES = 1024 * 1024;
+/** Go's isHeaderOnlyType: these types carry no content whatever their size field says. */
+const HEADER_ONLY_TYPES = new Set(['1', '2', '3', '4', '5', '6']);
+const tar_TRUNCATED_FIX = 'the layer is truncated; download it again or rebuild and push it';
+/**
+ * Read the entries of an uncompressed tar stream. Throws TarError when the stream is cut
+ * short, has a bad header, or lacks the end-of-archive marker.
+ */
+async function* readTar(source, meter) {
+    const bytes = new ByteQueue(source, meter);
+    let longName;
+    let pax = {};
+    let entries = 0;
+    try {
+        for (;;) {
+            const headerOffset = bytes.offset;
+            const block = await bytes.read(BLOCK);
+            if (block.length < BLOCK)
+                throw truncatedHeader(block.length, headerOffset, entries);
+            if (isZeroBlock(block)) {
+                await readEndOfArchive(bytes, headerOffset);
+                return;
+            }
+            const header = parseHeader(block, headerOffset);
+            if (header.typeflag === 'L') {
+                const data = await readExtension(bytes, header.size, 'GNU long name', headerOffset);
+                longName = cString(data, 0, data.length);
+                continue;
+            }
+            if (header.typeflag === 'x') {
+                const data = await readExtension(bytes, header.size, 'PAX', headerOffset);
+                pax = paxOverrides(parsePaxRecords(data, headerOffset), headerOffset);
+                continue;
+            }
+            // Global PAX records and GNU long link names say nothing about which file is where.
+            if (header.typeflag === 'g' || header.typeflag === 'K') {
+                await skipExtension(bytes, header.size, header.typeflag, headerOffset);
+                continue;
+            }
+            if (header.isExtendedSparse)
+                await skipSparseExtensions(bytes);
+            const path = pax.path ?? longName ?? header.name;
+            // Sparse files are stored as their data regions, so their first bytes are not the file's.
+            const sparse = header.typeflag === 'S' || pax.sparse === true;
+            const type = sparse ? 'other' : entryType(header.typeflag, path);
+            const size = HEADER_ONLY_TYPES.has(header.typeflag) ? 0 : (pax.size ?? header.size);
+            longName = undefined;
+            pax = {};
+            const headLength = type === 'file' ? Math.min(size, TAR_HEAD_BYTES) : 0;
+            // A copy, so a kept entry does not pin the whole chunk its head was cut from.
+            const head = Buffer.from(await bytes.read(headLength));
+            const rest = paddedSize(size) - headLength;
+            if (head.length < headLength || (await bytes.skip(rest)) < rest) {
+                throw new TarError(`tar stream ended inside the content of ${path} (entry at byte ${headerOffset}, ${size} bytes); ${tar_TRUNCATED_FIX}`);
+            }
+            entries++;
+            yield { path, type, size, head };
+        }
+    }
+    finally {
+        await bytes.close();
+    }
+}
+/** Bytes buffered from an async iterable of chunks: exact reads, and skips that hold nothing. */
+class ByteQueue {
+    #iterator;
+    #meter;
+    #chunks = [];
+    #buffered = 0;
+    /** Bytes consumed since the start of the stream, for error messages. */
+    offset = 0;
+    constructor(source, meter) {
+        this.#iterator = source[Symbol.asyncIterator]();
+        this.#meter = meter;
+    }
+    /** The next `length` bytes, or fewer if the stream ends first. */
+    async read(length) {
+        while (this.#buffered < length) {
+            if (!(await this.#pull()))
+                break;
+        }
+        const available = Math.min(length, this.#buffered);
+        const first = this.#chunks[0];
+        const bytes = first !== undefined && first.length >= available
+            ? first.subarray(0, available)
+            : Buffer.concat(this.#chunks, available);
+        this.#drop(available);
+        return bytes;
+    }
+    /** Discard the next `length` bytes as they arrive; returns how many there were. */
+    async skip(length) {
+        let remaining = length;
+        for (;;) {
+            const dropped = Math.min(remaining, this.#buffered);
+            this.#drop(dropped);
+            remaining -= dropped;
+            if (remaining === 0)
+                return length;
+            if (!(await this.#pull()))
+                return length - remaining;
+        }
+    }
+    async close() {
+        await this.#iterator.return?.();
+    }
+    async #pull() {
+        const next = await this.#iterator.next();
+        if (next.done === true)
+            return false;
+        const chunk = byteChunk(next.value, 'tar reader');
+        this.#chunks.push(chunk);
+        this.#buffered += chunk.length;
+        if (this.#meter !== undefined && this.#buffered > this.#meter.peakBytes) {
+            this.#meter.peakBytes = this.#buffered;
+        }
+        return true;
+    }
+    #drop(length) {
+        this.offset += length;
+        this.#buffered -= length;
+        let remaining = length;
+        while (remaining > 0) {
+            const first = this.#chunks[0];
+            if (first === undefined)
+                return;
+            if (first.length <= remaining) {
+                this.#chunks.shift();
+                remaining -= first.length;
+            }
+            else {
+                this.#chunks[0] = first.subarray(remaining);
+                remaining = 0;
+            }
+        }
+    }
+}
+function parseHeader(block, offset) {
+    tar_verifyChecksum(block, offset);
+    const flagByte = block.readUInt8(156);
+    const typeflag = flagByte === 0 ? '\0' : String.fromCharCode(flagByte);
+    const name = cString(block, 0, 100);
+    // Only POSIX ustar has the prefix field; GNU keeps access and change times in those bytes.
+    const isPosixUstar = block.toString('latin1', 257, 263) === 'ustar\0';
+    const prefix = isPosixUstar ? cString(block, 345, 155) : '';
+    return {
+        name: prefix === '' ? name : `${prefix}/${name}`,
+        typeflag,
+        size: parseSize(block, offset),
+        isExtendedSparse: typeflag === 'S' && block.readUInt8(482) !== 0
+    };
+}
+function tar_verifyChecksum(block, offset) {
+    const stored = parseNumber(block, 148, 8);
+    // The checksum counts its own field as spaces; some old writers summed signed bytes.
+    let unsigned = 0;
+    let signed = 0;
+    for (let index = 0; index < BLOCK; index++) {
+        const byte = index >= 148 && index < 156 ? 0x20 : block.readUInt8(index);
+        unsigned += byte;
+        signed += byte > 127 ? byte - 256 : byte;
+    }
+    if (stored !== unsigned && stored !== signed) {
+        throw new TarError(`tar header at byte ${offset} fails its checksum; the layer is not an uncompressed tar archive (wrong media type or compression?) or is corrupt`);
+    }
+}
+function parseSize(block, offset) {
+    const size = parseNumber(block, 124, 12);
+    if (size === undefined) {
+        const text = JSON.stringify(block.toString('latin1', 124, 136));
+        throw new TarError(`tar header at byte ${offset} has size ${text}, neither octal nor a base-256 count; the layer is not a valid tar archive`);
+    }
+    return size;
+}
+/**
+ * A numeric header field: octal text, or GNU base-256 when the high bit of the first byte is
+ * set. Undefined when it is neither, negative, or beyond exact doubles.
+ */
+function parseNumber(block, start, length) {
+    const first = block.readUInt8(start);
+    if (first & 0x80) {
+        if (first === 0xff)
+            return undefined;
+        let value = first & 0x7f;
+        for (let index = start + 1; index < start + length; index++) {
+            value = value * 256 + block.readUInt8(index);
+        }
+        return Number.isSafeInteger(value) ? value : undefined;
+    }
+    // Like Go: trim blanks and NULs, then stop at the first NUL.
+    const raw = block.toString('latin1', start, start + length);
+    const text = (raw.replace(/^[ \0]+/, '').split('\0')[0] ?? '').trim();
+    if (text === '')
+        return 0;
+    return /^[0-7]+$/.test(text) ? Number.parseInt(text, 8) : undefined;
+}
+/** A NUL-terminated (or field-filling) UTF-8 string. */
+function cString(bytes, start, length) {
+    const field = bytes.subarray(start, start + length);
+    const end = field.indexOf(0);
+    return field.toString('utf8', 0, end === -1 ? field.length : end);
+}
+function entryType(typeflag, path) {
+    switch (typeflag) {
+        case '0':
+        case '7':
+            return 'file';
+        // Pre-POSIX archives mark directories only by a trailing slash.
+        case '\0':
+            return path.endsWith('/') ? 'dir' : 'file';
+        case '1':
+            return 'hardlink';
+        case '2':
+            return 'symlink';
+        case '5':
+            return 'dir';
+        default:
+            return 'other';
+    }
+}
+function isZeroBlock(block) {
+    return block.every(byte => byte === 0);
+}
+function paddedSize(size) {
+    return Math.ceil(size / BLOCK) * BLOCK;
+}
+function truncatedHeader(got, offset, entries) {
+    if (offset === 0 && got === 0) {
+        return new TarError(`tar stream is empty; ${tar_TRUNCATED_FIX}`);
+    }
+    if (got === 0) {
+        return new TarError(`tar stream ended after ${entries} entries without its end-of-archive marker; ${tar_TRUNCATED_FIX}`);
+    }
+    return new TarError(`tar stream ended inside the header at byte ${offset} (${got} of ${BLOCK} bytes); ${tar_TRUNCATED_FIX}`);
+}
+/** As Go reads it: a zero block then the end of the stream, or a second zero block, ends the archive. */
+async function readEndOfArchive(bytes, offset) {
+    const next = await bytes.read(BLOCK);
+    if (isZeroBlock(next))
+        return;
+    throw new TarError(`tar stream has a zero block at byte ${offset} followed by data; the layer is not a valid tar archive`);
+}
+async function skipExtension(bytes, size, typeflag, offset) {
+    const padded = paddedSize(size);
+    if ((await bytes.skip(padded)) < padded) {
+        throw new TarError(`tar stream ended inside the '${typeflag}' entry at byte ${offset}; ${tar_TRUNCATED_FIX}`);
+    }
+}
+/** The content of a long-name or PAX entry, read whole, with its padding skipped. */
+async function readExtension(bytes, size, kind, offset) {
+    if (size > MAX_EXTENSION_BYTES) {
+        throw new TarError(`tar ${kind} header at byte ${offset} is ${size} bytes, over the ${MAX_EXTENSION_BYTES} this reader accepts; the layer is corrupt or hostile`);
+    }
+    const data = await bytes.read(size);
+    const padding = paddedSize(size) - size;
+    if (data.length < size || (await bytes.skip(padding)) < padding) {
+        throw new TarError(`tar stream ended inside the ${kind} header at byte ${offset}; ${tar_TRUNCATED_FIX}`);
+    }
+    return data;
+}
+async function skipSparseExtensions(bytes) {
+    for (;;) {
+        const offset = bytes.offset;
+        const block = await bytes.read(BLOCK);
+        if (block.length < BLOCK) {
+            throw new TarError(`tar stream ended inside a sparse header at byte ${offset}; ${tar_TRUNCATED_FIX}`);
+        }
+        if (block.readUInt8(504) === 0)
+            return;
+    }
+}
+/** `<length> <key>=<value>\n` records, length counting the whole record in bytes. */
+function parsePaxRecords(data, offset) {
+    const records = new Map();
+    let position = 0;
+    while (position < data.length) {
+        const space = data.indexOf(0x20, position);
+        const lengthText = space === -1 ? '' : data.toString('latin1', position, space);
+        const length = /^[0-9]+$/.test(lengthText) ? Number(lengthText) : 0;
+        const end = position + length;
+        if (length <= space - position + 1 || end > data.length || data[end - 1] !== 0x0a) {
+            throw new TarError(`tar PAX header at byte ${offset} has a malformed record at byte ${position} of its data; the layer is not a valid tar archive`);
+        }
+        const record = data.toString('utf8', space + 1, end - 1);
+        const equals = record.indexOf('=');
+        if (equals <= 0) {
+            throw new TarError(`tar PAX header at byte ${offset} has a record without a key: ${JSON.stringify(record)}`);
+        }
+        records.set(record.slice(0, equals), record.slice(equals + 1));
+        position = end;
+    }
+    return records;
+}
+function paxOverrides(records, offset) {
+    // An empty value removes the keyword, leaving the ustar field in force.
+    const value = (key) => {
+        const text = records.get(key);
+        return text === '' ? undefined : text;
+    };
+    const sizeText = value('size');
+    if (sizeText !== undefined &&
+        !(/^[0-9]+$/.test(sizeText) && Number.isSafeInteger(Number(sizeText)))) {
+        throw new TarError(`tar PAX header at byte ${offset} has size ${JSON.stringify(sizeText)}, not a decimal number; the layer is not a valid tar archive`);
+    }
+    const size = sizeText === undefined ? undefined : Number(sizeText);
+    const sparse = records.has('GNU.sparse.major') ||
+        records.has('GNU.sparse.map') ||
+        records.has('GNU.sparse.numblocks');
+    return {
+        // GNU sparse formats 0.1 and 1.0 keep the real name here and a placeholder in `path`.
+        path: value('GNU.sparse.name') ?? value('path'),
+        size,
+        sparse
+    };
+}
+
+;// CONCATENATED MODULE: ./src/verify/check.ts
+/**
+ * The architecture check: every ELF file in a layer must be built for the platform the image
+ * claims, unless an allow-list pattern says the file is meant to be foreign.
+ */
+
+
+
+
+
+/** x86-64 CPUs run i386 code natively, and amd64 images carry it (lib32, grub's i386-pc modules). */
+const ALSO_NATIVE = { amd64: ['386'] };
+/**
+ * Judge one file by the first bytes of its content. Only the architecture is compared: an
+ * ELF header cannot tell arm v6 from v7, nor amd64 v2 from v3.
+ */
+function judgeFile(path, head, expected, allow) {
+    const identity = readElfIdentity(head);
+    if (identity === undefined)
+        return { kind: 'not-elf' };
+    const platform = elfPlatform(identity);
+    if (platform === undefined || runsAs(platform, expected))
+        return { kind: 'native' };
+    return {
+        kind: 'foreign',
+        found: formatPlatform({ os: 'linux', ...platform }),
+        allowed: allow.some(matches => matches(path))
+    };
+}
+function runsAs(platform, expected) {
+    return (platform.architecture === expected.architecture ||
+        (ALSO_NATIVE[expected.architecture]?.includes(platform.architecture) ?? false));
+}
+/**
+ * Stream one layer blob (gzip, zstd or plain tar) and report the ELF files built for another
+ * architecture. File contents are skipped after their first bytes, so memory stays bounded.
+ */
+async function scanLayer(source, expected, options) {
+    const allow = options.allow.map(compileGlob);
+    const expectedName = formatPlatform({ os: 'linux', ...expected });
+    const layer = await decompressLayer(source, options.mediaType);
+    let files = 0;
+    let elfFiles = 0;
+    const mismatches = [];
+    const allowed = [];
+    for await (const entry of readTar(layer.stream)) {
+        if (entry.type !== 'file')
+            continue;
+        files++;
+        const path = normaliseLayerPath(entry.path);
+        const verdict = judgeFile(path, entry.head, expected, allow);
+        if (verdict.kind === 'not-elf')
+            continue;
+        elfFiles++;
+        if (verdict.kind === 'native')
+            continue;
+        if (verdict.allowed)
+            allowed.push({ path, found: verdict.found });
+        else
+            mismatches.push({ path, found: verdict.found, expected: expectedName });
+    }
+    return {
+        files,
+        elfFiles,
+        mismatches,
+        allowed,
+        compression: layer.compression,
+        ...(layer.note === undefined ? {} : { note: layer.note })
+    };
+}
+/** One line for an error message: `usr/bin/app is linux/amd64, expected linux/arm64`. */
+function formatMismatch(mismatch) {
+    return `${mismatch.path} is ${mismatch.found}, expected ${mismatch.expected}`;
+}
+
+;// CONCATENATED MODULE: ./src/verify/image.ts
+
+
+
+
+/**
+ * Check every layer of every platform for ELF files of another architecture. A layer is read
+ * once per architecture however many platforms share it. Under `error`, a mismatch throws
+ * (naming file, found and expected) before any tag moves; under `warn` it is annotated.
+ */
+async function verifyPlatforms(images, policy, allow, 
+/** Filled as platforms are checked, so a caller sees the results even when this throws. */
+results = []) {
+    const scans = new Map();
+    for (const image of images) {
+        const layers = image.layers.length;
+        const bytes = image.layers.reduce((total, layer) => total + layer.size, 0);
+        if (policy === 'off') {
+            results.push({ ...empty(image.platform, layers, bytes), status: 'skipped' });
+            continue;
+        }
+        const expected = parsePlatform(image.platform);
+        let scanned = 0;
+        let elfFiles = 0;
+        const mismatches = [];
+        const allowed = [];
+        for (const layer of image.layers) {
+            const key = `${layer.digest} ${expected.architecture}`;
+            let scan = scans.get(key);
+            if (scan === undefined) {
+                scanned++;
+                scan = image.open(layer.digest).then(source => scanLayer(source, {
+                    architecture: expected.architecture,
+                    ...(expected.variant ? { variant: expected.variant } : {})
+                }, { allow, mediaType: layer.mediaType }));
+                scans.set(key, scan);
+            }
+            const result = await scan;
+            elfFiles += result.elfFiles;
+            mismatches.push(...result.mismatches.map(mismatch => ({ ...mismatch, expected: image.platform })));
+            allowed.push(...result.allowed);
+        }
+        const status = mismatches.length === 0 ? 'passed' : policy === 'warn' ? 'warned' : 'failed';
+        results.push({
+            platform: image.platform,
+            layers,
+            bytes,
+            scanned,
+            elfFiles,
+            mismatches,
+            allowed,
+            status
+        });
+        info(`${image.platform}: ${elfFiles} ELF files in ${layers} layers (${scanned} read): ${mismatches.length === 0 ? 'all match' : `${mismatches.length} of another architecture`}${allowed.length > 0 ? `, ${allowed.length} foreign but allowed` : ''}`);
+        for (const file of allowed)
+            info(`  allowed: ${file.path} is ${file.found}`);
+        for (const mismatch of mismatches) {
+            const message = formatMismatch(mismatch);
+            if (policy === 'warn')
+                warning(message, { title: `architecture check (${image.platform})` });
+            else
+                info(`  ${message}`);
+        }
+    }
+    const failed = results.filter(result => result.status === 'failed');
+    if (failed.length > 0) {
+        const lines = failed.flatMap(result => result.mismatches.slice(0, 5).map(formatMismatch));
+        const more = failed.reduce((total, result) => total + result.mismatches.length, 0) - lines.length;
+        throw new ActionError(`architecture check failed: ${lines.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`, 'Build those files for the target platform (a base image or toolchain of that architecture), list legitimately foreign paths in verify-arch-allow, or set verify-arch: warn. No tag was moved');
+    }
+    return results;
+}
+function empty(platform, layers, bytes) {
+    return { platform, layers, bytes, scanned: 0, elfFiles: 0, mismatches: [], allowed: [] };
 }
 
 ;// CONCATENATED MODULE: ./src/registry/readback.ts
@@ -39527,7 +41140,21 @@ async function cleanup() {
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts
+/**
+ * The job summary: what a person glancing at the run page needs. Rendering is pure (tested as
+ * text); writing is a thin shell that appends it to GITHUB_STEP_SUMMARY.
+ */
 
+/** Characters at most shown of a smoke test's output inside a table cell. */
+const SMOKE_OUTPUT_LIMIT = 200;
+/** Characters at most shown of the step's error. */
+const FAILURE_LIMIT = 4000;
+/** Chart height in pixels: axes and margins, then one band per bar. */
+const CHART_BASE_HEIGHT = 90;
+const CHART_BAR_HEIGHT = 44;
+const CHART_BAR_COLOUR = '#80ccff';
+const CHART_LABEL_COLOUR = '#1f2328';
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
 /** The job summary exists only on a runner (or a harness) that names the file. */
 function summaryAvailable() {
     return (process.env.GITHUB_STEP_SUMMARY ?? '') !== '';
@@ -39544,36 +41171,384 @@ async function writeMatrixSummary(matrix) {
             { data: 'Runs', header: true }
         ],
         ...matrix.include.map(leg => [
-            `<code>${leg.platform}</code>`,
-            `<code>${leg.runner}</code>`,
+            code(leg.platform),
+            code(leg.runner),
             leg.emulated ? 'emulated (QEMU)' : 'native'
         ])
     ])
         .write();
 }
-async function writeBuildSummary(title, rows, indexDigest) {
+/** Append the build summary to the job summary; a no-op off a runner. */
+async function writeBuildSummary(summary) {
     if (!summaryAvailable())
         return;
-    const summary = summary_summary.addHeading(title, 3);
-    if (indexDigest !== undefined)
-        summary.addRaw(`Index: <code>${indexDigest}</code>`, true);
-    await summary
-        .addTable([
+    await summary_summary.addRaw(renderBuildSummary(summary), true).write();
+}
+/** The summary as GitHub-flavoured Markdown with inline HTML, ending in a newline. */
+function renderBuildSummary(summary) {
+    const blocks = [
+        `### ${inline(summary.title)}`,
+        statusLine(summary),
+        ...failureDetails(summary.failure),
+        imageLines(summary),
+        ...platformTable(summary.rows),
+        ...buildTimeChart(summary.rows),
+        ...nextStepsList(summary.nextSteps),
+        ...fullDigests(summary.rows)
+    ];
+    return `${blocks.join('\n\n')}\n`;
+}
+function statusLine(summary) {
+    const emulated = summary.rows.filter(row => row.emulated).length;
+    const platforms = `${plural(summary.rows.length, 'platform')}${emulated > 0 ? ` (${emulated} emulated)` : ''}`;
+    const warnings = summary.rows.filter(row => row.archCheck.status === 'warned').length;
+    const facts = [
+        ...(summary.rows.length === 0 ? [] : [platforms]),
+        ...(summary.engine === '' ? [] : [inline(summary.engine)]),
+        ...(warnings > 0 ? [`⚠️ ${plural(warnings, 'warning')}`] : [])
+    ];
+    if (summary.failure !== undefined) {
+        return `❌ **Failed**: ${prose(firstLine(summary.failure))}<br>\n${facts.join(' · ')}`;
+    }
+    const verb = summary.indexDigest === undefined ? 'Built' : 'Built and pushed';
+    return `✅ **${verb}** · ${facts.join(' · ')}`;
+}
+/** The whole error, when it has more than the line the status shows. */
+function failureDetails(failure) {
+    if (failure === undefined)
+        return [];
+    const text = failure.replace(/\r\n?/g, '\n').trim();
+    if (!text.includes('\n'))
+        return [];
+    return [
+        '<details><summary>Full error</summary>',
+        `<pre>\n${escapeMarkdown(truncate(stripAnsi(text), FAILURE_LIMIT))}\n</pre>`,
+        '</details>'
+    ];
+}
+function imageLines(summary) {
+    const index = summary.indexDigest === undefined ? '— (not pushed)' : code(summary.indexDigest);
+    const tags = summary.tags.length === 0 ? '—' : summary.tags.map(tag => code(tag)).join(' ');
+    return `**Index digest**: ${index}<br>\n**Tags**: ${tags}`;
+}
+function platformTable(rows) {
+    if (rows.length === 0)
+        return [];
+    const header = [
+        '| Platform | Runs | Digest | Layers | Size | Arch&nbsp;check | Smoke&nbsp;test | Build&nbsp;time |',
+        '| --- | --- | --- | ---: | ---: | --- | --- | ---: |'
+    ];
+    const body = rows.map(row => `| ${[
+        code(row.platform),
+        row.emulated ? 'emulated&nbsp;(QEMU)' : 'native',
+        digestCell(row),
+        row.layers === undefined ? '—' : String(row.layers),
+        row.bytes === undefined ? '—' : unbroken(formatBytes(row.bytes)),
+        archCheckCell(row.archCheck),
+        smokeTestCell(row.smokeTest),
+        row.buildSeconds === undefined ? '—' : formatSeconds(row.buildSeconds)
+    ].join(' | ')} |`);
+    return [[...header, ...body].join('\n')];
+}
+function digestCell(row) {
+    if (row.digest === undefined)
+        return '—';
+    const short = code(shortDigest(row.digest));
+    if (row.link === undefined || !/^https?:\/\//i.test(row.link))
+        return short;
+    return `<a href="${escapeHtml(row.link)}">${short}</a>`;
+}
+function archCheckCell(check) {
+    const detail = check.detail === undefined ? '' : `<br><sub>${inline(check.detail)}</sub>`;
+    switch (check.status) {
+        case 'passed':
+            return '✅ passed';
+        case 'failed':
+            return `❌ failed${detail}`;
+        case 'warned':
+            return `⚠️ warned${detail}`;
+        case 'skipped':
+            return '—';
+    }
+}
+function smokeTestCell(test) {
+    switch (test.status) {
+        case 'passed':
+            return test.seconds === undefined ? '✅ passed' : `✅ ${formatSeconds(test.seconds)}`;
+        case 'failed': {
+            const output = test.output === undefined ? '' : oneLine(stripAnsi(test.output));
+            const shown = truncate(output, SMOKE_OUTPUT_LIMIT);
+            return shown === '' ? '❌ failed' : `❌ failed<br><sub>${code(shown)}</sub>`;
+        }
+        case 'skipped':
+            return '—';
+    }
+}
+/** A bar per platform whose build time is known; GitHub renders `mermaid` blocks. */
+function buildTimeChart(rows) {
+    const timed = rows.flatMap(row => row.buildSeconds === undefined ? [] : [{ row, seconds: row.buildSeconds }]);
+    if (timed.length === 0)
+        return [];
+    const labels = timed.map(({ row }) => mermaidString(row.emulated ? `${row.platform} (QEMU)` : row.platform));
+    const values = timed.map(({ seconds }) => oneDecimal(seconds));
+    const top = niceCeiling(Math.max(...timed.map(({ seconds }) => seconds)));
+    return [
+        '#### Build time per platform',
         [
-            { data: 'Platform', header: true },
-            { data: 'Digest', header: true },
-            { data: 'Runs', header: true }
-        ],
-        ...rows.map(row => [
-            `<code>${row.platform}</code>`,
-            `<code>${row.digest}</code>`,
-            row.emulated ? 'emulated (QEMU)' : 'native'
-        ])
-    ])
-        .write();
+            '```mermaid',
+            '---',
+            'config:',
+            '  xyChart:',
+            '    width: 760',
+            `    height: ${CHART_BASE_HEIGHT + CHART_BAR_HEIGHT * timed.length}`,
+            '    showDataLabel: true',
+            // One light bar colour with dark labels inside reads the same in light and dark mode.
+            '  themeVariables:',
+            '    xyChart:',
+            `      plotColorPalette: '${CHART_BAR_COLOUR}'`,
+            `      dataLabelColor: '${CHART_LABEL_COLOUR}'`,
+            '---',
+            // Horizontal: platform names read along the side instead of crowding under narrow bars.
+            'xychart-beta horizontal',
+            `  x-axis [${labels.join(', ')}]`,
+            `  y-axis "seconds" 0 --> ${top}`,
+            `  bar [${values.join(', ')}]`,
+            '```'
+        ].join('\n')
+    ];
+}
+function nextStepsList(nextSteps) {
+    if (nextSteps.length === 0)
+        return [];
+    return ['#### Next steps', nextSteps.map(step => `- ${prose(step)}`).join('\n')];
+}
+/** Full digests to copy, folded away: the table shows short ones. */
+function fullDigests(rows) {
+    const pushed = rows.flatMap(row => (row.digest === undefined ? [] : [row]));
+    if (pushed.length === 0)
+        return [];
+    const width = Math.max(...pushed.map(row => oneLine(row.platform).length));
+    const lines = pushed.map(row => `${oneLine(row.platform).padEnd(width)}  ${oneLine(row.digest ?? '')}`);
+    return [
+        '<details><summary>Full digests</summary>',
+        `<pre>\n${escapeMarkdown(lines.join('\n'))}\n</pre>`,
+        '</details>'
+    ];
+}
+/**
+ * Web page of a pushed digest (or, failing that, of the repository) on well-known registries;
+ * undefined where we do not know one (a private or local registry).
+ */
+function registryWebLink(registry, repository, digest) {
+    if (!/^sha256:[a-f0-9]{64}$/.test(digest))
+        return undefined;
+    const parts = repository.split('/');
+    if (parts.some(part => !/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(part)))
+        return undefined;
+    const [first, ...rest] = parts;
+    if (first === undefined)
+        return undefined;
+    switch (registry.toLowerCase()) {
+        case 'docker.io':
+        case 'index.docker.io':
+        case 'registry-1.docker.io': {
+            // Docker Hub's per-digest pages need a tag in the path, so the tag list is the sure link.
+            if (parts.length === 1)
+                return `https://hub.docker.com/_/${first}/tags`;
+            if (parts.length !== 2)
+                return undefined;
+            if (first === 'library')
+                return `https://hub.docker.com/_/${rest.join('/')}/tags`;
+            return `https://hub.docker.com/r/${parts.join('/')}/tags`;
+        }
+        case 'quay.io':
+            if (parts.length !== 2)
+                return undefined;
+            return `https://quay.io/repository/${parts.join('/')}/manifest/${digest}`;
+        case 'ghcr.io':
+            // GitHub shows versions by numeric id, not digest: link the package page.
+            if (rest.length === 0)
+                return undefined;
+            return `https://github.com/users/${first}/packages/container/package/${encodeURIComponent(rest.join('/'))}`;
+        default:
+            return undefined;
+    }
+}
+/** `sha256:0123456789ab`: the algorithm and the first 12 hex characters. */
+function shortDigest(digest) {
+    const colon = digest.indexOf(':');
+    return colon === -1 ? digest.slice(0, 12) : digest.slice(0, colon + 13);
+}
+/** Decimal units, as `docker images` and the registries' web pages show sizes. */
+function formatBytes(bytes) {
+    if (bytes < 1000)
+        return `${Math.round(bytes)} B`;
+    const units = ['KB', 'MB', 'GB', 'TB'];
+    let value = bytes / 1000;
+    let unit = 0;
+    while (value >= 999.95 && unit < units.length - 1) {
+        value /= 1000;
+        unit += 1;
+    }
+    return `${value.toFixed(1)} ${units[unit] ?? ''}`;
+}
+/** `1.2&nbsp;s`: a number stays on the line of its unit. */
+function formatSeconds(seconds) {
+    return `${seconds.toFixed(1)}&nbsp;s`;
+}
+function unbroken(text) {
+    return text.replaceAll(' ', '&nbsp;');
+}
+function oneDecimal(value) {
+    return String(Math.round(value * 10) / 10);
+}
+/** A round axis top a little above the tallest bar. */
+function niceCeiling(value) {
+    const padded = value * 1.1;
+    if (padded <= 10)
+        return Math.max(1, Math.ceil(padded));
+    const step = 10 ** Math.floor(Math.log10(padded)) / 2;
+    return Math.ceil(padded / step) * step;
+}
+function plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+function firstLine(text) {
+    const trimmed = text.trim();
+    const newline = trimmed.search(/\r?\n|\r/);
+    return newline === -1 ? trimmed : `${trimmed.slice(0, newline)} …`;
+}
+/** At most `limit` characters as a person counts them (graphemes), the last an ellipsis. */
+function truncate(text, limit) {
+    const graphemes = Array.from(GRAPHEMES.segment(text), part => part.segment);
+    return graphemes.length <= limit ? text : `${graphemes.slice(0, limit - 1).join('')}…`;
+}
+/** Table rows and list items are one line: fold line breaks and runs of space. */
+function oneLine(text) {
+    return text
+        .split(/\r\n|\r|\n/)
+        .map(line => line.trim())
+        .filter(line => line !== '')
+        .join(' ⏎ ')
+        .replace(/\s+/g, ' ');
+}
+function stripAnsi(text) {
+    // eslint-disable-next-line no-control-regex -- terminal colour codes in tool output
+    return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
+}
+/**
+ * Text that neither Markdown nor HTML may read as syntax: every character with a meaning to
+ * either (including `|` for table cells, `:` for emoji and `$` for math) becomes an entity.
+ */
+function escapeMarkdown(text) {
+    return text.replace(/[&<>"'`|\\*_[\]~$@#:]/g, char => `&#${char.charCodeAt(0)};`);
+}
+/** For attribute values, where Markdown does not apply. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, char => `&#${char.charCodeAt(0)};`);
+}
+/** One line of user-controlled text. */
+function inline(text) {
+    return escapeMarkdown(oneLine(stripAnsi(text)));
+}
+function code(text) {
+    return `<code>${inline(text)}</code>`;
+}
+/** One line of prose where `pairs of backticks` mark code, everything else escaped. */
+function prose(text) {
+    const pieces = oneLine(stripAnsi(text)).split('`');
+    // An odd count of backticks leaves the last one unpaired: keep it as a literal backtick.
+    const paired = pieces.length % 2 === 1 ? pieces : [...pieces.slice(0, -2), pieces.slice(-2).join('`')];
+    return paired
+        .map((piece, index) => index % 2 === 1 ? `<code>${escapeMarkdown(piece)}</code>` : escapeMarkdown(piece))
+        .join('');
+}
+/** A double-quoted Mermaid label: characters beyond a platform name's become `_`. */
+function mermaidString(text) {
+    return `"${oneLine(text).replace(/[^\w ./+()-]/g, '_')}"`;
+}
+
+;// CONCATENATED MODULE: ./src/build-summary.ts
+
+
+
+/** `buildah 1.28.2` from the engine's metadata. */
+function engineLabel(metadata, name) {
+    const version = metadata.version;
+    return typeof version === 'string' ? `${name} ${version}` : name;
+}
+/** What to try next, from what failed. */
+function nextSteps(progress, failure) {
+    const steps = [];
+    for (const result of progress.verification.filter(entry => entry.status === 'failed')) {
+        const [first] = result.mismatches;
+        if (first === undefined)
+            continue;
+        steps.push(`${result.platform} holds \`${first.path}\` built for ${first.found}: build it FROM a base image of ${result.platform}, or cross-compile for it; if it is meant to be foreign, list its path in \`verify-arch-allow\``);
+    }
+    for (const outcome of progress.smoke.filter(entry => !entry.passed)) {
+        steps.push(`The smoke test failed on ${outcome.platform}; reproduce it in that image (under QEMU: \`qemu-user-static\`) before pushing again`);
+    }
+    if (/exec format error/i.test(failure)) {
+        steps.push('`exec format error`: no QEMU handler ran a foreign binary; keep `qemu: auto` or register QEMU before this step');
+    }
+    if (/registry \S+:/.test(failure) && steps.length === 0) {
+        steps.push('Check that the registry is reachable from the runner and that `username`/`password` may push there');
+    }
+    return steps;
+}
+function linkFor(progress, digest) {
+    const [tag] = progress.tags;
+    return tag === undefined || digest === undefined
+        ? undefined
+        : registryWebLink(tag.registry, tag.repository, digest);
+}
+function summaryOf(progress, plan, error) {
+    const failure = error === undefined ? undefined : errorMessage(error);
+    const rows = plan.map(entry => {
+        const build = progress.builds.find(item => item.platform === entry.name);
+        const verification = progress.verification.find(item => item.platform === entry.name);
+        const smoke = progress.smoke.find(item => item.platform === entry.name);
+        const [mismatch] = verification?.mismatches ?? [];
+        return {
+            platform: entry.name,
+            emulated: entry.emulated,
+            digest: progress.digests[entry.name],
+            link: linkFor(progress, progress.digests[entry.name]),
+            layers: verification?.layers,
+            bytes: verification?.bytes,
+            buildSeconds: build?.seconds,
+            archCheck: verification === undefined
+                ? { status: 'skipped' }
+                : {
+                    status: verification.status,
+                    ...(mismatch === undefined ? {} : { detail: `${mismatch.path} is ${mismatch.found}` })
+                },
+            smokeTest: smoke === undefined
+                ? { status: 'skipped' }
+                : {
+                    status: smoke.passed ? 'passed' : 'failed',
+                    seconds: smoke.seconds,
+                    ...(smoke.passed ? {} : { output: smoke.output })
+                }
+        };
+    });
+    return {
+        title: progress.tags[0] === undefined ? 'Multi-arch build' : repositoryName(progress.tags[0]),
+        engine: progress.engine,
+        indexDigest: progress.indexDigest,
+        tags: progress.tags.map(formatReference),
+        rows,
+        failure,
+        nextSteps: failure === undefined ? [] : nextSteps(progress, failure)
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/build.ts
+
+
+
+
 
 
 
@@ -39641,17 +41616,31 @@ async function runBuild(inputs, host) {
     };
     const forget = onCancel(() => engine.dispose());
     let disposal;
+    const progress = {
+        engine: engine.name,
+        tags: finalTags,
+        builds: [],
+        smoke: [],
+        verification: [],
+        digests: {},
+        indexDigest: undefined
+    };
     try {
         if (inputs.smokeTest !== '' && engine.smokeTest === undefined) {
             throw new InputError(Input.SmokeTest, `is not available with the ${engine.name} engine`, 'Use engine: buildah');
         }
         const result = await engine.build(request);
-        const smoke = inputs.smokeTest === '' ? [] : await smokeTest(engine, plan, inputs);
+        progress.engine = engineLabel(result.metadata, engine.name);
+        progress.builds = result.builds;
+        if (inputs.smokeTest !== '')
+            await smokeTest(engine, plan, inputs, progress.smoke);
+        const smoke = progress.smoke;
         // The engine's local images are not needed past this point: remove them while we push.
         disposal = engine.dispose();
         const emulated = plan.filter(entry => entry.emulated).map(entry => entry.name);
         if (!inputs.push) {
             warning('`push` is false: the image stays in the builder, so `digest`, `digests`, `manifest` and `images` are empty');
+            await writeBuildSummary(summaryOf(progress, plan, undefined));
             writeOutputs({
                 [Output.ImageId]: result.imageId,
                 [Output.Metadata]: JSON.stringify({ ...result.metadata, builds: result.builds, smoke }),
@@ -39663,6 +41652,7 @@ async function runBuild(inputs, host) {
         let expectedDigest;
         if (result.layout !== undefined) {
             const local = await readLayout(result.layout);
+            await group("Check each platform's binaries", () => verifyPlatforms(layoutPlatforms(local), inputs.verifyArch, inputs.verifyArchAllow, progress.verification));
             const pool = new RegistryPool(registry => credentialsFor(registry, logins));
             try {
                 await group('Push by digest (no tag moves yet)', () => pushByDigest(local, finalTags, pool));
@@ -39686,11 +41676,9 @@ async function runBuild(inputs, host) {
                 info(`${platform}: ${digest}`);
             return image;
         });
-        await writeBuildSummary('Multi-arch build', plan.map(entry => ({
-            platform: entry.name,
-            digest: pushed.digests[entry.name] ?? '',
-            emulated: entry.emulated
-        })), pushed.digest);
+        progress.digests = pushed.digests;
+        progress.indexDigest = pushed.digest;
+        await writeBuildSummary(summaryOf(progress, plan, undefined));
         writeOutputs({
             [Output.Digest]: pushed.digest,
             [Output.Digests]: JSON.stringify(pushed.digests),
@@ -39701,15 +41689,18 @@ async function runBuild(inputs, host) {
             [Output.Emulated]: emulated.join(',')
         });
     }
+    catch (error) {
+        await writeBuildSummary(summaryOf(progress, plan, error)).catch(() => undefined);
+        throw error;
+    }
     finally {
         forget();
         await (disposal ?? engine.dispose());
     }
 }
 /** Run the smoke test in every platform's image; any failure stops the step before a push. */
-async function smokeTest(engine, plan, inputs) {
-    return group('Smoke test', async () => {
-        const outcomes = [];
+async function smokeTest(engine, plan, inputs, outcomes) {
+    await group('Smoke test', async () => {
         for (const platform of plan) {
             if (engine.smokeTest === undefined)
                 break;
@@ -39730,8 +41721,23 @@ async function smokeTest(engine, plan, inputs) {
                 .map(outcome => `${outcome.platform} (output: ${JSON.stringify(outcome.output.slice(0, 200))})`)
                 .join(', ')}${inputs.smokeTestExpect ? `; expected output matching /${inputs.smokeTestExpect.source}/` : ''}`, 'Nothing was pushed');
         }
-        return outcomes;
     });
+}
+/** The platform images of a local OCI layout, their layers read from its files. */
+function layoutPlatforms(image) {
+    return image.manifests.map(manifest => ({
+        platform: build_canonicalPlatform(manifest.platform ?? 'linux/amd64'),
+        layers: manifest.layers,
+        open: digest => Promise.resolve((0,external_node_fs_namespaceObject.createReadStream)(blobPath(image.dir, digest)))
+    }));
+}
+function build_canonicalPlatform(name) {
+    try {
+        return formatPlatform(parsePlatform(name));
+    }
+    catch {
+        return name;
+    }
 }
 /**
  * The context and Dockerfile, resolved against the workspace (symlinks followed) and
@@ -39781,6 +41787,9 @@ function refuseBuildxOnlyInputs(inputs) {
 
 
 
+
+
+
 /** `mode: merge`: legs' images -> one index -> tags -> read back -> outputs. */
 async function runMergeMode(inputs) {
     const logins = loginsFrom(inputs);
@@ -39788,8 +41797,9 @@ async function runMergeMode(inputs) {
         setSecret(login.credentials.password);
     const lookup = (registry) => credentialsFor(registry, logins);
     const pool = new RegistryPool(lookup);
+    const verification = [];
     try {
-        const merged = await runMerge(inputs.platforms, inputs.tags, inputs.sources, pool);
+        const merged = await runMerge(inputs.platforms, inputs.tags, inputs.sources, pool, images => group("Check each platform's binaries", () => verifyPlatforms(images, inputs.verifyArch, inputs.verifyArchAllow, verification)));
         const image = await group('Read back from the registry', async () => {
             const pushed = await readBack(inputs.tags, inputs.platforms, lookup);
             if (pushed.digest !== merged.digest) {
@@ -39800,11 +41810,36 @@ async function runMergeMode(inputs) {
             }
             return pushed;
         });
-        await writeBuildSummary('Multi-arch merge', Object.entries(image.digests).map(([platform, digest]) => ({
-            platform,
-            digest,
-            emulated: false
-        })), image.digest);
+        await writeBuildSummary({
+            title: `${repositoryName(inputs.tags[0] ?? { registry: '', repository: 'merge' })} (merged)`,
+            engine: 'registry API',
+            indexDigest: image.digest,
+            tags: inputs.tags.map(formatReference),
+            rows: inputs.platforms.map(formatPlatform).map(platform => {
+                const checked = verification.find(entry => entry.platform === platform);
+                const [mismatch] = checked?.mismatches ?? [];
+                return {
+                    platform,
+                    emulated: false,
+                    digest: image.digests[platform],
+                    link: undefined,
+                    layers: checked?.layers,
+                    bytes: checked?.bytes,
+                    buildSeconds: undefined,
+                    archCheck: checked === undefined
+                        ? { status: 'skipped' }
+                        : {
+                            status: checked.status,
+                            ...(mismatch === undefined
+                                ? {}
+                                : { detail: `${mismatch.path} is ${mismatch.found}` })
+                        },
+                    smokeTest: { status: 'skipped' }
+                };
+            }),
+            failure: undefined,
+            nextSteps: []
+        });
         writeOutputs({
             [Output.Digest]: image.digest,
             [Output.Digests]: JSON.stringify(image.digests),
@@ -41930,6 +43965,7 @@ function parseList(value, options) {
 const MODES = ['build', 'matrix', 'merge'];
 const ENGINES = ['auto', 'buildx', 'buildah'];
 const QEMU_CHOICES = ['auto', 'true', 'false'];
+const VERIFY_POLICIES = ['error', 'warn', 'off'];
 /**
  * Past these, an input is a mistake or an attack. The kernel caps one environment string
  * (how the runner passes an input) at 128 KiB, so the limit sits below that to be reachable.
@@ -42020,6 +44056,8 @@ function readInputs(untrusted) {
         nativeArm32: inputs_boolean(source, Input.NativeArm32),
         login: { registry: registry === '' ? undefined : registry, username, password },
         smokeTest: source.getInput(Input.SmokeTest).trim(),
+        verifyArch: oneOf(source, Input.VerifyArch, VERIFY_POLICIES),
+        verifyArchAllow: list(source, Input.VerifyArchAllow, true),
         smokeTestExpect: expectation(source),
         buildx: buildxOptions(source),
         customised: customisedInputs(source)

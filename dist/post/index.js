@@ -31609,6 +31609,8 @@ var Input;
     Input["QemuInstall"] = "qemu-install";
     Input["Runners"] = "runners";
     Input["NativeArm32"] = "native-arm32";
+    Input["VerifyArch"] = "verify-arch";
+    Input["VerifyArchAllow"] = "verify-arch-allow";
     Input["SmokeTest"] = "smoke-test";
     Input["SmokeTestExpect"] = "smoke-test-expect";
     Input["Registry"] = "registry";
