@@ -5,7 +5,7 @@ import path from 'node:path'
 
 export interface Sample {
   readonly name: string
-  readonly unit: 'ms' | 's' | 'MB' | 'ratio'
+  readonly unit: 'ms' | 's' | 'MB' | 'MB/s' | 'ratio'
   readonly median: number
   readonly min: number
   readonly max: number
