@@ -1,6 +1,6 @@
-import { execFileSync, spawnSync } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readdirSync } from 'node:fs'
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -113,6 +113,60 @@ describe('faults: a clear error, no tag moved, cleanup done', () => {
     const post = await runPost(step)
     expect(post.exitCode).toBe(0)
     expect(readdirSync(step.runnerTemp)).toEqual([])
+  })
+
+  it('fails naming the registry when it dies during the push, and no tag appears', async () => {
+    const port = await freePort()
+    const dir = mkdtempSync(path.join(tmpdir(), 'dying-registry-'))
+    const config = path.join(dir, 'config.yml')
+    writeFileSync(
+      config,
+      `version: 0.1\nlog: {level: error}\nstorage:\n  filesystem: {rootdirectory: ${dir}/storage}\nhttp:\n  addr: 127.0.0.1:${port}\n`
+    )
+    const start = (): ChildProcess =>
+      spawn('docker-registry', ['serve', config], { stdio: 'ignore' })
+    const waitUp = async (): Promise<void> => {
+      for (let tries = 0; tries < 100; tries++) {
+        if (spawnSync('curl', ['-sf', `http://127.0.0.1:${port}/v2/`]).status === 0) return
+        await new Promise(resolve => setTimeout(resolve, 100))
+      }
+      throw new Error('the test registry did not come up')
+    }
+    let registry = start()
+    await waitUp()
+    const tag = `127.0.0.1:${port}/faults/dying-${run}:1`
+    let killed = false
+    try {
+      const step = await runMain({
+        inputs: { ...inputs(tag), 'no-cache': 'false' },
+        env: BUILDAH_ENV,
+        onStdout: text => {
+          if (!killed && text.includes('::group::Push by digest')) {
+            killed = true
+            registry.kill('SIGKILL')
+          }
+        }
+      })
+      expect(killed).toBe(true)
+      expect(step.exitCode).toBe(1)
+      expect(step.errors).toHaveLength(1)
+      expect(step.errors[0]).toContain(`registry 127.0.0.1:${port}`)
+      expect(step.outputs).toEqual({})
+      // Back on the same storage, the registry holds no tag.
+      registry = start()
+      await waitUp()
+      const tags = spawnSync(
+        'curl',
+        ['-s', `http://127.0.0.1:${port}/v2/faults/dying-${run}/tags/list`],
+        {
+          encoding: 'utf8'
+        }
+      )
+      expect(tags.stdout).not.toMatch(/"tags":\[".+"\]/)
+      expect(leftoverLists()).toEqual([])
+    } finally {
+      registry.kill('SIGKILL')
+    }
   })
 
   it('fails clearly when RUNNER_TEMP is full, leaving no secret behind', async () => {
