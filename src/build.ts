@@ -16,6 +16,7 @@ import { credentialsFor, loginsFrom } from './login.js'
 import { legTag } from './merge/run.js'
 import { type LocalImage, blobPath, readLayout } from './registry/layout.js'
 import { type PlatformImage, verifyPlatforms } from './verify/image.js'
+import { registryPlatformImages } from './verify/sources.js'
 import { RegistryPool, moveTags, pushByDigest } from './registry/publish.js'
 import { readBack } from './registry/readback.js'
 import { runTempDir } from './state.js'
@@ -153,6 +154,34 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
     })
     progress.digests = pushed.digests
     progress.indexDigest = pushed.digest
+    if (result.layout === undefined && inputs.verifyArch !== 'off') {
+      // An engine that pushes by itself (buildx) gets the check after the fact: late, but
+      // it still fails the step before a release pipeline uses the image.
+      const pool = new RegistryPool(registry => credentialsFor(registry, logins))
+      try {
+        const [first] = tags
+        const images =
+          first === undefined
+            ? []
+            : await registryPlatformImages(
+                await pool.get(first.registry),
+                first.registry,
+                first.repository,
+                Object.entries(pushed.digests).map(([platform, digest]) => ({ platform, digest }))
+              )
+        await core.group("Check each platform's binaries", () =>
+          verifyPlatforms(
+            images,
+            inputs.verifyArch,
+            inputs.verifyArchAllow,
+            progress.verification,
+            true
+          )
+        )
+      } finally {
+        await pool.close()
+      }
+    }
     await writeBuildSummary(summaryOf(progress, plan, undefined))
     writeOutputs({
       [Output.Digest]: pushed.digest,

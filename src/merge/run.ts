@@ -6,6 +6,7 @@ import { type ImageReference, formatReference } from '../reference.js'
 import { MEDIA_TYPES, type RegistryClient, RegistryError } from '../registry/client.js'
 import { type RegistryPool, moveTags } from '../registry/publish.js'
 import type { PlatformImage } from '../verify/image.js'
+import { registryPlatformImages } from '../verify/sources.js'
 import {
   type Descriptor,
   type SourceImage,
@@ -173,19 +174,17 @@ async function platformImages(
 ): Promise<PlatformImage[]> {
   const images: PlatformImage[] = []
   for (const [position, source] of sources.entries()) {
-    const client = await pool.get(source.registry)
-    for (const entry of resolved[position]?.images ?? []) {
-      if (!entries.some(kept => kept.digest === entry.digest)) continue
-      const manifest = await client.getManifest({ ...source, digest: entry.digest })
-      const parsed = JSON.parse(manifest.raw.toString('utf8')) as {
-        layers?: { digest: string; size: number; mediaType: string }[]
-      }
-      images.push({
-        platform: platformKey(entry.platform),
-        layers: parsed.layers ?? [],
-        open: digest => client.getBlob(source.repository, digest)
-      })
-    }
+    const kept = (resolved[position]?.images ?? []).filter(entry =>
+      entries.some(entryKept => entryKept.digest === entry.digest)
+    )
+    images.push(
+      ...(await registryPlatformImages(
+        await pool.get(source.registry),
+        source.registry,
+        source.repository,
+        kept.map(entry => ({ platform: platformKey(entry.platform), digest: entry.digest }))
+      ))
+    )
   }
   return images
 }

@@ -39,7 +39,9 @@ export async function verifyPlatforms(
   policy: VerifyPolicy,
   allow: readonly string[],
   /** Filled as platforms are checked, so a caller sees the results even when this throws. */
-  results: PlatformVerification[] = []
+  results: PlatformVerification[] = [],
+  /** The engine pushed to the tags itself, so the check comes too late to keep them. */
+  afterTagsMoved = false
 ): Promise<PlatformVerification[]> {
   const scans = new Map<string, Promise<LayerScan>>()
   for (const image of images) {
@@ -109,7 +111,11 @@ export async function verifyPlatforms(
       failed.reduce((total, result) => total + result.mismatches.length, 0) - lines.length
     throw new ActionError(
       `architecture check failed: ${lines.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`,
-      'Build those files for the target platform (a base image or toolchain of that architecture), list legitimately foreign paths in verify-arch-allow, or set verify-arch: warn. No tag was moved'
+      `Build those files for the target platform (a base image or toolchain of that architecture), list legitimately foreign paths in verify-arch-allow, or set verify-arch: warn. ${
+        afterTagsMoved
+          ? 'This engine pushed to the tags before the check could run: they name the faulty image'
+          : 'No tag was moved'
+      }`
     )
   }
   return results
