@@ -39163,6 +39163,22 @@ async function moveTags(image, tags, pool) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/verify/sources.ts
+/** Platform images held by a registry repository, their layers streamed from it. */
+async function registryPlatformImages(client, registry, repository, manifests) {
+    const images = [];
+    for (const { platform, digest } of manifests) {
+        const manifest = await client.getManifest({ registry, repository, digest });
+        const parsed = JSON.parse(manifest.raw.toString('utf8'));
+        images.push({
+            platform,
+            layers: parsed.layers ?? [],
+            open: layer => client.getBlob(repository, layer)
+        });
+    }
+    return images;
+}
+
 ;// CONCATENATED MODULE: ./src/merge/assemble.ts
 /**
  * The pure half of `mode: merge`: from the manifests the build legs pushed, one OCI index
@@ -39289,6 +39305,7 @@ function canonicalDescriptor(descriptor) {
 
 
 
+
 /** The per-platform tag a build leg leaves for the merge: `<tag>-<platform-slug>`. */
 function legTag(tag, platform) {
     const name = `${tag.tag ?? 'latest'}-${platformSlug(platform)}`;
@@ -39404,18 +39421,8 @@ verify = () => Promise.resolve()) {
 async function platformImages(pool, sources, resolved, entries) {
     const images = [];
     for (const [position, source] of sources.entries()) {
-        const client = await pool.get(source.registry);
-        for (const entry of resolved[position]?.images ?? []) {
-            if (!entries.some(kept => kept.digest === entry.digest))
-                continue;
-            const manifest = await client.getManifest({ ...source, digest: entry.digest });
-            const parsed = JSON.parse(manifest.raw.toString('utf8'));
-            images.push({
-                platform: platformKey(entry.platform),
-                layers: parsed.layers ?? [],
-                open: digest => client.getBlob(source.repository, digest)
-            });
-        }
+        const kept = (resolved[position]?.images ?? []).filter(entry => entries.some(entryKept => entryKept.digest === entry.digest));
+        images.push(...(await registryPlatformImages(await pool.get(source.registry), source.registry, source.repository, kept.map(entry => ({ platform: platformKey(entry.platform), digest: entry.digest })))));
     }
     return images;
 }
@@ -40958,7 +40965,9 @@ function formatMismatch(mismatch) {
  */
 async function verifyPlatforms(images, policy, allow, 
 /** Filled as platforms are checked, so a caller sees the results even when this throws. */
-results = []) {
+results = [], 
+/** The engine pushed to the tags itself, so the check comes too late to keep them. */
+afterTagsMoved = false) {
     const scans = new Map();
     for (const image of images) {
         const layers = image.layers.length;
@@ -41014,7 +41023,9 @@ results = []) {
     if (failed.length > 0) {
         const lines = failed.flatMap(result => result.mismatches.slice(0, 5).map(formatMismatch));
         const more = failed.reduce((total, result) => total + result.mismatches.length, 0) - lines.length;
-        throw new ActionError(`architecture check failed: ${lines.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`, 'Build those files for the target platform (a base image or toolchain of that architecture), list legitimately foreign paths in verify-arch-allow, or set verify-arch: warn. No tag was moved');
+        throw new ActionError(`architecture check failed: ${lines.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`, `Build those files for the target platform (a base image or toolchain of that architecture), list legitimately foreign paths in verify-arch-allow, or set verify-arch: warn. ${afterTagsMoved
+            ? 'This engine pushed to the tags before the check could run: they name the faulty image'
+            : 'No tag was moved'}`);
     }
     return results;
 }
@@ -41566,6 +41577,7 @@ function summaryOf(progress, plan, error) {
 
 
 
+
 /** `mode: build`: plan -> QEMU -> engine -> registry read-back -> outputs. */
 async function runBuild(inputs, host) {
     const plan = planBuild(inputs.platforms, host, { arm32OnArm64: inputs.nativeArm32 });
@@ -41678,6 +41690,21 @@ async function runBuild(inputs, host) {
         });
         progress.digests = pushed.digests;
         progress.indexDigest = pushed.digest;
+        if (result.layout === undefined && inputs.verifyArch !== 'off') {
+            // An engine that pushes by itself (buildx) gets the check after the fact: late, but
+            // it still fails the step before a release pipeline uses the image.
+            const pool = new RegistryPool(registry => credentialsFor(registry, logins));
+            try {
+                const [first] = tags;
+                const images = first === undefined
+                    ? []
+                    : await registryPlatformImages(await pool.get(first.registry), first.registry, first.repository, Object.entries(pushed.digests).map(([platform, digest]) => ({ platform, digest })));
+                await group("Check each platform's binaries", () => verifyPlatforms(images, inputs.verifyArch, inputs.verifyArchAllow, progress.verification, true));
+            }
+            finally {
+                await pool.close();
+            }
+        }
         await writeBuildSummary(summaryOf(progress, plan, undefined));
         writeOutputs({
             [Output.Digest]: pushed.digest,
