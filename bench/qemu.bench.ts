@@ -2,14 +2,13 @@
  * QEMU setup cost for 4 emulated platforms: the already-registered path (reads /proc
  * only) and registration from local QEMU binaries, timed in-process as the action runs it.
  */
-import { writeFileSync } from 'node:fs'
-import path from 'node:path'
 import { afterAll, beforeAll, it } from 'vitest'
 import { parsePlatform, parsePlatforms } from '../src/platform.js'
 import { planBuild } from '../src/plan.js'
-import { BINFMT_DIR, type BinfmtHandler, handlerMatches, readHandlers } from '../src/qemu/binfmt.js'
-import { BINFMT_TABLE, escapeBytes } from '../src/qemu/binfmt-table.js'
+import { type BinfmtHandler, handlerMatches, readHandlers } from '../src/qemu/binfmt.js'
+import { BINFMT_TABLE } from '../src/qemu/binfmt-table.js'
 import { setupQemu } from '../src/qemu/setup.js'
+import { removeHandler, restoreHandler } from '../__tests__/support/binfmt.js'
 import { report, summarise, timeMs } from './measure.js'
 
 const plan = planBuild(
@@ -28,7 +27,7 @@ async function emulatedHandlers(): Promise<BinfmtHandler[]> {
 }
 
 function remove(handlers: readonly BinfmtHandler[]): void {
-  for (const handler of handlers) writeFileSync(path.join(BINFMT_DIR, handler.name), '-1')
+  for (const handler of handlers) removeHandler(handler)
 }
 
 let saved: BinfmtHandler[] = []
@@ -37,13 +36,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   remove(await emulatedHandlers())
-  for (const handler of saved) {
-    const mask = handler.mask === undefined ? '' : escapeBytes(handler.mask)
-    writeFileSync(
-      path.join(BINFMT_DIR, 'register'),
-      `:${handler.name}:M:${handler.offset}:${escapeBytes(handler.magic)}:${mask}:${handler.interpreter}:${handler.flags}`
-    )
-  }
+  for (const handler of saved) restoreHandler(handler)
 })
 
 it('times QEMU setup for 4 emulated platforms', async () => {

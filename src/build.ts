@@ -9,7 +9,7 @@ import { selectEngine } from './engines/select.js'
 import { ActionError, InputError } from './errors.js'
 import type { Inputs } from './inputs.js'
 import { writeOutputs } from './outputs.js'
-import { type Platform, formatPlatform, parsePlatform } from './platform.js'
+import type { Platform } from './platform.js'
 import { type PlannedPlatform, planBuild } from './plan.js'
 import { describeOutcome, setupQemu } from './qemu/setup.js'
 import { credentialsFor, loginsFrom } from './login.js'
@@ -17,7 +17,8 @@ import { legTag } from './merge/run.js'
 import { type LocalImage, blobPath, readLayout } from './registry/layout.js'
 import { type PlatformImage, verifyPlatforms } from './verify/image.js'
 import { registryPlatformImages } from './verify/sources.js'
-import { RegistryPool, moveTags, pushByDigest } from './registry/publish.js'
+import { RegistryPool } from './registry/pool.js'
+import { moveTags, pushByDigest } from './registry/publish.js'
 import { readBack } from './registry/readback.js'
 import { runTempDir } from './state.js'
 import { type BuildProgress, type SmokeOutcome, engineLabel, summaryOf } from './build-summary.js'
@@ -73,6 +74,8 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
   }
   const forget = onCancel(() => engine.dispose())
   let disposal: Promise<void> | undefined
+  // One client per registry for the whole run: push, read-back and check share connections and tokens.
+  const pool = new RegistryPool(registry => credentialsFor(registry, logins))
   const progress: BuildProgress = {
     engine: engine.name,
     tags: finalTags,
@@ -122,14 +125,12 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
           progress.verification
         )
       )
-      const pool = new RegistryPool(registry => credentialsFor(registry, logins))
       try {
         await core.group('Push by digest (no tag moves yet)', () =>
           pushByDigest(local, finalTags, pool)
         )
         await core.group('Move the tags', () => moveTags(local, finalTags, pool))
       } finally {
-        await pool.close()
         // The layout can be as large as the image; it has served its purpose.
         await rm(result.layout, { recursive: true, force: true })
       }
@@ -140,7 +141,7 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
       const image = await readBack(
         tags,
         plan.map(entry => entry.platform),
-        registry => credentialsFor(registry, logins)
+        pool
       )
       if (expectedDigest !== undefined && image.digest !== expectedDigest) {
         throw new ActionError(
@@ -157,30 +158,25 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
     if (result.layout === undefined && inputs.verifyArch !== 'off') {
       // An engine that pushes by itself (buildx) gets the check after the fact: late, but
       // it still fails the step before a release pipeline uses the image.
-      const pool = new RegistryPool(registry => credentialsFor(registry, logins))
-      try {
-        const [first] = tags
-        const images =
-          first === undefined
-            ? []
-            : await registryPlatformImages(
-                await pool.get(first.registry),
-                first.registry,
-                first.repository,
-                Object.entries(pushed.digests).map(([platform, digest]) => ({ platform, digest }))
-              )
-        await core.group("Check each platform's binaries", () =>
-          verifyPlatforms(
-            images,
-            inputs.verifyArch,
-            inputs.verifyArchAllow,
-            progress.verification,
-            true
-          )
+      const [first] = tags
+      const images =
+        first === undefined
+          ? []
+          : await registryPlatformImages(
+              await pool.get(first.registry),
+              first.registry,
+              first.repository,
+              Object.entries(pushed.digests).map(([platform, digest]) => ({ platform, digest }))
+            )
+      await core.group("Check each platform's binaries", () =>
+        verifyPlatforms(
+          images,
+          inputs.verifyArch,
+          inputs.verifyArchAllow,
+          progress.verification,
+          true
         )
-      } finally {
-        await pool.close()
-      }
+      )
     }
     await writeBuildSummary(summaryOf(progress, plan, undefined))
     writeOutputs({
@@ -196,6 +192,7 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
     await writeBuildSummary(summaryOf(progress, plan, error)).catch(() => undefined)
     throw error
   } finally {
+    await pool.close()
     forget()
     await (disposal ?? engine.dispose())
   }
@@ -244,18 +241,10 @@ async function smokeTest(
 /** The platform images of a local OCI layout, their layers read from its files. */
 function layoutPlatforms(image: LocalImage): PlatformImage[] {
   return image.manifests.map(manifest => ({
-    platform: canonicalPlatform(manifest.platform ?? 'linux/amd64'),
+    platform: manifest.platform ?? 'linux/amd64',
     layers: manifest.layers,
     open: digest => Promise.resolve(createReadStream(blobPath(image.dir, digest)))
   }))
-}
-
-function canonicalPlatform(name: string): string {
-  try {
-    return formatPlatform(parsePlatform(name))
-  } catch {
-    return name
-  }
 }
 
 /**

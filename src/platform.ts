@@ -148,6 +148,32 @@ export function formatPlatform(platform: Platform): string {
   return platform.variant === undefined ? base : `${base}/${platform.variant}`
 }
 
+/**
+ * The planner's spelling of platform text from elsewhere (an index, buildx output):
+ * `linux/arm64/v8` becomes `linux/arm64`. Text the model does not know stays as it is,
+ * so the caller can report it.
+ */
+export function canonicalPlatformName(name: string): string {
+  try {
+    return formatPlatform(parsePlatform(name))
+  } catch {
+    return name
+  }
+}
+
+/** The canonical name of an OCI descriptor's `platform`; undefined when it names no architecture. */
+export function descriptorPlatformName(
+  platform:
+    { readonly os?: string; readonly architecture?: string; readonly variant?: string } | undefined
+): string | undefined {
+  if (platform?.architecture === undefined || platform.architecture === '') return undefined
+  return canonicalPlatformName(
+    [platform.os ?? 'linux', platform.architecture, platform.variant]
+      .filter(part => part !== undefined && part !== '')
+      .join('/')
+  )
+}
+
 /** Stable, file-name-safe name for cache scopes, artifact names and tags: `linux-arm-v7`. */
 export function platformSlug(platform: Platform): string {
   return formatPlatform(platform).replaceAll('/', '-')

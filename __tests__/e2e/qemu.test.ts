@@ -10,6 +10,7 @@ import {
 } from '../../src/qemu/binfmt.js'
 import { type BinfmtRow, binfmtRow, escapeBytes } from '../../src/qemu/binfmt-table.js'
 import { runMain, runPost } from '../../harness/runner.mjs'
+import { removeHandler, restoreHandler } from '../support/binfmt.js'
 import { BUILDAH_ENV } from './lab.js'
 
 const lab = inject('lab')
@@ -24,21 +25,6 @@ const amd64 = row('amd64')
 
 function matching(handlers: BinfmtHandler[], row = arm64): BinfmtHandler[] {
   return handlers.filter(handler => handlerMatches(handler, row))
-}
-
-function remove(handler: BinfmtHandler): void {
-  writeFileSync(path.join(BINFMT_DIR, handler.name), '-1')
-}
-
-/** Put a handler back as it was (the kernel keeps no other copy of it). */
-function restore(handler: BinfmtHandler): void {
-  const mask = handler.mask === undefined ? '' : escapeBytes(handler.mask)
-  const flags = handler.flags
-  writeFileSync(
-    path.join(BINFMT_DIR, 'register'),
-    `:${handler.name}:M:${handler.offset}:${escapeBytes(handler.magic)}:${mask}:${handler.interpreter}:${flags}`
-  )
-  if (!handler.enabled) writeFileSync(path.join(BINFMT_DIR, handler.name), '0')
 }
 
 function busybox(debianArch: string, ...args: string[]): string {
@@ -61,7 +47,7 @@ describe('QEMU registration through dist/ on the real binfmt_misc', () => {
   beforeAll(async () => {
     const handlers = await readHandlers()
     saved = [...matching(handlers, arm64), ...matching(handlers, s390x)]
-    for (const handler of saved) remove(handler)
+    for (const handler of saved) removeHandler(handler)
   })
 
   afterAll(async () => {
@@ -69,9 +55,9 @@ describe('QEMU registration through dist/ on the real binfmt_misc', () => {
       ...matching(await readHandlers(), arm64),
       ...matching(await readHandlers(), s390x)
     ]) {
-      remove(handler)
+      removeHandler(handler)
     }
-    for (const handler of saved) restore(handler)
+    for (const handler of saved) restoreHandler(handler)
   })
 
   it('registers exactly the emulated platforms, and their binaries run', async () => {
@@ -120,7 +106,7 @@ describe('QEMU registration through dist/ on the real binfmt_misc', () => {
       ...matching(await readHandlers(), arm64),
       ...matching(await readHandlers(), s390x)
     ]) {
-      remove(handler)
+      removeHandler(handler)
     }
     const before = (await readHandlers()).map(handler => handler.name).sort()
     const nobody = 65534
@@ -135,7 +121,7 @@ describe('QEMU registration through dist/ on the real binfmt_misc', () => {
   })
 
   it('treats a handler without the F flag as missing and registers one that has it', async () => {
-    for (const handler of matching(await readHandlers(), arm64)) remove(handler)
+    for (const handler of matching(await readHandlers(), arm64)) removeHandler(handler)
     const interpreter = '/usr/bin/qemu-aarch64-static'
     writeFileSync(
       path.join(BINFMT_DIR, 'register'),

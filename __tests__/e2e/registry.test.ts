@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { MEDIA_TYPES, type Manifest, RegistryClient } from '../../src/registry/client.js'
 import { parsePlatforms } from '../../src/platform.js'
 import { parseReference } from '../../src/reference.js'
+import { RegistryPool } from '../../src/registry/pool.js'
 import { platformDigests, readBack } from '../../src/registry/readback.js'
 import { type FaultProxy, type RequestKind, startFaultProxy } from '../support/fault-proxy.js'
 import { closedPort } from '../support/listen.js'
@@ -180,10 +181,14 @@ describe('reading the fixture index', () => {
     const tags = [`${lab.LAB_PLAIN}/${FIXTURE}:latest`, `${lab.LAB_TLS}/${FIXTURE}:latest`].map(
       parseReference
     )
+    const pool = new RegistryPool(registry =>
+      Promise.resolve(registry === lab.LAB_TLS ? credentials : undefined)
+    )
+    closers.push(() => pool.close())
     const pushed = await readBack(
       tags,
       parsePlatforms(['linux/amd64', 'linux/arm64', 'linux/s390x']),
-      registry => Promise.resolve(registry === lab.LAB_TLS ? credentials : undefined)
+      pool
     )
     expect(pushed.mediaType).toBe(MEDIA_TYPES.ociIndex)
     expect(Object.keys(pushed.digests)).toHaveLength(5)
@@ -192,9 +197,7 @@ describe('reading the fixture index', () => {
       `${lab.LAB_TLS}/${FIXTURE}@${pushed.digest}`
     ])
     await expect(
-      readBack(tags.slice(0, 1), parsePlatforms(['linux/riscv64']), () =>
-        Promise.resolve(undefined)
-      )
+      readBack(tags.slice(0, 1), parsePlatforms(['linux/riscv64']), pool)
     ).rejects.toThrow(/lacks linux\/riscv64/)
   })
 

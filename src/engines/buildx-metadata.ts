@@ -1,6 +1,7 @@
 /** What buildx says it built: its `--metadata-file` and OCI layouts it wrote. Pure. */
 import { ActionError } from '../errors.js'
-import { formatPlatform, parsePlatform } from '../platform.js'
+import { canonicalPlatformName, descriptorPlatformName } from '../platform.js'
+import { isAttestation } from '../registry/descriptor.js'
 
 export const INDEX_MEDIA_TYPES: readonly string[] = [
   'application/vnd.oci.image.index.v1+json',
@@ -67,7 +68,7 @@ export function parseMetadataFile(json: unknown): BuildxMetadata {
   const buildRef = stringField(json, 'buildx.build.ref')
   const provenancePlatforms = Object.keys(json)
     .filter(key => key.startsWith(`${PROVENANCE}/`))
-    .map(key => canonicalName(key.slice(PROVENANCE.length + 1)))
+    .map(key => canonicalPlatformName(key.slice(PROVENANCE.length + 1)))
   const imageNames = (stringField(json, 'image.name') ?? '')
     .split(',')
     .map(name => name.trim())
@@ -131,28 +132,13 @@ function descriptorsOf(json: unknown, where: string): Descriptor[] {
   })
 }
 
-function isAttestation(descriptor: Descriptor): boolean {
-  return (
-    descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' ||
-    (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown')
-  )
-}
-
 /** `linux/arm64/v8` as the planner spells it; names the action does not know stay as they are. */
 function platformName(platform: JsonObject): string | undefined {
-  const os = typeof platform.os === 'string' ? platform.os : 'linux'
-  const architecture = platform.architecture
-  if (typeof architecture !== 'string' || architecture === '') return undefined
-  const variant = typeof platform.variant === 'string' ? platform.variant : ''
-  return canonicalName([os, architecture, variant].filter(part => part !== '').join('/'))
-}
-
-function canonicalName(name: string): string {
-  try {
-    return formatPlatform(parsePlatform(name))
-  } catch {
-    return name
-  }
+  return descriptorPlatformName({
+    os: stringField(platform, 'os'),
+    architecture: stringField(platform, 'architecture'),
+    variant: stringField(platform, 'variant')
+  })
 }
 
 /**

@@ -8,7 +8,7 @@ import { State } from '../constants.js'
 import { ActionError, InputError } from '../errors.js'
 import { ExecError, type ExecResult, exec } from '../exec.js'
 import type { CacheSpec, KeyValue } from '../inputs.js'
-import { PlatformError, formatPlatform, parsePlatform } from '../platform.js'
+import { PlatformError, canonicalPlatformName, formatPlatform, parsePlatform } from '../platform.js'
 import type { PlannedPlatform } from '../plan.js'
 import { type ImageReference, formatReference } from '../reference.js'
 import { VERSION_INPUT, buildxAtLeast, ensureBuildx } from './buildx-install.js'
@@ -281,14 +281,6 @@ export function removeBuilderArgs(name: string): string[] {
   return ['buildx', 'rm', name]
 }
 
-function canonicalPlatform(name: string): string {
-  try {
-    return formatPlatform(parsePlatform(name))
-  } catch {
-    return name
-  }
-}
-
 /**
  * Every platform the nodes of a builder offer, from `docker buildx inspect`: one
  * `Platforms:` line per running node; newer buildx marks platforms fixed by `--platform` with `*`.
@@ -300,7 +292,7 @@ export function parseInspectPlatforms(text: string): string[] {
     if (match?.[1] === undefined) continue
     for (const item of match[1].split(',')) {
       const name = item.trim().replace(/\*$/, '')
-      if (name !== '') platforms.add(canonicalPlatform(name))
+      if (name !== '') platforms.add(canonicalPlatformName(name))
     }
   }
   return [...platforms]
@@ -470,7 +462,7 @@ export function summarizeProgress(log: string, platforms: readonly string[]): Pr
     const line = raw.trim()
     const named = /^#(\d+) \[(linux\/[a-z0-9]+(?:\/v\d+)?)[ \]]/.exec(line)
     if (named?.[1] !== undefined && named[2] !== undefined) {
-      platformOfStep.set(named[1], canonicalPlatform(named[2]))
+      platformOfStep.set(named[1], canonicalPlatformName(named[2]))
       continue
     }
     const outcome = /^#(\d+) (CACHED|ERROR\b)/.exec(line)

@@ -4,8 +4,9 @@
  * same legs always give the same index digest.
  */
 import { ActionError } from '../errors.js'
-import { formatPlatform, parsePlatform } from '../platform.js'
+import { descriptorPlatformName } from '../platform.js'
 import { MEDIA_TYPES } from '../registry/client.js'
+import { ATTESTATION_SUBJECT, isAttestation } from '../registry/descriptor.js'
 
 export interface PlatformSpec {
   readonly os: string
@@ -30,27 +31,9 @@ export interface SourceImage {
   readonly attestations: readonly Descriptor[]
 }
 
-export const ATTESTATION_TYPE = 'vnd.docker.reference.type'
-export const ATTESTATION_SUBJECT = 'vnd.docker.reference.digest'
-
 /** `linux/arm64` for an entry that says arm64 + v8, as the `platforms` input spells it. */
 export function platformKey(platform: PlatformSpec | undefined): string {
-  if (platform === undefined) return 'unknown'
-  const name = [platform.os, platform.architecture, platform.variant]
-    .filter(part => part !== undefined && part !== '')
-    .join('/')
-  try {
-    return formatPlatform(parsePlatform(name))
-  } catch {
-    return name
-  }
-}
-
-export function isAttestation(descriptor: Descriptor): boolean {
-  return (
-    descriptor.annotations?.[ATTESTATION_TYPE] === 'attestation-manifest' ||
-    (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown')
-  )
+  return descriptorPlatformName(platform) ?? 'unknown'
 }
 
 /** Split an index's entries into platform images and attestations. */

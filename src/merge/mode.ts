@@ -3,7 +3,7 @@ import { Output } from '../constants.js'
 import type { Inputs } from '../inputs.js'
 import { credentialsFor, loginsFrom } from '../login.js'
 import { writeOutputs } from '../outputs.js'
-import { RegistryPool } from '../registry/publish.js'
+import { RegistryPool } from '../registry/pool.js'
 import { readBack } from '../registry/readback.js'
 import { formatPlatform } from '../platform.js'
 import { formatReference, repositoryName } from '../reference.js'
@@ -25,7 +25,7 @@ export async function runMergeMode(inputs: Inputs): Promise<void> {
       )
     )
     const image = await core.group('Read back from the registry', async () => {
-      const pushed = await readBack(inputs.tags, inputs.platforms, lookup)
+      const pushed = await readBack(inputs.tags, inputs.platforms, pool)
       if (pushed.digest !== merged.digest) {
         throw new Error(`the registry serves ${pushed.digest}, but ${merged.digest} was pushed`)
       }

@@ -4,7 +4,9 @@ import { ActionError } from '../errors.js'
 import { type Platform, formatPlatform, platformSlug } from '../platform.js'
 import { type ImageReference, formatReference } from '../reference.js'
 import { MEDIA_TYPES, type RegistryClient, RegistryError } from '../registry/client.js'
-import { type RegistryPool, moveTags } from '../registry/publish.js'
+import { isIndexMediaType } from '../registry/descriptor.js'
+import type { RegistryPool } from '../registry/pool.js'
+import { moveTags } from '../registry/publish.js'
 import type { PlatformImage } from '../verify/image.js'
 import { registryPlatformImages } from '../verify/sources.js'
 import {
@@ -36,10 +38,6 @@ export function mergeSources(
   return platforms.map(platform => legTag(first, platform))
 }
 
-function isIndex(mediaType: string): boolean {
-  return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerList
-}
-
 interface ParsedManifest {
   readonly mediaType?: string
   readonly manifests?: Descriptor[]
@@ -53,7 +51,7 @@ async function resolveSource(pool: RegistryPool, source: ImageReference): Promis
   const manifest = await client.getManifest(source)
   const parsed = JSON.parse(manifest.raw.toString('utf8')) as ParsedManifest
   const reference = formatReference(source)
-  if (isIndex(manifest.mediaType)) return splitIndex(reference, parsed.manifests ?? [])
+  if (isIndexMediaType(manifest.mediaType)) return splitIndex(reference, parsed.manifests ?? [])
   if (parsed.config === undefined)
     throw new ActionError(`${reference} is neither an index nor an image`)
   const config = await client.getBlobJson<{ os?: string; architecture?: string; variant?: string }>(

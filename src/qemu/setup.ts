@@ -51,9 +51,10 @@ export function interpreterCandidates(row: BinfmtRow, dirs: readonly string[]): 
   ])
 }
 
-async function isExecutable(file: string): Promise<boolean> {
+/** Whether `file` exists (and, with X_OK, may be executed). */
+async function accessible(file: string, mode: number = constants.F_OK): Promise<boolean> {
   try {
-    await access(file, constants.X_OK)
+    await access(file, mode)
     return true
   } catch {
     return false
@@ -65,7 +66,7 @@ async function findInterpreter(
   dirs: readonly string[]
 ): Promise<string | undefined> {
   for (const candidate of interpreterCandidates(row, dirs)) {
-    if (await isExecutable(candidate)) return candidate
+    if (await accessible(candidate, constants.X_OK)) return candidate
   }
   return undefined
 }
@@ -84,7 +85,7 @@ async function writeProc(file: string, content: string): Promise<void> {
 }
 
 async function ensureMounted(dir: string): Promise<void> {
-  if (await exists(path.join(dir, 'register'))) return
+  if (await accessible(path.join(dir, 'register'))) return
   try {
     await privileged('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir])
   } catch (error) {
@@ -92,15 +93,6 @@ async function ensureMounted(dir: string): Promise<void> {
       `binfmt_misc is not mounted at ${dir} and mounting it failed (${errorMessage(error)})`,
       'Run as root or with passwordless sudo, or set `qemu: false` and build only native platforms'
     )
-  }
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file)
-    return true
-  } catch {
-    return false
   }
 }
 
@@ -161,7 +153,7 @@ export async function setupQemu(
   if (
     interpreters.includes(undefined) &&
     options.allowInstall &&
-    (await exists('/usr/bin/apt-get'))
+    (await accessible('/usr/bin/apt-get'))
   ) {
     core.info('installing qemu-user-static, since no QEMU binary was found for every platform')
     await privileged('apt-get', ['install', '-y', '--no-install-recommends', 'qemu-user-static'])

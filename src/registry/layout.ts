@@ -1,6 +1,8 @@
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
+import { descriptorPlatformName } from '../platform.js'
 import { MEDIA_TYPES } from './client.js'
+import { isIndexMediaType } from './descriptor.js'
 
 /** A blob a manifest refers to (config or layer). */
 export interface BlobRef {
@@ -13,7 +15,7 @@ export interface LayoutManifest {
   readonly digest: string
   readonly mediaType: string
   readonly bytes: Buffer
-  /** `linux/arm64`, from the index entry. */
+  /** `linux/arm64` in canonical spelling, from the index entry. */
   readonly platform: string | undefined
   readonly config: BlobRef
   readonly layers: readonly BlobRef[]
@@ -47,18 +49,6 @@ export function blobPath(dir: string, digest: string): string {
   return path.join(dir, 'blobs', algorithm, hex)
 }
 
-function isIndex(mediaType: string | undefined): boolean {
-  return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerList
-}
-
-function platformName(descriptor: Descriptor): string | undefined {
-  const platform = descriptor.platform
-  if (platform?.architecture === undefined) return undefined
-  return [platform.os ?? 'linux', platform.architecture, platform.variant]
-    .filter(part => part !== undefined && part !== '')
-    .join('/')
-}
-
 async function readManifest(dir: string, descriptor: Descriptor): Promise<LayoutManifest> {
   const bytes = await readFile(blobPath(dir, descriptor.digest))
   const parsed = JSON.parse(bytes.toString('utf8')) as {
@@ -70,7 +60,7 @@ async function readManifest(dir: string, descriptor: Descriptor): Promise<Layout
     digest: descriptor.digest,
     mediaType: parsed.mediaType ?? descriptor.mediaType ?? MEDIA_TYPES.ociManifest,
     bytes,
-    platform: platformName(descriptor),
+    platform: descriptorPlatformName(descriptor.platform),
     config: parsed.config,
     layers: parsed.layers
   }
@@ -89,7 +79,7 @@ export async function readLayout(dir: string): Promise<LocalImage> {
     throw new Error(`the OCI layout in ${dir} should name exactly one image`)
   }
   const bytes = await readFile(blobPath(dir, entry.digest))
-  if (!isIndex(entry.mediaType)) {
+  if (!isIndexMediaType(entry.mediaType)) {
     const manifest = await readManifest(dir, entry)
     return {
       dir,

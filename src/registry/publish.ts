@@ -2,34 +2,9 @@ import * as core from '@actions/core'
 import { createReadStream } from 'node:fs'
 import { ActionError, errorMessage } from '../errors.js'
 import { type ImageReference, formatReference } from '../reference.js'
-import { type Manifest, RegistryClient } from './client.js'
-import type { Credentials } from './credentials.js'
+import type { Manifest } from './client.js'
 import { type LocalImage, layoutBlobs } from './layout.js'
-
-/** One client per registry host, created with that host's credentials on first use. */
-export class RegistryPool {
-  private readonly clients = new Map<string, Promise<RegistryClient>>()
-
-  constructor(
-    private readonly credentialsFor: (registry: string) => Promise<Credentials | undefined>
-  ) {}
-
-  get(registry: string): Promise<RegistryClient> {
-    let client = this.clients.get(registry)
-    if (client === undefined) {
-      client = this.credentialsFor(registry).then(
-        credentials =>
-          new RegistryClient(registry, credentials === undefined ? {} : { credentials })
-      )
-      this.clients.set(registry, client)
-    }
-    return client
-  }
-
-  async close(): Promise<void> {
-    for (const client of this.clients.values()) (await client).close()
-  }
-}
+import type { RegistryPool } from './pool.js'
 
 /**
  * Push every blob and manifest of the image into each tag's repository, addressed by
