@@ -35476,6 +35476,27 @@ function formatPlatform(platform) {
     const base = `${platform.os}/${platform.architecture}`;
     return platform.variant === undefined ? base : `${base}/${platform.variant}`;
 }
+/**
+ * The planner's spelling of platform text from elsewhere (an index, buildx output):
+ * `linux/arm64/v8` becomes `linux/arm64`. Text the model does not know stays as it is,
+ * so the caller can report it.
+ */
+function canonicalPlatformName(name) {
+    try {
+        return formatPlatform(parsePlatform(name));
+    }
+    catch {
+        return name;
+    }
+}
+/** The canonical name of an OCI descriptor's `platform`; undefined when it names no architecture. */
+function descriptorPlatformName(platform) {
+    if (platform?.architecture === undefined || platform.architecture === '')
+        return undefined;
+    return canonicalPlatformName([platform.os ?? 'linux', platform.architecture, platform.variant]
+        .filter(part => part !== undefined && part !== '')
+        .join('/'));
+}
 /** Stable, file-name-safe name for cache scopes, artifact names and tags: `linux-arm-v7`. */
 function platformSlug(platform) {
     return formatPlatform(platform).replaceAll('/', '-');
@@ -36603,1265 +36624,6 @@ async function ensureBuildx(range, listReleases = fetchReleaseTags) {
     return active;
 }
 
-;// CONCATENATED MODULE: ./src/engines/buildx-metadata.ts
-/** What buildx says it built: its `--metadata-file` and OCI layouts it wrote. Pure. */
-
-
-const INDEX_MEDIA_TYPES = [
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json'
-];
-const buildx_metadata_DIGEST = /^sha256:[a-f0-9]{64}$/;
-/** One key for a single-platform build; `<key>/<platform>` for each platform of a many-platform one. */
-const PROVENANCE = 'buildx.build.provenance';
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function stringField(object, key) {
-    const value = object[key];
-    return typeof value === 'string' && value !== '' ? value : undefined;
-}
-function checkedDigest(value, where) {
-    // A malformed digest would end up in a step output; refuse it rather than pass it on.
-    if (value !== undefined && !buildx_metadata_DIGEST.test(value)) {
-        throw new ActionError(`buildx wrote \`${value}\` as ${where}, which is not sha256:<64 hex>`);
-    }
-    return value;
-}
-/** Read the JSON buildx writes with `--metadata-file`. */
-function parseMetadataFile(json) {
-    if (!isObject(json))
-        throw new ActionError('the buildx metadata file does not hold a JSON object');
-    const descriptor = isObject(json['containerimage.descriptor'])
-        ? json['containerimage.descriptor']
-        : undefined;
-    const digest = checkedDigest(stringField(json, 'containerimage.digest') ??
-        (descriptor === undefined ? undefined : stringField(descriptor, 'digest')), '`containerimage.digest`');
-    const configDigest = checkedDigest(stringField(json, 'containerimage.config.digest'), '`containerimage.config.digest`');
-    const mediaType = descriptor === undefined ? undefined : stringField(descriptor, 'mediaType');
-    const buildRef = stringField(json, 'buildx.build.ref');
-    const provenancePlatforms = Object.keys(json)
-        .filter(key => key.startsWith(`${PROVENANCE}/`))
-        .map(key => canonicalName(key.slice(PROVENANCE.length + 1)));
-    const imageNames = (stringField(json, 'image.name') ?? '')
-        .split(',')
-        .map(name => name.trim())
-        .filter(name => name !== '');
-    return {
-        ...(digest === undefined ? {} : { digest }),
-        ...(mediaType === undefined ? {} : { mediaType }),
-        imageNames,
-        ...(buildRef === undefined ? {} : { buildRef }),
-        ...(configDigest === undefined ? {} : { configDigest }),
-        provenance: json[PROVENANCE] !== undefined || provenancePlatforms.length > 0,
-        provenancePlatforms,
-        ...(digest === undefined
-            ? {
-                warning: 'buildx reported no image digest (the output is not an image in a registry or an OCI store, as with `load` or `outputs: type=local`), so `digest` stays empty'
-            }
-            : {})
-    };
-}
-function descriptorsOf(json, where) {
-    const manifests = isObject(json) ? json.manifests : undefined;
-    if (!Array.isArray(manifests))
-        throw new ActionError(`${where} has no \`manifests\` list`);
-    return manifests.map((entry, position) => {
-        const digest = isObject(entry) ? stringField(entry, 'digest') : undefined;
-        if (!isObject(entry) || digest === undefined) {
-            throw new ActionError(`${where}: manifests[${position}] is not a descriptor with a digest`);
-        }
-        return {
-            mediaType: stringField(entry, 'mediaType') ?? '',
-            digest,
-            ...(isObject(entry.platform) ? { platform: entry.platform } : {}),
-            ...(isObject(entry.annotations) ? { annotations: entry.annotations } : {})
-        };
-    });
-}
-function isAttestation(descriptor) {
-    return (descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' ||
-        (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown'));
-}
-/** `linux/arm64/v8` as the planner spells it; names the action does not know stay as they are. */
-function platformName(platform) {
-    const os = typeof platform.os === 'string' ? platform.os : 'linux';
-    const architecture = platform.architecture;
-    if (typeof architecture !== 'string' || architecture === '')
-        return undefined;
-    const variant = typeof platform.variant === 'string' ? platform.variant : '';
-    return canonicalName([os, architecture, variant].filter(part => part !== '').join('/'));
-}
-function canonicalName(name) {
-    try {
-        return formatPlatform(parsePlatform(name));
-    }
-    catch {
-        return name;
-    }
-}
-/**
- * Per-platform digests of the image in an OCI layout (`--output type=oci,dest=DIR,tar=false`).
- * `readBlob(digest)` returns the parsed JSON of `blobs/sha256/<hex>`, or undefined when absent.
- */
-function digestsFromOciLayout(indexJson, readBlob) {
-    const blob = (digest) => {
-        const content = readBlob(digest);
-        if (content === undefined) {
-            throw new ActionError(`the OCI layout has no blob ${digest}`);
-        }
-        return content;
-    };
-    const [top] = descriptorsOf(indexJson, 'index.json');
-    if (top === undefined)
-        throw new ActionError('index.json of the OCI layout lists no image');
-    const digests = {};
-    const attestations = [];
-    if (INDEX_MEDIA_TYPES.includes(top.mediaType)) {
-        for (const entry of descriptorsOf(blob(top.digest), `index ${top.digest}`)) {
-            if (isAttestation(entry)) {
-                const subject = entry.annotations?.['vnd.docker.reference.digest'];
-                attestations.push({
-                    digest: entry.digest,
-                    subject: typeof subject === 'string' ? subject : ''
-                });
-                continue;
-            }
-            const name = entry.platform === undefined ? undefined : platformName(entry.platform);
-            if (name !== undefined)
-                digests[name] = entry.digest;
-        }
-    }
-    else {
-        // A lone manifest carries its platform in the image config, not in index.json.
-        const name = (top.platform === undefined ? undefined : platformName(top.platform)) ??
-            platformOfManifest(blob(top.digest), blob);
-        if (name !== undefined)
-            digests[name] = top.digest;
-    }
-    const platformByDigest = new Map(Object.entries(digests).map(([name, digest]) => [digest, name]));
-    return {
-        digest: top.digest,
-        mediaType: top.mediaType,
-        digests,
-        attestations: attestations.map(attestation => {
-            const platform = platformByDigest.get(attestation.subject);
-            return platform === undefined ? attestation : { ...attestation, platform };
-        })
-    };
-}
-function platformOfManifest(manifest, blob) {
-    const config = isObject(manifest) && isObject(manifest.config) ? manifest.config : undefined;
-    const configDigest = config === undefined ? undefined : stringField(config, 'digest');
-    if (configDigest === undefined)
-        return undefined;
-    const image = blob(configDigest);
-    return isObject(image) ? platformName(image) : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/engines/buildx.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-const DRIVERS = ['docker', 'docker-container', 'kubernetes', 'remote'];
-/** Inputs only the buildx engine reads, named as docker/setup-buildx-action and build-push-action do. */
-const BuildxInput = {
-    Version: VERSION_INPUT,
-    Driver: 'driver',
-    DriverOpts: 'driver-opts',
-    BuildkitdConfigInline: 'buildkitd-config-inline',
-    Endpoint: 'endpoint',
-    BuilderName: 'builder-name',
-    Builder: 'builder',
-    Append: 'append'
-};
-function parseDriver(text) {
-    const value = text.trim().toLowerCase();
-    const driver = DRIVERS.find(candidate => candidate === value);
-    if (driver === undefined) {
-        throw new InputError(BuildxInput.Driver, `is \`${text.trim()}\``, `Valid: ${DRIVERS.join(', ')}`);
-    }
-    return driver;
-}
-/** buildx's rule for builder names. */
-const BUILDER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
-/** Cross-input rules, checked before anything runs; returns the parsed `append` lines. */
-function checkBuildxOptions(options) {
-    const creating = [
-        [BuildxInput.DriverOpts, options.driverOpts.length > 0],
-        [BuildxInput.BuildkitdConfigInline, options.buildkitdConfigInline.trim() !== ''],
-        [BuildxInput.BuilderName, options.builderName !== ''],
-        [BuildxInput.Append, options.append.length > 0]
-    ];
-    if (options.builder !== '') {
-        const reused = [
-            ...creating,
-            [BuildxInput.Endpoint, options.endpoint !== '']
-        ];
-        const [ignored] = reused.find(([, set]) => set) ?? [];
-        if (ignored !== undefined) {
-            throw new InputError(BuildxInput.Builder, `reuses the existing builder \`${options.builder}\`, so \`${ignored}\` would have no effect`, 'Set `builder` to use a builder as it is, or the builder inputs to create one');
-        }
-        return [];
-    }
-    if (options.builderName !== '' && !BUILDER_NAME.test(options.builderName)) {
-        throw new InputError(BuildxInput.BuilderName, `\`${options.builderName}\` is not a builder name`, 'Use letters, digits, `.`, `_` and `-`, starting with a letter or digit');
-    }
-    if (options.driver === 'docker') {
-        // The docker driver is the daemon's own builder: buildx cannot create or configure it.
-        const [configured] = creating.find(([, set]) => set) ?? [];
-        if (configured !== undefined) {
-            throw new InputError(configured, 'does not apply to driver `docker` (the docker daemon builds, with its own settings)', 'Use driver docker-container, kubernetes or remote');
-        }
-    }
-    if (options.driver === 'remote' && options.endpoint === '') {
-        throw new InputError(BuildxInput.Endpoint, 'is empty, and driver `remote` needs the address of a BuildKit daemon', 'Example: tcp://buildkitd.example.com:1234');
-    }
-    return options.append.map(line => parseAppendLine(line, options.driver));
-}
-/** argv for `docker buildx create`; no `--use`: every later command names the builder. */
-function createBuilderArgs(spec) {
-    const args = ['buildx', 'create', '--name', spec.name, '--driver', spec.driver];
-    for (const option of spec.driverOpts)
-        args.push('--driver-opt', option);
-    if (spec.configFile !== undefined) {
-        // buildx 0.13 renamed --config to --buildkitd-config.
-        args.push(buildxAtLeast(spec.version, '0.13.0') ? '--buildkitd-config' : '--config');
-        args.push(spec.configFile);
-    }
-    if (spec.endpoint !== undefined && spec.endpoint !== '')
-        args.push(spec.endpoint);
-    return args;
-}
-const APPEND_FIX = 'Write PLATFORMS=ENDPOINT[,driver=DRIVER][,driver-opt=KEY=VALUE]..., e.g. linux/arm64=ssh://user@arm-host';
-/**
- * Parse an `append` line: `PLATFORMS=ENDPOINT[,driver=DRIVER][,driver-opt=KEY=VALUE]...`.
- * PLATFORMS is one or more platforms joined by commas (they hold no `=`, so the first `=`
- * ends them); ENDPOINT may be empty, or `kubernetes` as short for `,driver=kubernetes`.
- * Driver-opt values cannot hold commas. Every node of a builder runs on the builder's driver.
- */
-function parseAppendLine(line, driver) {
-    const text = line.trim();
-    const equals = text.indexOf('=');
-    if (equals <= 0) {
-        throw new InputError(BuildxInput.Append, `line \`${text}\` names no platform`, APPEND_FIX);
-    }
-    let platforms;
-    try {
-        platforms = text
-            .slice(0, equals)
-            .split(',')
-            .map(name => formatPlatform(parsePlatform(name)));
-    }
-    catch (error) {
-        if (error instanceof PlatformError)
-            throw new InputError(BuildxInput.Append, error.message);
-        throw error;
-    }
-    const [first = '', ...fields] = text.slice(equals + 1).split(',');
-    let endpoint = first.trim();
-    let nodeDriver = driver;
-    if (endpoint === 'kubernetes') {
-        endpoint = '';
-        nodeDriver = 'kubernetes';
-    }
-    const driverOpts = [];
-    for (const field of fields) {
-        const split = field.indexOf('=');
-        const key = field.slice(0, Math.max(split, 0)).trim();
-        const value = field.slice(split + 1).trim();
-        if (key === 'driver')
-            nodeDriver = value;
-        else if (key === 'driver-opt' && value !== '')
-            driverOpts.push(value);
-        else {
-            throw new InputError(BuildxInput.Append, `line \`${text}\` has a field \`${field.trim()}\`; valid fields: driver=, driver-opt=`, APPEND_FIX);
-        }
-    }
-    if (driver === 'docker') {
-        throw new InputError(BuildxInput.Append, 'adds nodes, which a `docker` driver builder cannot have', 'Use driver docker-container, kubernetes or remote');
-    }
-    if (nodeDriver !== driver) {
-        throw new InputError(BuildxInput.Append, `line \`${text}\` asks for driver \`${nodeDriver}\`, but the builder uses \`${driver}\``, `buildx runs every node of a builder on one driver: set \`driver: ${nodeDriver}\` or drop it from the line`);
-    }
-    if (endpoint === '' && driver !== 'kubernetes') {
-        throw new InputError(BuildxInput.Append, `line \`${text}\` names no endpoint`, 'Give a docker context, tcp://HOST:PORT or ssh://USER@HOST after the `=');
-    }
-    return { platforms, endpoint, driverOpts };
-}
-/** argv adding one `append` node; buildx names the first node `<builder>0`, these follow. */
-function appendNodeArgs(builder, node, index) {
-    const args = [
-        'buildx',
-        'create',
-        '--name',
-        builder,
-        '--append',
-        '--node',
-        `${builder}${index + 1}`
-    ];
-    args.push('--platform', node.platforms.join(','));
-    for (const option of node.driverOpts)
-        args.push('--driver-opt', option);
-    if (node.endpoint !== '')
-        args.push(node.endpoint);
-    return args;
-}
-function bootstrapArgs(name) {
-    return ['buildx', 'inspect', '--bootstrap', '--builder', name];
-}
-function removeBuilderArgs(name) {
-    return ['buildx', 'rm', name];
-}
-function canonicalPlatform(name) {
-    try {
-        return formatPlatform(parsePlatform(name));
-    }
-    catch {
-        return name;
-    }
-}
-/**
- * Every platform the nodes of a builder offer, from `docker buildx inspect`: one
- * `Platforms:` line per running node; newer buildx marks platforms fixed by `--platform` with `*`.
- */
-function parseInspectPlatforms(text) {
-    const platforms = new Set();
-    for (const line of text.split('\n')) {
-        const match = /^\s*Platforms:\s*(.*)$/.exec(line);
-        if (match?.[1] === undefined)
-            continue;
-        for (const item of match[1].split(',')) {
-            const name = item.trim().replace(/\*$/, '');
-            if (name !== '')
-                platforms.add(canonicalPlatform(name));
-        }
-    }
-    return [...platforms];
-}
-/** Planned platforms the builder does not offer; none when it listed nothing to compare with. */
-function unsupportedPlatforms(planned, available) {
-    if (available.length === 0)
-        return [];
-    return planned.map(entry => entry.name).filter(name => !available.includes(name));
-}
-/** buildx reads `--secret`, `--cache-*` and `--output` values as CSV: quote what needs it. */
-function csvField(field) {
-    return /[",\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
-}
-/** A cache entry back in buildx's CSV form: `type=registry,ref=X,mode=max`. */
-function formatCacheSpec(spec) {
-    return [
-        `type=${spec.type}`,
-        ...Object.entries(spec.attributes).map(([key, value]) => `${key}=${value}`)
-    ]
-        .map(csvField)
-        .join(',');
-}
-/** The GitHub cache service is reachable: buildx's `type=gha` reads these same variables. */
-function githubCacheAvailable(env) {
-    const url = (env.ACTIONS_CACHE_URL ?? '') !== '' || (env.ACTIONS_RESULTS_URL ?? '') !== '';
-    return url && (env.ACTIONS_RUNTIME_TOKEN ?? '') !== '';
-}
-/** `owner-app` for `ghcr.io/owner/app:1`; `image` without tags. */
-function cacheImageName(tags) {
-    return tags[0]?.repository.replaceAll('/', '-') ?? 'image';
-}
-/**
- * The gha scope of one build. One platform (a matrix leg): `<image>-<slug>`, so legs never
- * overwrite each other. Several platforms in one build share one cache export, so they get
- * one scope named by a hash of the sorted slugs: the same set in any order hits the same cache.
- */
-function cacheScope(tags, platforms) {
-    const image = cacheImageName(tags);
-    const [only, ...more] = platforms;
-    if (only !== undefined && more.length === 0)
-        return `${image}-${only.slug}`;
-    const slugs = platforms.map(entry => entry.slug).sort();
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(slugs.join(',')).digest('hex').slice(0, 8);
-    return `${image}-multi-${hash}`;
-}
-/** `--cache-from`/`--cache-to`: the inputs, or else per-image gha scopes when GitHub's cache is there. */
-function cacheArgs(request, driver, env) {
-    if (request.cacheFrom.length > 0 || request.cacheTo.length > 0) {
-        return [
-            ...request.cacheFrom.flatMap(spec => ['--cache-from', formatCacheSpec(spec)]),
-            ...request.cacheTo.flatMap(spec => ['--cache-to', formatCacheSpec(spec)])
-        ];
-    }
-    // The docker driver exports no cache but inline; a gha cache-to would fail the build.
-    if (driver === 'docker' || !githubCacheAvailable(env))
-        return [];
-    const scope = cacheScope(request.tags, request.platforms);
-    const scopes = new Set([scope]);
-    // A many-platform build also reads what single-platform matrix legs wrote.
-    if (request.platforms.length > 1) {
-        for (const entry of request.platforms)
-            scopes.add(cacheScope(request.tags, [entry]));
-    }
-    return [
-        ...[...scopes].flatMap(name => ['--cache-from', `type=gha,scope=${name}`]),
-        '--cache-to',
-        `type=gha,scope=${scope},mode=max,ignore-error=true`
-    ];
-}
-/** argv for the one `docker buildx build` that builds every planned platform. */
-function buildxBuildArgs(request, options, run, env) {
-    const args = ['buildx', 'build', '--builder', run.builder];
-    // Plain progress is what summarizeProgress reads, whatever BUILDKIT_PROGRESS says.
-    args.push('--progress', 'plain');
-    args.push('--platform', request.platforms.map(entry => entry.name).join(','));
-    if (request.file !== '')
-        args.push('--file', request.file);
-    if (request.target !== '')
-        args.push('--target', request.target);
-    for (const tag of request.tags)
-        args.push('--tag', formatReference(tag));
-    for (const { key, value } of request.labels)
-        args.push('--label', `${key}=${value}`);
-    for (const { key, value } of request.annotations)
-        args.push('--annotation', `${key}=${value}`);
-    for (const { key, value } of request.buildArgs)
-        args.push('--build-arg', `${key}=${value}`);
-    for (const { key, value } of options.buildContexts)
-        args.push('--build-context', `${key}=${value}`);
-    // Secret values reach buildx only through files and environment variables, never argv.
-    for (const { id, file } of run.secretFiles)
-        args.push('--secret', secretSpec(id, 'src', file));
-    for (const { key, value } of options.secretEnvs)
-        args.push('--secret', secretSpec(key, 'env', value));
-    for (const { key, value } of options.secretFiles)
-        args.push('--secret', secretSpec(key, 'src', value));
-    for (const ssh of options.ssh)
-        args.push('--ssh', ssh);
-    if (request.noCache)
-        args.push('--no-cache');
-    if (request.pull)
-        args.push('--pull');
-    if (options.network !== '')
-        args.push('--network', options.network);
-    for (const host of options.addHosts)
-        args.push('--add-host', host);
-    if (options.shmSize !== '')
-        args.push('--shm-size', options.shmSize);
-    for (const ulimit of options.ulimits)
-        args.push('--ulimit', ulimit);
-    args.push(...cacheArgs(request, options.driver, env));
-    if (options.provenance !== '')
-        args.push(`--provenance=${options.provenance}`);
-    if (options.sbom !== '')
-        args.push(`--sbom=${options.sbom}`);
-    for (const output of options.outputs)
-        args.push('--output', output);
-    if (request.push)
-        args.push('--push');
-    if (options.load)
-        args.push('--load');
-    args.push('--metadata-file', run.metadataFile, '--iidfile', run.iidFile);
-    args.push(request.context);
-    return args;
-}
-function secretSpec(id, kind, value) {
-    return [`id=${id}`, `${kind}=${value}`].map(csvField).join(',');
-}
-/** The `dest` of an `--output type=oci,...,tar=false`: a layout directory to read digests from. */
-function ociLayoutDestination(outputs) {
-    for (const output of outputs) {
-        const fields = new Map(output.split(',').map(field => {
-            const equals = field.indexOf('=');
-            return [field.slice(0, Math.max(equals, 0)).trim(), field.slice(equals + 1).trim()];
-        }));
-        const dest = fields.get('dest');
-        if (fields.get('type') === 'oci' && fields.get('tar') === 'false' && dest !== undefined) {
-            return dest;
-        }
-    }
-    return undefined;
-}
-/**
- * Cache hits and failures per platform from buildx's plain progress. Steps of a
- * many-platform build are named `#8 [linux/arm64 2/3] RUN ...`; a single-platform build
- * leaves the platform out, so unnamed steps belong to the only platform.
- */
-function summarizeProgress(log, platforms) {
-    const only = platforms.length === 1 ? platforms[0] : undefined;
-    const platformOfStep = new Map();
-    const cacheHits = Object.fromEntries(platforms.map(name => [name, 0]));
-    const failed = [];
-    for (const raw of log.split('\n')) {
-        const line = raw.trim();
-        const named = /^#(\d+) \[(linux\/[a-z0-9]+(?:\/v\d+)?)[ \]]/.exec(line);
-        if (named?.[1] !== undefined && named[2] !== undefined) {
-            platformOfStep.set(named[1], canonicalPlatform(named[2]));
-            continue;
-        }
-        const outcome = /^#(\d+) (CACHED|ERROR\b)/.exec(line);
-        if (outcome?.[1] === undefined)
-            continue;
-        const platform = platformOfStep.get(outcome[1]) ?? only;
-        if (platform === undefined)
-            continue;
-        if (outcome[2] === 'CACHED')
-            cacheHits[platform] = (cacheHits[platform] ?? 0) + 1;
-        else if (!failed.includes(platform))
-            failed.push(platform);
-    }
-    return { cacheHits, failed };
-}
-/** `build of linux/arm64 (under QEMU) failed`, naming the platforms the log blames. */
-function describeFailure(planned, failed) {
-    const named = planned
-        .filter(entry => failed.includes(entry.name))
-        .map(entry => `${entry.name}${entry.emulated ? ' (under QEMU)' : ''}`);
-    return named.length === 0 ? 'build failed' : `build of ${named.join(', ')} failed`;
-}
-function record(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-        ? value
-        : {};
-}
-/** Where docker keeps credentials for a registry: Docker Hub has its legacy key. */
-function authKey(registry) {
-    return registry === 'docker.io' ? 'https://index.docker.io/v1/' : registry;
-}
-/**
- * A docker config.json for this run: the user's settings plus the action's logins. A helper
- * for one of these registries, or a `credsStore` (it serves every registry), would shadow the
- * inline `auths`, so both go: registries known only to that store lose their login here.
- */
-function dockerConfigWithLogins(original, logins) {
-    const base = { ...record(original) };
-    const auths = { ...record(base.auths) };
-    const helpers = { ...record(base.credHelpers) };
-    for (const { registry, credentials } of logins) {
-        const auth = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
-        auths[authKey(registry)] = { auth };
-        Reflect.deleteProperty(helpers, authKey(registry));
-    }
-    Reflect.deleteProperty(base, 'credsStore');
-    return { ...base, auths, credHelpers: helpers };
-}
-class BuildxEngine {
-    options;
-    name = 'buildx';
-    appendNodes;
-    /** The builder this engine created, and the environment that finds it. */
-    created;
-    constructor(options) {
-        this.options = options;
-        this.appendNodes = checkBuildxOptions(options);
-    }
-    async build(request) {
-        const version = await group('Set up buildx', () => ensureBuildx(this.options.version));
-        const env = await privateDockerEnv(request);
-        const builder = await group('Set up the builder', () => this.prepareBuilder(request, version, env));
-        const names = request.platforms.map(entry => entry.name);
-        const id = (0,external_node_crypto_.randomBytes)(4).toString('hex');
-        const secretFiles = await buildx_writeSecrets(request, id);
-        const run = {
-            builder,
-            metadataFile: external_node_path_default().join(request.tempDir, `buildx-metadata-${id}.json`),
-            iidFile: external_node_path_default().join(request.tempDir, `buildx-iid-${id}`),
-            secretFiles
-        };
-        const started = performance.now();
-        let result;
-        try {
-            result = await group(`Build ${names.join(', ')}`, () => src_exec_exec('docker', buildxBuildArgs(request, this.options, run, process.env), {
-                env,
-                allowFailure: true
-            }));
-        }
-        finally {
-            await Promise.all(secretFiles.map(secret => (0,promises_namespaceObject.rm)(secret.file, { force: true })));
-        }
-        const seconds = (performance.now() - started) / 1000;
-        const progress = summarizeProgress(`${result.stdout}\n${result.stderr}`, names);
-        if (result.exitCode !== 0) {
-            // A failed step stops the build before any export; a failed push may have reached some tags.
-            throw new ActionError(`${describeFailure(request.platforms, progress.failed)}: ${new ExecError('docker buildx build', result).message}`, progress.failed.length > 0 ? 'Nothing was pushed' : undefined);
-        }
-        const metadata = parseMetadataFile(await readJson(run.metadataFile, 'buildx metadata file'));
-        if (metadata.warning !== undefined)
-            warning(metadata.warning);
-        if (request.push && metadata.digest === undefined) {
-            throw new ActionError('buildx pushed, but its metadata names no image digest');
-        }
-        const layout = ociLayoutDestination(this.options.outputs);
-        const ociLayout = layout === undefined ? undefined : await readOciLayout(layout);
-        const imageId = (await (0,promises_namespaceObject.readFile)(run.iidFile, 'utf8').catch(() => '')).trim();
-        return {
-            pushed: request.push ? [...request.tags] : [],
-            imageId,
-            // One build covers every platform, so each shares its duration.
-            builds: names.map(platform => ({
-                platform,
-                seconds,
-                cacheHits: progress.cacheHits[platform] ?? 0
-            })),
-            metadata: {
-                engine: 'buildx',
-                version,
-                builder,
-                driver: this.options.driver,
-                ...metadata,
-                imageId,
-                ...(ociLayout === undefined ? {} : { ociLayout })
-            }
-        };
-    }
-    async dispose() {
-        const created = this.created;
-        if (created === undefined)
-            return;
-        this.created = undefined;
-        await src_exec_exec('docker', removeBuilderArgs(created.builder), {
-            env: created.env,
-            silent: true,
-            allowFailure: true
-        });
-    }
-    /** Create (or pick) the builder, boot it, and check it offers every planned platform. */
-    async prepareBuilder(request, version, env) {
-        const options = this.options;
-        let builder = options.builder;
-        if (builder === '' && options.driver === 'docker') {
-            // The docker driver's builder carries the name of the docker context.
-            builder =
-                options.endpoint ||
-                    (await src_exec_exec('docker', ['context', 'show'], { silent: true, env })).stdout.trim();
-        }
-        else if (builder === '') {
-            builder = options.builderName || `multiarch-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
-            let configFile;
-            if (options.buildkitdConfigInline.trim() !== '') {
-                configFile = external_node_path_default().join(request.tempDir, `buildkitd-${builder}.toml`);
-                await (0,promises_namespaceObject.writeFile)(configFile, options.buildkitdConfigInline, { mode: 0o600 });
-            }
-            const spec = {
-                name: builder,
-                driver: options.driver,
-                driverOpts: options.driverOpts,
-                endpoint: options.endpoint,
-                version,
-                ...(configFile === undefined ? {} : { configFile })
-            };
-            await src_exec_exec('docker', createBuilderArgs(spec), { env });
-            this.created = { builder, env };
-            // Should this step die before dispose(), the post step removes the builder.
-            saveState(constants_State.CreatedBuilder, builder);
-            for (const [index, node] of this.appendNodes.entries()) {
-                await src_exec_exec('docker', appendNodeArgs(builder, node, index), { env });
-            }
-        }
-        const inspect = await src_exec_exec('docker', bootstrapArgs(builder), { env });
-        const available = parseInspectPlatforms(inspect.stdout);
-        const missing = unsupportedPlatforms(request.platforms, available);
-        if (available.length === 0) {
-            warning(`builder \`${builder}\` lists no platforms; the plan was not checked against it`);
-        }
-        if (missing.length > 0) {
-            throw new ActionError(`builder \`${builder}\` cannot build ${missing.join(', ')}; it offers ${available.join(', ')}`, 'Let this action set up QEMU for them (`qemu: auto`), or `append` a node that builds them');
-        }
-        return builder;
-    }
-}
-async function buildx_writeSecrets(request, id) {
-    const files = [];
-    for (const [index, secret] of request.secrets.entries()) {
-        const file = external_node_path_default().join(request.tempDir, `buildx-secret-${id}-${index}`);
-        await (0,promises_namespaceObject.writeFile)(file, secret.value, { mode: 0o600 });
-        files.push({ id: secret.id, file });
-    }
-    return files;
-}
-async function readJson(file, what) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
-    }
-    catch {
-        throw new ActionError(`buildx wrote no ${what} (${file})`);
-    }
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        throw new ActionError(`the ${what} (${file}) is not JSON`);
-    }
-}
-async function readOciLayout(dir) {
-    const index = await readJson(external_node_path_default().join(dir, 'index.json'), 'OCI layout index');
-    return digestsFromOciLayout(index, digest => {
-        // Only well-formed digests become paths: index.json must not steer reads outside blobs/.
-        const match = /^sha256:([a-f0-9]{64})$/.exec(digest);
-        if (match?.[1] === undefined)
-            return undefined;
-        try {
-            return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(dir, 'blobs', 'sha256', match[1]), 'utf8'));
-        }
-        catch {
-            return undefined;
-        }
-    });
-}
-/**
- * With logins, buildx gets a private DOCKER_CONFIG so credentials never land in the user's
- * config.json. Plugins and contexts stay shared through links, builders through BUILDX_CONFIG.
- */
-async function privateDockerEnv(request) {
-    if (request.logins.length === 0)
-        return {};
-    const original = process.env.DOCKER_CONFIG ?? external_node_path_default().join((0,external_node_os_namespaceObject.homedir)(), '.docker');
-    const dir = external_node_path_default().join(request.tempDir, 'docker-config');
-    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true, mode: 0o700 });
-    // A missing or broken config.json leaves only the action's logins, as docker would read it.
-    const existing = await (0,promises_namespaceObject.readFile)(external_node_path_default().join(original, 'config.json'), 'utf8')
-        .then((text) => JSON.parse(text))
-        .catch(() => ({}));
-    await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(dir, 'config.json'), JSON.stringify(dockerConfigWithLogins(existing, request.logins)), { mode: 0o600 });
-    for (const shared of ['cli-plugins', 'contexts']) {
-        await (0,promises_namespaceObject.symlink)(external_node_path_default().join(original, shared), external_node_path_default().join(dir, shared)).catch(() => undefined);
-    }
-    return {
-        DOCKER_CONFIG: dir,
-        BUILDX_CONFIG: process.env.BUILDX_CONFIG ?? external_node_path_default().join(original, 'buildx')
-    };
-}
-
-;// CONCATENATED MODULE: ./src/engines/select.ts
-
-
-
-
-async function buildxWorks() {
-    const result = await src_exec_exec('docker', ['buildx', 'version'], {
-        silent: true,
-        allowFailure: true
-    }).catch(() => undefined);
-    return result?.exitCode === 0;
-}
-/**
- * Pick the engine: the one asked for, or for `auto` docker buildx where it works (the
- * engine people expect on GitHub's runners), else buildah.
- */
-async function selectEngine(inputs) {
-    if (inputs.engine === 'buildx' || (inputs.engine === 'auto' && (await buildxWorks()))) {
-        return new BuildxEngine(inputs.buildx);
-    }
-    const version = await BuildahEngine.detect();
-    if (version === undefined) {
-        throw new ActionError(inputs.engine === 'auto'
-            ? 'engine `auto`: neither docker buildx nor buildah is installed'
-            : 'engine `buildah`: buildah is not installed', 'Install one of them (apt-get install buildah) before this step');
-    }
-    return new BuildahEngine(version);
-}
-
-;// CONCATENATED MODULE: ./src/outputs.ts
-
-/**
- * Write every output at once, at the very end, so a failed step writes none.
- * `core.setOutput` uses a random heredoc delimiter, so values cannot forge extra lines.
- */
-function writeOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs)) {
-        if (value !== undefined)
-            setOutput(name, value);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/plan.ts
-
-/** Which platforms this host builds natively and which under QEMU, in the order given. */
-function planBuild(platforms, host, options) {
-    const wanted = platforms.length === 0 ? [host] : platforms;
-    return wanted.map(platform => ({
-        platform,
-        name: formatPlatform(platform),
-        slug: platformSlug(platform),
-        emulated: !runsNatively(host, platform, options)
-    }));
-}
-const GITHUB_X64_RUNNER = 'ubuntu-24.04';
-const GITHUB_ARM64_RUNNER = 'ubuntu-24.04-arm';
-/** GitHub rejects a job matrix with more legs than this. */
-const MAX_MATRIX_LEGS = 256;
-/**
- * The platform a runner label runs natively, where the label tells: GitHub's hosted
- * Ubuntu labels do. Self-hosted labels do not; for those, undefined.
- */
-function runnerHost(label) {
-    const lower = label.toLowerCase();
-    if (/^ubuntu-[\w.]+-arm$/.test(lower) || /(^|-)arm64($|-)/.test(lower)) {
-        return parsePlatform('linux/arm64');
-    }
-    if (/^ubuntu-/.test(lower))
-        return parsePlatform('linux/amd64');
-    return undefined;
-}
-/**
- * One leg per platform for `strategy.matrix`, each on a runner that executes it natively
- * where one exists. Maintainer entries win; a self-hosted label mapped to a platform is
- * taken to run that platform natively, and an unknown `default` label to be x86-64.
- */
-function planMatrix(platforms, runners, options) {
-    if (platforms.length > MAX_MATRIX_LEGS) {
-        throw new Error(`${platforms.length} platforms make more matrix legs than GitHub allows (${MAX_MATRIX_LEGS})`);
-    }
-    const amd64 = parsePlatform('linux/amd64');
-    const include = platforms.map(platform => {
-        const name = formatPlatform(platform);
-        const mapped = runners.byPlatform[name];
-        let runner;
-        let emulated;
-        if (mapped !== undefined) {
-            const host = runnerHost(mapped);
-            runner = mapped;
-            emulated = host !== undefined && !runsNatively(host, platform, options);
-        }
-        else {
-            const nativeDefault = [GITHUB_X64_RUNNER, GITHUB_ARM64_RUNNER].find(label => runsNatively(runnerHost(label) ?? amd64, platform, options));
-            runner = nativeDefault ?? runners.fallback ?? GITHUB_X64_RUNNER;
-            emulated = !runsNatively(runnerHost(runner) ?? amd64, platform, options);
-        }
-        return { platform: name, runner, emulated, slug: platformSlug(platform) };
-    });
-    return { include };
-}
-
-;// CONCATENATED MODULE: ./src/qemu/binfmt-table.ts
-const BINFMT_TABLE = [
-    { architecture: 'amd64', qemu: 'x86_64', elfClass: 2, elfData: 1, machine: 0x3e },
-    { architecture: '386', qemu: 'i386', elfClass: 1, elfData: 1, machine: 0x03 },
-    { architecture: 'arm64', qemu: 'aarch64', elfClass: 2, elfData: 1, machine: 0xb7 },
-    { architecture: 'arm', qemu: 'arm', elfClass: 1, elfData: 1, machine: 0x28 },
-    { architecture: 'ppc64le', qemu: 'ppc64le', elfClass: 2, elfData: 1, machine: 0x15 },
-    { architecture: 's390x', qemu: 's390x', elfClass: 2, elfData: 2, machine: 0x16 },
-    { architecture: 'riscv64', qemu: 'riscv64', elfClass: 2, elfData: 1, machine: 0xf3 },
-    { architecture: 'mips64le', qemu: 'mips64el', elfClass: 2, elfData: 1, machine: 0x08 },
-    { architecture: 'mips64', qemu: 'mips64', elfClass: 2, elfData: 2, machine: 0x08 },
-    { architecture: 'loong64', qemu: 'loongarch64', elfClass: 2, elfData: 1, machine: 0x102 }
-];
-const MAGIC_LENGTH = 20;
-function binfmtRow(architecture) {
-    return BINFMT_TABLE.find(row => row.architecture === architecture);
-}
-function uint16(value, elfData) {
-    const low = value & 0xff;
-    const high = (value >> 8) & 0xff;
-    return elfData === 1 ? [low, high] : [high, low];
-}
-/** The 20 header bytes of an executable of this architecture (e_type = ET_EXEC). */
-function binfmtMagic(row) {
-    const ident = [0x7f, 0x45, 0x4c, 0x46, row.elfClass, row.elfData, 0x01, 0x00];
-    const padding = new Array(8).fill(0);
-    const executable = uint16(0x0002, row.elfData);
-    return Buffer.from([...ident, ...padding, ...executable, ...uint16(row.machine, row.elfData)]);
-}
-/**
- * Which header bits must match: all but EI_OSABI (Linux binaries say SYSV or GNU) and
- * the lowest bit of e_type, so that both ET_EXEC (2) and ET_DYN (3, PIE) match.
- */
-function binfmtMask(row) {
-    const ident = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00];
-    const padding = new Array(8).fill(0xff);
-    return Buffer.from([...ident, ...padding, ...uint16(0xfffe, row.elfData), 0xff, 0xff]);
-}
-/** binfmt_misc's escaped form: every byte as \xHH, so no byte can end a field. */
-function escapeBytes(bytes) {
-    return [...bytes].map(byte => `\\x${byte.toString(16).padStart(2, '0')}`).join('');
-}
-
-;// CONCATENATED MODULE: ./src/qemu/binfmt.ts
-
-
-
-const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
-/**
- * Parse one handler file: `enabled`, `interpreter X`, `flags: PF`, `offset 0`,
- * `magic 7f45...`, `mask ff...`. Extension handlers (`extension .jar`) have no magic.
- */
-function parseHandler(name, text) {
-    let enabled = false;
-    let interpreter = '';
-    let flags = '';
-    let offset = 0;
-    let magic;
-    let mask;
-    for (const line of text.split('\n')) {
-        const trimmed = line.trim();
-        if (trimmed === 'enabled')
-            enabled = true;
-        else if (trimmed.startsWith('interpreter '))
-            interpreter = trimmed.slice('interpreter '.length);
-        else if (trimmed.startsWith('flags:'))
-            flags = trimmed.slice('flags:'.length).trim();
-        else if (trimmed.startsWith('offset '))
-            offset = Number(trimmed.slice('offset '.length));
-        else if (trimmed.startsWith('magic '))
-            magic = Buffer.from(trimmed.slice(6), 'hex');
-        else if (trimmed.startsWith('mask '))
-            mask = Buffer.from(trimmed.slice(5), 'hex');
-    }
-    if (magic === undefined)
-        return undefined;
-    return { name, enabled, interpreter, flags, offset, magic, mask };
-}
-/** Whether the kernel would hand an executable of `row`'s architecture to this handler. */
-function handlerMatches(handler, row) {
-    const header = binfmtMagic(row);
-    if (handler.offset + handler.magic.length > header.length)
-        return false;
-    for (let index = 0; index < handler.magic.length; index++) {
-        const maskByte = handler.mask?.[index] ?? 0xff;
-        const fileByte = header[handler.offset + index] ?? 0;
-        if ((fileByte & maskByte) !== ((handler.magic[index] ?? 0) & maskByte))
-            return false;
-    }
-    return true;
-}
-/**
- * Is there a handler that runs this architecture inside a build container? It must be
- * enabled and carry `F`: without it the kernel looks the interpreter up inside the
- * container's root at exec time, where it does not exist.
- */
-function judgeHandlers(handlers, row) {
-    const matching = handlers.filter(handler => handlerMatches(handler, row));
-    const usable = matching.find(handler => handler.enabled && handler.flags.includes('F'));
-    if (usable !== undefined)
-        return { usable: true, handler: usable };
-    const [first] = matching;
-    if (first === undefined)
-        return { usable: false, reason: 'no handler is registered' };
-    if (!first.enabled)
-        return { usable: false, reason: `handler ${first.name} is disabled` };
-    return {
-        usable: false,
-        reason: `handler ${first.name} lacks the F flag, so it cannot run inside containers`
-    };
-}
-/**
- * The line to write to `register`: `:name:M:offset:magic:mask:interpreter:flags`.
- * `P` only where the interpreter is QEMU's `-binfmt-P` entry, which expects argv[0] preserved.
- */
-function registrationLine(name, row, interpreter) {
-    if (/[:\s]/.test(interpreter) || /[:/\s]/.test(name)) {
-        throw new Error(`cannot register ${name}: ${interpreter} has a colon or blank in its path`);
-    }
-    const flags = interpreter.endsWith('-binfmt-P') ? 'FP' : 'F';
-    const magic = escapeBytes(binfmtMagic(row).subarray(0, MAGIC_LENGTH));
-    const mask = escapeBytes(binfmtMask(row));
-    return `:${name}:M:0:${magic}:${mask}:${interpreter}:${flags}`;
-}
-/** Every handler with a magic under `dir`; no process is spawned, only /proc is read. */
-async function readHandlers(dir = BINFMT_DIR) {
-    const names = await (0,promises_namespaceObject.readdir)(dir);
-    const handlers = [];
-    for (const name of names) {
-        if (name === 'register' || name === 'status')
-            continue;
-        try {
-            const handler = parseHandler(name, await (0,promises_namespaceObject.readFile)(external_node_path_default().join(dir, name), 'utf8'));
-            if (handler !== undefined)
-                handlers.push(handler);
-        }
-        catch {
-            // A handler removed between readdir and readFile is simply gone.
-        }
-    }
-    return handlers;
-}
-
-;// CONCATENATED MODULE: ./src/qemu/setup.ts
-
-
-
-
-
-
-
-
-
-/** Where QEMU's user-mode emulators live: Debian's `-binfmt-P` entries, then the usual bins and PATH. */
-function defaultSearchDirs() {
-    const onPath = (process.env.PATH ?? '').split((external_node_path_default()).delimiter).filter(dir => dir !== '');
-    return ['/usr/libexec/qemu-binfmt', '/usr/bin', '/usr/local/bin', ...onPath];
-}
-/** Candidate emulator paths in `dirs`, best first: a `-binfmt-P` entry preserves argv[0]. */
-function interpreterCandidates(row, dirs) {
-    return dirs.flatMap(dir => [
-        external_node_path_default().join(dir, `${row.qemu}-binfmt-P`),
-        external_node_path_default().join(dir, `qemu-${row.qemu}-static`)
-    ]);
-}
-async function isExecutable(file) {
-    try {
-        await (0,promises_namespaceObject.access)(file, external_node_fs_namespaceObject.constants.X_OK);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-async function findInterpreter(row, dirs) {
-    for (const candidate of interpreterCandidates(row, dirs)) {
-        if (await isExecutable(candidate))
-            return candidate;
-    }
-    return undefined;
-}
-const isRoot = () => process.getuid?.() === 0;
-/** Run a privileged command: directly as root, else through passwordless sudo. */
-async function privileged(program, args) {
-    if (isRoot())
-        await src_exec_exec(program, args, { silent: true });
-    else
-        await src_exec_exec('sudo', ['-n', program, ...args], { silent: true });
-}
-async function writeProc(file, content) {
-    if (isRoot())
-        await (0,promises_namespaceObject.writeFile)(file, content);
-    else
-        await src_exec_exec('sudo', ['-n', 'tee', file], { input: Buffer.from(content), silent: true });
-}
-async function ensureMounted(dir) {
-    if (await setup_exists(external_node_path_default().join(dir, 'register')))
-        return;
-    try {
-        await privileged('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir]);
-    }
-    catch (error) {
-        throw new ActionError(`binfmt_misc is not mounted at ${dir} and mounting it failed (${errorMessage(error)})`, 'Run as root or with passwordless sudo, or set `qemu: false` and build only native platforms');
-    }
-}
-async function setup_exists(file) {
-    try {
-        await (0,promises_namespaceObject.access)(file);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/** The platforms QEMU must serve: none, the plan's emulated ones, an override, or all. */
-function qemuTargets(plan, options) {
-    if (options.choice === 'false')
-        return [];
-    if (options.platforms !== undefined)
-        return [...options.platforms];
-    const emulated = plan.filter(entry => entry.emulated).map(entry => entry.platform);
-    if (options.choice === 'auto')
-        return emulated;
-    const host = plan.find(entry => !entry.emulated)?.platform.architecture;
-    const everyOther = BINFMT_TABLE.filter(row => row.architecture !== host).map(row => ({ os: 'linux', architecture: row.architecture }));
-    return [...emulated, ...everyOther];
-}
-/**
- * Make sure binfmt_misc hands every target architecture to QEMU with the F flag.
- * Registers nothing unless every missing architecture has an emulator, and removes
- * what it registered if a later registration fails, so nothing is half-done.
- */
-async function setupQemu(plan, options) {
-    const dir = options.binfmtDir ?? BINFMT_DIR;
-    const targets = qemuTargets(plan, options);
-    const reports = plan
-        .filter(entry => !entry.emulated)
-        .map(entry => ({ platform: entry.name, outcome: { kind: 'native' } }));
-    if (targets.length === 0) {
-        if (options.choice === 'false' && plan.some(entry => entry.emulated)) {
-            warning('qemu is false: emulated platforms build only if binfmt handlers already exist');
-        }
-        return reports;
-    }
-    await ensureMounted(dir);
-    const handlers = await readHandlers(dir);
-    const missing = [];
-    const seenRows = new Set();
-    for (const platform of targets) {
-        const name = formatPlatform(platform);
-        const row = binfmtRow(platform.architecture);
-        if (row === undefined)
-            throw new ActionError(`${name}: QEMU has no user-mode emulator for it`);
-        if (seenRows.has(row.architecture))
-            continue;
-        seenRows.add(row.architecture);
-        const verdict = judgeHandlers(handlers, row);
-        if (verdict.usable) {
-            reports.push({ platform: name, outcome: alreadyOutcome(verdict.handler) });
-        }
-        else {
-            missing.push({ platform: name, row, reason: verdict.reason });
-        }
-    }
-    if (missing.length === 0)
-        return reports;
-    const dirs = options.searchDirs ?? defaultSearchDirs();
-    let interpreters = await Promise.all(missing.map(entry => findInterpreter(entry.row, dirs)));
-    if (interpreters.includes(undefined) &&
-        options.allowInstall &&
-        (await setup_exists('/usr/bin/apt-get'))) {
-        info('installing qemu-user-static, since no QEMU binary was found for every platform');
-        await privileged('apt-get', ['install', '-y', '--no-install-recommends', 'qemu-user-static']);
-        interpreters = await Promise.all(missing.map(entry => findInterpreter(entry.row, dirs)));
-    }
-    const unserved = missing.filter((_, index) => interpreters[index] === undefined);
-    if (unserved.length > 0) {
-        throw new ActionError(`no QEMU emulator for ${unserved.map(entry => entry.platform).join(', ')} (${unserved
-            .map(entry => entry.reason)
-            .join('; ')})`, 'Install qemu-user-static (apt-get install qemu-user-static), or remove these platforms');
-    }
-    const taken = new Set(handlers.map(handler => handler.name));
-    const registered = [];
-    try {
-        for (const [index, entry] of missing.entries()) {
-            const interpreter = interpreters[index] ?? '';
-            const handlerName = taken.has(`qemu-${entry.row.qemu}`)
-                ? `qemu-${entry.row.qemu}-fixed`
-                : `qemu-${entry.row.qemu}`;
-            await writeProc(external_node_path_default().join(dir, 'register'), registrationLine(handlerName, entry.row, interpreter));
-            registered.push(handlerName);
-            const readBack = (await readHandlers(dir)).find(handler => handler.name === handlerName);
-            if (readBack === undefined || !readBack.enabled || !readBack.flags.includes('F')) {
-                throw new Error(`${handlerName} did not read back as enabled with the F flag`);
-            }
-            reports.push({
-                platform: entry.platform,
-                outcome: { kind: 'registered', handler: handlerName, interpreter: readBack.interpreter }
-            });
-        }
-    }
-    catch (error) {
-        for (const handlerName of registered) {
-            await writeProc(external_node_path_default().join(dir, handlerName), '-1').catch(() => undefined);
-        }
-        throw new ActionError(`registering QEMU handlers failed: ${errorMessage(error)}; none were left registered`, 'Run as root or with passwordless sudo');
-    }
-    return reports;
-}
-function alreadyOutcome(handler) {
-    return { kind: 'already', handler: handler.name, interpreter: handler.interpreter };
-}
-function describeOutcome(report) {
-    const outcome = report.outcome;
-    switch (outcome.kind) {
-        case 'native':
-            return `${report.platform}: native`;
-        case 'already':
-            return `${report.platform}: already registered (${outcome.handler} -> ${outcome.interpreter})`;
-        case 'registered':
-            return `${report.platform}: registered ${outcome.handler} from ${outcome.interpreter}`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/registry/credentials.ts
-
-
-
-
-/** Auth files as docker and podman/buildah write them, in the order those tools read them. */
-function authFilePaths(env = process.env) {
-    const files = [];
-    if (env.REGISTRY_AUTH_FILE)
-        files.push(env.REGISTRY_AUTH_FILE);
-    if (env.XDG_RUNTIME_DIR)
-        files.push(external_node_path_default().join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json'));
-    files.push(external_node_path_default().join(env.DOCKER_CONFIG ?? external_node_path_default().join((0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json'));
-    return files;
-}
-const DOCKER_HUB_KEYS = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
-/**
- * The registry host an `auths` key stands for: docker writes URLs such as
- * `https://index.docker.io/v1/`, podman bare hosts; podman's `host/namespace` keys cover
- * one repository subtree, not the registry, so they stand for none.
- */
-function authKeyHost(key) {
-    const schemeless = key.replace(/^https?:\/\//i, '');
-    const slash = schemeless.indexOf('/');
-    if (slash === -1)
-        return schemeless.toLowerCase();
-    if (schemeless === key)
-        return undefined;
-    return schemeless.slice(0, slash).toLowerCase();
-}
-/** `auths[registry].auth` is base64 of `user:password`; Docker Hub has its legacy keys. */
-function credentialsFromAuthJson(text, registry) {
-    const parsed = JSON.parse(text);
-    const wanted = registry === 'docker.io' ? DOCKER_HUB_KEYS : [registry.toLowerCase()];
-    const entries = Object.entries(parsed.auths ?? {});
-    // An exact key wins over a normalised one, as docker looks the exact key up first.
-    const ordered = [
-        ...entries.filter(([key]) => wanted.includes(key)),
-        ...entries.filter(([key]) => {
-            const host = authKeyHost(key);
-            return host !== undefined && wanted.includes(host) && !wanted.includes(key);
-        })
-    ];
-    for (const [, entry] of ordered) {
-        const encoded = entry?.auth;
-        if (typeof encoded !== 'string' || encoded === '')
-            continue;
-        const decoded = Buffer.from(encoded, 'base64').toString('utf8');
-        // Only the first colon separates: passwords and tokens may contain more.
-        const colon = decoded.indexOf(':');
-        if (colon > 0)
-            return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-    }
-    return undefined;
-}
-async function credentialsFromAuthFiles(registry, files) {
-    for (const file of files) {
-        let text;
-        try {
-            text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
-        }
-        catch {
-            continue;
-        }
-        let found;
-        try {
-            found = credentialsFromAuthJson(text, registry);
-        }
-        catch (error) {
-            throw new ActionError(`auth file ${file} is not valid JSON (${error instanceof Error ? error.message : String(error)})`, 'Fix or remove it, or give `username`/`password`');
-        }
-        if (found !== undefined)
-            return found;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/login.ts
-
-
-
-/** Credentials from inputs go to the `registry` input or else the first tag's registry. */
-function loginsFrom(inputs) {
-    const { username, password } = inputs.login;
-    if (username === '')
-        return [];
-    const registry = inputs.login.registry ?? inputs.tags[0]?.registry;
-    if (registry === undefined) {
-        throw new InputError(Input.Registry, 'is empty and no tag names a registry', 'Set `registry`');
-    }
-    return [{ registry, credentials: { username, password } }];
-}
-/** The given login for this registry, else what docker's or podman's auth files hold. */
-async function credentialsFor(registry, logins) {
-    const given = logins.find(login => login.registry === registry);
-    return given?.credentials ?? (await credentialsFromAuthFiles(registry, authFilePaths()));
-}
-
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
@@ -38983,7 +37745,1254 @@ class RegistryClient {
     }
 }
 
+;// CONCATENATED MODULE: ./src/registry/descriptor.ts
+
+/** The annotations by which BuildKit ties an attestation manifest to the image it describes. */
+const ATTESTATION_TYPE = 'vnd.docker.reference.type';
+const ATTESTATION_SUBJECT = 'vnd.docker.reference.digest';
+function isIndexMediaType(mediaType) {
+    return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerList;
+}
+/** An index entry that is an attestation (provenance, SBOM), not an image of a platform. */
+function isAttestation(descriptor) {
+    return (descriptor.annotations?.[ATTESTATION_TYPE] === 'attestation-manifest' ||
+        (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown'));
+}
+
+;// CONCATENATED MODULE: ./src/engines/buildx-metadata.ts
+/** What buildx says it built: its `--metadata-file` and OCI layouts it wrote. Pure. */
+
+
+
+const INDEX_MEDIA_TYPES = [
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json'
+];
+const buildx_metadata_DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** One key for a single-platform build; `<key>/<platform>` for each platform of a many-platform one. */
+const PROVENANCE = 'buildx.build.provenance';
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function stringField(object, key) {
+    const value = object[key];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+function checkedDigest(value, where) {
+    // A malformed digest would end up in a step output; refuse it rather than pass it on.
+    if (value !== undefined && !buildx_metadata_DIGEST.test(value)) {
+        throw new ActionError(`buildx wrote \`${value}\` as ${where}, which is not sha256:<64 hex>`);
+    }
+    return value;
+}
+/** Read the JSON buildx writes with `--metadata-file`. */
+function parseMetadataFile(json) {
+    if (!isObject(json))
+        throw new ActionError('the buildx metadata file does not hold a JSON object');
+    const descriptor = isObject(json['containerimage.descriptor'])
+        ? json['containerimage.descriptor']
+        : undefined;
+    const digest = checkedDigest(stringField(json, 'containerimage.digest') ??
+        (descriptor === undefined ? undefined : stringField(descriptor, 'digest')), '`containerimage.digest`');
+    const configDigest = checkedDigest(stringField(json, 'containerimage.config.digest'), '`containerimage.config.digest`');
+    const mediaType = descriptor === undefined ? undefined : stringField(descriptor, 'mediaType');
+    const buildRef = stringField(json, 'buildx.build.ref');
+    const provenancePlatforms = Object.keys(json)
+        .filter(key => key.startsWith(`${PROVENANCE}/`))
+        .map(key => canonicalPlatformName(key.slice(PROVENANCE.length + 1)));
+    const imageNames = (stringField(json, 'image.name') ?? '')
+        .split(',')
+        .map(name => name.trim())
+        .filter(name => name !== '');
+    return {
+        ...(digest === undefined ? {} : { digest }),
+        ...(mediaType === undefined ? {} : { mediaType }),
+        imageNames,
+        ...(buildRef === undefined ? {} : { buildRef }),
+        ...(configDigest === undefined ? {} : { configDigest }),
+        provenance: json[PROVENANCE] !== undefined || provenancePlatforms.length > 0,
+        provenancePlatforms,
+        ...(digest === undefined
+            ? {
+                warning: 'buildx reported no image digest (the output is not an image in a registry or an OCI store, as with `load` or `outputs: type=local`), so `digest` stays empty'
+            }
+            : {})
+    };
+}
+function descriptorsOf(json, where) {
+    const manifests = isObject(json) ? json.manifests : undefined;
+    if (!Array.isArray(manifests))
+        throw new ActionError(`${where} has no \`manifests\` list`);
+    return manifests.map((entry, position) => {
+        const digest = isObject(entry) ? stringField(entry, 'digest') : undefined;
+        if (!isObject(entry) || digest === undefined) {
+            throw new ActionError(`${where}: manifests[${position}] is not a descriptor with a digest`);
+        }
+        return {
+            mediaType: stringField(entry, 'mediaType') ?? '',
+            digest,
+            ...(isObject(entry.platform) ? { platform: entry.platform } : {}),
+            ...(isObject(entry.annotations) ? { annotations: entry.annotations } : {})
+        };
+    });
+}
+/** `linux/arm64/v8` as the planner spells it; names the action does not know stay as they are. */
+function platformName(platform) {
+    return descriptorPlatformName({
+        os: stringField(platform, 'os'),
+        architecture: stringField(platform, 'architecture'),
+        variant: stringField(platform, 'variant')
+    });
+}
+/**
+ * Per-platform digests of the image in an OCI layout (`--output type=oci,dest=DIR,tar=false`).
+ * `readBlob(digest)` returns the parsed JSON of `blobs/sha256/<hex>`, or undefined when absent.
+ */
+function digestsFromOciLayout(indexJson, readBlob) {
+    const blob = (digest) => {
+        const content = readBlob(digest);
+        if (content === undefined) {
+            throw new ActionError(`the OCI layout has no blob ${digest}`);
+        }
+        return content;
+    };
+    const [top] = descriptorsOf(indexJson, 'index.json');
+    if (top === undefined)
+        throw new ActionError('index.json of the OCI layout lists no image');
+    const digests = {};
+    const attestations = [];
+    if (INDEX_MEDIA_TYPES.includes(top.mediaType)) {
+        for (const entry of descriptorsOf(blob(top.digest), `index ${top.digest}`)) {
+            if (isAttestation(entry)) {
+                const subject = entry.annotations?.['vnd.docker.reference.digest'];
+                attestations.push({
+                    digest: entry.digest,
+                    subject: typeof subject === 'string' ? subject : ''
+                });
+                continue;
+            }
+            const name = entry.platform === undefined ? undefined : platformName(entry.platform);
+            if (name !== undefined)
+                digests[name] = entry.digest;
+        }
+    }
+    else {
+        // A lone manifest carries its platform in the image config, not in index.json.
+        const name = (top.platform === undefined ? undefined : platformName(top.platform)) ??
+            platformOfManifest(blob(top.digest), blob);
+        if (name !== undefined)
+            digests[name] = top.digest;
+    }
+    const platformByDigest = new Map(Object.entries(digests).map(([name, digest]) => [digest, name]));
+    return {
+        digest: top.digest,
+        mediaType: top.mediaType,
+        digests,
+        attestations: attestations.map(attestation => {
+            const platform = platformByDigest.get(attestation.subject);
+            return platform === undefined ? attestation : { ...attestation, platform };
+        })
+    };
+}
+function platformOfManifest(manifest, blob) {
+    const config = isObject(manifest) && isObject(manifest.config) ? manifest.config : undefined;
+    const configDigest = config === undefined ? undefined : stringField(config, 'digest');
+    if (configDigest === undefined)
+        return undefined;
+    const image = blob(configDigest);
+    return isObject(image) ? platformName(image) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/engines/buildx.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+const DRIVERS = ['docker', 'docker-container', 'kubernetes', 'remote'];
+/** Inputs only the buildx engine reads, named as docker/setup-buildx-action and build-push-action do. */
+const BuildxInput = {
+    Version: VERSION_INPUT,
+    Driver: 'driver',
+    DriverOpts: 'driver-opts',
+    BuildkitdConfigInline: 'buildkitd-config-inline',
+    Endpoint: 'endpoint',
+    BuilderName: 'builder-name',
+    Builder: 'builder',
+    Append: 'append'
+};
+function parseDriver(text) {
+    const value = text.trim().toLowerCase();
+    const driver = DRIVERS.find(candidate => candidate === value);
+    if (driver === undefined) {
+        throw new InputError(BuildxInput.Driver, `is \`${text.trim()}\``, `Valid: ${DRIVERS.join(', ')}`);
+    }
+    return driver;
+}
+/** buildx's rule for builder names. */
+const BUILDER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
+/** Cross-input rules, checked before anything runs; returns the parsed `append` lines. */
+function checkBuildxOptions(options) {
+    const creating = [
+        [BuildxInput.DriverOpts, options.driverOpts.length > 0],
+        [BuildxInput.BuildkitdConfigInline, options.buildkitdConfigInline.trim() !== ''],
+        [BuildxInput.BuilderName, options.builderName !== ''],
+        [BuildxInput.Append, options.append.length > 0]
+    ];
+    if (options.builder !== '') {
+        const reused = [
+            ...creating,
+            [BuildxInput.Endpoint, options.endpoint !== '']
+        ];
+        const [ignored] = reused.find(([, set]) => set) ?? [];
+        if (ignored !== undefined) {
+            throw new InputError(BuildxInput.Builder, `reuses the existing builder \`${options.builder}\`, so \`${ignored}\` would have no effect`, 'Set `builder` to use a builder as it is, or the builder inputs to create one');
+        }
+        return [];
+    }
+    if (options.builderName !== '' && !BUILDER_NAME.test(options.builderName)) {
+        throw new InputError(BuildxInput.BuilderName, `\`${options.builderName}\` is not a builder name`, 'Use letters, digits, `.`, `_` and `-`, starting with a letter or digit');
+    }
+    if (options.driver === 'docker') {
+        // The docker driver is the daemon's own builder: buildx cannot create or configure it.
+        const [configured] = creating.find(([, set]) => set) ?? [];
+        if (configured !== undefined) {
+            throw new InputError(configured, 'does not apply to driver `docker` (the docker daemon builds, with its own settings)', 'Use driver docker-container, kubernetes or remote');
+        }
+    }
+    if (options.driver === 'remote' && options.endpoint === '') {
+        throw new InputError(BuildxInput.Endpoint, 'is empty, and driver `remote` needs the address of a BuildKit daemon', 'Example: tcp://buildkitd.example.com:1234');
+    }
+    return options.append.map(line => parseAppendLine(line, options.driver));
+}
+/** argv for `docker buildx create`; no `--use`: every later command names the builder. */
+function createBuilderArgs(spec) {
+    const args = ['buildx', 'create', '--name', spec.name, '--driver', spec.driver];
+    for (const option of spec.driverOpts)
+        args.push('--driver-opt', option);
+    if (spec.configFile !== undefined) {
+        // buildx 0.13 renamed --config to --buildkitd-config.
+        args.push(buildxAtLeast(spec.version, '0.13.0') ? '--buildkitd-config' : '--config');
+        args.push(spec.configFile);
+    }
+    if (spec.endpoint !== undefined && spec.endpoint !== '')
+        args.push(spec.endpoint);
+    return args;
+}
+const APPEND_FIX = 'Write PLATFORMS=ENDPOINT[,driver=DRIVER][,driver-opt=KEY=VALUE]..., e.g. linux/arm64=ssh://user@arm-host';
+/**
+ * Parse an `append` line: `PLATFORMS=ENDPOINT[,driver=DRIVER][,driver-opt=KEY=VALUE]...`.
+ * PLATFORMS is one or more platforms joined by commas (they hold no `=`, so the first `=`
+ * ends them); ENDPOINT may be empty, or `kubernetes` as short for `,driver=kubernetes`.
+ * Driver-opt values cannot hold commas. Every node of a builder runs on the builder's driver.
+ */
+function parseAppendLine(line, driver) {
+    const text = line.trim();
+    const equals = text.indexOf('=');
+    if (equals <= 0) {
+        throw new InputError(BuildxInput.Append, `line \`${text}\` names no platform`, APPEND_FIX);
+    }
+    let platforms;
+    try {
+        platforms = text
+            .slice(0, equals)
+            .split(',')
+            .map(name => formatPlatform(parsePlatform(name)));
+    }
+    catch (error) {
+        if (error instanceof PlatformError)
+            throw new InputError(BuildxInput.Append, error.message);
+        throw error;
+    }
+    const [first = '', ...fields] = text.slice(equals + 1).split(',');
+    let endpoint = first.trim();
+    let nodeDriver = driver;
+    if (endpoint === 'kubernetes') {
+        endpoint = '';
+        nodeDriver = 'kubernetes';
+    }
+    const driverOpts = [];
+    for (const field of fields) {
+        const split = field.indexOf('=');
+        const key = field.slice(0, Math.max(split, 0)).trim();
+        const value = field.slice(split + 1).trim();
+        if (key === 'driver')
+            nodeDriver = value;
+        else if (key === 'driver-opt' && value !== '')
+            driverOpts.push(value);
+        else {
+            throw new InputError(BuildxInput.Append, `line \`${text}\` has a field \`${field.trim()}\`; valid fields: driver=, driver-opt=`, APPEND_FIX);
+        }
+    }
+    if (driver === 'docker') {
+        throw new InputError(BuildxInput.Append, 'adds nodes, which a `docker` driver builder cannot have', 'Use driver docker-container, kubernetes or remote');
+    }
+    if (nodeDriver !== driver) {
+        throw new InputError(BuildxInput.Append, `line \`${text}\` asks for driver \`${nodeDriver}\`, but the builder uses \`${driver}\``, `buildx runs every node of a builder on one driver: set \`driver: ${nodeDriver}\` or drop it from the line`);
+    }
+    if (endpoint === '' && driver !== 'kubernetes') {
+        throw new InputError(BuildxInput.Append, `line \`${text}\` names no endpoint`, 'Give a docker context, tcp://HOST:PORT or ssh://USER@HOST after the `=');
+    }
+    return { platforms, endpoint, driverOpts };
+}
+/** argv adding one `append` node; buildx names the first node `<builder>0`, these follow. */
+function appendNodeArgs(builder, node, index) {
+    const args = [
+        'buildx',
+        'create',
+        '--name',
+        builder,
+        '--append',
+        '--node',
+        `${builder}${index + 1}`
+    ];
+    args.push('--platform', node.platforms.join(','));
+    for (const option of node.driverOpts)
+        args.push('--driver-opt', option);
+    if (node.endpoint !== '')
+        args.push(node.endpoint);
+    return args;
+}
+function bootstrapArgs(name) {
+    return ['buildx', 'inspect', '--bootstrap', '--builder', name];
+}
+function removeBuilderArgs(name) {
+    return ['buildx', 'rm', name];
+}
+/**
+ * Every platform the nodes of a builder offer, from `docker buildx inspect`: one
+ * `Platforms:` line per running node; newer buildx marks platforms fixed by `--platform` with `*`.
+ */
+function parseInspectPlatforms(text) {
+    const platforms = new Set();
+    for (const line of text.split('\n')) {
+        const match = /^\s*Platforms:\s*(.*)$/.exec(line);
+        if (match?.[1] === undefined)
+            continue;
+        for (const item of match[1].split(',')) {
+            const name = item.trim().replace(/\*$/, '');
+            if (name !== '')
+                platforms.add(canonicalPlatformName(name));
+        }
+    }
+    return [...platforms];
+}
+/** Planned platforms the builder does not offer; none when it listed nothing to compare with. */
+function unsupportedPlatforms(planned, available) {
+    if (available.length === 0)
+        return [];
+    return planned.map(entry => entry.name).filter(name => !available.includes(name));
+}
+/** buildx reads `--secret`, `--cache-*` and `--output` values as CSV: quote what needs it. */
+function csvField(field) {
+    return /[",\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
+}
+/** A cache entry back in buildx's CSV form: `type=registry,ref=X,mode=max`. */
+function formatCacheSpec(spec) {
+    return [
+        `type=${spec.type}`,
+        ...Object.entries(spec.attributes).map(([key, value]) => `${key}=${value}`)
+    ]
+        .map(csvField)
+        .join(',');
+}
+/** The GitHub cache service is reachable: buildx's `type=gha` reads these same variables. */
+function githubCacheAvailable(env) {
+    const url = (env.ACTIONS_CACHE_URL ?? '') !== '' || (env.ACTIONS_RESULTS_URL ?? '') !== '';
+    return url && (env.ACTIONS_RUNTIME_TOKEN ?? '') !== '';
+}
+/** `owner-app` for `ghcr.io/owner/app:1`; `image` without tags. */
+function cacheImageName(tags) {
+    return tags[0]?.repository.replaceAll('/', '-') ?? 'image';
+}
+/**
+ * The gha scope of one build. One platform (a matrix leg): `<image>-<slug>`, so legs never
+ * overwrite each other. Several platforms in one build share one cache export, so they get
+ * one scope named by a hash of the sorted slugs: the same set in any order hits the same cache.
+ */
+function cacheScope(tags, platforms) {
+    const image = cacheImageName(tags);
+    const [only, ...more] = platforms;
+    if (only !== undefined && more.length === 0)
+        return `${image}-${only.slug}`;
+    const slugs = platforms.map(entry => entry.slug).sort();
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(slugs.join(',')).digest('hex').slice(0, 8);
+    return `${image}-multi-${hash}`;
+}
+/** `--cache-from`/`--cache-to`: the inputs, or else per-image gha scopes when GitHub's cache is there. */
+function cacheArgs(request, driver, env) {
+    if (request.cacheFrom.length > 0 || request.cacheTo.length > 0) {
+        return [
+            ...request.cacheFrom.flatMap(spec => ['--cache-from', formatCacheSpec(spec)]),
+            ...request.cacheTo.flatMap(spec => ['--cache-to', formatCacheSpec(spec)])
+        ];
+    }
+    // The docker driver exports no cache but inline; a gha cache-to would fail the build.
+    if (driver === 'docker' || !githubCacheAvailable(env))
+        return [];
+    const scope = cacheScope(request.tags, request.platforms);
+    const scopes = new Set([scope]);
+    // A many-platform build also reads what single-platform matrix legs wrote.
+    if (request.platforms.length > 1) {
+        for (const entry of request.platforms)
+            scopes.add(cacheScope(request.tags, [entry]));
+    }
+    return [
+        ...[...scopes].flatMap(name => ['--cache-from', `type=gha,scope=${name}`]),
+        '--cache-to',
+        `type=gha,scope=${scope},mode=max,ignore-error=true`
+    ];
+}
+/** argv for the one `docker buildx build` that builds every planned platform. */
+function buildxBuildArgs(request, options, run, env) {
+    const args = ['buildx', 'build', '--builder', run.builder];
+    // Plain progress is what summarizeProgress reads, whatever BUILDKIT_PROGRESS says.
+    args.push('--progress', 'plain');
+    args.push('--platform', request.platforms.map(entry => entry.name).join(','));
+    if (request.file !== '')
+        args.push('--file', request.file);
+    if (request.target !== '')
+        args.push('--target', request.target);
+    for (const tag of request.tags)
+        args.push('--tag', formatReference(tag));
+    for (const { key, value } of request.labels)
+        args.push('--label', `${key}=${value}`);
+    for (const { key, value } of request.annotations)
+        args.push('--annotation', `${key}=${value}`);
+    for (const { key, value } of request.buildArgs)
+        args.push('--build-arg', `${key}=${value}`);
+    for (const { key, value } of options.buildContexts)
+        args.push('--build-context', `${key}=${value}`);
+    // Secret values reach buildx only through files and environment variables, never argv.
+    for (const { id, file } of run.secretFiles)
+        args.push('--secret', secretSpec(id, 'src', file));
+    for (const { key, value } of options.secretEnvs)
+        args.push('--secret', secretSpec(key, 'env', value));
+    for (const { key, value } of options.secretFiles)
+        args.push('--secret', secretSpec(key, 'src', value));
+    for (const ssh of options.ssh)
+        args.push('--ssh', ssh);
+    if (request.noCache)
+        args.push('--no-cache');
+    if (request.pull)
+        args.push('--pull');
+    if (options.network !== '')
+        args.push('--network', options.network);
+    for (const host of options.addHosts)
+        args.push('--add-host', host);
+    if (options.shmSize !== '')
+        args.push('--shm-size', options.shmSize);
+    for (const ulimit of options.ulimits)
+        args.push('--ulimit', ulimit);
+    args.push(...cacheArgs(request, options.driver, env));
+    if (options.provenance !== '')
+        args.push(`--provenance=${options.provenance}`);
+    if (options.sbom !== '')
+        args.push(`--sbom=${options.sbom}`);
+    for (const output of options.outputs)
+        args.push('--output', output);
+    if (request.push)
+        args.push('--push');
+    if (options.load)
+        args.push('--load');
+    args.push('--metadata-file', run.metadataFile, '--iidfile', run.iidFile);
+    args.push(request.context);
+    return args;
+}
+function secretSpec(id, kind, value) {
+    return [`id=${id}`, `${kind}=${value}`].map(csvField).join(',');
+}
+/** The `dest` of an `--output type=oci,...,tar=false`: a layout directory to read digests from. */
+function ociLayoutDestination(outputs) {
+    for (const output of outputs) {
+        const fields = new Map(output.split(',').map(field => {
+            const equals = field.indexOf('=');
+            return [field.slice(0, Math.max(equals, 0)).trim(), field.slice(equals + 1).trim()];
+        }));
+        const dest = fields.get('dest');
+        if (fields.get('type') === 'oci' && fields.get('tar') === 'false' && dest !== undefined) {
+            return dest;
+        }
+    }
+    return undefined;
+}
+/**
+ * Cache hits and failures per platform from buildx's plain progress. Steps of a
+ * many-platform build are named `#8 [linux/arm64 2/3] RUN ...`; a single-platform build
+ * leaves the platform out, so unnamed steps belong to the only platform.
+ */
+function summarizeProgress(log, platforms) {
+    const only = platforms.length === 1 ? platforms[0] : undefined;
+    const platformOfStep = new Map();
+    const cacheHits = Object.fromEntries(platforms.map(name => [name, 0]));
+    const failed = [];
+    for (const raw of log.split('\n')) {
+        const line = raw.trim();
+        const named = /^#(\d+) \[(linux\/[a-z0-9]+(?:\/v\d+)?)[ \]]/.exec(line);
+        if (named?.[1] !== undefined && named[2] !== undefined) {
+            platformOfStep.set(named[1], canonicalPlatformName(named[2]));
+            continue;
+        }
+        const outcome = /^#(\d+) (CACHED|ERROR\b)/.exec(line);
+        if (outcome?.[1] === undefined)
+            continue;
+        const platform = platformOfStep.get(outcome[1]) ?? only;
+        if (platform === undefined)
+            continue;
+        if (outcome[2] === 'CACHED')
+            cacheHits[platform] = (cacheHits[platform] ?? 0) + 1;
+        else if (!failed.includes(platform))
+            failed.push(platform);
+    }
+    return { cacheHits, failed };
+}
+/** `build of linux/arm64 (under QEMU) failed`, naming the platforms the log blames. */
+function describeFailure(planned, failed) {
+    const named = planned
+        .filter(entry => failed.includes(entry.name))
+        .map(entry => `${entry.name}${entry.emulated ? ' (under QEMU)' : ''}`);
+    return named.length === 0 ? 'build failed' : `build of ${named.join(', ')} failed`;
+}
+function record(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value
+        : {};
+}
+/** Where docker keeps credentials for a registry: Docker Hub has its legacy key. */
+function authKey(registry) {
+    return registry === 'docker.io' ? 'https://index.docker.io/v1/' : registry;
+}
+/**
+ * A docker config.json for this run: the user's settings plus the action's logins. A helper
+ * for one of these registries, or a `credsStore` (it serves every registry), would shadow the
+ * inline `auths`, so both go: registries known only to that store lose their login here.
+ */
+function dockerConfigWithLogins(original, logins) {
+    const base = { ...record(original) };
+    const auths = { ...record(base.auths) };
+    const helpers = { ...record(base.credHelpers) };
+    for (const { registry, credentials } of logins) {
+        const auth = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+        auths[authKey(registry)] = { auth };
+        Reflect.deleteProperty(helpers, authKey(registry));
+    }
+    Reflect.deleteProperty(base, 'credsStore');
+    return { ...base, auths, credHelpers: helpers };
+}
+class BuildxEngine {
+    options;
+    name = 'buildx';
+    appendNodes;
+    /** The builder this engine created, and the environment that finds it. */
+    created;
+    constructor(options) {
+        this.options = options;
+        this.appendNodes = checkBuildxOptions(options);
+    }
+    async build(request) {
+        const version = await group('Set up buildx', () => ensureBuildx(this.options.version));
+        const env = await privateDockerEnv(request);
+        const builder = await group('Set up the builder', () => this.prepareBuilder(request, version, env));
+        const names = request.platforms.map(entry => entry.name);
+        const id = (0,external_node_crypto_.randomBytes)(4).toString('hex');
+        const secretFiles = await buildx_writeSecrets(request, id);
+        const run = {
+            builder,
+            metadataFile: external_node_path_default().join(request.tempDir, `buildx-metadata-${id}.json`),
+            iidFile: external_node_path_default().join(request.tempDir, `buildx-iid-${id}`),
+            secretFiles
+        };
+        const started = performance.now();
+        let result;
+        try {
+            result = await group(`Build ${names.join(', ')}`, () => src_exec_exec('docker', buildxBuildArgs(request, this.options, run, process.env), {
+                env,
+                allowFailure: true
+            }));
+        }
+        finally {
+            await Promise.all(secretFiles.map(secret => (0,promises_namespaceObject.rm)(secret.file, { force: true })));
+        }
+        const seconds = (performance.now() - started) / 1000;
+        const progress = summarizeProgress(`${result.stdout}\n${result.stderr}`, names);
+        if (result.exitCode !== 0) {
+            // A failed step stops the build before any export; a failed push may have reached some tags.
+            throw new ActionError(`${describeFailure(request.platforms, progress.failed)}: ${new ExecError('docker buildx build', result).message}`, progress.failed.length > 0 ? 'Nothing was pushed' : undefined);
+        }
+        const metadata = parseMetadataFile(await readJson(run.metadataFile, 'buildx metadata file'));
+        if (metadata.warning !== undefined)
+            warning(metadata.warning);
+        if (request.push && metadata.digest === undefined) {
+            throw new ActionError('buildx pushed, but its metadata names no image digest');
+        }
+        const layout = ociLayoutDestination(this.options.outputs);
+        const ociLayout = layout === undefined ? undefined : await readOciLayout(layout);
+        const imageId = (await (0,promises_namespaceObject.readFile)(run.iidFile, 'utf8').catch(() => '')).trim();
+        return {
+            pushed: request.push ? [...request.tags] : [],
+            imageId,
+            // One build covers every platform, so each shares its duration.
+            builds: names.map(platform => ({
+                platform,
+                seconds,
+                cacheHits: progress.cacheHits[platform] ?? 0
+            })),
+            metadata: {
+                engine: 'buildx',
+                version,
+                builder,
+                driver: this.options.driver,
+                ...metadata,
+                imageId,
+                ...(ociLayout === undefined ? {} : { ociLayout })
+            }
+        };
+    }
+    async dispose() {
+        const created = this.created;
+        if (created === undefined)
+            return;
+        this.created = undefined;
+        await src_exec_exec('docker', removeBuilderArgs(created.builder), {
+            env: created.env,
+            silent: true,
+            allowFailure: true
+        });
+    }
+    /** Create (or pick) the builder, boot it, and check it offers every planned platform. */
+    async prepareBuilder(request, version, env) {
+        const options = this.options;
+        let builder = options.builder;
+        if (builder === '' && options.driver === 'docker') {
+            // The docker driver's builder carries the name of the docker context.
+            builder =
+                options.endpoint ||
+                    (await src_exec_exec('docker', ['context', 'show'], { silent: true, env })).stdout.trim();
+        }
+        else if (builder === '') {
+            builder = options.builderName || `multiarch-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
+            let configFile;
+            if (options.buildkitdConfigInline.trim() !== '') {
+                configFile = external_node_path_default().join(request.tempDir, `buildkitd-${builder}.toml`);
+                await (0,promises_namespaceObject.writeFile)(configFile, options.buildkitdConfigInline, { mode: 0o600 });
+            }
+            const spec = {
+                name: builder,
+                driver: options.driver,
+                driverOpts: options.driverOpts,
+                endpoint: options.endpoint,
+                version,
+                ...(configFile === undefined ? {} : { configFile })
+            };
+            await src_exec_exec('docker', createBuilderArgs(spec), { env });
+            this.created = { builder, env };
+            // Should this step die before dispose(), the post step removes the builder.
+            saveState(constants_State.CreatedBuilder, builder);
+            for (const [index, node] of this.appendNodes.entries()) {
+                await src_exec_exec('docker', appendNodeArgs(builder, node, index), { env });
+            }
+        }
+        const inspect = await src_exec_exec('docker', bootstrapArgs(builder), { env });
+        const available = parseInspectPlatforms(inspect.stdout);
+        const missing = unsupportedPlatforms(request.platforms, available);
+        if (available.length === 0) {
+            warning(`builder \`${builder}\` lists no platforms; the plan was not checked against it`);
+        }
+        if (missing.length > 0) {
+            throw new ActionError(`builder \`${builder}\` cannot build ${missing.join(', ')}; it offers ${available.join(', ')}`, 'Let this action set up QEMU for them (`qemu: auto`), or `append` a node that builds them');
+        }
+        return builder;
+    }
+}
+async function buildx_writeSecrets(request, id) {
+    const files = [];
+    for (const [index, secret] of request.secrets.entries()) {
+        const file = external_node_path_default().join(request.tempDir, `buildx-secret-${id}-${index}`);
+        await (0,promises_namespaceObject.writeFile)(file, secret.value, { mode: 0o600 });
+        files.push({ id: secret.id, file });
+    }
+    return files;
+}
+async function readJson(file, what) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
+    }
+    catch {
+        throw new ActionError(`buildx wrote no ${what} (${file})`);
+    }
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new ActionError(`the ${what} (${file}) is not JSON`);
+    }
+}
+async function readOciLayout(dir) {
+    const index = await readJson(external_node_path_default().join(dir, 'index.json'), 'OCI layout index');
+    return digestsFromOciLayout(index, digest => {
+        // Only well-formed digests become paths: index.json must not steer reads outside blobs/.
+        const match = /^sha256:([a-f0-9]{64})$/.exec(digest);
+        if (match?.[1] === undefined)
+            return undefined;
+        try {
+            return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(dir, 'blobs', 'sha256', match[1]), 'utf8'));
+        }
+        catch {
+            return undefined;
+        }
+    });
+}
+/**
+ * With logins, buildx gets a private DOCKER_CONFIG so credentials never land in the user's
+ * config.json. Plugins and contexts stay shared through links, builders through BUILDX_CONFIG.
+ */
+async function privateDockerEnv(request) {
+    if (request.logins.length === 0)
+        return {};
+    const original = process.env.DOCKER_CONFIG ?? external_node_path_default().join((0,external_node_os_namespaceObject.homedir)(), '.docker');
+    const dir = external_node_path_default().join(request.tempDir, 'docker-config');
+    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true, mode: 0o700 });
+    // A missing or broken config.json leaves only the action's logins, as docker would read it.
+    const existing = await (0,promises_namespaceObject.readFile)(external_node_path_default().join(original, 'config.json'), 'utf8')
+        .then((text) => JSON.parse(text))
+        .catch(() => ({}));
+    await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(dir, 'config.json'), JSON.stringify(dockerConfigWithLogins(existing, request.logins)), { mode: 0o600 });
+    for (const shared of ['cli-plugins', 'contexts']) {
+        await (0,promises_namespaceObject.symlink)(external_node_path_default().join(original, shared), external_node_path_default().join(dir, shared)).catch(() => undefined);
+    }
+    return {
+        DOCKER_CONFIG: dir,
+        BUILDX_CONFIG: process.env.BUILDX_CONFIG ?? external_node_path_default().join(original, 'buildx')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/engines/select.ts
+
+
+
+
+async function buildxWorks() {
+    const result = await src_exec_exec('docker', ['buildx', 'version'], {
+        silent: true,
+        allowFailure: true
+    }).catch(() => undefined);
+    return result?.exitCode === 0;
+}
+/**
+ * Pick the engine: the one asked for, or for `auto` docker buildx where it works (the
+ * engine people expect on GitHub's runners), else buildah.
+ */
+async function selectEngine(inputs) {
+    if (inputs.engine === 'buildx' || (inputs.engine === 'auto' && (await buildxWorks()))) {
+        return new BuildxEngine(inputs.buildx);
+    }
+    const version = await BuildahEngine.detect();
+    if (version === undefined) {
+        throw new ActionError(inputs.engine === 'auto'
+            ? 'engine `auto`: neither docker buildx nor buildah is installed'
+            : 'engine `buildah`: buildah is not installed', 'Install one of them (apt-get install buildah) before this step');
+    }
+    return new BuildahEngine(version);
+}
+
+;// CONCATENATED MODULE: ./src/outputs.ts
+
+/**
+ * Write every output at once, at the very end, so a failed step writes none.
+ * `core.setOutput` uses a random heredoc delimiter, so values cannot forge extra lines.
+ */
+function writeOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            setOutput(name, value);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan.ts
+
+/** Which platforms this host builds natively and which under QEMU, in the order given. */
+function planBuild(platforms, host, options) {
+    const wanted = platforms.length === 0 ? [host] : platforms;
+    return wanted.map(platform => ({
+        platform,
+        name: formatPlatform(platform),
+        slug: platformSlug(platform),
+        emulated: !runsNatively(host, platform, options)
+    }));
+}
+const GITHUB_X64_RUNNER = 'ubuntu-24.04';
+const GITHUB_ARM64_RUNNER = 'ubuntu-24.04-arm';
+/** GitHub rejects a job matrix with more legs than this. */
+const MAX_MATRIX_LEGS = 256;
+/**
+ * The platform a runner label runs natively, where the label tells: GitHub's hosted
+ * Ubuntu labels do. Self-hosted labels do not; for those, undefined.
+ */
+function runnerHost(label) {
+    const lower = label.toLowerCase();
+    if (/^ubuntu-[\w.]+-arm$/.test(lower) || /(^|-)arm64($|-)/.test(lower)) {
+        return parsePlatform('linux/arm64');
+    }
+    if (/^ubuntu-/.test(lower))
+        return parsePlatform('linux/amd64');
+    return undefined;
+}
+/**
+ * One leg per platform for `strategy.matrix`, each on a runner that executes it natively
+ * where one exists. Maintainer entries win; a self-hosted label mapped to a platform is
+ * taken to run that platform natively, and an unknown `default` label to be x86-64.
+ */
+function planMatrix(platforms, runners, options) {
+    if (platforms.length > MAX_MATRIX_LEGS) {
+        throw new Error(`${platforms.length} platforms make more matrix legs than GitHub allows (${MAX_MATRIX_LEGS})`);
+    }
+    const amd64 = parsePlatform('linux/amd64');
+    const include = platforms.map(platform => {
+        const name = formatPlatform(platform);
+        const mapped = runners.byPlatform[name];
+        let runner;
+        let emulated;
+        if (mapped !== undefined) {
+            const host = runnerHost(mapped);
+            runner = mapped;
+            emulated = host !== undefined && !runsNatively(host, platform, options);
+        }
+        else {
+            const nativeDefault = [GITHUB_X64_RUNNER, GITHUB_ARM64_RUNNER].find(label => runsNatively(runnerHost(label) ?? amd64, platform, options));
+            runner = nativeDefault ?? runners.fallback ?? GITHUB_X64_RUNNER;
+            emulated = !runsNatively(runnerHost(runner) ?? amd64, platform, options);
+        }
+        return { platform: name, runner, emulated, slug: platformSlug(platform) };
+    });
+    return { include };
+}
+
+;// CONCATENATED MODULE: ./src/qemu/binfmt-table.ts
+const BINFMT_TABLE = [
+    { architecture: 'amd64', qemu: 'x86_64', elfClass: 2, elfData: 1, machine: 0x3e },
+    { architecture: '386', qemu: 'i386', elfClass: 1, elfData: 1, machine: 0x03 },
+    { architecture: 'arm64', qemu: 'aarch64', elfClass: 2, elfData: 1, machine: 0xb7 },
+    { architecture: 'arm', qemu: 'arm', elfClass: 1, elfData: 1, machine: 0x28 },
+    { architecture: 'ppc64le', qemu: 'ppc64le', elfClass: 2, elfData: 1, machine: 0x15 },
+    { architecture: 's390x', qemu: 's390x', elfClass: 2, elfData: 2, machine: 0x16 },
+    { architecture: 'riscv64', qemu: 'riscv64', elfClass: 2, elfData: 1, machine: 0xf3 },
+    { architecture: 'mips64le', qemu: 'mips64el', elfClass: 2, elfData: 1, machine: 0x08 },
+    { architecture: 'mips64', qemu: 'mips64', elfClass: 2, elfData: 2, machine: 0x08 },
+    { architecture: 'loong64', qemu: 'loongarch64', elfClass: 2, elfData: 1, machine: 0x102 }
+];
+const MAGIC_LENGTH = 20;
+function binfmtRow(architecture) {
+    return BINFMT_TABLE.find(row => row.architecture === architecture);
+}
+function uint16(value, elfData) {
+    const low = value & 0xff;
+    const high = (value >> 8) & 0xff;
+    return elfData === 1 ? [low, high] : [high, low];
+}
+/** The 20 header bytes of an executable of this architecture (e_type = ET_EXEC). */
+function binfmtMagic(row) {
+    const ident = [0x7f, 0x45, 0x4c, 0x46, row.elfClass, row.elfData, 0x01, 0x00];
+    const padding = new Array(8).fill(0);
+    const executable = uint16(0x0002, row.elfData);
+    return Buffer.from([...ident, ...padding, ...executable, ...uint16(row.machine, row.elfData)]);
+}
+/**
+ * Which header bits must match: all but EI_OSABI (Linux binaries say SYSV or GNU) and
+ * the lowest bit of e_type, so that both ET_EXEC (2) and ET_DYN (3, PIE) match.
+ */
+function binfmtMask(row) {
+    const ident = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00];
+    const padding = new Array(8).fill(0xff);
+    return Buffer.from([...ident, ...padding, ...uint16(0xfffe, row.elfData), 0xff, 0xff]);
+}
+/** binfmt_misc's escaped form: every byte as \xHH, so no byte can end a field. */
+function escapeBytes(bytes) {
+    return [...bytes].map(byte => `\\x${byte.toString(16).padStart(2, '0')}`).join('');
+}
+
+;// CONCATENATED MODULE: ./src/qemu/binfmt.ts
+
+
+
+const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
+/**
+ * Parse one handler file: `enabled`, `interpreter X`, `flags: PF`, `offset 0`,
+ * `magic 7f45...`, `mask ff...`. Extension handlers (`extension .jar`) have no magic.
+ */
+function parseHandler(name, text) {
+    let enabled = false;
+    let interpreter = '';
+    let flags = '';
+    let offset = 0;
+    let magic;
+    let mask;
+    for (const line of text.split('\n')) {
+        const trimmed = line.trim();
+        if (trimmed === 'enabled')
+            enabled = true;
+        else if (trimmed.startsWith('interpreter '))
+            interpreter = trimmed.slice('interpreter '.length);
+        else if (trimmed.startsWith('flags:'))
+            flags = trimmed.slice('flags:'.length).trim();
+        else if (trimmed.startsWith('offset '))
+            offset = Number(trimmed.slice('offset '.length));
+        else if (trimmed.startsWith('magic '))
+            magic = Buffer.from(trimmed.slice(6), 'hex');
+        else if (trimmed.startsWith('mask '))
+            mask = Buffer.from(trimmed.slice(5), 'hex');
+    }
+    if (magic === undefined)
+        return undefined;
+    return { name, enabled, interpreter, flags, offset, magic, mask };
+}
+/** Whether the kernel would hand an executable of `row`'s architecture to this handler. */
+function handlerMatches(handler, row) {
+    const header = binfmtMagic(row);
+    if (handler.offset + handler.magic.length > header.length)
+        return false;
+    for (let index = 0; index < handler.magic.length; index++) {
+        const maskByte = handler.mask?.[index] ?? 0xff;
+        const fileByte = header[handler.offset + index] ?? 0;
+        if ((fileByte & maskByte) !== ((handler.magic[index] ?? 0) & maskByte))
+            return false;
+    }
+    return true;
+}
+/**
+ * Is there a handler that runs this architecture inside a build container? It must be
+ * enabled and carry `F`: without it the kernel looks the interpreter up inside the
+ * container's root at exec time, where it does not exist.
+ */
+function judgeHandlers(handlers, row) {
+    const matching = handlers.filter(handler => handlerMatches(handler, row));
+    const usable = matching.find(handler => handler.enabled && handler.flags.includes('F'));
+    if (usable !== undefined)
+        return { usable: true, handler: usable };
+    const [first] = matching;
+    if (first === undefined)
+        return { usable: false, reason: 'no handler is registered' };
+    if (!first.enabled)
+        return { usable: false, reason: `handler ${first.name} is disabled` };
+    return {
+        usable: false,
+        reason: `handler ${first.name} lacks the F flag, so it cannot run inside containers`
+    };
+}
+/**
+ * The line to write to `register`: `:name:M:offset:magic:mask:interpreter:flags`.
+ * `P` only where the interpreter is QEMU's `-binfmt-P` entry, which expects argv[0] preserved.
+ */
+function registrationLine(name, row, interpreter) {
+    if (/[:\s]/.test(interpreter) || /[:/\s]/.test(name)) {
+        throw new Error(`cannot register ${name}: ${interpreter} has a colon or blank in its path`);
+    }
+    const flags = interpreter.endsWith('-binfmt-P') ? 'FP' : 'F';
+    const magic = escapeBytes(binfmtMagic(row).subarray(0, MAGIC_LENGTH));
+    const mask = escapeBytes(binfmtMask(row));
+    return `:${name}:M:0:${magic}:${mask}:${interpreter}:${flags}`;
+}
+/** Every handler with a magic under `dir`; no process is spawned, only /proc is read. */
+async function readHandlers(dir = BINFMT_DIR) {
+    const names = await (0,promises_namespaceObject.readdir)(dir);
+    const handlers = [];
+    for (const name of names) {
+        if (name === 'register' || name === 'status')
+            continue;
+        try {
+            const handler = parseHandler(name, await (0,promises_namespaceObject.readFile)(external_node_path_default().join(dir, name), 'utf8'));
+            if (handler !== undefined)
+                handlers.push(handler);
+        }
+        catch {
+            // A handler removed between readdir and readFile is simply gone.
+        }
+    }
+    return handlers;
+}
+
+;// CONCATENATED MODULE: ./src/qemu/setup.ts
+
+
+
+
+
+
+
+
+
+/** Where QEMU's user-mode emulators live: Debian's `-binfmt-P` entries, then the usual bins and PATH. */
+function defaultSearchDirs() {
+    const onPath = (process.env.PATH ?? '').split((external_node_path_default()).delimiter).filter(dir => dir !== '');
+    return ['/usr/libexec/qemu-binfmt', '/usr/bin', '/usr/local/bin', ...onPath];
+}
+/** Candidate emulator paths in `dirs`, best first: a `-binfmt-P` entry preserves argv[0]. */
+function interpreterCandidates(row, dirs) {
+    return dirs.flatMap(dir => [
+        external_node_path_default().join(dir, `${row.qemu}-binfmt-P`),
+        external_node_path_default().join(dir, `qemu-${row.qemu}-static`)
+    ]);
+}
+/** Whether `file` exists (and, with X_OK, may be executed). */
+async function accessible(file, mode = external_node_fs_namespaceObject.constants.F_OK) {
+    try {
+        await (0,promises_namespaceObject.access)(file, mode);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+async function findInterpreter(row, dirs) {
+    for (const candidate of interpreterCandidates(row, dirs)) {
+        if (await accessible(candidate, external_node_fs_namespaceObject.constants.X_OK))
+            return candidate;
+    }
+    return undefined;
+}
+const isRoot = () => process.getuid?.() === 0;
+/** Run a privileged command: directly as root, else through passwordless sudo. */
+async function privileged(program, args) {
+    if (isRoot())
+        await src_exec_exec(program, args, { silent: true });
+    else
+        await src_exec_exec('sudo', ['-n', program, ...args], { silent: true });
+}
+async function writeProc(file, content) {
+    if (isRoot())
+        await (0,promises_namespaceObject.writeFile)(file, content);
+    else
+        await src_exec_exec('sudo', ['-n', 'tee', file], { input: Buffer.from(content), silent: true });
+}
+async function ensureMounted(dir) {
+    if (await accessible(external_node_path_default().join(dir, 'register')))
+        return;
+    try {
+        await privileged('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir]);
+    }
+    catch (error) {
+        throw new ActionError(`binfmt_misc is not mounted at ${dir} and mounting it failed (${errorMessage(error)})`, 'Run as root or with passwordless sudo, or set `qemu: false` and build only native platforms');
+    }
+}
+/** The platforms QEMU must serve: none, the plan's emulated ones, an override, or all. */
+function qemuTargets(plan, options) {
+    if (options.choice === 'false')
+        return [];
+    if (options.platforms !== undefined)
+        return [...options.platforms];
+    const emulated = plan.filter(entry => entry.emulated).map(entry => entry.platform);
+    if (options.choice === 'auto')
+        return emulated;
+    const host = plan.find(entry => !entry.emulated)?.platform.architecture;
+    const everyOther = BINFMT_TABLE.filter(row => row.architecture !== host).map(row => ({ os: 'linux', architecture: row.architecture }));
+    return [...emulated, ...everyOther];
+}
+/**
+ * Make sure binfmt_misc hands every target architecture to QEMU with the F flag.
+ * Registers nothing unless every missing architecture has an emulator, and removes
+ * what it registered if a later registration fails, so nothing is half-done.
+ */
+async function setupQemu(plan, options) {
+    const dir = options.binfmtDir ?? BINFMT_DIR;
+    const targets = qemuTargets(plan, options);
+    const reports = plan
+        .filter(entry => !entry.emulated)
+        .map(entry => ({ platform: entry.name, outcome: { kind: 'native' } }));
+    if (targets.length === 0) {
+        if (options.choice === 'false' && plan.some(entry => entry.emulated)) {
+            warning('qemu is false: emulated platforms build only if binfmt handlers already exist');
+        }
+        return reports;
+    }
+    await ensureMounted(dir);
+    const handlers = await readHandlers(dir);
+    const missing = [];
+    const seenRows = new Set();
+    for (const platform of targets) {
+        const name = formatPlatform(platform);
+        const row = binfmtRow(platform.architecture);
+        if (row === undefined)
+            throw new ActionError(`${name}: QEMU has no user-mode emulator for it`);
+        if (seenRows.has(row.architecture))
+            continue;
+        seenRows.add(row.architecture);
+        const verdict = judgeHandlers(handlers, row);
+        if (verdict.usable) {
+            reports.push({ platform: name, outcome: alreadyOutcome(verdict.handler) });
+        }
+        else {
+            missing.push({ platform: name, row, reason: verdict.reason });
+        }
+    }
+    if (missing.length === 0)
+        return reports;
+    const dirs = options.searchDirs ?? defaultSearchDirs();
+    let interpreters = await Promise.all(missing.map(entry => findInterpreter(entry.row, dirs)));
+    if (interpreters.includes(undefined) &&
+        options.allowInstall &&
+        (await accessible('/usr/bin/apt-get'))) {
+        info('installing qemu-user-static, since no QEMU binary was found for every platform');
+        await privileged('apt-get', ['install', '-y', '--no-install-recommends', 'qemu-user-static']);
+        interpreters = await Promise.all(missing.map(entry => findInterpreter(entry.row, dirs)));
+    }
+    const unserved = missing.filter((_, index) => interpreters[index] === undefined);
+    if (unserved.length > 0) {
+        throw new ActionError(`no QEMU emulator for ${unserved.map(entry => entry.platform).join(', ')} (${unserved
+            .map(entry => entry.reason)
+            .join('; ')})`, 'Install qemu-user-static (apt-get install qemu-user-static), or remove these platforms');
+    }
+    const taken = new Set(handlers.map(handler => handler.name));
+    const registered = [];
+    try {
+        for (const [index, entry] of missing.entries()) {
+            const interpreter = interpreters[index] ?? '';
+            const handlerName = taken.has(`qemu-${entry.row.qemu}`)
+                ? `qemu-${entry.row.qemu}-fixed`
+                : `qemu-${entry.row.qemu}`;
+            await writeProc(external_node_path_default().join(dir, 'register'), registrationLine(handlerName, entry.row, interpreter));
+            registered.push(handlerName);
+            const readBack = (await readHandlers(dir)).find(handler => handler.name === handlerName);
+            if (readBack === undefined || !readBack.enabled || !readBack.flags.includes('F')) {
+                throw new Error(`${handlerName} did not read back as enabled with the F flag`);
+            }
+            reports.push({
+                platform: entry.platform,
+                outcome: { kind: 'registered', handler: handlerName, interpreter: readBack.interpreter }
+            });
+        }
+    }
+    catch (error) {
+        for (const handlerName of registered) {
+            await writeProc(external_node_path_default().join(dir, handlerName), '-1').catch(() => undefined);
+        }
+        throw new ActionError(`registering QEMU handlers failed: ${errorMessage(error)}; none were left registered`, 'Run as root or with passwordless sudo');
+    }
+    return reports;
+}
+function alreadyOutcome(handler) {
+    return { kind: 'already', handler: handler.name, interpreter: handler.interpreter };
+}
+function describeOutcome(report) {
+    const outcome = report.outcome;
+    switch (outcome.kind) {
+        case 'native':
+            return `${report.platform}: native`;
+        case 'already':
+            return `${report.platform}: already registered (${outcome.handler} -> ${outcome.interpreter})`;
+        case 'registered':
+            return `${report.platform}: registered ${outcome.handler} from ${outcome.interpreter}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/credentials.ts
+
+
+
+
+/** Auth files as docker and podman/buildah write them, in the order those tools read them. */
+function authFilePaths(env = process.env) {
+    const files = [];
+    if (env.REGISTRY_AUTH_FILE)
+        files.push(env.REGISTRY_AUTH_FILE);
+    if (env.XDG_RUNTIME_DIR)
+        files.push(external_node_path_default().join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json'));
+    files.push(external_node_path_default().join(env.DOCKER_CONFIG ?? external_node_path_default().join((0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json'));
+    return files;
+}
+const DOCKER_HUB_KEYS = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
+/**
+ * The registry host an `auths` key stands for: docker writes URLs such as
+ * `https://index.docker.io/v1/`, podman bare hosts; podman's `host/namespace` keys cover
+ * one repository subtree, not the registry, so they stand for none.
+ */
+function authKeyHost(key) {
+    const schemeless = key.replace(/^https?:\/\//i, '');
+    const slash = schemeless.indexOf('/');
+    if (slash === -1)
+        return schemeless.toLowerCase();
+    if (schemeless === key)
+        return undefined;
+    return schemeless.slice(0, slash).toLowerCase();
+}
+/** `auths[registry].auth` is base64 of `user:password`; Docker Hub has its legacy keys. */
+function credentialsFromAuthJson(text, registry) {
+    const parsed = JSON.parse(text);
+    const wanted = registry === 'docker.io' ? DOCKER_HUB_KEYS : [registry.toLowerCase()];
+    const entries = Object.entries(parsed.auths ?? {});
+    // An exact key wins over a normalised one, as docker looks the exact key up first.
+    const ordered = [
+        ...entries.filter(([key]) => wanted.includes(key)),
+        ...entries.filter(([key]) => {
+            const host = authKeyHost(key);
+            return host !== undefined && wanted.includes(host) && !wanted.includes(key);
+        })
+    ];
+    for (const [, entry] of ordered) {
+        const encoded = entry?.auth;
+        if (typeof encoded !== 'string' || encoded === '')
+            continue;
+        const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+        // Only the first colon separates: passwords and tokens may contain more.
+        const colon = decoded.indexOf(':');
+        if (colon > 0)
+            return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+    }
+    return undefined;
+}
+async function credentialsFromAuthFiles(registry, files) {
+    for (const file of files) {
+        let text;
+        try {
+            text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
+        }
+        catch {
+            continue;
+        }
+        let found;
+        try {
+            found = credentialsFromAuthJson(text, registry);
+        }
+        catch (error) {
+            throw new ActionError(`auth file ${file} is not valid JSON (${error instanceof Error ? error.message : String(error)})`, 'Fix or remove it, or give `username`/`password`');
+        }
+        if (found !== undefined)
+            return found;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/login.ts
+
+
+
+/** Credentials from inputs go to the `registry` input or else the first tag's registry. */
+function loginsFrom(inputs) {
+    const { username, password } = inputs.login;
+    if (username === '')
+        return [];
+    const registry = inputs.login.registry ?? inputs.tags[0]?.registry;
+    if (registry === undefined) {
+        throw new InputError(Input.Registry, 'is empty and no tag names a registry', 'Set `registry`');
+    }
+    return [{ registry, credentials: { username, password } }];
+}
+/** The given login for this registry, else what docker's or podman's auth files hold. */
+async function credentialsFor(registry, logins) {
+    const given = logins.find(login => login.registry === registry);
+    return given?.credentials ?? (await credentialsFromAuthFiles(registry, authFilePaths()));
+}
+
 ;// CONCATENATED MODULE: ./src/registry/layout.ts
+
+
 
 
 
@@ -38994,17 +39003,6 @@ function blobPath(dir, digest) {
     }
     return external_node_path_default().join(dir, 'blobs', algorithm, hex);
 }
-function isIndex(mediaType) {
-    return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerList;
-}
-function layout_platformName(descriptor) {
-    const platform = descriptor.platform;
-    if (platform?.architecture === undefined)
-        return undefined;
-    return [platform.os ?? 'linux', platform.architecture, platform.variant]
-        .filter(part => part !== undefined && part !== '')
-        .join('/');
-}
 async function readManifest(dir, descriptor) {
     const bytes = await (0,promises_namespaceObject.readFile)(blobPath(dir, descriptor.digest));
     const parsed = JSON.parse(bytes.toString('utf8'));
@@ -39012,7 +39010,7 @@ async function readManifest(dir, descriptor) {
         digest: descriptor.digest,
         mediaType: parsed.mediaType ?? descriptor.mediaType ?? MEDIA_TYPES.ociManifest,
         bytes,
-        platform: layout_platformName(descriptor),
+        platform: descriptorPlatformName(descriptor.platform),
         config: parsed.config,
         layers: parsed.layers
     };
@@ -39028,7 +39026,7 @@ async function readLayout(dir) {
         throw new Error(`the OCI layout in ${dir} should name exactly one image`);
     }
     const bytes = await (0,promises_namespaceObject.readFile)(blobPath(dir, entry.digest));
-    if (!isIndex(entry.mediaType)) {
+    if (!isIndexMediaType(entry.mediaType)) {
         const manifest = await readManifest(dir, entry);
         return {
             dir,
@@ -39071,27 +39069,6 @@ async function layoutBlobs(image) {
 
 
 
-
-/** One client per registry host, created with that host's credentials on first use. */
-class RegistryPool {
-    credentialsFor;
-    clients = new Map();
-    constructor(credentialsFor) {
-        this.credentialsFor = credentialsFor;
-    }
-    get(registry) {
-        let client = this.clients.get(registry);
-        if (client === undefined) {
-            client = this.credentialsFor(registry).then(credentials => new RegistryClient(registry, credentials === undefined ? {} : { credentials }));
-            this.clients.set(registry, client);
-        }
-        return client;
-    }
-    async close() {
-        for (const client of this.clients.values())
-            (await client).close();
-    }
-}
 /**
  * Push every blob and manifest of the image into each tag's repository, addressed by
  * digest only: no tag moves. Within one registry the first repository receives the
@@ -39188,32 +39165,17 @@ async function registryPlatformImages(client, registry, repository, manifests) {
 
 
 
-const ATTESTATION_TYPE = 'vnd.docker.reference.type';
-const ATTESTATION_SUBJECT = 'vnd.docker.reference.digest';
+
 /** `linux/arm64` for an entry that says arm64 + v8, as the `platforms` input spells it. */
 function platformKey(platform) {
-    if (platform === undefined)
-        return 'unknown';
-    const name = [platform.os, platform.architecture, platform.variant]
-        .filter(part => part !== undefined && part !== '')
-        .join('/');
-    try {
-        return formatPlatform(parsePlatform(name));
-    }
-    catch {
-        return name;
-    }
-}
-function assemble_isAttestation(descriptor) {
-    return (descriptor.annotations?.[ATTESTATION_TYPE] === 'attestation-manifest' ||
-        (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown'));
+    return descriptorPlatformName(platform) ?? 'unknown';
 }
 /** Split an index's entries into platform images and attestations. */
 function splitIndex(reference, manifests) {
     return {
         reference,
-        images: manifests.filter(entry => !assemble_isAttestation(entry)),
-        attestations: manifests.filter(assemble_isAttestation)
+        images: manifests.filter(entry => !isAttestation(entry)),
+        attestations: manifests.filter(isAttestation)
     };
 }
 /**
@@ -39306,6 +39268,7 @@ function canonicalDescriptor(descriptor) {
 
 
 
+
 /** The per-platform tag a build leg leaves for the merge: `<tag>-<platform-slug>`. */
 function legTag(tag, platform) {
     const name = `${tag.tag ?? 'latest'}-${platformSlug(platform)}`;
@@ -39323,16 +39286,13 @@ function mergeSources(sources, tags, platforms) {
         throw new ActionError('input `tags`: merge mode needs a tag to push');
     return platforms.map(platform => legTag(first, platform));
 }
-function run_isIndex(mediaType) {
-    return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerList;
-}
 /** What a leg pushed: an index is flattened; a lone manifest gets its platform from its config. */
 async function resolveSource(pool, source) {
     const client = await pool.get(source.registry);
     const manifest = await client.getManifest(source);
     const parsed = JSON.parse(manifest.raw.toString('utf8'));
     const reference = formatReference(source);
-    if (run_isIndex(manifest.mediaType))
+    if (isIndexMediaType(manifest.mediaType))
         return splitIndex(reference, parsed.manifests ?? []);
     if (parsed.config === undefined)
         throw new ActionError(`${reference} is neither an index nor an image`);
@@ -41033,38 +40993,42 @@ function empty(platform, layers, bytes) {
     return { platform, layers, bytes, scanned: 0, elfFiles: 0, mismatches: [], allowed: [] };
 }
 
+;// CONCATENATED MODULE: ./src/registry/pool.ts
+
+/** One client per registry host, created with that host's credentials on first use. */
+class RegistryPool {
+    credentialsFor;
+    clients = new Map();
+    constructor(credentialsFor) {
+        this.credentialsFor = credentialsFor;
+    }
+    get(registry) {
+        let client = this.clients.get(registry);
+        if (client === undefined) {
+            client = this.credentialsFor(registry).then(credentials => new RegistryClient(registry, credentials === undefined ? {} : { credentials }));
+            this.clients.set(registry, client);
+        }
+        return client;
+    }
+    async close() {
+        for (const client of this.clients.values())
+            (await client).close();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/registry/readback.ts
 
 
 
 
-function readback_isIndex(mediaType) {
-    return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerList;
-}
-function readback_isAttestation(descriptor) {
-    return (descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' ||
-        (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown'));
-}
-/** `linux/arm64/v8` as the planner spells it (`linux/arm64`); unknown names stay as they are. */
-function readback_canonicalName(name) {
-    try {
-        return formatPlatform(parsePlatform(name));
-    }
-    catch {
-        return name;
-    }
-}
 /** Platform -> digest from an index's entries. Pure; tested on real index shapes. */
 function platformDigests(index) {
     const digests = {};
     for (const descriptor of index.manifests ?? []) {
-        if (readback_isAttestation(descriptor) || descriptor.platform?.architecture === undefined)
+        const name = descriptorPlatformName(descriptor.platform);
+        if (isAttestation(descriptor) || name === undefined)
             continue;
-        const { os = 'linux', architecture, variant } = descriptor.platform;
-        const name = [os, architecture, variant]
-            .filter(part => part !== undefined && part !== '')
-            .join('/');
-        digests[readback_canonicalName(name)] = descriptor.digest;
+        digests[name] = descriptor.digest;
     }
     return digests;
 }
@@ -41072,34 +41036,20 @@ function platformDigests(index) {
  * Read back what the registry now holds under every tag: the source of truth for the
  * outputs. Every tag must resolve to the same manifest, covering every planned platform.
  */
-async function readBack(tags, expected, credentialsFor) {
-    const clients = new Map();
+async function readBack(tags, expected, pool) {
     let first;
-    try {
-        for (const tag of tags) {
-            let client = clients.get(tag.registry);
-            if (client === undefined) {
-                const credentials = await credentialsFor(tag.registry);
-                client = new RegistryClient(tag.registry, credentials === undefined ? {} : { credentials });
-                clients.set(tag.registry, client);
-            }
-            const manifest = await client.getManifest(tag);
-            if (first !== undefined && manifest.digest !== first.digest) {
-                throw new ActionError(`${formatReference(tag)} holds ${manifest.digest}, but ${formatReference(tags[0] ?? tag)} holds ${first.digest}`);
-            }
-            first ??= manifest;
+    for (const tag of tags) {
+        const manifest = await (await pool.get(tag.registry)).getManifest(tag);
+        if (first !== undefined && manifest.digest !== first.digest) {
+            throw new ActionError(`${formatReference(tag)} holds ${manifest.digest}, but ${formatReference(tags[0] ?? tag)} holds ${first.digest}`);
         }
-    }
-    finally {
-        // Pooled keep-alive sockets would otherwise outlive the read-back.
-        for (const client of clients.values())
-            client.close();
+        first ??= manifest;
     }
     if (first === undefined)
         throw new ActionError('nothing was pushed, so nothing can be read back');
     const parsed = JSON.parse(first.raw.toString('utf8'));
     let digests;
-    if (readback_isIndex(first.mediaType)) {
+    if (isIndexMediaType(first.mediaType)) {
         digests = platformDigests(parsed);
     }
     else {
@@ -41628,6 +41578,8 @@ async function runBuild(inputs, host) {
     };
     const forget = onCancel(() => engine.dispose());
     let disposal;
+    // One client per registry for the whole run: push, read-back and check share connections and tokens.
+    const pool = new RegistryPool(registry => credentialsFor(registry, logins));
     const progress = {
         engine: engine.name,
         tags: finalTags,
@@ -41665,13 +41617,11 @@ async function runBuild(inputs, host) {
         if (result.layout !== undefined) {
             const local = await readLayout(result.layout);
             await group("Check each platform's binaries", () => verifyPlatforms(layoutPlatforms(local), inputs.verifyArch, inputs.verifyArchAllow, progress.verification));
-            const pool = new RegistryPool(registry => credentialsFor(registry, logins));
             try {
                 await group('Push by digest (no tag moves yet)', () => pushByDigest(local, finalTags, pool));
                 await group('Move the tags', () => moveTags(local, finalTags, pool));
             }
             finally {
-                await pool.close();
                 // The layout can be as large as the image; it has served its purpose.
                 await (0,promises_namespaceObject.rm)(result.layout, { recursive: true, force: true });
             }
@@ -41679,7 +41629,7 @@ async function runBuild(inputs, host) {
             expectedDigest = local.digest;
         }
         const pushed = await group('Read back from the registry', async () => {
-            const image = await readBack(tags, plan.map(entry => entry.platform), registry => credentialsFor(registry, logins));
+            const image = await readBack(tags, plan.map(entry => entry.platform), pool);
             if (expectedDigest !== undefined && image.digest !== expectedDigest) {
                 throw new ActionError(`the registry serves ${image.digest} under the tags, but ${expectedDigest} was pushed`);
             }
@@ -41693,17 +41643,11 @@ async function runBuild(inputs, host) {
         if (result.layout === undefined && inputs.verifyArch !== 'off') {
             // An engine that pushes by itself (buildx) gets the check after the fact: late, but
             // it still fails the step before a release pipeline uses the image.
-            const pool = new RegistryPool(registry => credentialsFor(registry, logins));
-            try {
-                const [first] = tags;
-                const images = first === undefined
-                    ? []
-                    : await registryPlatformImages(await pool.get(first.registry), first.registry, first.repository, Object.entries(pushed.digests).map(([platform, digest]) => ({ platform, digest })));
-                await group("Check each platform's binaries", () => verifyPlatforms(images, inputs.verifyArch, inputs.verifyArchAllow, progress.verification, true));
-            }
-            finally {
-                await pool.close();
-            }
+            const [first] = tags;
+            const images = first === undefined
+                ? []
+                : await registryPlatformImages(await pool.get(first.registry), first.registry, first.repository, Object.entries(pushed.digests).map(([platform, digest]) => ({ platform, digest })));
+            await group("Check each platform's binaries", () => verifyPlatforms(images, inputs.verifyArch, inputs.verifyArchAllow, progress.verification, true));
         }
         await writeBuildSummary(summaryOf(progress, plan, undefined));
         writeOutputs({
@@ -41721,6 +41665,7 @@ async function runBuild(inputs, host) {
         throw error;
     }
     finally {
+        await pool.close();
         forget();
         await (disposal ?? engine.dispose());
     }
@@ -41753,18 +41698,10 @@ async function smokeTest(engine, plan, inputs, outcomes) {
 /** The platform images of a local OCI layout, their layers read from its files. */
 function layoutPlatforms(image) {
     return image.manifests.map(manifest => ({
-        platform: build_canonicalPlatform(manifest.platform ?? 'linux/amd64'),
+        platform: manifest.platform ?? 'linux/amd64',
         layers: manifest.layers,
         open: digest => Promise.resolve((0,external_node_fs_namespaceObject.createReadStream)(blobPath(image.dir, digest)))
     }));
-}
-function build_canonicalPlatform(name) {
-    try {
-        return formatPlatform(parsePlatform(name));
-    }
-    catch {
-        return name;
-    }
 }
 /**
  * The context and Dockerfile, resolved against the workspace (symlinks followed) and
@@ -41828,7 +41765,7 @@ async function runMergeMode(inputs) {
     try {
         const merged = await runMerge(inputs.platforms, inputs.tags, inputs.sources, pool, images => group("Check each platform's binaries", () => verifyPlatforms(images, inputs.verifyArch, inputs.verifyArchAllow, verification)));
         const image = await group('Read back from the registry', async () => {
-            const pushed = await readBack(inputs.tags, inputs.platforms, lookup);
+            const pushed = await readBack(inputs.tags, inputs.platforms, pool);
             if (pushed.digest !== merged.digest) {
                 throw new Error(`the registry serves ${pushed.digest}, but ${merged.digest} was pushed`);
             }
