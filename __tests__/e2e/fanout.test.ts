@@ -1,5 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { Readable } from 'node:stream'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { runMain } from '../../harness/runner.mjs'
@@ -42,6 +45,21 @@ function ctr(...args: string[]): string {
   })
 }
 
+/**
+ * Legs run on separate runners, each with its own image store. Running them at once on one
+ * store instead races: both pull the base under one name, and one leg's platform evicts the
+ * other's.
+ */
+function legStorage(slug: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `leg-${slug}-`))
+  const config = path.join(dir, 'storage.conf')
+  writeFileSync(
+    config,
+    `[storage]\ndriver = "vfs"\ngraphroot = "${dir}/root"\nrunroot = "${dir}/run"\n`
+  )
+  return config
+}
+
 describe('fan-out without the 40 lines of YAML: matrix -> legs -> merge', () => {
   const legDigests: Record<string, string> = {}
   const legImages: string[] = []
@@ -70,7 +88,7 @@ describe('fan-out without the 40 lines of YAML: matrix -> legs -> merge', () => 
             registry: lab.LAB_TLS,
             ...credentials
           },
-          env: BUILDAH_ENV
+          env: { ...BUILDAH_ENV, CONTAINERS_STORAGE_CONF: legStorage(leg.slug) }
         })
       )
     )
