@@ -78,6 +78,7 @@ async function rawBuild(platforms: readonly string[]): Promise<void> {
     noCache: false,
     pull: false,
     push: true,
+    keepForChecks: false,
     cacheFrom: [],
     cacheTo: [],
     logins: [],

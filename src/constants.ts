@@ -32,6 +32,7 @@ export enum Input {
   Username = 'username',
   Password = 'password',
   BuildxVersion = 'buildx-version',
+  GithubToken = 'github-token',
   Driver = 'driver',
   DriverOpts = 'driver-opts',
   BuildkitdConfigInline = 'buildkitd-config-inline',
@@ -80,6 +81,7 @@ export const BUILDX_ONLY_INPUTS: readonly Input[] = [
 export enum Output {
   Digest = 'digest',
   Digests = 'digests',
+  Attestations = 'attestations',
   Manifest = 'manifest',
   Images = 'images',
   ImageId = 'imageid',

@@ -1,9 +1,22 @@
+import {
+  checkBuildxOptions,
+  checkBuildxVersion,
+  parseAppendLine,
+  parseDriver
+} from './buildx-inputs.js'
 import { Input } from './constants.js'
-import { type BuildxOptions, checkBuildxOptions, parseDriver } from './engines/buildx.js'
 import { InputError, errorMessage } from './errors.js'
 import { parseList } from './input-list.js'
 import { type Platform, PlatformError, formatPlatform, parsePlatforms } from './platform.js'
 import { type ImageReference, parseReference } from './reference.js'
+import {
+  type BuildSecret,
+  type BuildxOptions,
+  type CacheSpec,
+  type KeyValue,
+  type RunnerMap,
+  parseOutputSpec
+} from './values.js'
 
 /** Where input values come from: `@actions/core` in the action, a plain record in tests. */
 export interface InputSource {
@@ -18,29 +31,6 @@ export type EngineChoice = (typeof ENGINES)[number]
 export const QEMU_CHOICES = ['auto', 'true', 'false'] as const
 export const VERIFY_POLICIES = ['error', 'warn', 'off'] as const
 export type QemuChoice = (typeof QEMU_CHOICES)[number]
-
-export interface KeyValue {
-  readonly key: string
-  readonly value: string
-}
-
-export interface BuildSecret {
-  readonly id: string
-  readonly value: string
-}
-
-/** A `cache-from`/`cache-to` entry in buildx CSV form (`type=registry,ref=...`). */
-export interface CacheSpec {
-  readonly type: string
-  readonly attributes: Readonly<Record<string, string>>
-}
-
-export interface RunnerMap {
-  /** Runner label per canonical platform (`linux/arm64` -> `my-arm-runner`). */
-  readonly byPlatform: Readonly<Record<string, string>>
-  /** Label for platforms with no entry and no native runner in the default map. */
-  readonly fallback: string | undefined
-}
 
 export interface Registration {
   readonly registry: string | undefined
@@ -218,7 +208,7 @@ export function readInputs(untrusted: InputSource): Inputs {
     verifyArch: oneOf(source, Input.VerifyArch, VERIFY_POLICIES),
     verifyArchAllow: list(source, Input.VerifyArchAllow, true),
     smokeTestExpect: expectation(source),
-    buildx: buildxOptions(source),
+    buildx: buildxOptions(source, push),
     customised: customisedInputs(source)
   }
   return deepFreeze(inputs)
@@ -397,16 +387,18 @@ function expectation(source: InputSource): RegExp | undefined {
   }
 }
 
-function buildxOptions(source: InputSource): BuildxOptions {
+function buildxOptions(source: InputSource, push: boolean): BuildxOptions {
+  const driver = parseDriver(source.getInput(Input.Driver))
   const options: BuildxOptions = {
-    version: source.getInput(Input.BuildxVersion).trim(),
-    driver: parseDriver(source.getInput(Input.Driver)),
+    version: checkBuildxVersion(source.getInput(Input.BuildxVersion)),
+    githubToken: source.getInput(Input.GithubToken).trim(),
+    driver,
     driverOpts: list(source, Input.DriverOpts, false),
     buildkitdConfigInline: source.getInput(Input.BuildkitdConfigInline),
     endpoint: source.getInput(Input.Endpoint).trim(),
     builderName: source.getInput(Input.BuilderName).trim(),
     builder: source.getInput(Input.Builder).trim(),
-    append: list(source, Input.Append, false),
+    append: list(source, Input.Append, false).map(line => parseAppendLine(line, driver)),
     buildContexts: keyValues(source, Input.BuildContexts, /^[A-Za-z0-9][A-Za-z0-9_.-]*$/),
     secretEnvs: keyValues(source, Input.SecretEnvs, /^[A-Za-z0-9_.-]+$/),
     secretFiles: keyValues(source, Input.SecretFiles, /^[A-Za-z0-9_.-]+$/),
@@ -421,7 +413,33 @@ function buildxOptions(source: InputSource): BuildxOptions {
     load: boolean(source, Input.Load)
   }
   checkBuildxOptions(options)
+  checkOutputs(options.outputs, push)
   return options
+}
+
+/**
+ * The action moves tags itself, after the checks: an output that pushes to tags would move
+ * them first, and with `push` a second export is one more than buildx before 0.13 takes.
+ */
+function checkOutputs(outputs: readonly string[], push: boolean): void {
+  for (const output of outputs) {
+    const fields = parseOutputSpec(output)
+    const type = fields.get('type')
+    if (type === 'registry' || (type === 'image' && fields.get('push') === 'true')) {
+      throw new InputError(
+        Input.Outputs,
+        `\`${output}\` pushes to tags before any check runs`,
+        'Use `push: true` with `tags`: the action pushes by digest, checks, then moves the tags'
+      )
+    }
+  }
+  if (push && outputs.length > 0) {
+    throw new InputError(
+      Input.Outputs,
+      "is set while `push` is true; the push is the build's one output",
+      'Remove `outputs` to push, or set `push: false` to write only the outputs'
+    )
+  }
 }
 
 /** Which inputs differ from action.yml's defaults, as far as the action can tell: set ones. */

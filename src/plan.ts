@@ -1,4 +1,6 @@
-import type { RunnerMap } from './inputs.js'
+import { ActionError } from './errors.js'
+import type { ImageReference } from './reference.js'
+import type { RunnerMap } from './values.js'
 import {
   type NativeOptions,
   type Platform,
@@ -97,4 +99,13 @@ export function planMatrix(
     return { platform: name, runner, emulated, slug: platformSlug(platform) }
   })
   return { include }
+}
+
+/** The per-platform tag a build leg leaves for the merge: `<tag>-<platform-slug>`. */
+export function legTag(tag: ImageReference, platform: Platform): ImageReference {
+  const name = `${tag.tag ?? 'latest'}-${platformSlug(platform)}`
+  if (name.length > 128) {
+    throw new ActionError(`the per-platform tag \`${name}\` is longer than 128 characters`)
+  }
+  return { registry: tag.registry, repository: tag.repository, tag: name }
 }

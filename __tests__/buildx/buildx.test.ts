@@ -1,63 +1,300 @@
 /**
- * The buildx engine against a real `docker buildx`, wherever one is on PATH (GitHub's
- * runners: .github/workflows/e2e.yml). Elsewhere the suite is skipped, and says so.
+ * The buildx engine against a real `docker buildx` and BuildKit, through dist/ as the runner
+ * calls it, wherever `docker buildx version` works (GitHub's runners: .github/workflows/e2e.yml;
+ * a developer's own machine: README "Running the buildx suite"). Elsewhere it is skipped, loudly.
+ *
+ * BUILDX_E2E_REGISTRY  a registry on loopback that BuildKit may reach over plain HTTP
+ * BUILDX_E2E_BASE      a multi-arch base image with busybox (amd64, arm64, s390x, ppc64le)
+ * BUILDX_E2E_ENDPOINT  a BuildKit address: builders use the `remote` driver on it; unset:
+ *                      `docker-container` on the host network
  */
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runMain, runPost } from '../../harness/runner.mjs'
+import { ROOT, nodeBinaries, runMain, runPost } from '../../harness/runner.mjs'
 
 const buildx = spawnSync('docker', ['buildx', 'version'], { encoding: 'utf8' })
 const available = buildx.status === 0
 const registry = process.env.BUILDX_E2E_REGISTRY ?? 'localhost:5000'
+const base = process.env.BUILDX_E2E_BASE ?? 'docker.io/library/busybox:1.36'
+const endpoint = process.env.BUILDX_E2E_ENDPOINT ?? ''
 if (!available) {
   console.warn(
     '\n*** SKIPPING the buildx suite: `docker buildx version` does not work on this machine. ***\n' +
-      '*** It runs in .github/workflows/e2e.yml on GitHub-hosted runners.                    ***\n'
+      '*** It runs in .github/workflows/e2e.yml on GitHub-hosted runners, and wherever a    ***\n' +
+      '*** buildx and BuildKit exist (README: "Running the buildx suite").                  ***\n'
   )
+} else {
+  console.info(`buildx suite: ${buildx.stdout.trim()}; endpoint ${endpoint || 'docker-container'}`)
 }
 
-interface Index {
-  manifests: { digest: string; platform?: { os: string; architecture: string; variant?: string } }[]
+/** The builder inputs: the action creates its own builder in every case, and removes it. */
+const builderInputs: Record<string, string> =
+  endpoint === ''
+    ? // The registry listens on the runner's loopback; the builder must share its network.
+      { driver: 'docker-container', 'driver-opts': 'network=host' }
+    : { driver: 'remote', endpoint }
+const FOUR = 'linux/amd64,linux/arm64,linux/s390x,linux/ppc64le'
+/** The runner's runtime: the last Node binary given (Node 24 in scripts/test.sh). */
+const node = nodeBinaries().at(-1)
+const run = randomBytes(4).toString('hex')
+
+interface Descriptor {
+  digest: string
+  platform?: { os: string; architecture: string; variant?: string }
+  annotations?: Record<string, string>
 }
+
+function rawManifest(reference: string): string | undefined {
+  const result = spawnSync('docker', ['buildx', 'imagetools', 'inspect', '--raw', reference], {
+    encoding: 'utf8'
+  })
+  return result.status === 0 ? result.stdout.trimEnd() : undefined
+}
+
+const platformName = (entry: Descriptor) =>
+  [entry.platform?.os, entry.platform?.architecture, entry.platform?.variant]
+    .filter(part => part !== undefined)
+    .join('/')
+    .replace('linux/arm64/v8', 'linux/arm64')
+
+/** Platform -> digest, and platform -> attestation digests, as an independent reader sees them. */
+function indexEntries(manifests: Descriptor[]): {
+  digests: Record<string, string>
+  attestations: Record<string, string[]>
+} {
+  const images = manifests.filter(entry => entry.platform?.architecture !== 'unknown')
+  const digests = Object.fromEntries(images.map(entry => [platformName(entry), entry.digest]))
+  const attestations: Record<string, string[]> = {}
+  for (const entry of manifests.filter(item => item.platform?.architecture === 'unknown')) {
+    const subject = images.find(
+      image => image.digest === entry.annotations?.['vnd.docker.reference.digest']
+    )
+    if (subject === undefined) continue
+    const name = platformName(subject)
+    attestations[name] = [...(attestations[name] ?? []), entry.digest]
+  }
+  return { digests, attestations }
+}
+
+/** A build context inside the workspace, as actions/checkout leaves one. */
+function context(dockerfile: string): string {
+  const dir = mkdtempSync(path.join(ROOT, '.cache', 'buildx-'))
+  writeFileSync(path.join(dir, 'Dockerfile'), dockerfile)
+  return path.relative(ROOT, dir)
+}
+
+const build = (inputs: Record<string, string>) =>
+  runMain({
+    inputs: { engine: 'buildx', 'build-args': `BASE=${base}`, ...builderInputs, ...inputs },
+    ...(node === undefined ? {} : { node })
+  })
+
+const builderExists = (name: string) =>
+  spawnSync('docker', ['buildx', 'inspect', name], { encoding: 'utf8' }).status === 0
+
+mkdirSync(path.join(ROOT, '.cache'), { recursive: true })
 
 describe.runIf(available)('buildx engine end to end', () => {
-  it('builds 4 platforms with a RUN step, pushes, and reports what the registry holds', async () => {
-    const tag = `${registry}/buildx-e2e/app:${randomBytes(4).toString('hex')}`
+  it.each(nodeBinaries())(
+    'builds 4 platforms with a RUN step under %s, pushes by digest, then tags, and reports what the registry holds',
+    async binary => {
+      const tag = `${registry}/buildx-e2e/app:${run}-${path.basename(path.dirname(binary))}`
+      const step = await runMain({
+        inputs: {
+          platforms: FOUR,
+          context: 'examples/emulated-run',
+          'build-args': `BASE=${base}`,
+          tags: tag,
+          push: 'true',
+          engine: 'buildx',
+          provenance: 'false',
+          ...builderInputs
+        },
+        node: binary
+      })
+      expect(step.errors).toEqual([])
+      expect(step.exitCode).toBe(0)
+      const raw = rawManifest(tag)
+      expect(raw).toBeDefined()
+      expect(step.outputs.manifest).toBe(raw)
+      const index = JSON.parse(raw ?? '{}') as { manifests: Descriptor[] }
+      expect(JSON.parse(step.outputs.digests ?? '{}')).toEqual(
+        indexEntries(index.manifests).digests
+      )
+      expect(step.outputs.images).toBe(`${tag.replace(/:[^:/]+$/, '')}@${step.outputs.digest}`)
+      // The check ran on what BuildKit pushed, before the tag existed.
+      expect(step.stdout).toMatch(/linux\/s390x: \d+ ELF files in \d+ layers .*all match/)
+      expect(step.stdout.indexOf('Move the tags')).toBeGreaterThan(
+        step.stdout.indexOf("Check each platform's binaries")
+      )
+      const metadata = JSON.parse(step.outputs.metadata ?? '{}') as Record<string, unknown>
+      expect(metadata.driver).toBe(builderInputs.driver)
+      const builder = String(metadata.builder)
+      const post = await runPost(step)
+      expect(post.exitCode).toBe(0)
+      // Main removed the builder it created; post found nothing left to do.
+      expect(builderExists(builder)).toBe(false)
+    }
+  )
+
+  it('removes in the post step a builder whose main step was killed', async () => {
+    let pid: number | undefined
+    let killed = false
     const step = await runMain({
       inputs: {
-        platforms: 'linux/amd64,linux/arm64,linux/s390x,linux/ppc64le',
-        context: 'examples/emulated-run',
-        'build-args': 'BASE=busybox:1.36',
-        tags: tag,
-        push: 'true',
         engine: 'buildx',
-        // The registry listens on the runner's loopback; the builder must share its network.
-        'driver-opts': 'network=host',
-        provenance: 'false'
+        ...builderInputs,
+        platforms: 'linux/amd64,linux/arm64',
+        context: 'examples/emulated-run',
+        'build-args': `BASE=${base}`,
+        'no-cache': 'true'
+      },
+      ...(node === undefined ? {} : { node }),
+      onSpawn: (spawned: number) => {
+        pid = spawned
+      },
+      onStdout: (text: string) => {
+        // Killed once the builder exists, as a runner kills a step on its timeout.
+        if (killed || pid === undefined || !text.includes('::group::Build ')) return
+        killed = true
+        process.kill(pid, 'SIGKILL')
       }
+    })
+    expect(killed).toBe(true)
+    expect(step.exitCode).not.toBe(0)
+    const saved = JSON.parse(step.state.createdBuilder ?? '{}') as { name?: string }
+    expect(saved.name).toMatch(/^multiarch-/)
+    expect(builderExists(saved.name ?? '')).toBe(true)
+    const post = await runPost(step)
+    expect(post.exitCode).toBe(0)
+    expect(post.stdout).toContain(`removed builder ${saved.name ?? ''}`)
+    expect(builderExists(saved.name ?? '')).toBe(false)
+  })
+
+  it('fails an arm64 image that holds an x86-64 binary, and its tag never exists', async () => {
+    const tag = `${registry}/buildx-e2e/wrong:${run}`
+    const step = await build({
+      platforms: 'linux/amd64,linux/arm64',
+      context: context(
+        [
+          'ARG BASE',
+          'FROM --platform=$BUILDPLATFORM ${BASE} AS host',
+          'FROM ${BASE}',
+          'COPY --from=host /bin/busybox /usr/local/bin/tool',
+          ''
+        ].join('\n')
+      ),
+      tags: tag,
+      push: 'true',
+      provenance: 'false'
+    })
+    expect(step.exitCode).toBe(1)
+    expect(step.errors.join('\n')).toMatch(
+      /architecture check failed: usr\/local\/bin\/tool is linux\/amd64, expected linux\/arm64.*No tag was moved/
+    )
+    expect(step.outputs).toEqual({})
+    expect(rawManifest(tag)).toBeUndefined()
+    await runPost(step)
+  })
+
+  it('smoke-tests all 4 platforms on the same builder, and reports each output', async () => {
+    const tag = `${registry}/buildx-e2e/smoke:${run}`
+    const step = await build({
+      platforms: FOUR,
+      context: 'examples/emulated-run',
+      tags: tag,
+      push: 'true',
+      'smoke-test': 'uname -m',
+      'smoke-test-expect': '^(x86_64|aarch64|s390x|ppc64le)$'
     })
     expect(step.errors).toEqual([])
     expect(step.exitCode).toBe(0)
-    const raw = spawnSync('docker', ['buildx', 'imagetools', 'inspect', '--raw', tag], {
-      encoding: 'utf8'
+    const metadata = JSON.parse(step.outputs.metadata ?? '{}') as {
+      smoke: { platform: string; passed: boolean; output: string }[]
+    }
+    expect(
+      Object.fromEntries(metadata.smoke.map(outcome => [outcome.platform, outcome.output]))
+    ).toEqual({
+      'linux/amd64': 'x86_64',
+      'linux/arm64': 'aarch64',
+      'linux/s390x': 's390x',
+      'linux/ppc64le': 'ppc64le'
     })
-    expect(raw.status).toBe(0)
-    expect(step.outputs.manifest).toBe(raw.stdout.trimEnd())
-    const index = JSON.parse(raw.stdout) as Index
-    const entries = Object.fromEntries(
-      index.manifests
-        .filter(entry => entry.platform?.architecture !== 'unknown')
-        .map(entry => [
-          [entry.platform?.os, entry.platform?.architecture, entry.platform?.variant]
-            .filter(part => part !== undefined)
-            .join('/')
-            .replace('linux/arm64/v8', 'linux/arm64'),
-          entry.digest
-        ])
+    expect(metadata.smoke.every(outcome => outcome.passed)).toBe(true)
+    // The summary's smoke-test column shows a pass for every platform, as with buildah.
+    expect(step.summary).toContain('Smoke&nbsp;test')
+    expect(step.summary.match(/\| ✅ [\d.]+&nbsp;s \|/g)).toHaveLength(4)
+    await runPost(step)
+  })
+
+  it('fails a smoke test whose output does not match, before the tag exists', async () => {
+    const tag = `${registry}/buildx-e2e/smoke-fail:${run}`
+    const step = await build({
+      platforms: 'linux/amd64,linux/arm64',
+      context: 'examples/emulated-run',
+      tags: tag,
+      push: 'true',
+      'smoke-test': 'uname -m',
+      'smoke-test-expect': '^x86_64$'
+    })
+    expect(step.exitCode).toBe(1)
+    expect(step.errors.join('\n')).toMatch(/smoke test `uname -m` failed on linux\/arm64/)
+    expect(rawManifest(tag)).toBeUndefined()
+    await runPost(step)
+  })
+
+  it('lists every attestation manifest of the index with provenance: mode=max', async () => {
+    const tag = `${registry}/buildx-e2e/attest:${run}`
+    const step = await build({
+      platforms: 'linux/amd64,linux/arm64',
+      context: 'examples/emulated-run',
+      tags: tag,
+      push: 'true',
+      provenance: 'mode=max'
+    })
+    expect(step.errors).toEqual([])
+    const index = JSON.parse(rawManifest(tag) ?? '{}') as { manifests: Descriptor[] }
+    const expected = indexEntries(index.manifests).attestations
+    expect(Object.keys(expected).sort()).toEqual(['linux/amd64', 'linux/arm64'])
+    expect(JSON.parse(step.outputs.attestations ?? '{}')).toEqual(expected)
+    const metadata = JSON.parse(step.outputs.metadata ?? '{}') as { attestations: unknown }
+    expect(metadata.attestations).toEqual(expected)
+    await runPost(step)
+  })
+
+  it('gives digest and digests of an OCI tar output, equal to its index.json', async () => {
+    const out = mkdtempSync(path.join(ROOT, '.cache', 'buildx-oci-'))
+    const tar = path.join(out, 'image.tar')
+    const step = await build({
+      platforms: 'linux/amd64,linux/arm64',
+      context: 'examples/emulated-run',
+      outputs: `type=oci,dest=${tar}`,
+      provenance: 'false'
+    })
+    expect(step.errors).toEqual([])
+    expect(step.exitCode).toBe(0)
+    const unpacked = path.join(out, 'unpacked')
+    mkdirSync(unpacked)
+    expect(spawnSync('tar', ['-xf', tar, '-C', unpacked]).status).toBe(0)
+    const top = (
+      JSON.parse(readFileSync(path.join(unpacked, 'index.json'), 'utf8')) as {
+        manifests: Descriptor[]
+      }
+    ).manifests[0]
+    const blob = (digest: string) =>
+      readFileSync(path.join(unpacked, 'blobs', 'sha256', digest.replace('sha256:', '')), 'utf8')
+    const index = JSON.parse(blob(top?.digest ?? '')) as { manifests: Descriptor[] }
+    expect(step.outputs.digest).toBe(top?.digest)
+    expect(JSON.parse(step.outputs.digests ?? '{}')).toEqual(indexEntries(index.manifests).digests)
+    expect(step.outputs.images).toBeUndefined()
+    // Nothing was pushed, and the log says which checks ran on the local result.
+    expect(step.stdout).toMatch(
+      /`push` is false: nothing was pushed.*Ran on the local result: architecture check/
     )
-    expect(JSON.parse(step.outputs.digests ?? '{}')).toEqual(entries)
-    expect((await runPost(step)).exitCode).toBe(0)
+    await runPost(step)
   })
 })
 

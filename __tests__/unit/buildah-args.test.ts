@@ -25,6 +25,7 @@ const base: BuildRequest = {
   noCache: false,
   pull: false,
   push: false,
+  keepForChecks: false,
   cacheFrom: [],
   cacheTo: [],
   logins: [],

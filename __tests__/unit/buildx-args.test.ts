@@ -2,22 +2,22 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it, test } from 'vitest'
 import type { BuildRequest } from '../../src/engines/engine.js'
+import { checkBuildxOptions } from '../../src/buildx-inputs.js'
 import {
-  type BuildxOptions,
   type BuildxRun,
   appendNodeArgs,
   bootstrapArgs,
   buildxBuildArgs,
-  cacheScope,
-  checkBuildxOptions,
   createBuilderArgs,
-  describeFailure,
-  dockerConfigWithLogins,
-  formatCacheSpec,
-  ociLayoutDestination,
   removeBuilderArgs,
-  summarizeProgress
-} from '../../src/engines/buildx.js'
+  smokeBuildArgs,
+  smokeDockerfile
+} from '../../src/engines/buildx/argv.js'
+import { cacheScope, formatCacheSpec } from '../../src/engines/buildx/cache.js'
+import { dockerConfigWithLogins } from '../../src/engines/buildx/docker-config.js'
+import { describeFailure, summarizeProgress } from '../../src/engines/buildx/progress.js'
+import { planOutputs } from '../../src/engines/buildx/result.js'
+import type { BuildxOptions } from '../../src/values.js'
 import { parsePlatform, platformSlug } from '../../src/platform.js'
 import type { PlannedPlatform } from '../../src/plan.js'
 import { parseReference } from '../../src/reference.js'
@@ -44,6 +44,7 @@ const baseRequest: BuildRequest = {
   noCache: false,
   pull: false,
   push: false,
+  keepForChecks: false,
   cacheFrom: [],
   cacheTo: [],
   logins: [],
@@ -52,6 +53,7 @@ const baseRequest: BuildRequest = {
 
 const baseOptions: BuildxOptions = {
   version: '',
+  githubToken: '',
   driver: 'docker-container',
   driverOpts: [],
   buildkitdConfigInline: '',
@@ -241,7 +243,39 @@ const rows: Row[] = [
     {},
     ['--output', 'type=oci,dest=/tmp/layout,tar=false', '--output', 'type=local,dest=out']
   ],
-  [24, 'push', { push: true }, {}, {}, {}, ['--push']],
+  [
+    24,
+    "push: by digest into the first tag's repository, and no tag at all",
+    { push: true, tags: [tag('ghcr.io/acme/app:1'), tag('ghcr.io/acme/app:latest')] },
+    {},
+    { pushTo: tag('ghcr.io/acme/app:1') },
+    {},
+    [
+      '--output',
+      'type=image,name=ghcr.io/acme/app,push-by-digest=true,name-canonical=true,push=true'
+    ]
+  ],
+  [
+    34,
+    "no push, checks wanted: an OCI layout of the action's own",
+    {},
+    {},
+    { layoutDir: '/tmp/run/layout-1' },
+    {},
+    ['--output', 'type=oci,dest=/tmp/run/layout-1,tar=false']
+  ],
+  [
+    35,
+    'a Docker Hub short name pushes under its canonical name',
+    { push: true, tags: [tag('someuser/app:1')] },
+    {},
+    { pushTo: tag('someuser/app:1') },
+    {},
+    [
+      '--output',
+      'type=image,name=docker.io/someuser/app,push-by-digest=true,name-canonical=true,push=true'
+    ]
+  ],
   [25, 'load', {}, { load: true }, {}, {}, ['--load']],
   [
     26,
@@ -392,7 +426,6 @@ const rows: Row[] = [
       '--sbom=false',
       '--output',
       'type=local,dest=out',
-      '--push',
       '--load'
     ]
   ]
@@ -616,7 +649,13 @@ describe('checkBuildxOptions', () => {
       { builder: 'shared', driverOpts: ['network=host'] },
       /^input `builder`: .*`driver-opts` would have no effect/
     ],
-    [{ builder: 'shared', append: ['linux/arm64=ssh://a'] }, /^input `builder`: .*`append`/],
+    [
+      {
+        builder: 'shared',
+        append: [{ platforms: ['linux/arm64'], endpoint: 'ssh://a', driverOpts: [] }]
+      },
+      /^input `builder`: .*`append`/
+    ],
     [{ builder: 'shared', endpoint: 'tcp://b:1234' }, /^input `builder`: .*`endpoint`/],
     [
       { driver: 'docker', driverOpts: ['network=host'] },
@@ -628,20 +667,11 @@ describe('checkBuildxOptions', () => {
     ],
     [{ driver: 'docker', builderName: 'mine' }, /^input `builder-name`/],
     [{ driver: 'remote' }, /^input `endpoint`: is empty, and driver `remote` needs/],
-    [{ builderName: '-bad' }, /^input `builder-name`: `-bad` is not a builder name/],
-    [{ append: ['ssh://a'] }, /^input `append`: line `ssh:\/\/a` names no platform/]
+    [{ builderName: '-bad' }, /^input `builder-name`: `-bad` is not a builder name/]
   ] as [Partial<BuildxOptions>, RegExp][])('refuses %j', (options, message) => {
-    expect(() => checkBuildxOptions({ ...baseOptions, ...options })).toThrow(message)
-  })
-
-  it('returns the parsed append nodes', () => {
-    expect(
-      checkBuildxOptions({ ...baseOptions, append: ['arm64=ssh://ci@arm', 's390x=tcp://z:1234'] })
-    ).toEqual([
-      { platforms: ['linux/arm64'], endpoint: 'ssh://ci@arm', driverOpts: [] },
-      { platforms: ['linux/s390x'], endpoint: 'tcp://z:1234', driverOpts: [] }
-    ])
-    expect(checkBuildxOptions({ ...baseOptions, builder: 'shared' })).toEqual([])
+    expect(() => {
+      checkBuildxOptions({ ...baseOptions, ...options })
+    }).toThrow(message)
   })
 })
 
@@ -670,15 +700,123 @@ describe('summarizeProgress', () => {
   })
 })
 
-describe('ociLayoutDestination', () => {
+describe('planOutputs', () => {
+  const temp = '/tmp/run/layout-x'
   it.each([
-    [['type=oci,dest=/tmp/layout,tar=false'], '/tmp/layout'],
-    [['type=local,dest=out', 'type=oci,tar=false,dest=oci'], 'oci'],
-    [['type=oci,dest=/tmp/image.tar'], undefined],
-    [['type=registry'], undefined],
-    [[], undefined]
-  ])('%j -> %s', (outputs, dest) => {
-    expect(ociLayoutDestination(outputs)).toBe(dest)
+    ['push wins', [], false, true, true, { kind: 'push' }],
+    [
+      "the user's OCI directory",
+      ['type=local,dest=out', 'type=oci,tar=false,dest=oci'],
+      false,
+      false,
+      true,
+      { kind: 'layout', dir: 'oci', temporary: false }
+    ],
+    [
+      "the user's OCI tar",
+      ['type=oci,dest=/tmp/image.tar'],
+      false,
+      false,
+      false,
+      { kind: 'oci-tar', file: '/tmp/image.tar' }
+    ],
+    [
+      'an OCI tar on stdout cannot be read',
+      ['type=oci,dest=-'],
+      false,
+      false,
+      true,
+      {
+        kind: 'unavailable',
+        reason: 'the `outputs` write no OCI image (only type=oci gives one the action can read)'
+      }
+    ],
+    [
+      'load',
+      [],
+      true,
+      false,
+      true,
+      { kind: 'unavailable', reason: 'it was loaded into the docker image store' }
+    ],
+    [
+      'checks wanted, nothing asked for: a layout of our own',
+      [],
+      false,
+      false,
+      true,
+      { kind: 'layout', dir: temp, temporary: true }
+    ],
+    [
+      'no checks, nothing asked for',
+      [],
+      false,
+      false,
+      false,
+      { kind: 'unavailable', reason: "it stays in the builder's cache" }
+    ]
+  ] as const)('%s', (_name, outputs, load, push, keep, plan) => {
+    expect(planOutputs(outputs, load, push, keep, temp)).toEqual(plan)
+  })
+})
+
+describe('smoke test argv', () => {
+  it('runs the command from a build arg, keeps its output and exit code, and never caches', () => {
+    expect(smokeDockerfile({ kind: 'registry', reference: 'ghcr.io/acme/app@sha256:ab' })).toBe(
+      [
+        'FROM ghcr.io/acme/app@sha256:ab AS smoke',
+        'ARG SMOKE_COMMAND',
+        'RUN sh -c "$SMOKE_COMMAND" > /.smoke-output 2>&1; echo $? > /.smoke-exit',
+        'FROM scratch',
+        'COPY --from=smoke /.smoke-output /.smoke-exit /',
+        ''
+      ].join('\n')
+    )
+    expect(
+      smokeBuildArgs(
+        '0.10.5',
+        'b1',
+        ['linux/amd64', 'linux/arm64'],
+        { kind: 'layout', dir: '/tmp/run/layout', digest: 'sha256:cd' },
+        'uname -m',
+        '/tmp/run/smoke/context',
+        '/tmp/run/smoke/out'
+      )
+    ).toEqual([
+      'buildx',
+      'build',
+      '--builder',
+      'b1',
+      '--progress',
+      'plain',
+      '--platform',
+      'linux/amd64,linux/arm64',
+      '--file',
+      '/tmp/run/smoke/context/Dockerfile',
+      '--build-context',
+      'smoke-image=oci-layout:///tmp/run/layout@sha256:cd',
+      '--no-cache',
+      '--build-arg',
+      'SMOKE_COMMAND=uname -m',
+      '--provenance=false',
+      '--output',
+      'type=local,dest=/tmp/run/smoke/out',
+      '/tmp/run/smoke/context'
+    ])
+  })
+
+  it('leaves out --provenance for buildx before 0.10, which does not know it', () => {
+    const args = smokeBuildArgs(
+      '0.9.1',
+      'b1',
+      ['linux/amd64'],
+      { kind: 'registry', reference: 'r/a@sha256:ab' },
+      'true',
+      '/c',
+      '/o'
+    )
+    expect(args).not.toContain('--provenance=false')
+    expect(args).not.toContain('--build-context')
   })
 })
 

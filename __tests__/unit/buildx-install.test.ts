@@ -10,14 +10,14 @@ import {
   releaseAsset,
   resolveVersion,
   verifyChecksum
-} from '../../src/engines/buildx-install.js'
+} from '../../src/engines/buildx/install.js'
+import { parseAppendLine, parseDriver } from '../../src/buildx-inputs.js'
 import {
-  type BuildxDriver,
-  parseAppendLine,
-  parseDriver,
+  parseInspectDriver,
   parseInspectPlatforms,
   unsupportedPlatforms
-} from '../../src/engines/buildx.js'
+} from '../../src/engines/buildx/progress.js'
+import type { BuildxDriver } from '../../src/values.js'
 import { parsePlatform, platformSlug } from '../../src/platform.js'
 
 const fixtures = path.join(import.meta.dirname, '..', '..', '__fixtures__', 'buildx')
@@ -290,6 +290,21 @@ describe('parseAppendLine', () => {
     ]
   ] as [number, string, BuildxDriver, RegExp][])('%i: refuses %j', (_n, line, driver, message) => {
     expect(() => parseAppendLine(line, driver)).toThrow(message)
+  })
+})
+
+describe('parseInspectDriver', () => {
+  it.each([
+    ['inspect-remote-0.10.5.txt', 'remote'],
+    ['inspect-docker-driver.txt', 'docker'],
+    ['inspect-multi-node.txt', 'docker-container'],
+    ['inspect-old.txt', 'docker-container']
+  ])('%s -> %s, not fooled by "Driver Options:"', (file, driver) => {
+    expect(parseInspectDriver(fixture(file))).toBe(driver)
+  })
+
+  it('is undefined when inspect says nothing of a driver', () => {
+    expect(parseInspectDriver('Name: x\n')).toBeUndefined()
   })
 })
 

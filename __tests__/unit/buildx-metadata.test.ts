@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { digestsFromOciLayout, parseMetadataFile } from '../../src/engines/buildx-metadata.js'
+import { parseMetadataFile } from '../../src/engines/buildx/metadata.js'
+import { openResult } from '../../src/publish/result-image.js'
+import { RegistryPool } from '../../src/registry/pool.js'
 
 const fixtures = path.join(import.meta.dirname, '..', '..', '__fixtures__', 'buildx')
 
@@ -30,9 +32,16 @@ describe('parseMetadataFile', () => {
       digest: field(raw, 'containerimage.digest'),
       mediaType: 'application/vnd.oci.image.index.v1+json',
       imageNames: ['ghcr.io/acme/app:1.4.2', 'ghcr.io/acme/app:latest'],
-      buildRef: 'multiarch-3f9a1c2e/multiarch-3f9a1c2e0/ktb7n2q5xw1o9c8yv3m4r6p0s',
-      provenance: true,
-      provenancePlatforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7']
+      buildRef: 'multiarch-3f9a1c2e/multiarch-3f9a1c2e0/ktb7n2q5xw1o9c8yv3m4r6p0s'
+    })
+  })
+
+  it('reads what buildx 0.10.5 writes for a push by digest: the index, and the bare repository', () => {
+    const raw = json('metadata-push-by-digest-0.10.5.json')
+    expect(parseMetadataFile(raw)).toEqual({
+      digest: field(raw, 'containerimage.digest'),
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      imageNames: ['127.0.0.1:5000/smoke/app']
     })
   })
 
@@ -43,9 +52,7 @@ describe('parseMetadataFile', () => {
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
       imageNames: ['docker.io/acme/app:1.4.2'],
       buildRef: 'multiarch-0b7d44a1/multiarch-0b7d44a10/p8w3zq0c1m5n7r2t9y4u6v1xa',
-      configDigest: field(raw, 'containerimage.config.digest'),
-      provenance: false,
-      provenancePlatforms: []
+      configDigest: field(raw, 'containerimage.config.digest')
     })
   })
 
@@ -56,31 +63,25 @@ describe('parseMetadataFile', () => {
       digest: field(raw, 'containerimage.digest'),
       mediaType: 'application/vnd.oci.image.index.v1+json',
       imageNames: ['127.0.0.1:5000/lab/busybox:s390x'],
-      configDigest: field(raw, 'containerimage.config.digest'),
-      provenance: true,
-      provenancePlatforms: []
+      configDigest: field(raw, 'containerimage.config.digest')
     })
-    expect(metadata.warning).toBeUndefined()
   })
 
-  it('reads a --load build: the exported manifest digest, no warning', () => {
+  it('reads a --load build: the exported manifest digest', () => {
     const raw = json('metadata-load.json')
     expect(parseMetadataFile(raw)).toMatchObject({
       digest: field(raw, 'containerimage.digest'),
-      imageNames: ['docker.io/library/app:ci'],
-      provenance: true
+      imageNames: ['docker.io/library/app:ci']
     })
-    expect(parseMetadataFile(raw).warning).toBeUndefined()
   })
 
   it.each([['metadata-local.json'], ['metadata-cache-only.json']])(
-    'warns when %s names no image digest',
+    'reads no image digest from %s',
     file => {
       const metadata = parseMetadataFile(json(file))
       expect(metadata.digest).toBeUndefined()
       expect(metadata.imageNames).toEqual([])
       expect(metadata.buildRef).toMatch(/^multiarch-\w+\/multiarch-\w+0\/\w+$/)
-      expect(metadata.warning).toMatch(/no image digest.*`digest` stays empty/)
     }
   )
 
@@ -106,11 +107,22 @@ describe('parseMetadataFile', () => {
   })
 })
 
-describe('digestsFromOciLayout', () => {
-  it('maps each platform of a layout index to its manifest, attestations apart', () => {
+describe('openResult on an OCI layout as buildx writes it', () => {
+  const pool = new RegistryPool(() => Promise.resolve(undefined))
+  const layout = (name: string) => ({
+    kind: 'layout' as const,
+    dir: path.join(fixtures, name),
+    temporary: false
+  })
+
+  it('maps each platform of the index to its manifest, attestations apart', async () => {
     const index = json('oci-layout-multi', 'index.json')
     const top = field(index, 'manifests', '0', 'digest') as string
-    const image = digestsFromOciLayout(index, blobs('oci-layout-multi'))
+    const image = await openResult(
+      layout('oci-layout-multi'),
+      ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
+      pool
+    )
     const nested = blobs('oci-layout-multi')(top) as {
       manifests: { digest: string; annotations?: Record<string, string> }[]
     }
@@ -122,37 +134,32 @@ describe('digestsFromOciLayout', () => {
       'linux/arm64': arm64?.digest,
       'linux/arm/v7': armv7?.digest
     })
-    expect(image.attestations).toEqual([
-      { digest: attestations[0]?.digest, subject: amd64?.digest, platform: 'linux/amd64' },
-      { digest: attestations[1]?.digest, subject: arm64?.digest, platform: 'linux/arm64' },
-      { digest: attestations[2]?.digest, subject: armv7?.digest, platform: 'linux/arm/v7' }
+    expect(image.attestations).toEqual({
+      'linux/amd64': [attestations[0]?.digest],
+      'linux/arm64': [attestations[1]?.digest],
+      'linux/arm/v7': [attestations[2]?.digest]
+    })
+    // The architecture check sees the three images, never the attestations.
+    expect(image.platforms.map(entry => entry.platform)).toEqual([
+      'linux/amd64',
+      'linux/arm64',
+      'linux/arm/v7'
     ])
-    expect(Object.values(image.digests)).not.toContain(attestations[0]?.digest)
   })
 
-  it('reads the platform of a lone manifest from its image config', () => {
+  it('gives a lone manifest the one planned platform', async () => {
     const index = json('oci-layout-single', 'index.json')
     const top = field(index, 'manifests', '0', 'digest') as string
-    expect(digestsFromOciLayout(index, blobs('oci-layout-single'))).toEqual({
-      digest: top,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      digests: { 'linux/s390x': top },
-      attestations: []
-    })
+    const image = await openResult(layout('oci-layout-single'), ['linux/s390x'], pool)
+    expect(image.digest).toBe(top)
+    expect(image.mediaType).toBe('application/vnd.oci.image.manifest.v1+json')
+    expect(image.digests).toEqual({ 'linux/s390x': top })
+    expect(image.attestations).toEqual({})
   })
 
-  it('names a blob the layout lacks', () => {
-    const index = json('oci-layout-multi', 'index.json')
-    expect(() => digestsFromOciLayout(index, () => undefined)).toThrow(
-      /the OCI layout has no blob sha256:[a-f0-9]{64}/
-    )
-  })
-
-  it.each([
-    [{ schemaVersion: 2 }, /index.json has no `manifests` list/],
-    [{ manifests: [] }, /lists no image/],
-    [{ manifests: [{ mediaType: 'x' }] }, /manifests\[0\] is not a descriptor with a digest/]
-  ])('refuses %j', (index, message) => {
-    expect(() => digestsFromOciLayout(index, () => undefined)).toThrow(message)
+  it('refuses an image it cannot read, saying why', async () => {
+    await expect(
+      openResult({ kind: 'unavailable', reason: 'it was loaded into docker' }, [], pool)
+    ).rejects.toThrow('the built image cannot be read: it was loaded into docker')
   })
 })

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { type Descriptor, assembleIndex, splitIndex } from '../../src/merge/assemble.js'
-import { legTag, mergeSources } from '../../src/merge/run.js'
+import { type Descriptor, assembleIndex, splitIndex } from '../../src/modes/merge/assemble.js'
+import { mergeSources } from '../../src/modes/merge/merge.js'
+import { legTag } from '../../src/plan.js'
 import { parsePlatform, parsePlatforms } from '../../src/platform.js'
 import { parseReference } from '../../src/reference.js'
 

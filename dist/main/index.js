@@ -3251,7 +3251,6 @@ module.exports = __nccwpck_require__(218);
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -3515,7 +3514,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -3523,7 +3522,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -3551,29 +3549,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-module.exports.kT = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -3627,11 +3625,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -3642,57 +3640,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -31623,6 +31621,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
 /***/ 8611:
 /***/ ((module) => {
 
@@ -31784,6 +31789,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -31827,7 +31839,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -31836,6 +31848,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -31895,6 +31910,28 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -31909,6 +31946,69 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/
@@ -31960,8 +32060,8 @@ __nccwpck_require__.d(core_namespaceObject, {
   warning: () => (warning)
 });
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -32036,7 +32136,7 @@ function toCommandProperties(annotationProperties) {
  */
 function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function issue(name, message = '') {
     issueCommand(name, {}, message);
@@ -32092,8 +32192,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -32107,10 +32207,10 @@ function issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -32126,7 +32226,7 @@ function prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -32829,7 +32929,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -33091,7 +33191,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -33114,7 +33214,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -33210,7 +33310,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -33414,7 +33514,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm: io_util_rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm: io_util_rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -33430,7 +33530,7 @@ const IS_WINDOWS = process.platform === 'win32';
  */
 function readlink(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield external_fs_namespaceObject.promises.readlink(fsPath);
+        const result = yield external_fs_.promises.readlink(fsPath);
         // On Windows, restore Node 20 behavior: add trailing backslash to all results
         // since junctions on Windows are always directory links
         if (IS_WINDOWS && !result.endsWith('\\')) {
@@ -33441,7 +33541,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -33934,13 +34034,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -34231,7 +34331,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -34570,8 +34670,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -34752,7 +34852,7 @@ function setOutput(name, value) {
     if (filePath) {
         return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
@@ -34820,7 +34920,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -34907,13 +35007,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/cancel.ts
 
 
@@ -34979,6 +35074,35 @@ function handleCancellation() {
     process.on('SIGINT', cancel);
 }
 
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * An error the user can fix: it names what was wrong and what would be valid.
+ * `main` turns it into one `::error::` line and exit code 1.
+ */
+class ActionError extends Error {
+    fix;
+    constructor(message, fix) {
+        super(fix ? `${message}. ${fix}` : message);
+        this.fix = fix;
+        this.name = 'ActionError';
+    }
+}
+/** A bad value in one input; the message always starts with the input's name. */
+class InputError extends ActionError {
+    input;
+    constructor(input, problem, fix) {
+        super(`input \`${input}\`: ${problem}`, fix);
+        this.input = input;
+        this.name = 'InputError';
+    }
+}
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var node_modules_semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
 ;// CONCATENATED MODULE: ./src/constants.ts
 /** Input and output names as action.yml spells them; a test keeps both lists in step. */
 var Input;
@@ -35014,6 +35138,7 @@ var Input;
     Input["Username"] = "username";
     Input["Password"] = "password";
     Input["BuildxVersion"] = "buildx-version";
+    Input["GithubToken"] = "github-token";
     Input["Driver"] = "driver";
     Input["DriverOpts"] = "driver-opts";
     Input["BuildkitdConfigInline"] = "buildkitd-config-inline";
@@ -35061,6 +35186,7 @@ var Output;
 (function (Output) {
     Output["Digest"] = "digest";
     Output["Digests"] = "digests";
+    Output["Attestations"] = "attestations";
     Output["Manifest"] = "manifest";
     Output["Images"] = "images";
     Output["ImageId"] = "imageid";
@@ -35076,277 +35202,6 @@ var constants_State;
     State["CreatedBuilder"] = "createdBuilder";
 })(constants_State || (constants_State = {}));
 
-;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * An error the user can fix: it names what was wrong and what would be valid.
- * `main` turns it into one `::error::` line and exit code 1.
- */
-class ActionError extends Error {
-    fix;
-    constructor(message, fix) {
-        super(fix ? `${message}. ${fix}` : message);
-        this.fix = fix;
-        this.name = 'ActionError';
-    }
-}
-/** A bad value in one input; the message always starts with the input's name. */
-class InputError extends ActionError {
-    input;
-    constructor(input, problem, fix) {
-        super(`input \`${input}\`: ${problem}`, fix);
-        this.input = input;
-        this.name = 'InputError';
-    }
-}
-function errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
-;// CONCATENATED MODULE: ./src/exec.ts
-
-class ExecError extends Error {
-    command;
-    result;
-    constructor(command, result) {
-        super(`\`${command}\` exited with code ${result.exitCode}${tail(result.stderr)}`);
-        this.command = command;
-        this.result = result;
-        this.name = 'ExecError';
-    }
-}
-function tail(stderr) {
-    const lines = stderr.trim().split('\n').slice(-8).join('\n');
-    return lines === '' ? '' : `:\n${lines}`;
-}
-/** Run a program with an argv array (never a shell string) and capture its output. */
-async function src_exec_exec(program, args, options = {}) {
-    const result = await getExecOutput(program, [...args], {
-        ignoreReturnCode: true,
-        silent: options.silent ?? false,
-        ...(options.input === undefined ? {} : { input: options.input }),
-        ...(options.env === undefined
-            ? {}
-            : { env: { ...process.env, ...options.env } })
-    });
-    if (result.exitCode !== 0 && options.allowFailure !== true) {
-        throw new ExecError([program, ...args.slice(0, 3)].join(' '), result);
-    }
-    return result;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/engines/buildah.ts
-
-
-
-
-
-
-/** buildah takes one cache repository each way; buildx's `type=registry,ref=X` names it. */
-function buildahCacheRepository(specs, input) {
-    if (specs.length === 0)
-        return undefined;
-    const [spec, ...extra] = specs;
-    if (spec === undefined || extra.length > 0) {
-        throw new ActionError(`input \`${input}\`: the buildah engine takes one cache repository`);
-    }
-    const ref = spec.attributes.ref;
-    if (spec.type !== 'registry' || ref === undefined) {
-        throw new ActionError(`input \`${input}\`: cache type \`${spec.type}\` is not available with the buildah engine`, 'Use type=registry,ref=REGISTRY/REPOSITORY (or just REGISTRY/REPOSITORY)');
-    }
-    // buildah wants a repository; a tag in the ref is the buildx habit, so drop it.
-    return ref.replace(/:[\w][\w.-]*$/, '');
-}
-/** argv for `buildah build` of one platform into the shared manifest list. */
-function buildahBuildArgs(request, platform, manifestList, secretFiles, authFile, iidFile) {
-    const args = ['build', '--platform', platform.name, '--manifest', manifestList, '--layers'];
-    if (iidFile !== undefined)
-        args.push('--iidfile', iidFile);
-    if (authFile !== undefined)
-        args.push('--authfile', authFile);
-    if (request.file !== '')
-        args.push('--file', request.file);
-    if (request.target !== '')
-        args.push('--target', request.target);
-    for (const { key, value } of request.buildArgs)
-        args.push('--build-arg', `${key}=${value}`);
-    for (const { key, value } of request.labels)
-        args.push('--label', `${key}=${value}`);
-    for (const { key, value } of request.annotations)
-        args.push('--annotation', `${key}=${value}`);
-    for (const secret of secretFiles)
-        args.push('--secret', `id=${secret.id},src=${secret.file}`);
-    if (request.noCache)
-        args.push('--no-cache');
-    args.push(`--pull=${request.pull ? 'always' : 'false'}`);
-    const cacheFrom = buildahCacheRepository(request.cacheFrom, 'cache-from');
-    const cacheTo = buildahCacheRepository(request.cacheTo, 'cache-to');
-    if (cacheFrom !== undefined)
-        args.push('--cache-from', cacheFrom);
-    if (cacheTo !== undefined)
-        args.push('--cache-to', cacheTo);
-    args.push(request.context);
-    return args;
-}
-/** argv to write the list and every image in it to an OCI layout folder. */
-function buildahExportArgs(manifestList, layoutDir) {
-    return ['manifest', 'push', '--all', manifestList, `oci:${layoutDir}`];
-}
-/** How many steps buildah took from its layer cache, from its build log. */
-function countCacheHits(log) {
-    return log.split('\n').filter(line => /^--> Using cache [0-9a-f]+/.test(line.trim())).length;
-}
-class BuildahEngine {
-    version;
-    name = 'buildah';
-    manifestList;
-    /** Each platform's image id, for the smoke test. */
-    images = new Map();
-    constructor(version) {
-        this.version = version;
-    }
-    /** The installed buildah's version, or undefined when there is none. */
-    static async detect() {
-        const result = await src_exec_exec('buildah', ['--version'], { silent: true, allowFailure: true }).catch(() => undefined);
-        if (result === undefined || result.exitCode !== 0)
-            return undefined;
-        return /version (\S+)/.exec(result.stdout)?.[1] ?? 'unknown';
-    }
-    async build(request) {
-        // Refuse cache settings buildah cannot honour before anything runs.
-        buildahCacheRepository(request.cacheFrom, 'cache-from');
-        buildahCacheRepository(request.cacheTo, 'cache-to');
-        const version = this.version;
-        const authFile = await this.login(request);
-        const manifestList = `localhost/multiarch-build-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
-        this.manifestList = manifestList;
-        const secretFiles = await writeSecrets(request);
-        const builds = [];
-        try {
-            for (const platform of request.platforms) {
-                const started = performance.now();
-                const label = `${platform.name}${platform.emulated ? ' (emulated)' : ''}`;
-                const iidFile = external_node_path_default().join(request.tempDir, `iid-${platform.slug}`);
-                const result = await group(`Build ${label}`, async () => {
-                    try {
-                        return await src_exec_exec('buildah', buildahBuildArgs(request, platform, manifestList, secretFiles, authFile, iidFile));
-                    }
-                    catch (error) {
-                        throw new ActionError(`build of ${platform.name} failed${platform.emulated ? ' (under QEMU)' : ''}: ${errorMessage(error)}`, 'Nothing was pushed');
-                    }
-                });
-                this.images.set(platform.name, (await (0,promises_namespaceObject.readFile)(iidFile, 'utf8')).trim());
-                await (0,promises_namespaceObject.rm)(iidFile, { force: true });
-                builds.push({
-                    platform: platform.name,
-                    seconds: (performance.now() - started) / 1000,
-                    cacheHits: countCacheHits(`${result.stdout}\n${result.stderr}`)
-                });
-            }
-        }
-        finally {
-            await Promise.all(secretFiles.map(secret => (0,promises_namespaceObject.rm)(secret.file, { force: true })));
-        }
-        // The list id is only for the outputs: look it up while the push runs.
-        const imageIdLookup = this.listId(manifestList);
-        let layout;
-        if (request.push) {
-            // The orchestrator pushes by digest, verifies, then moves tags: hand it the bytes.
-            layout = external_node_path_default().join(request.tempDir, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-            const destination = layout;
-            await group('Export the image', () => src_exec_exec('buildah', buildahExportArgs(manifestList, destination)));
-        }
-        const imageId = await imageIdLookup;
-        return {
-            pushed: [],
-            ...(layout === undefined ? {} : { layout }),
-            imageId,
-            builds,
-            metadata: { engine: 'buildah', version, manifestList, imageId }
-        };
-    }
-    /** Run `command` in a container of the platform's image: under QEMU where it is foreign. */
-    async smokeTest(platform, command) {
-        const image = this.images.get(platform.name);
-        if (image === undefined)
-            throw new ActionError(`${platform.name} has no image to smoke-test`);
-        const started = performance.now();
-        const container = (await src_exec_exec('buildah', ['from', '--pull=never', '--platform', platform.name, image], {
-            silent: true
-        })).stdout.trim();
-        try {
-            const result = await src_exec_exec('buildah', ['run', container, '--', 'sh', '-c', command], {
-                silent: true,
-                allowFailure: true
-            });
-            return {
-                exitCode: result.exitCode,
-                output: `${result.stdout}${result.stderr}`.trim(),
-                seconds: (performance.now() - started) / 1000
-            };
-        }
-        finally {
-            await src_exec_exec('buildah', ['rm', container], { silent: true, allowFailure: true });
-        }
-    }
-    async dispose() {
-        if (this.manifestList === undefined)
-            return;
-        const list = this.manifestList;
-        this.manifestList = undefined;
-        await src_exec_exec('buildah', ['manifest', 'rm', list], { silent: true, allowFailure: true });
-    }
-    async listId(manifestList) {
-        const result = await src_exec_exec('buildah', ['images', '--noheading', '--no-trunc', '--format', '{{.ID}}', manifestList], { silent: true, allowFailure: true });
-        return result.stdout.trim().split('\n')[0] ?? '';
-    }
-    /** Log in with the given credentials into a private auth file; the password goes on stdin. */
-    async login(request) {
-        if (request.logins.length === 0)
-            return undefined;
-        const authFile = external_node_path_default().join(request.tempDir, 'auth.json');
-        await (0,promises_namespaceObject.writeFile)(authFile, '{}', { mode: 0o600 });
-        for (const { registry, credentials } of request.logins) {
-            try {
-                await src_exec_exec('buildah', [
-                    'login',
-                    '--authfile',
-                    authFile,
-                    '--username',
-                    credentials.username,
-                    '--password-stdin',
-                    registry
-                ], { input: Buffer.from(credentials.password), silent: true });
-            }
-            catch (error) {
-                const detail = error instanceof ExecError ? error.result.stderr.trim() : errorMessage(error);
-                throw new ActionError(`login to ${registry} failed: ${detail}`, 'Check `username` and `password`');
-            }
-        }
-        return authFile;
-    }
-}
-async function writeSecrets(request) {
-    const files = [];
-    for (const secret of request.secrets) {
-        const file = external_node_path_default().join(request.tempDir, `secret-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
-        try {
-            await (0,promises_namespaceObject.writeFile)(file, secret.value, { mode: 0o600 });
-        }
-        catch (error) {
-            // A half-written secret must not stay behind, nor any written before it.
-            await Promise.all([file, ...files.map(written => written.file)].map(name => (0,promises_namespaceObject.rm)(name, { force: true })));
-            const code = error.code ?? 'error';
-            throw new ActionError(`cannot write build secret \`${secret.id}\` into ${request.tempDir} (${code})`, code === 'ENOSPC' ? 'Free space in RUNNER_TEMP' : 'Check that RUNNER_TEMP is writable');
-        }
-        files.push({ id: secret.id, file });
-    }
-    return files;
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/platform.ts
 /** The platform model: what people type, what OCI calls it, and what a host runs natively. */
 const ARCHITECTURES = [
@@ -35543,2423 +35398,74 @@ function armVersion(platform) {
     return Number((platform.variant ?? 'v7').slice(1));
 }
 
-;// CONCATENATED MODULE: ./src/reference.ts
-/** Image references (`registry/repository:tag@digest`), parsed by the distribution grammar. */
-const DOCKER_HUB = 'docker.io';
-const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const REPOSITORY = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
-const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const DOMAIN = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?$`);
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
-class ReferenceError extends Error {
-    constructor(given, problem) {
-        super(`\`${given}\` ${problem}`);
-        this.name = 'ImageReferenceError';
-    }
-}
+;// CONCATENATED MODULE: ./src/values.ts
 /**
- * Parse `[registry/]repository[:tag][@digest]`. A first component is a registry when it
- * has a dot or a port or is `localhost`, as docker decides it; otherwise the image is on
- * Docker Hub, where one-component names live under `library/`.
+ * Value types shared by the inputs and the engines: the inputs produce them, the engines
+ * consume them, and neither imports the other.
  */
-function parseReference(text) {
-    const given = text.trim();
-    if (given.length > 4096)
-        throw new ReferenceError(`${given.slice(0, 40)}...`, 'is too long');
-    if (given === '')
-        throw new ReferenceError(given, 'is empty');
-    let rest = given;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at !== -1) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        if (!DIGEST.test(digest)) {
-            throw new ReferenceError(given, 'has a digest that is not sha256:<64 hex> or sha512:<128 hex>');
-        }
-    }
-    let tag;
-    const lastSlash = rest.lastIndexOf('/');
-    const colon = rest.lastIndexOf(':');
-    if (colon > lastSlash) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!TAG.test(tag)) {
-            throw new ReferenceError(given, 'has a tag that is not 1-128 of [A-Za-z0-9_.-] starting with a letter, digit or _');
-        }
-    }
-    let registry = DOCKER_HUB;
-    let repository = rest;
-    const slash = rest.indexOf('/');
-    if (slash !== -1) {
-        const first = rest.slice(0, slash);
-        if (first.includes('.') ||
-            first.includes(':') ||
-            first === 'localhost' ||
-            first.startsWith('[')) {
-            registry = first;
-            repository = rest.slice(slash + 1);
-            if (!DOMAIN.test(registry))
-                throw new ReferenceError(given, 'has an invalid registry host');
-        }
-    }
-    if (!REPOSITORY.test(repository)) {
-        throw new ReferenceError(given, 'has an invalid repository name (lowercase letters, digits and . _ - separators, parts joined by /)');
-    }
-    if (registry === DOCKER_HUB && !repository.includes('/'))
-        repository = `library/${repository}`;
-    return {
-        registry,
-        repository,
-        ...(tag === undefined ? {} : { tag }),
-        ...(digest === undefined ? {} : { digest })
-    };
-}
-/** `registry/repository` without tag or digest. */
-function repositoryName(reference) {
-    return `${reference.registry}/${reference.repository}`;
-}
-function formatReference(reference) {
-    const tag = reference.tag === undefined ? '' : `:${reference.tag}`;
-    const digest = reference.digest === undefined ? '' : `@${reference.digest}`;
-    return `${repositoryName(reference)}${tag}${digest}`;
-}
-
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var node_modules_semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
-var manifest_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-// Internal object for testability (allows mocking in ESM)
-const _internal = {
-    readLinuxVersionFile() {
-        const lsbReleaseFile = '/etc/lsb-release';
-        const osReleaseFile = '/etc/os-release';
-        let contents = '';
-        if (external_fs_namespaceObject.existsSync(lsbReleaseFile)) {
-            contents = external_fs_namespaceObject.readFileSync(lsbReleaseFile).toString();
-        }
-        else if (external_fs_namespaceObject.existsSync(osReleaseFile)) {
-            contents = external_fs_namespaceObject.readFileSync(osReleaseFile).toString();
-        }
-        return contents;
-    }
-};
-function _findMatch(versionSpec, stable, candidates, archFilter) {
-    return manifest_awaiter(this, void 0, void 0, function* () {
-        const platFilter = os.platform();
-        let result;
-        let match;
-        let file;
-        for (const candidate of candidates) {
-            const version = candidate.version;
-            debug(`check ${version} satisfies ${versionSpec}`);
-            if (semver.satisfies(version, versionSpec) &&
-                (!stable || candidate.stable === stable)) {
-                file = candidate.files.find(item => {
-                    debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
-                    let chk = item.arch === archFilter && item.platform === platFilter;
-                    if (chk && item.platform_version) {
-                        const osVersion = _getOsVersion();
-                        if (osVersion === item.platform_version) {
-                            chk = true;
-                        }
-                        else {
-                            chk = semver.satisfies(osVersion, item.platform_version);
-                        }
-                    }
-                    return chk;
-                });
-                if (file) {
-                    debug(`matched ${candidate.version}`);
-                    match = candidate;
-                    break;
-                }
-            }
-        }
-        if (match && file) {
-            // clone since we're mutating the file list to be only the file that matches
-            result = Object.assign({}, match);
-            result.files = [file];
-        }
-        return result;
-    });
-}
-function _getOsVersion() {
-    // TODO: add windows and other linux, arm variants
-    // right now filtering on version is only an ubuntu and macos scenario for tools we build for hosted (python)
-    const plat = os.platform();
-    let version = '';
-    if (plat === 'darwin') {
-        version = cp.execSync('sw_vers -productVersion').toString();
-    }
-    else if (plat === 'linux') {
-        // lsb_release process not in some containers, readfile
-        // Run cat /etc/lsb-release
-        // DISTRIB_ID=Ubuntu
-        // DISTRIB_RELEASE=18.04
-        // DISTRIB_CODENAME=bionic
-        // DISTRIB_DESCRIPTION="Ubuntu 18.04.4 LTS"
-        const lsbContents = _internal.readLinuxVersionFile();
-        if (lsbContents) {
-            const lines = lsbContents.split('\n');
-            for (const line of lines) {
-                const parts = line.split('=');
-                if (parts.length === 2 &&
-                    (parts[0].trim() === 'VERSION_ID' ||
-                        parts[0].trim() === 'DISTRIB_RELEASE')) {
-                    version = parts[1].trim().replace(/^"/, '').replace(/"$/, '');
-                    break;
-                }
-            }
-        }
-    }
-    return version;
-}
-// Alias for backwards compatibility
-function _readLinuxVersionFile() {
-    return _internal.readLinuxVersionFile();
-}
-//# sourceMappingURL=manifest.js.map
-;// CONCATENATED MODULE: external "stream"
-const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-// EXTERNAL MODULE: external "util"
-var external_util_ = __nccwpck_require__(9023);
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
-var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-/**
- * Internal class for retries
- */
-class RetryHelper {
-    constructor(maxAttempts, minSeconds, maxSeconds) {
-        if (maxAttempts < 1) {
-            throw new Error('max attempts should be greater than or equal to 1');
-        }
-        this.maxAttempts = maxAttempts;
-        this.minSeconds = Math.floor(minSeconds);
-        this.maxSeconds = Math.floor(maxSeconds);
-        if (this.minSeconds > this.maxSeconds) {
-            throw new Error('min seconds should be less than or equal to max seconds');
-        }
-    }
-    execute(action, isRetryable) {
-        return retry_helper_awaiter(this, void 0, void 0, function* () {
-            let attempt = 1;
-            while (attempt < this.maxAttempts) {
-                // Try
-                try {
-                    return yield action();
-                }
-                catch (err) {
-                    if (isRetryable && !isRetryable(err)) {
-                        throw err;
-                    }
-                    info(err.message);
-                }
-                // Sleep
-                const seconds = this.getSleepAmount();
-                info(`Waiting ${seconds} seconds before trying again`);
-                yield this.sleep(seconds);
-                attempt++;
-            }
-            // Last attempt
-            return yield action();
-        });
-    }
-    getSleepAmount() {
-        return (Math.floor(Math.random() * (this.maxSeconds - this.minSeconds + 1)) +
-            this.minSeconds);
-    }
-    sleep(seconds) {
-        return retry_helper_awaiter(this, void 0, void 0, function* () {
-            return new Promise(resolve => setTimeout(resolve, seconds * 1000));
-        });
-    }
-}
-//# sourceMappingURL=retry-helper.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js
-var tool_cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-class HTTPError extends Error {
-    constructor(httpStatusCode) {
-        super(`Unexpected HTTP response: ${httpStatusCode}`);
-        this.httpStatusCode = httpStatusCode;
-        Object.setPrototypeOf(this, new.target.prototype);
-    }
-}
-const tool_cache_IS_WINDOWS = process.platform === 'win32';
-const IS_MAC = process.platform === 'darwin';
-const userAgent = 'actions/tool-cache';
-/**
- * Download a tool from an url and stream it into a file
- *
- * @param url       url of tool to download
- * @param dest      path to download tool
- * @param auth      authorization header
- * @param headers   other headers
- * @returns         path to downloaded tool
- */
-function downloadTool(url, dest, auth, headers) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        dest = dest || external_path_namespaceObject.join(_getTempDirectory(), external_crypto_namespaceObject.randomUUID());
-        yield mkdirP(external_path_namespaceObject.dirname(dest));
-        core_debug(`Downloading ${url}`);
-        core_debug(`Destination ${dest}`);
-        const maxAttempts = 3;
-        const minSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 10);
-        const maxSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS', 20);
-        const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
-        return yield retryHelper.execute(() => tool_cache_awaiter(this, void 0, void 0, function* () {
-            return yield downloadToolAttempt(url, dest || '', auth, headers);
-        }), (err) => {
-            if (err instanceof HTTPError && err.httpStatusCode) {
-                // Don't retry anything less than 500, except 408 Request Timeout and 429 Too Many Requests
-                if (err.httpStatusCode < 500 &&
-                    err.httpStatusCode !== 408 &&
-                    err.httpStatusCode !== 429) {
-                    return false;
-                }
-            }
-            // Otherwise retry
-            return true;
-        });
-    });
-}
-function downloadToolAttempt(url, dest, auth, headers) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (external_fs_namespaceObject.existsSync(dest)) {
-            throw new Error(`Destination file path ${dest} already exists`);
-        }
-        // Get the response headers
-        const http = new HttpClient(userAgent, [], {
-            allowRetries: false
-        });
-        if (auth) {
-            core_debug('set auth');
-            if (headers === undefined) {
-                headers = {};
-            }
-            headers.authorization = auth;
-        }
-        const response = yield http.get(url, headers);
-        if (response.message.statusCode !== 200) {
-            const err = new HTTPError(response.message.statusCode);
-            core_debug(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
-            throw err;
-        }
-        // Download the response body
-        const pipeline = external_util_.promisify(external_stream_namespaceObject.pipeline);
-        const responseMessageFactory = _getGlobal('TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY', () => response.message);
-        const readStream = responseMessageFactory();
-        let succeeded = false;
-        try {
-            yield pipeline(readStream, external_fs_namespaceObject.createWriteStream(dest));
-            core_debug('download complete');
-            succeeded = true;
-            return dest;
-        }
-        finally {
-            // Error, delete dest before retry
-            if (!succeeded) {
-                core_debug('download failed');
-                try {
-                    yield rmRF(dest);
-                }
-                catch (err) {
-                    core_debug(`Failed to delete '${dest}'. ${err.message}`);
-                }
-            }
-        }
-    });
-}
-/**
- * Extract a .7z file
- *
- * @param file     path to the .7z file
- * @param dest     destination directory. Optional.
- * @param _7zPath  path to 7zr.exe. Optional, for long path support. Most .7z archives do not have this
- * problem. If your .7z archive contains very long paths, you can pass the path to 7zr.exe which will
- * gracefully handle long paths. By default 7zdec.exe is used because it is a very small program and is
- * bundled with the tool lib. However it does not support long paths. 7zr.exe is the reduced command line
- * interface, it is smaller than the full command line interface, and it does support long paths. At the
- * time of this writing, it is freely available from the LZMA SDK that is available on the 7zip website.
- * Be sure to check the current license agreement. If 7zr.exe is bundled with your action, then the path
- * to 7zr.exe can be pass to this function.
- * @returns        path to the destination directory
- */
-function extract7z(file, dest, _7zPath) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        ok(tool_cache_IS_WINDOWS, 'extract7z() not supported on current OS');
-        ok(file, 'parameter "file" is required');
-        dest = yield _createExtractFolder(dest);
-        const originalCwd = process.cwd();
-        process.chdir(dest);
-        if (_7zPath) {
-            try {
-                const logLevel = core.isDebug() ? '-bb1' : '-bb0';
-                const args = [
-                    'x', // eXtract files with full paths
-                    logLevel, // -bb[0-3] : set output log level
-                    '-bd', // disable progress indicator
-                    '-sccUTF-8', // set charset for for console input/output
-                    file
-                ];
-                const options = {
-                    silent: true
-                };
-                yield exec(`"${_7zPath}"`, args, options);
-            }
-            finally {
-                process.chdir(originalCwd);
-            }
-        }
-        else {
-            const escapedScript = path
-                .join(__dirname, '..', 'scripts', 'Invoke-7zdec.ps1')
-                .replace(/'/g, "''")
-                .replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
-            const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-            const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-            const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
-            const args = [
-                '-NoLogo',
-                '-Sta',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                command
-            ];
-            const options = {
-                silent: true
-            };
-            try {
-                const powershellPath = yield io.which('powershell', true);
-                yield exec(`"${powershellPath}"`, args, options);
-            }
-            finally {
-                process.chdir(originalCwd);
-            }
-        }
-        return dest;
-    });
-}
-/**
- * Extract a compressed tar archive
- *
- * @param file     path to the tar
- * @param dest     destination directory. Optional.
- * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
- * @returns        path to the destination directory
- */
-function extractTar(file_1, dest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
-        if (!file) {
-            throw new Error("parameter 'file' is required");
-        }
-        // Create dest
-        dest = yield _createExtractFolder(dest);
-        // Determine whether GNU tar
-        core.debug('Checking tar --version');
-        let versionOutput = '';
-        yield exec('tar --version', [], {
-            ignoreReturnCode: true,
-            silent: true,
-            listeners: {
-                stdout: (data) => (versionOutput += data.toString()),
-                stderr: (data) => (versionOutput += data.toString())
-            }
-        });
-        core.debug(versionOutput.trim());
-        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
-        // Initialize args
-        let args;
-        if (flags instanceof Array) {
-            args = flags;
-        }
-        else {
-            args = [flags];
-        }
-        if (core.isDebug() && !flags.includes('v')) {
-            args.push('-v');
-        }
-        let destArg = dest;
-        let fileArg = file;
-        if (tool_cache_IS_WINDOWS && isGnuTar) {
-            args.push('--force-local');
-            destArg = dest.replace(/\\/g, '/');
-            // Technically only the dest needs to have `/` but for aesthetic consistency
-            // convert slashes in the file arg too.
-            fileArg = file.replace(/\\/g, '/');
-        }
-        if (isGnuTar) {
-            // Suppress warnings when using GNU tar to extract archives created by BSD tar
-            args.push('--warning=no-unknown-keyword');
-            args.push('--overwrite');
-        }
-        args.push('-C', destArg, '-f', fileArg);
-        yield exec(`tar`, args);
-        return dest;
-    });
-}
-/**
- * Extract a xar compatible archive
- *
- * @param file     path to the archive
- * @param dest     destination directory. Optional.
- * @param flags    flags for the xar. Optional.
- * @returns        path to the destination directory
- */
-function extractXar(file_1, dest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = []) {
-        ok(IS_MAC, 'extractXar() not supported on current OS');
-        ok(file, 'parameter "file" is required');
-        dest = yield _createExtractFolder(dest);
-        let args;
-        if (flags instanceof Array) {
-            args = flags;
-        }
-        else {
-            args = [flags];
-        }
-        args.push('-x', '-C', dest, '-f', file);
-        if (core.isDebug()) {
-            args.push('-v');
-        }
-        const xarPath = yield io.which('xar', true);
-        yield exec(`"${xarPath}"`, _unique(args));
-        return dest;
-    });
-}
-/**
- * Extract a zip
- *
- * @param file     path to the zip
- * @param dest     destination directory. Optional.
- * @returns        path to the destination directory
- */
-function extractZip(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (!file) {
-            throw new Error("parameter 'file' is required");
-        }
-        dest = yield _createExtractFolder(dest);
-        if (tool_cache_IS_WINDOWS) {
-            yield extractZipWin(file, dest);
-        }
-        else {
-            yield extractZipNix(file, dest);
-        }
-        return dest;
-    });
-}
-function extractZipWin(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        // build the powershell command
-        const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
-        const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-        const pwshPath = yield io.which('pwsh', false);
-        //To match the file overwrite behavior on nix systems, we use the overwrite = true flag for ExtractToDirectory
-        //and the -Force flag for Expand-Archive as a fallback
-        if (pwshPath) {
-            //attempt to use pwsh with ExtractToDirectory, if this fails attempt Expand-Archive
-            const pwshCommand = [
-                `$ErrorActionPreference = 'Stop' ;`,
-                `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
-                `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
-                `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
-            ].join(' ');
-            const args = [
-                '-NoLogo',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                pwshCommand
-            ];
-            core.debug(`Using pwsh at path: ${pwshPath}`);
-            yield exec(`"${pwshPath}"`, args);
-        }
-        else {
-            const powershellCommand = [
-                `$ErrorActionPreference = 'Stop' ;`,
-                `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
-                `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
-                `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
-            ].join(' ');
-            const args = [
-                '-NoLogo',
-                '-Sta',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                powershellCommand
-            ];
-            const powershellPath = yield io.which('powershell', true);
-            core.debug(`Using powershell at path: ${powershellPath}`);
-            yield exec(`"${powershellPath}"`, args);
-        }
-    });
-}
-function extractZipNix(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        const unzipPath = yield io.which('unzip', true);
-        const args = [file];
-        if (!core.isDebug()) {
-            args.unshift('-q');
-        }
-        args.unshift('-o'); //overwrite with -o, otherwise a prompt is shown which freezes the run
-        yield exec(`"${unzipPath}"`, args, { cwd: dest });
-    });
-}
-/**
- * Caches a directory and installs it into the tool cacheDir
- *
- * @param sourceDir    the directory to cache into tools
- * @param tool          tool name
- * @param version       version of the tool.  semver format
- * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
- */
-function cacheDir(sourceDir, tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = semver.clean(version) || version;
-        arch = arch || os.arch();
-        core.debug(`Caching tool ${tool} ${version} ${arch}`);
-        core.debug(`source dir: ${sourceDir}`);
-        if (!fs.statSync(sourceDir).isDirectory()) {
-            throw new Error('sourceDir is not a directory');
-        }
-        // Create the tool dir
-        const destPath = yield _createToolPath(tool, version, arch);
-        // copy each child item. do not move. move can fail on Windows
-        // due to anti-virus software having an open handle on a file.
-        for (const itemName of fs.readdirSync(sourceDir)) {
-            const s = path.join(sourceDir, itemName);
-            yield io.cp(s, destPath, { recursive: true });
-        }
-        // write .complete
-        _completeToolPath(tool, version, arch);
-        return destPath;
-    });
-}
-/**
- * Caches a downloaded file (GUID) and installs it
- * into the tool cache with a given targetName
- *
- * @param sourceFile    the file to cache into tools.  Typically a result of downloadTool which is a guid.
- * @param targetFile    the name of the file name in the tools directory
- * @param tool          tool name
- * @param version       version of the tool.  semver format
- * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
- */
-function cacheFile(sourceFile, targetFile, tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = node_modules_semver.clean(version) || version;
-        arch = arch || external_os_namespaceObject.arch();
-        core_debug(`Caching tool ${tool} ${version} ${arch}`);
-        core_debug(`source file: ${sourceFile}`);
-        if (!external_fs_namespaceObject.statSync(sourceFile).isFile()) {
-            throw new Error('sourceFile is not a file');
-        }
-        // create the tool dir
-        const destFolder = yield _createToolPath(tool, version, arch);
-        // copy instead of move. move can fail on Windows due to
-        // anti-virus software having an open handle on a file.
-        const destPath = external_path_namespaceObject.join(destFolder, targetFile);
-        core_debug(`destination file ${destPath}`);
-        yield io_cp(sourceFile, destPath);
-        // write .complete
-        _completeToolPath(tool, version, arch);
-        return destFolder;
-    });
-}
-/**
- * Finds the path to a tool version in the local installed tool cache
- *
- * @param toolName      name of the tool
- * @param versionSpec   version of the tool
- * @param arch          optional arch.  defaults to arch of computer
- */
-function find(toolName, versionSpec, arch) {
-    if (!toolName) {
-        throw new Error('toolName parameter is required');
-    }
-    if (!versionSpec) {
-        throw new Error('versionSpec parameter is required');
-    }
-    arch = arch || external_os_namespaceObject.arch();
-    // attempt to resolve an explicit version
-    if (!isExplicitVersion(versionSpec)) {
-        const localVersions = findAllVersions(toolName, arch);
-        const match = evaluateVersions(localVersions, versionSpec);
-        versionSpec = match;
-    }
-    // check for the explicit version in the cache
-    let toolPath = '';
-    if (versionSpec) {
-        versionSpec = node_modules_semver.clean(versionSpec) || '';
-        const cachePath = external_path_namespaceObject.join(_getCacheDirectory(), toolName, versionSpec, arch);
-        core_debug(`checking cache: ${cachePath}`);
-        if (external_fs_namespaceObject.existsSync(cachePath) && external_fs_namespaceObject.existsSync(`${cachePath}.complete`)) {
-            core_debug(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
-            toolPath = cachePath;
-        }
-        else {
-            core_debug('not found');
-        }
-    }
-    return toolPath;
-}
-/**
- * Finds the paths to all versions of a tool that are installed in the local tool cache
- *
- * @param toolName  name of the tool
- * @param arch      optional arch.  defaults to arch of computer
- */
-function findAllVersions(toolName, arch) {
-    const versions = [];
-    arch = arch || external_os_namespaceObject.arch();
-    const toolPath = external_path_namespaceObject.join(_getCacheDirectory(), toolName);
-    if (external_fs_namespaceObject.existsSync(toolPath)) {
-        const children = external_fs_namespaceObject.readdirSync(toolPath);
-        for (const child of children) {
-            if (isExplicitVersion(child)) {
-                const fullPath = external_path_namespaceObject.join(toolPath, child, arch || '');
-                if (external_fs_namespaceObject.existsSync(fullPath) && external_fs_namespaceObject.existsSync(`${fullPath}.complete`)) {
-                    versions.push(child);
-                }
-            }
-        }
-    }
-    return versions;
-}
-function getManifestFromRepo(owner_1, repo_1, auth_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (owner, repo, auth, branch = 'master') {
-        let releases = [];
-        const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
-        const http = new httpm.HttpClient('tool-cache');
-        const headers = {};
-        if (auth) {
-            core.debug('set auth');
-            headers.authorization = auth;
-        }
-        const response = yield http.getJson(treeUrl, headers);
-        if (!response.result) {
-            return releases;
-        }
-        let manifestUrl = '';
-        for (const item of response.result.tree) {
-            if (item.path === 'versions-manifest.json') {
-                manifestUrl = item.url;
-                break;
-            }
-        }
-        headers['accept'] = 'application/vnd.github.VERSION.raw';
-        let versionsRaw = yield (yield http.get(manifestUrl, headers)).readBody();
-        if (versionsRaw) {
-            // shouldn't be needed but protects against invalid json saved with BOM
-            versionsRaw = versionsRaw.replace(/^\uFEFF/, '');
-            try {
-                releases = JSON.parse(versionsRaw);
-            }
-            catch (_a) {
-                core.debug('Invalid json');
-            }
-        }
-        return releases;
-    });
-}
-function findFromManifest(versionSpec_1, stable_1, manifest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os.arch()) {
-        // wrap the internal impl
-        const match = yield mm._findMatch(versionSpec, stable, manifest, archFilter);
-        return match;
-    });
-}
-function _createExtractFolder(dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (!dest) {
-            // create a temp dir
-            dest = path.join(_getTempDirectory(), crypto.randomUUID());
-        }
-        yield io.mkdirP(dest);
-        return dest;
-    });
-}
-function _createToolPath(tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        const folderPath = external_path_namespaceObject.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
-        core_debug(`destination ${folderPath}`);
-        const markerPath = `${folderPath}.complete`;
-        yield rmRF(folderPath);
-        yield rmRF(markerPath);
-        yield mkdirP(folderPath);
-        return folderPath;
-    });
-}
-function _completeToolPath(tool, version, arch) {
-    const folderPath = external_path_namespaceObject.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
-    const markerPath = `${folderPath}.complete`;
-    external_fs_namespaceObject.writeFileSync(markerPath, '');
-    core_debug('finished caching tool');
-}
-/**
- * Check if version string is explicit
- *
- * @param versionSpec      version string to check
- */
-function isExplicitVersion(versionSpec) {
-    const c = node_modules_semver.clean(versionSpec) || '';
-    core_debug(`isExplicit: ${c}`);
-    const valid = node_modules_semver.valid(c) != null;
-    core_debug(`explicit? ${valid}`);
-    return valid;
-}
-/**
- * Get the highest satisfiying semantic version in `versions` which satisfies `versionSpec`
- *
- * @param versions        array of versions to evaluate
- * @param versionSpec     semantic version spec to satisfy
- */
-function evaluateVersions(versions, versionSpec) {
-    let version = '';
-    core_debug(`evaluating ${versions.length} versions`);
-    versions = versions.sort((a, b) => {
-        if (node_modules_semver.gt(a, b)) {
-            return 1;
-        }
-        return -1;
-    });
-    for (let i = versions.length - 1; i >= 0; i--) {
-        const potential = versions[i];
-        const satisfied = node_modules_semver.satisfies(potential, versionSpec);
-        if (satisfied) {
-            version = potential;
-            break;
-        }
-    }
-    if (version) {
-        core_debug(`matched: ${version}`);
-    }
-    else {
-        core_debug('match not found');
-    }
-    return version;
-}
-/**
- * Gets RUNNER_TOOL_CACHE
- */
-function _getCacheDirectory() {
-    const cacheDirectory = process.env['RUNNER_TOOL_CACHE'] || '';
-    (0,external_assert_.ok)(cacheDirectory, 'Expected RUNNER_TOOL_CACHE to be defined');
-    return cacheDirectory;
-}
-/**
- * Gets RUNNER_TEMP
- */
-function _getTempDirectory() {
-    const tempDirectory = process.env['RUNNER_TEMP'] || '';
-    (0,external_assert_.ok)(tempDirectory, 'Expected RUNNER_TEMP to be defined');
-    return tempDirectory;
-}
-/**
- * Gets a global variable
- */
-function _getGlobal(key, defaultValue) {
-    /* eslint-disable @typescript-eslint/no-explicit-any */
-    const value = global[key];
-    /* eslint-enable @typescript-eslint/no-explicit-any */
-    return value !== undefined ? value : defaultValue;
-}
-/**
- * Returns an array of unique values.
- * @param values Values to make unique.
- */
-function _unique(values) {
-    return Array.from(new Set(values));
-}
-//# sourceMappingURL=tool-cache.js.map
-;// CONCATENATED MODULE: ./src/engines/buildx-install.ts
-/** Find, resolve, download, verify and install the docker buildx CLI plugin. */
-
-
-
-
-
-
-
-
-
-
-
-const VERSION_INPUT = 'buildx-version';
-const RELEASES_URL = 'https://api.github.com/repos/docker/buildx/releases?per_page=100';
-const DOWNLOAD_BASE = 'https://github.com/docker/buildx/releases/download';
-const TOOL_NAME = 'docker-buildx';
-const VALID_VERSIONS = 'Valid: latest, an exact version (0.17.1) or a semver range (^0.17, >=0.13 <1)';
-/** `docker buildx version` -> `0.17.1` (or `0.17.1-desktop.1`, `0.11.2+azure-1`); undefined when absent. */
-function parseBuildxVersion(output) {
-    return /github\.com\/docker\/buildx\s+v?(\d+\.\d+\.\d+[0-9A-Za-z.+~-]*)/.exec(output)?.[1];
-}
-/** The version as semver compares it; Docker Desktop's `-desktop.N` builds are releases. */
-function comparableVersion(version) {
-    return semver_default().valid(version.replace(/-desktop\.\d+$/, '')) ?? undefined;
-}
-/** Whether `version` is at least `minimum`; unknown spellings count as new (dev builds). */
-function buildxAtLeast(version, minimum) {
-    const comparable = comparableVersion(version);
-    return comparable === undefined || semver_default().gte(comparable, minimum);
-}
-function checkedRange(range) {
-    const valid = semver_default().validRange(range);
-    if (valid === null) {
-        throw new InputError(VERSION_INPUT, `\`${range}\` is not a version or range`, VALID_VERSIONS);
-    }
-    return valid;
-}
-/** `0.17.1` for an exact version (`v0.17.1` too); undefined for ranges and `latest`. */
-function exactVersion(range) {
-    const version = semver_default().valid(range.trim());
-    return version === null ? undefined : version;
-}
-/**
- * Whether the installed buildx falls short of the `buildx-version` input. Empty input: any
- * installed buildx will do. `latest`: only the release list knows, so resolve and compare.
- */
-function needsInstall(installed, range) {
-    const wanted = range.trim();
-    if (installed === undefined)
-        return true;
-    if (wanted === '')
-        return false;
-    if (wanted === 'latest')
-        return true;
-    const version = comparableVersion(installed);
-    return (version === undefined ||
-        !semver_default().satisfies(version, checkedRange(wanted), { includePrerelease: true }));
-}
-/** The highest non-prerelease in `tags` (`v0.17.1`, ...) that satisfies the input. */
-function resolveVersion(range, tags) {
-    const wanted = range.trim();
-    const spec = wanted === '' || wanted === 'latest' ? '*' : checkedRange(wanted);
-    const releases = tags
-        .map(tag => semver_default().valid(tag.trim()))
-        .filter((version) => version !== null && semver_default().prerelease(version) === null);
-    const chosen = semver_default().maxSatisfying(releases, spec);
-    if (chosen !== null)
-        return chosen;
-    const newest = semver_default().maxSatisfying(releases, '*');
-    throw new InputError(VERSION_INPUT, `no buildx release satisfies \`${wanted}\`${newest === null ? '' : `; newest is v${newest}`}`, VALID_VERSIONS);
-}
-/** buildx release asset suffixes, by Node's `process.arch`. */
-const ASSET_ARCH = {
-    x64: 'amd64',
-    arm64: 'arm64',
-    arm: 'arm-v7',
-    s390x: 's390x',
-    ppc64: 'ppc64le',
-    riscv64: 'riscv64'
-};
-/** Where the plugin binary of one release and its checksums live. */
-function releaseAsset(version, platform) {
-    const arch = ASSET_ARCH[platform.arch];
-    if (arch === undefined) {
-        throw new ActionError(`buildx publishes no binary for this runner's architecture (${platform.arch})`, `Install docker-buildx yourself before this step; downloads exist for ${Object.keys(ASSET_ARCH).join(', ')}`);
-    }
-    const tag = `v${version.replace(/^v/, '')}`;
-    const name = `buildx-${tag}.${platform.os}-${arch}`;
-    return {
-        name,
-        url: `${DOWNLOAD_BASE}/${tag}/${name}`,
-        checksumsUrl: `${DOWNLOAD_BASE}/${tag}/checksums.txt`
-    };
-}
-/** Check a download against the release's `checksums.txt` (`<sha256>  *<name>` lines). */
-function verifyChecksum(checksumsText, assetName, sha256hex) {
-    const line = checksumsText
-        .split('\n')
-        .map(text => /^([0-9a-fA-F]{64})\s+\*?(\S+)\s*$/.exec(text.trim()))
-        .find(match => match?.[2] === assetName);
-    const expected = line?.[1]?.toLowerCase();
-    if (expected === undefined) {
-        throw new ActionError(`checksums.txt of this buildx release has no line for ${assetName}`, 'Nothing was installed; pin a `buildx-version` that publishes this binary');
-    }
-    if (expected !== sha256hex.toLowerCase()) {
-        throw new ActionError(`${assetName} has sha256 ${sha256hex.toLowerCase()}, but checksums.txt says ${expected}`, 'The download is corrupt or altered, and nothing was installed; retry the job');
-    }
-}
-/** `$DOCKER_CONFIG/cli-plugins`, where the docker CLI looks for plugins first. */
-function pluginDirectory(env) {
-    return external_node_path_default().join(env.DOCKER_CONFIG ?? external_node_path_default().join((0,external_node_os_namespaceObject.homedir)(), '.docker'), 'cli-plugins');
-}
-/** The installed buildx version; undefined when docker has no buildx plugin. */
-async function installedBuildxVersion() {
-    let output;
-    try {
-        const result = await src_exec_exec('docker', ['buildx', 'version'], { silent: true, allowFailure: true });
-        if (result.exitCode !== 0)
-            return undefined;
-        output = result.stdout;
-    }
-    catch (error) {
-        throw new ActionError(`the buildx engine needs the docker CLI, which was not found (${errorMessage(error)})`, 'Install Docker before this step, or choose `engine: buildah`');
-    }
-    return parseBuildxVersion(output);
-}
-/** Tag names of the newest 100 buildx releases (older ones need an exact version). */
-async function fetchReleaseTags() {
-    const client = new HttpClient('multiarch-build-action');
-    try {
-        const response = await client.getJson(RELEASES_URL, {
-            accept: 'application/vnd.github+json'
-        });
-        const tags = (response.result ?? [])
-            .map(release => release.tag_name)
-            .filter((tag) => typeof tag === 'string');
-        if (tags.length === 0)
-            throw new Error(`HTTP ${response.statusCode} with no releases`);
-        return tags;
-    }
-    catch (error) {
-        throw new ActionError(`could not list buildx releases from api.github.com: ${errorMessage(error)}`, 'Pin `buildx-version` to an exact version (e.g. 0.17.1) to skip the lookup');
-    }
-    finally {
-        client.dispose();
-    }
-}
-async function sha256OfFile(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-async function download(url) {
-    try {
-        return await downloadTool(url);
-    }
-    catch (error) {
-        throw new ActionError(`could not download ${url}: ${errorMessage(error)}`, 'Check that the runner reaches github.com, or install docker-buildx before this step');
-    }
-}
-/** Download (or take from the tool cache), verify, and install one buildx version as the plugin. */
-async function installBuildx(version, nodeArch = process.arch) {
-    const asset = releaseAsset(version, { os: 'linux', arch: nodeArch });
-    let cached = find(TOOL_NAME, version, nodeArch);
-    if (cached === '') {
-        info(`downloading ${asset.url}`);
-        const binary = await download(asset.url);
-        const checksums = await (0,promises_namespaceObject.readFile)(await download(asset.checksumsUrl), 'utf8');
-        verifyChecksum(checksums, asset.name, await sha256OfFile(binary));
-        cached = await cacheFile(binary, TOOL_NAME, TOOL_NAME, version, nodeArch);
-    }
-    const directory = pluginDirectory(process.env);
-    await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
-    const plugin = external_node_path_default().join(directory, TOOL_NAME);
-    await (0,promises_namespaceObject.copyFile)(external_node_path_default().join(cached, TOOL_NAME), plugin);
-    await (0,promises_namespaceObject.chmod)(plugin, 0o755);
-    return plugin;
-}
-/** Make `docker buildx` satisfy the `buildx-version` input; returns the version in use. */
-async function ensureBuildx(range, listReleases = fetchReleaseTags) {
-    const installed = await installedBuildxVersion();
-    if (installed !== undefined && !needsInstall(installed, range))
-        return installed;
-    const version = exactVersion(range) ?? resolveVersion(range, await listReleases());
-    if (installed !== undefined && comparableVersion(installed) === version)
-        return installed;
-    info(`installing buildx ${version}${installed === undefined ? '' : ` (found ${installed})`}`);
-    await installBuildx(version);
-    const active = await installedBuildxVersion();
-    if (active === undefined || comparableVersion(active) !== version) {
-        throw new ActionError(`installed buildx ${version}, but \`docker buildx version\` reports ${active ?? 'nothing'}`, 'Another docker-buildx plugin shadows it; remove it or set DOCKER_CONFIG');
-    }
-    return active;
-}
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
-;// CONCATENATED MODULE: ./src/registry/challenge.ts
-/** `WWW-Authenticate` challenges and token scopes of the distribution auth spec. Pure. */
-// One item of a challenge list: `name=value`, `name="quoted, value"` or a scheme name.
-const ITEM = /\s*(?:([A-Za-z][\w.-]*)\s*=\s*("(?:[^"\\]|\\.)*"|[^\s,]*)|([A-Za-z][\w.-]*))\s*,?/y;
-/**
- * Every challenge in a `WWW-Authenticate` value (Node joins repeated headers with `, `),
- * e.g. `Bearer realm="https://auth.io/token",service="reg",scope="repository:a:pull"`.
- */
-function parseChallenges(header) {
-    const found = [];
-    ITEM.lastIndex = 0;
-    let match;
-    while (ITEM.lastIndex < header.length && (match = ITEM.exec(header)) !== null) {
-        const [, name, value, scheme] = match;
-        if (scheme !== undefined) {
-            found.push({ scheme: scheme.toLowerCase(), parameters: {} });
-        }
-        else if (name !== undefined && value !== undefined) {
-            const unquoted = value.startsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value;
-            const current = found.at(-1);
-            if (current !== undefined)
-                current.parameters[name.toLowerCase()] = unquoted;
-        }
-    }
-    const challenges = [];
-    for (const { scheme, parameters } of found) {
-        if (scheme === 'basic') {
-            challenges.push({
-                scheme: 'basic',
-                ...(parameters.realm === undefined ? {} : { realm: parameters.realm })
-            });
-        }
-        else if (scheme === 'bearer' && parameters.realm !== undefined) {
-            challenges.push({
-                scheme: 'bearer',
-                realm: parameters.realm,
-                ...(parameters.service === undefined ? {} : { service: parameters.service }),
-                ...(parameters.scope === undefined ? {} : { scope: parameters.scope }),
-                ...(parameters.error === undefined ? {} : { error: parameters.error })
-            });
-        }
-    }
-    return challenges;
-}
-/** The challenge we answer: bearer when offered (it scopes access), else basic. */
-function preferredChallenge(header) {
-    const challenges = parseChallenges(header);
-    return challenges.find(challenge => challenge.scheme === 'bearer') ?? challenges[0];
-}
-function repositoryScope(repository, actions) {
-    return `repository:${repository}:${actions}`;
-}
-/** Scopes in a stable order, duplicates dropped, so equal requests share one cached token. */
-function normaliseScopes(scopes) {
-    return [...new Set(scopes.flatMap(scope => scope.split(/\s+/)).filter(Boolean))].sort();
-}
-/** The token request: `realm?service=...&scope=...&scope=...[&account=...]`. */
-function tokenUrl(challenge, scopes, account) {
-    const url = new URL(challenge.realm);
-    if (challenge.service !== undefined)
-        url.searchParams.set('service', challenge.service);
-    for (const scope of normaliseScopes(scopes))
-        url.searchParams.append('scope', scope);
-    if (account !== undefined)
-        url.searchParams.set('account', account);
-    return url;
-}
-/** A token endpoint's JSON: `token` or the OAuth2 `access_token`, and `expires_in`. */
-function parseTokenAnswer(text) {
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-    if (typeof parsed !== 'object' || parsed === null)
-        return undefined;
-    const { token, access_token: accessToken, expires_in: expiresIn } = parsed;
-    const value = typeof token === 'string' && token !== '' ? token : accessToken;
-    if (typeof value !== 'string' || value === '')
-        return undefined;
-    return {
-        token: value,
-        expiresIn: typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : 60
-    };
-}
-
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./src/registry/digest.ts
-/** Content digests: computing, checking, and checking a stream as it passes. */
-
-
-const digest_DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
-const digest_TAG = /^[\w][\w.-]{0,127}$/;
-function isDigest(text) {
-    return digest_DIGEST.test(text);
-}
-function isTag(text) {
-    return digest_TAG.test(text);
-}
-function digestAlgorithm(digest) {
-    return digest.startsWith('sha512:') ? 'sha512' : 'sha256';
-}
-function digestOf(bytes, algorithm = 'sha256') {
-    return `${algorithm}:${(0,external_node_crypto_.createHash)(algorithm).update(bytes).digest('hex')}`;
-}
-/**
- * A pass-through that hashes what flows and fails at the end if the bytes are not the
- * ones `digest` names, so a consumer never mistakes a corrupt or truncated blob for a good one.
- */
-function verifyingStream(digest, mismatch) {
-    const algorithm = digestAlgorithm(digest);
-    const hash = (0,external_node_crypto_.createHash)(algorithm);
-    return new external_node_stream_.Transform({
-        transform(chunk, _encoding, callback) {
-            hash.update(chunk);
-            callback(null, chunk);
-        },
-        flush(callback) {
-            const actual = `${algorithm}:${hash.digest('hex')}`;
-            callback(actual === digest ? null : mismatch(actual));
-        }
-    });
-}
-
-;// CONCATENATED MODULE: ./src/registry/retry.ts
-/** When and how long to wait before trying a registry request again. Pure; table-tested. */
-const DEFAULT_RETRY_POLICY = {
-    baseMs: 200,
-    capMs: 5_000,
-    maxRetryAfterMs: 60_000
-};
-/**
- * `Retry-After` in milliseconds from `now`: delta-seconds or an HTTP date (a date in the
- * past means now). Undefined when absent or unreadable.
- */
-function parseRetryAfter(header, now) {
-    if (header === undefined)
-        return undefined;
-    const text = header.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    // Only an IMF-fixdate or its obsolete forms count: `Date.parse('5')` would be a year.
-    if (!/[a-z]{3}/i.test(text))
-        return undefined;
-    const at = Date.parse(text);
-    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-/**
- * Milliseconds to wait before retry number `attempt` (0 for the first retry): what the
- * registry's `Retry-After` asks for, else "full jitter" — uniform in
- * [0, min(cap, base * 2^attempt)) — so that many clients failing together spread out.
- */
-function retryDelay(attempt, retryAfterHeader, random, policy = DEFAULT_RETRY_POLICY, now = Date.now()) {
-    const retryAfter = parseRetryAfter(retryAfterHeader, now);
-    if (retryAfter !== undefined)
-        return Math.min(retryAfter, policy.maxRetryAfterMs);
-    const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt));
-    return Math.floor(Math.min(Math.max(random(), 0), 1) * ceiling);
-}
-/** 408, 429 and 5xx are worth another try; 501 and 505 say the server never will. */
-function isRetryableStatus(status) {
-    return (status === 408 ||
-        status === 429 ||
-        (status >= 500 && status <= 599 && ![501, 505].includes(status)));
-}
-/** Whether a `Retry-After` on this status means "wait this long" (RFC 9110 §10.2.3). */
-function honoursRetryAfter(status) {
-    return status === 429 || status === 503;
-}
-const TRANSIENT_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'ETIMEDOUT',
-    'EPIPE',
-    'EAI_AGAIN',
-    'ENETUNREACH',
-    'ENETDOWN',
-    'EHOSTUNREACH'
-]);
-/** The `code` of a Node system error; a failed happy-eyeballs connect nests them. */
-function errorCode(error) {
-    if (!(error instanceof Error))
-        return undefined;
-    const code = error.code;
-    if (typeof code === 'string')
-        return code;
-    if (error instanceof AggregateError) {
-        for (const inner of error.errors) {
-            const innerCode = errorCode(inner);
-            if (innerCode !== undefined)
-                return innerCode;
-        }
-    }
-    return undefined;
-}
-/** Connection failures a second attempt can cure: resets, refusals, timeouts, hang-ups. */
-function isRetryableError(error) {
-    const code = errorCode(error);
-    if (code !== undefined && TRANSIENT_CODES.has(code))
-        return true;
-    return error instanceof Error && /socket hang up/i.test(error.message);
-}
-/**
- * What shows that a TLS handshake failed because the server answered in plain HTTP (its
- * `HTTP/1.1 400` parses as a bogus TLS record), e.g. `wrong version number`; undefined for
- * a bad certificate or a refused connection, which must never downgrade to http.
- */
-function plainHttpSign(error) {
-    if (!(error instanceof Error))
-        return undefined;
-    const sign = /wrong version number|packet length too long|http request|WRONG_VERSION_NUMBER/i.exec(`${errorCode(error) ?? ''} ${error.message}`);
-    return sign?.[0];
-}
-
-;// CONCATENATED MODULE: ./src/registry/transport.ts
-/** One HTTP exchange with the limits a registry client needs: idle and total timeouts, streams. */
-
-
-/** A socket-level failure of our own making (timeouts), coded like Node's own. */
-class TransportError extends Error {
-    code;
-    constructor(code, message) {
-        super(message);
-        this.code = code;
-        this.name = 'TransportError';
-    }
-}
-/** Send the request and resolve once the answer's headers are in. */
-function transport_open(exchange) {
-    const transport = exchange.url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default());
-    return new Promise((resolve, reject) => {
-        let response;
-        let deadlineTimer;
-        const request = transport.request(exchange.url, {
-            method: exchange.method,
-            headers: { 'user-agent': 'multiarch-build-action', ...exchange.headers },
-            agent: exchange.agent
-        });
-        const fail = (error) => {
-            if (response === undefined) {
-                request.destroy(error);
-            }
-            else {
-                response.destroy(error);
-                request.destroy();
-            }
-        };
-        const clear = () => {
-            if (deadlineTimer !== undefined)
-                clearTimeout(deadlineTimer);
-        };
-        if (exchange.deadline !== undefined) {
-            const total = Math.max(0, exchange.deadline - Date.now());
-            deadlineTimer = setTimeout(() => {
-                fail(new TransportError('ETIMEDOUT', `not finished within ${exchange.deadlineName ?? `${total} ms`}`));
-            }, total);
-        }
-        request.setTimeout(exchange.idleTimeoutMs, () => {
-            const what = response === undefined ? 'no answer' : 'the body stalled';
-            fail(new TransportError('ETIMEDOUT', `${what} for ${exchange.idleTimeoutMs} ms`));
-        });
-        request.on('response', (incoming) => {
-            response = incoming;
-            incoming.on('close', clear);
-            // The server answered before taking the whole upload (an error): stop sending.
-            incoming.on('end', () => {
-                if (!request.writableFinished)
-                    request.destroy();
-            });
-            resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: incoming });
-        });
-        request.on('error', (error) => {
-            clear();
-            reject(error);
-        });
-        const body = exchange.body;
-        if (body === undefined) {
-            request.end();
-        }
-        else if (Buffer.isBuffer(body)) {
-            request.end(body);
-        }
-        else {
-            body.on('error', (error) => request.destroy(error));
-            request.on('close', () => {
-                if (!body.readableEnded)
-                    body.destroy();
-            });
-            body.pipe(request);
-        }
-    });
-}
-/** The whole body, refusing more than `limit` bytes (manifests are small; blobs are streamed). */
-function readAll(body, limit) {
-    return new Promise((resolve, reject) => {
-        if (body.destroyed) {
-            reject(new TransportError('ECONNRESET', 'the connection closed before the body ended'));
-            return;
-        }
-        const chunks = [];
-        let size = 0;
-        body.on('data', (chunk) => {
-            size += chunk.length;
-            if (size > limit)
-                body.destroy(new Error(`answered more than ${limit} bytes`));
-            else
-                chunks.push(chunk);
-        });
-        body.on('end', () => {
-            resolve(Buffer.concat(chunks));
-        });
-        body.on('error', reject);
-        // Without an `error` listener in time, Node closes an aborted answer silently.
-        body.on('close', () => {
-            reject(new TransportError('ECONNRESET', 'the connection closed before the body ended'));
-        });
-    });
-}
-/** Throw away a body we do not need, so the socket can be reused. */
-function discard(body) {
-    body.on('error', () => undefined);
-    body.resume();
-}
-
-;// CONCATENATED MODULE: ./src/registry/problems.ts
-/** Turning a registry's answers and socket failures into messages with a cause and a fix. Pure. */
-
-
-
-/** `CODE: message` of the distribution error body `{"errors":[{code,message}]}`, if any. */
-function registryErrors(body) {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-    const errors = parsed?.errors;
-    if (!Array.isArray(errors))
-        return undefined;
-    const parts = errors
-        .filter((entry) => typeof entry === 'object')
-        .map(entry => [entry.code, entry.message].filter(part => typeof part === 'string' && part !== '').join(': '))
-        .filter(part => part !== '');
-    return parts.length > 0 ? parts.join('; ') : undefined;
-}
-const STATUS_FIXES = {
-    401: 'check `username`/`password` or the auth file',
-    403: 'the credentials lack access to this repository; grant push/pull or use other credentials',
-    404: 'check the repository name and the tag or digest',
-    413: 'the registry limits request sizes; check its proxy settings',
-    429: 'the registry rate-limits this client; retry later or authenticate'
-};
-const REGISTRY_CODE_FIXES = {
-    MANIFEST_BLOB_UNKNOWN: 'push or mount its blobs (and child manifests) into the repository first',
-    BLOB_UPLOAD_UNKNOWN: 'the upload session expired or was lost; start the upload again',
-    DIGEST_INVALID: 'the uploaded bytes do not match their digest; the source may be corrupt',
-    NAME_UNKNOWN: 'check the repository name',
-    DENIED: 'the credentials lack access to this repository; grant push/pull or use other credentials',
-    TOOMANYREQUESTS: 'the registry rate-limits this client; retry later or authenticate'
-};
-/** `answered 404 Not Found (MANIFEST_UNKNOWN: manifest unknown); check ...`. */
-function statusProblem(status, body = '') {
-    const reason = external_node_http_.STATUS_CODES[status] ?? 'unknown status';
-    const details = registryErrors(body);
-    const code = details?.match(/^[A-Z_]+/)?.[0];
-    const fix = (code === undefined ? undefined : REGISTRY_CODE_FIXES[code]) ?? STATUS_FIXES[status];
-    return `answered ${status} ${reason}${details === undefined ? '' : ` (${details})`}${fix === undefined ? '' : `; ${fix}`}`;
-}
-const CODE_FIXES = {
-    ECONNREFUSED: 'is a registry listening at this address?',
-    ENOTFOUND: 'check the host name',
-    EAI_AGAIN: 'DNS did not answer; check the network',
-    ETIMEDOUT: 'the registry or the network is too slow; raise `timeoutMs` or check the network',
-    ECONNRESET: 'the connection was cut; a proxy or the registry may be overloaded',
-    DEPTH_ZERO_SELF_SIGNED_CERT: 'trust its CA: put it in /etc/containers/certs.d/<host>/ca.crt',
-    SELF_SIGNED_CERT_IN_CHAIN: 'trust its CA: put it in /etc/containers/certs.d/<host>/ca.crt',
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'trust its CA: put it in /etc/containers/certs.d/<host>/ca.crt',
-    ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate does not name this host; use the name it was issued for'
-};
-function describe(error) {
-    if (!(error instanceof Error))
-        return String(error);
-    if (error.message === '' && error instanceof AggregateError) {
-        return error.errors.map(describe).join(', ');
-    }
-    return error.message;
-}
-/** A socket-level failure as `message; fix`. */
-function transportProblem(error) {
-    const message = describe(error);
-    const code = errorCode(error);
-    const fix = code === undefined ? undefined : CODE_FIXES[code];
-    // Our own timeouts say what they are; Node's messages may lack their code.
-    const named = code === undefined || message.includes(code) || error instanceof TransportError
-        ? message
-        : `${message} (${code})`;
-    return fix === undefined ? named : `${named}; ${fix}`;
-}
-
-;// CONCATENATED MODULE: ./src/registry/client.ts
-
-
-
-
-
-
-
-
-
-
-
-
-const MEDIA_TYPES = {
-    ociIndex: 'application/vnd.oci.image.index.v1+json',
-    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-    dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
-};
-const MANIFEST_ACCEPT = Object.values(MEDIA_TYPES).join(', ');
-/** Manifests are capped at 4 MiB by the spec; configs are smaller. Blobs are streamed. */
-const BODY_LIMIT = 32 * 1024 * 1024;
-const ERROR_BODY_LIMIT = 1024 * 1024;
-const MAX_REDIRECTS = 5;
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-// The distribution grammar of a repository path, as in ../reference.ts.
-const client_REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-class RegistryError extends Error {
-    registry;
-    status;
-    constructor(registry, message, 
-    /** The HTTP status that ended it, when one did. */
-    status) {
-        super(`registry ${registry}: ${message}`);
-        this.registry = registry;
-        this.status = status;
-        this.name = 'RegistryError';
-    }
-}
-/** A failed attempt that another may cure. */
-class Retryable extends Error {
-    retryAfter;
-    status;
-    constructor(message, retryAfter, status) {
-        super(message);
-        this.retryAfter = retryAfter;
-        this.status = status;
-        this.name = 'Retryable';
-    }
-}
-function isLoopback(host) {
-    const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-    return name === 'localhost' || name === '::1' || /^127\./.test(name);
-}
-/** CA certificates the containers tools trust for this host (so buildah and we agree). */
-async function containersCa(registry) {
-    const dir = external_node_path_default().join('/etc/containers/certs.d', registry);
-    try {
-        const files = (await (0,promises_namespaceObject.readdir)(dir)).filter(file => file.endsWith('.crt'));
-        return await Promise.all(files.map(file => (0,promises_namespaceObject.readFile)(external_node_path_default().join(dir, file), 'utf8')));
-    }
-    catch {
-        return [];
-    }
-}
-function header(headers, name) {
-    const value = headers[name];
-    return Array.isArray(value) ? value[0] : value;
-}
-/** `repo:tag` or `repo@sha256:...`, as errors name what they were about. */
-function named(repository, reference) {
-    return isDigest(reference) ? `${repository}@${reference}` : `${repository}:${reference}`;
-}
-function pull(repository) {
-    return repositoryScope(repository, 'pull');
-}
-function push(repository) {
-    return repositoryScope(repository, 'pull,push');
-}
-function basic(credentials) {
-    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-}
-/**
- * An OCI distribution client: manifests by tag or digest, blobs by digest (HEAD, streamed
- * GET, cross-repository mount, streamed copy), with basic auth or the bearer-token
- * challenge, TLS with the containers' CA, retries with backoff and per-request timeouts.
- * Loopback registries may speak plain HTTP, as docker allows.
- *
- * What is retried: GET/HEAD/PUT/DELETE of manifests and blob reads (idempotent), upload
- * starts and mounts (a lost session is only garbage), and blob copies as a whole, from a
- * fresh GET into a fresh session (a half-sent stream cannot be resumed).
- */
-class RegistryClient {
-    registry;
-    options;
-    scheme;
-    challenge;
-    tokens = new Map();
-    agents;
-    pinged;
-    constructor(registry, options = {}) {
-        this.registry = registry;
-        this.options = options;
-    }
-    /** The protocol this client settled on (after its first request), or undefined before. */
-    get protocol() {
-        return this.scheme;
-    }
-    /** Resolve a tag or digest to the manifest or index it names, with its exact bytes. */
-    async getManifest(reference) {
-        const name = reference.digest ?? reference.tag ?? 'latest';
-        const operation = `GET manifest ${named(reference.repository, name)}`;
-        const response = await this.buffered({
-            operation,
-            method: 'GET',
-            target: `/v2/${reference.repository}/manifests/${name}`,
-            headers: { accept: MANIFEST_ACCEPT },
-            scopes: [pull(reference.repository)]
-        }, this.deadline());
-        if (response.status === 404) {
-            throw this.error(operation, `does not exist; ${statusProblem(404, response.body)}`, 404);
-        }
-        if (response.status !== 200) {
-            throw this.error(operation, statusProblem(response.status, response.body), response.status);
-        }
-        const digest = digestOf(response.body, reference.digest === undefined ? 'sha256' : digestAlgorithm(reference.digest));
-        if (reference.digest !== undefined && reference.digest !== digest) {
-            throw this.error(operation, `served bytes for ${reference.digest} hash to ${digest}`);
-        }
-        const headerDigest = header(response.headers, 'docker-content-digest');
-        if (headerDigest !== undefined && headerDigest !== digest) {
-            throw this.error(operation, `says ${headerDigest} but the bytes hash to ${digest}`);
-        }
-        let parsed;
-        try {
-            parsed = JSON.parse(response.body.toString('utf8'));
-        }
-        catch (error) {
-            throw this.error(operation, `served a manifest that is not JSON: ${transportProblem(error)}`);
-        }
-        const mediaType = typeof parsed.mediaType === 'string'
-            ? parsed.mediaType
-            : (header(response.headers, 'content-type') ?? '');
-        return { mediaType, digest, raw: response.body };
-    }
-    /** Whether a tag or digest exists (404 is an answer, not an error). */
-    async hasManifest(reference) {
-        const name = reference.digest ?? reference.tag ?? 'latest';
-        const operation = `HEAD manifest ${named(reference.repository, name)}`;
-        const response = await this.buffered({
-            operation,
-            method: 'HEAD',
-            target: `/v2/${reference.repository}/manifests/${name}`,
-            headers: { accept: MANIFEST_ACCEPT },
-            scopes: [pull(reference.repository)]
-        }, this.deadline());
-        if (response.status === 404)
-            return false;
-        if (response.status === 200)
-            return true;
-        throw this.error(operation, statusProblem(response.status), response.status);
-    }
-    /**
-     * Store `body` under a tag or its digest and return its digest, checked against the one
-     * the registry reports. Blobs and child manifests must be in the repository already.
-     */
-    async putManifest(repository, reference, body, mediaType) {
-        const operation = `PUT manifest ${named(repository, reference)}`;
-        this.checkRepository(operation, repository);
-        if (!isDigest(reference) && !isTag(reference)) {
-            throw this.error(operation, `\`${reference}\` is neither a tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) nor a digest (sha256:<64 hex>)`);
-        }
-        const digest = digestOf(body, isDigest(reference) ? digestAlgorithm(reference) : 'sha256');
-        if (isDigest(reference) && reference !== digest) {
-            throw this.error(operation, `the bytes hash to ${digest}, not ${reference}; put a manifest under its own digest`);
-        }
-        const response = await this.buffered({
-            operation,
-            method: 'PUT',
-            target: `/v2/${repository}/manifests/${reference}`,
-            headers: { 'content-type': mediaType, 'content-length': String(body.length) },
-            body,
-            scopes: [push(repository)]
-        }, this.deadline());
-        if (response.status < 200 || response.status > 299) {
-            throw this.error(operation, statusProblem(response.status, response.body), response.status);
-        }
-        const stored = header(response.headers, 'docker-content-digest');
-        if (stored !== undefined &&
-            digestAlgorithm(stored) === digestAlgorithm(digest) &&
-            stored !== digest) {
-            throw this.error(operation, `says it stored ${stored}, but the bytes sent hash to ${digest}`);
-        }
-        return digest;
-    }
-    /** Delete a manifest by digest; false when it was not there. */
-    async deleteManifest(repository, digest) {
-        const operation = `DELETE manifest ${named(repository, digest)}`;
-        this.checkRepository(operation, repository);
-        this.checkDigest(operation, digest);
-        const response = await this.buffered({
-            operation,
-            method: 'DELETE',
-            target: `/v2/${repository}/manifests/${digest}`,
-            scopes: [push(repository)]
-        }, this.deadline());
-        if (response.status === 404)
-            return false;
-        if (response.status >= 200 && response.status <= 299)
-            return true;
-        throw this.error(operation, statusProblem(response.status, response.body), response.status);
-    }
-    async hasBlob(repository, digest) {
-        return this.blobExists(repository, digest, this.deadline());
-    }
-    /**
-     * The blob's bytes as a stream, following redirects to storage (without our credentials
-     * when the host differs). The stream fails at its end if the bytes do not match `digest`.
-     */
-    async getBlob(repository, digest) {
-        const operation = `GET blob ${named(repository, digest)}`;
-        const blob = await this.openBlob(repository, digest, operation, this.deadline(), error => error instanceof RegistryError ? error : this.error(operation, transportProblem(error)));
-        return blob.body;
-    }
-    /** A small JSON blob (an image config), checked against its digest and parsed. */
-    async getBlobJson(repository, digest) {
-        const operation = `GET blob ${named(repository, digest)}`;
-        this.checkRepository(operation, repository);
-        this.checkDigest(operation, digest);
-        const response = await this.buffered({
-            operation,
-            method: 'GET',
-            target: `/v2/${repository}/blobs/${digest}`,
-            scopes: [pull(repository)],
-            followRedirects: true
-        }, this.deadline());
-        if (response.status !== 200) {
-            throw this.error(operation, statusProblem(response.status, response.body), response.status);
-        }
-        const actual = digestOf(response.body, digestAlgorithm(digest));
-        if (actual !== digest)
-            throw this.error(operation, `served bytes that hash to ${actual}`);
-        try {
-            return JSON.parse(response.body.toString('utf8'));
-        }
-        catch (error) {
-            throw this.error(operation, `is not JSON: ${transportProblem(error)}`);
-        }
-    }
-    /**
-     * Link a blob from one repository into another without moving its bytes. A registry may
-     * refuse (202: it opened an upload instead); then the bytes are copied through us.
-     */
-    async mountBlob(fromRepository, toRepository, digest) {
-        const operation = `mount blob ${digest} from ${fromRepository} into ${toRepository}`;
-        this.checkRepository(operation, fromRepository);
-        this.checkRepository(operation, toRepository);
-        this.checkDigest(operation, digest);
-        const deadline = this.deadline();
-        const query = new URLSearchParams({ mount: digest, from: fromRepository });
-        const response = await this.buffered({
-            operation,
-            method: 'POST',
-            target: `/v2/${toRepository}/blobs/uploads/?${query.toString()}`,
-            headers: { 'content-length': '0' },
-            scopes: [push(toRepository), pull(fromRepository)]
-        }, deadline);
-        if (response.status === 201)
-            return 'mounted';
-        if (response.status !== 202) {
-            throw this.error(operation, statusProblem(response.status, response.body), response.status);
-        }
-        this.log(`registry ${this.registry}: ${operation}: refused (202); copying the bytes instead`);
-        const location = header(response.headers, 'location');
-        await this.upload(`copy blob ${digest} from ${fromRepository} to ${toRepository}`, () => this.openBlob(fromRepository, digest, `copy blob ${digest}`, deadline), toRepository, digest, location === undefined ? undefined : this.resolve(location), deadline);
-        return 'copied';
-    }
-    /**
-     * Stream a blob from `fromRepository` (of `source`, this registry by default) into
-     * `toRepository` with a monolithic PUT (or PATCH + PUT when its size is unknown);
-     * a failed transfer starts over from a fresh GET. 'present' when already there.
-     */
-    async copyBlob(fromRepository, toRepository, digest, source = this) {
-        const from = source === this ? fromRepository : `${source.registry}/${fromRepository}`;
-        const operation = `copy blob ${digest} from ${from} to ${toRepository}`;
-        this.checkRepository(operation, toRepository);
-        const deadline = this.deadline();
-        if (await this.blobExists(toRepository, digest, deadline))
-            return 'present';
-        await this.upload(operation, () => source.openBlob(fromRepository, digest, operation, deadline), toRepository, digest, undefined, deadline);
-        return 'copied';
-    }
-    /** Drop pooled connections; the client stays usable and reconnects on demand. */
-    close() {
-        const agents = this.agents;
-        this.agents = undefined;
-        void agents?.then(({ http, https }) => {
-            http.destroy();
-            https.destroy();
-        });
-    }
-    async blobExists(repository, digest, deadline) {
-        const operation = `HEAD blob ${named(repository, digest)}`;
-        this.checkRepository(operation, repository);
-        this.checkDigest(operation, digest);
-        const response = await this.buffered({
-            operation,
-            method: 'HEAD',
-            target: `/v2/${repository}/blobs/${digest}`,
-            scopes: [pull(repository)],
-            followRedirects: true
-        }, deadline);
-        if (response.status === 404)
-            return false;
-        if (response.status === 200)
-            return true;
-        throw this.error(operation, statusProblem(response.status), response.status);
-    }
-    async openBlob(repository, digest, operation, deadline, describe = error => error) {
-        this.checkRepository(operation, repository);
-        this.checkDigest(operation, digest);
-        const opened = await this.streamed({
-            operation,
-            method: 'GET',
-            target: `/v2/${repository}/blobs/${digest}`,
-            scopes: [pull(repository)],
-            followRedirects: true,
-            streaming: true
-        }, deadline);
-        const response = opened.body;
-        const verified = verifyingStream(digest, actual => this.error(operation, `served bytes that hash to ${actual}`));
-        response.on('error', (error) => verified.destroy(describe(error)));
-        verified.on('close', () => {
-            if (!response.complete)
-                response.destroy();
-        });
-        response.pipe(verified);
-        const length = Number(header(opened.headers, 'content-length'));
-        return {
-            body: verified,
-            size: Number.isSafeInteger(length) && length >= 0 ? length : undefined
-        };
-    }
-    /**
-     * Upload a blob from local bytes (a file of an OCI layout); `open` is called once per
-     * attempt, since a stream can be read only once. 'present' when the registry has it.
-     */
-    async uploadBlob(repository, digest, size, open) {
-        const operation = `upload blob ${named(repository, digest)}`;
-        this.checkRepository(operation, repository);
-        const deadline = this.deadline();
-        if (await this.blobExists(repository, digest, deadline))
-            return 'present';
-        await this.upload(operation, () => {
-            const verified = verifyingStream(digest, actual => this.error(operation, `local bytes hash to ${actual}`));
-            const body = open();
-            body.on('error', (error) => verified.destroy(error));
-            body.pipe(verified);
-            return Promise.resolve({ body: verified, size });
-        }, repository, digest, undefined, deadline);
-        return 'uploaded';
-    }
-    /** Upload a blob read from `openSource`; every attempt starts a fresh read (streams are one-shot). */
-    async upload(operation, openSource, toRepository, digest, firstLocation, deadline) {
-        let location = firstLocation;
-        await this.retrying(operation, deadline, async () => {
-            const start = location ?? (await this.startUpload(operation, toRepository, deadline));
-            // A failed attempt may have spoiled the session; the next one opens its own.
-            location = undefined;
-            const blob = await openSource();
-            try {
-                await this.sendBlob(operation, start, toRepository, digest, blob, deadline);
-            }
-            finally {
-                blob.body.destroy();
-            }
-        });
-    }
-    async startUpload(operation, repository, deadline) {
-        const response = await this.buffered({
-            operation: `${operation} (POST upload)`,
-            method: 'POST',
-            target: `/v2/${repository}/blobs/uploads/`,
-            headers: { 'content-length': '0' },
-            scopes: [push(repository)]
-        }, deadline);
-        const location = header(response.headers, 'location');
-        if (response.status !== 202 || location === undefined) {
-            throw this.error(operation, `starting the upload ${statusProblem(response.status, response.body)}`, response.status);
-        }
-        return this.resolve(location);
-    }
-    /** One try at sending the bytes; the caller retries the whole transfer. */
-    async sendBlob(operation, location, repository, digest, blob, deadline) {
-        const scopes = [push(repository)];
-        let closing = location;
-        if (blob.size === undefined) {
-            const patched = await this.attempt({
-                operation,
-                method: 'PATCH',
-                target: location,
-                headers: { 'content-type': 'application/octet-stream' },
-                body: blob.body,
-                scopes,
-                streaming: true
-            }, deadline);
-            const answer = await readAll(patched.body, ERROR_BODY_LIMIT);
-            const next = header(patched.headers, 'location');
-            if (patched.status !== 202 || next === undefined) {
-                this.failedUpload(operation, patched, answer);
-            }
-            closing = this.resolve(next);
-        }
-        const url = new URL(closing);
-        url.searchParams.set('digest', digest);
-        const put = await this.attempt({
-            operation,
-            method: 'PUT',
-            target: url,
-            headers: {
-                'content-type': 'application/octet-stream',
-                'content-length': String(blob.size ?? 0)
-            },
-            ...(blob.size === undefined ? {} : { body: blob.body }),
-            scopes,
-            streaming: true
-        }, deadline);
-        const answer = await readAll(put.body, ERROR_BODY_LIMIT);
-        if (put.status !== 201)
-            this.failedUpload(operation, put, answer);
-    }
-    failedUpload(operation, opened, body) {
-        if (isRetryableStatus(opened.status))
-            throw this.retryable(opened, body);
-        throw this.error(operation, statusProblem(opened.status, body), opened.status);
-    }
-    checkRepository(operation, repository) {
-        if (!client_REPOSITORY.test(repository)) {
-            throw this.error(operation, `\`${repository}\` is not a repository name (lowercase letters, digits and . _ - separators, parts joined by /)`);
-        }
-    }
-    checkDigest(operation, digest) {
-        if (!isDigest(digest)) {
-            throw this.error(operation, `\`${digest}\` is not a digest (sha256:<64 hex>)`);
-        }
-    }
-    error(operation, problem, status) {
-        return new RegistryError(this.registry, `${operation}: ${problem}`, status);
-    }
-    retryable(opened, body) {
-        const retryAfter = honoursRetryAfter(opened.status)
-            ? header(opened.headers, 'retry-after')
-            : undefined;
-        return new Retryable(statusProblem(opened.status, body), retryAfter, opened.status);
-    }
-    log(message) {
-        this.options.log?.(message);
-    }
-    deadline() {
-        const budget = this.options.operationTimeoutMs;
-        return budget === undefined ? undefined : Date.now() + budget;
-    }
-    get base() {
-        return new URL(`${this.scheme ?? 'https'}://${this.registry}`);
-    }
-    resolve(target) {
-        return new URL(target, this.base);
-    }
-    /** A call whose answer is small enough to hold: retried whole on 429, 5xx and resets. */
-    async buffered(call, deadline) {
-        await this.prepare(call.operation, call.scopes, deadline);
-        return this.retrying(call.operation, deadline, async () => {
-            const opened = await this.attempt(call, deadline);
-            const body = await readAll(opened.body, BODY_LIMIT);
-            if (isRetryableStatus(opened.status))
-                throw this.retryable(opened, body);
-            return { status: opened.status, headers: opened.headers, body };
-        });
-    }
-    /** A call whose 2xx body is streamed to the caller; retried until the answer starts. */
-    async streamed(call, deadline) {
-        await this.prepare(call.operation, call.scopes, deadline);
-        return this.retrying(call.operation, deadline, async () => {
-            const opened = await this.attempt(call, deadline);
-            if (opened.status >= 200 && opened.status <= 299)
-                return opened;
-            const body = await readAll(opened.body, ERROR_BODY_LIMIT);
-            if (isRetryableStatus(opened.status))
-                throw this.retryable(opened, body);
-            throw this.error(call.operation, statusProblem(opened.status, body), opened.status);
-        });
-    }
-    /**
-     * Run `once` until it succeeds, fails for good, or the retries or the deadline run out.
-     * Waits follow `retryDelay`; a RegistryError is final by construction.
-     */
-    async retrying(operation, deadline, once) {
-        const retries = Math.max(0, this.options.retries ?? 4);
-        for (let attempt = 0;; attempt++) {
-            try {
-                return await once();
-            }
-            catch (error) {
-                if (error instanceof RegistryError)
-                    throw error;
-                const problem = error instanceof Retryable ? error.message : transportProblem(error);
-                const status = error instanceof Retryable ? error.status : undefined;
-                if (!(error instanceof Retryable) && !isRetryableError(error)) {
-                    throw this.error(operation, problem, status);
-                }
-                const tries = `${attempt + 1} attempt${attempt === 0 ? '' : 's'}`;
-                if (attempt >= retries) {
-                    throw this.error(operation, `gave up after ${tries}: ${problem}`, status);
-                }
-                const delay = retryDelay(attempt, error instanceof Retryable ? error.retryAfter : undefined, this.options.random ?? Math.random, this.options.retryPolicy ?? DEFAULT_RETRY_POLICY);
-                if (deadline !== undefined && Date.now() + delay >= deadline) {
-                    throw this.error(operation, `gave up after ${tries}, as operationTimeoutMs (${this.options.operationTimeoutMs ?? 0} ms) leaves no time for another: ${problem}`, status);
-                }
-                this.log(`registry ${this.registry}: ${operation}: ${problem}; retry ${attempt + 1}/${retries} in ${delay} ms`);
-                await (0,external_node_timers_promises_namespaceObject.setTimeout)(delay);
-            }
-        }
-    }
-    /** Settle the protocol and auth scheme once (GET /v2/), and hold a token for `scopes`. */
-    async prepare(operation, scopes, deadline) {
-        this.pinged ??= this.retrying(`${operation} (GET /v2/)`, deadline, () => this.ping(deadline)).catch((error) => {
-            this.pinged = undefined;
-            throw error;
-        });
-        await this.pinged;
-        const challenge = this.challenge;
-        if (challenge?.scheme === 'bearer' && this.bearer(scopes) === undefined) {
-            await this.retrying(`${operation} (token)`, deadline, () => this.fetchToken(challenge, scopes, scopes, deadline));
-        }
-    }
-    async ping(deadline) {
-        const agents = await this.loadAgents();
-        if (this.scheme === undefined && this.options.protocol !== undefined) {
-            this.scheme = this.options.protocol;
-        }
-        if (this.scheme === undefined) {
-            try {
-                const opened = await this.exchange('GET', new URL(`https://${this.registry}/v2/`), {}, undefined, false, deadline, agents);
-                this.scheme = 'https';
-                await this.readPing(opened);
-                return;
-            }
-            catch (error) {
-                if (this.scheme !== undefined ||
-                    !isLoopback(this.registry) ||
-                    plainHttpSign(error) === undefined) {
-                    throw error;
-                }
-                this.scheme = 'http';
-                this.log(`registry ${this.registry}: answers in plain HTTP (TLS handshake: ${plainHttpSign(error)}); this client uses http://`);
-            }
-        }
-        const opened = await this.exchange('GET', new URL(`${this.scheme}://${this.registry}/v2/`), {}, undefined, false, deadline, agents);
-        await this.readPing(opened);
-    }
-    async readPing(opened) {
-        const body = await readAll(opened.body, ERROR_BODY_LIMIT);
-        if (opened.status === 401) {
-            this.challenge = preferredChallenge(header(opened.headers, 'www-authenticate') ?? '');
-        }
-        else if (isRetryableStatus(opened.status)) {
-            throw this.retryable(opened, body);
-        }
-        // Anything else (200, or a 404 from a registry without /v2/): requests will tell.
-    }
-    bearer(scopes) {
-        const held = this.tokens.get(normaliseScopes(scopes).join(' '));
-        return held !== undefined && held.expiresAt > Date.now() ? held.token : undefined;
-    }
-    /** One token request; its failures are retried by the caller's loop. */
-    async fetchToken(challenge, requested, cacheFor, deadline) {
-        const credentials = this.options.credentials;
-        const url = tokenUrl(challenge, requested, credentials?.username);
-        const endpoint = `token endpoint ${url.origin}${url.pathname}`;
-        const opened = await this.exchange('GET', url, credentials === undefined ? {} : { authorization: basic(credentials) }, undefined, false, deadline, await this.loadAgents());
-        const body = await readAll(opened.body, ERROR_BODY_LIMIT);
-        if (isRetryableStatus(opened.status)) {
-            const failure = this.retryable(opened, body);
-            throw new Retryable(`${endpoint} ${failure.message}`, failure.retryAfter, failure.status);
-        }
-        if (opened.status === 401 || opened.status === 403) {
-            throw this.error(endpoint, credentials === undefined
-                ? `refused anonymous access (${opened.status}); set \`username\`/\`password\` or log in so the auth file has them`
-                : `refused the credentials of \`${credentials.username}\` (${opened.status}); check \`username\`/\`password\` or the auth file`, opened.status);
-        }
-        if (opened.status !== 200) {
-            throw this.error(endpoint, statusProblem(opened.status, body), opened.status);
-        }
-        const answer = parseTokenAnswer(body.toString('utf8'));
-        if (answer === undefined)
-            throw this.error(endpoint, 'answered 200 without a token');
-        // Renew a little early so a token never expires between check and use.
-        const expiresAt = Date.now() + answer.expiresIn * 900;
-        this.tokens.set(normaliseScopes(cacheFor).join(' '), { token: answer.token, expiresAt });
-    }
-    /** What to send as Authorization: nothing to another host, so redirects never leak it. */
-    authorization(url, scopes) {
-        if (url.origin !== this.base.origin)
-            return undefined;
-        if (this.challenge?.scheme === 'bearer') {
-            const token = this.bearer(scopes);
-            return token === undefined ? undefined : `Bearer ${token}`;
-        }
-        const credentials = this.options.credentials;
-        if (this.challenge?.scheme === 'basic' && credentials !== undefined)
-            return basic(credentials);
-        return undefined;
-    }
-    /** One try: answers a 401 challenge once and follows redirects; never retries by itself. */
-    async attempt(call, deadline) {
-        const agents = await this.loadAgents();
-        const replayable = call.body === undefined || Buffer.isBuffer(call.body);
-        let url = this.resolve(call.target);
-        for (let hop = 0;; hop++) {
-            const send = (authorization) => this.exchange(call.method, url, { ...call.headers, ...(authorization === undefined ? {} : { authorization }) }, call.body, call.streaming ?? false, deadline, agents);
-            const sent = this.authorization(url, call.scopes);
-            let opened = await send(sent);
-            if (opened.status === 401 && url.origin === this.base.origin) {
-                await readAll(opened.body, ERROR_BODY_LIMIT);
-                await this.answerChallenge(call, opened, sent, deadline);
-                if (!replayable) {
-                    throw new Retryable('the registry asked to authenticate again in the middle of an upload');
-                }
-                opened = await send(this.authorization(url, call.scopes));
-                if (opened.status === 401) {
-                    await readAll(opened.body, ERROR_BODY_LIMIT);
-                    throw this.refused(call.operation);
-                }
-            }
-            const location = header(opened.headers, 'location');
-            if (call.followRedirects !== true ||
-                !REDIRECTS.has(opened.status) ||
-                location === undefined) {
-                return opened;
-            }
-            discard(opened.body);
-            if (hop >= MAX_REDIRECTS) {
-                throw this.error(call.operation, `redirected more than ${MAX_REDIRECTS} times`);
-            }
-            url = new URL(location, url);
-        }
-    }
-    async answerChallenge(call, opened, sentAuthorization, deadline) {
-        const given = header(opened.headers, 'www-authenticate') ?? '';
-        const challenge = preferredChallenge(given);
-        if (challenge === undefined) {
-            throw this.error(call.operation, `answered 401 with no challenge we can answer (WWW-Authenticate: ${given || 'none'})`, 401);
-        }
-        this.challenge = challenge;
-        if (challenge.scheme === 'basic') {
-            if (sentAuthorization?.startsWith('Basic ') === true)
-                throw this.refused(call.operation);
-            return;
-        }
-        await this.fetchToken(challenge, [...call.scopes, ...(challenge.scope === undefined ? [] : [challenge.scope])], call.scopes, deadline);
-    }
-    refused(operation) {
-        return this.error(operation, this.options.credentials === undefined
-            ? 'needs credentials and none were given (401); set `username`/`password` or log in so the auth file has them'
-            : 'refused the credentials (401); check `username`/`password` or the auth file', 401);
-    }
-    loadAgents() {
-        this.agents ??= containersCa(this.registry).then(found => {
-            const ca = [...(this.options.ca ?? []), ...found];
-            return {
-                http: new (external_node_http_default()).Agent({ keepAlive: true }),
-                https: new (external_node_https_default()).Agent({
-                    keepAlive: true,
-                    ...(ca.length > 0 ? { ca: [...(external_node_tls_default()).rootCertificates, ...ca] } : {})
-                })
-            };
-        });
-        return this.agents;
-    }
-    exchange(method, url, headers, body, streaming, deadline, agents) {
-        const timeoutMs = this.options.timeoutMs ?? 30_000;
-        const now = Date.now();
-        if (deadline !== undefined && deadline <= now) {
-            return Promise.reject(new TransportError('ETIMEDOUT', `operationTimeoutMs (${this.options.operationTimeoutMs ?? 0} ms) is used up`));
-        }
-        const perRequest = streaming ? undefined : now + timeoutMs;
-        const end = deadline === undefined
-            ? perRequest
-            : Math.min(perRequest ?? Number.POSITIVE_INFINITY, deadline);
-        const deadlineName = end === perRequest
-            ? `timeoutMs (${timeoutMs} ms)`
-            : `operationTimeoutMs (${this.options.operationTimeoutMs ?? 0} ms)`;
-        return transport_open({
-            method,
-            url,
-            headers,
-            ...(body === undefined ? {} : { body }),
-            agent: url.protocol === 'https:' ? agents.https : agents.http,
-            idleTimeoutMs: Math.min(timeoutMs, deadline === undefined ? timeoutMs : deadline - now),
-            ...(end === undefined ? {} : { deadline: end, deadlineName })
-        });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/registry/descriptor.ts
-
-/** The annotations by which BuildKit ties an attestation manifest to the image it describes. */
-const ATTESTATION_TYPE = 'vnd.docker.reference.type';
-const ATTESTATION_SUBJECT = 'vnd.docker.reference.digest';
-function isIndexMediaType(mediaType) {
-    return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerList;
-}
-/** An index entry that is an attestation (provenance, SBOM), not an image of a platform. */
-function isAttestation(descriptor) {
-    return (descriptor.annotations?.[ATTESTATION_TYPE] === 'attestation-manifest' ||
-        (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown'));
-}
-
-;// CONCATENATED MODULE: ./src/engines/buildx-metadata.ts
-/** What buildx says it built: its `--metadata-file` and OCI layouts it wrote. Pure. */
-
-
-
-const INDEX_MEDIA_TYPES = [
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json'
-];
-const buildx_metadata_DIGEST = /^sha256:[a-f0-9]{64}$/;
-/** One key for a single-platform build; `<key>/<platform>` for each platform of a many-platform one. */
-const PROVENANCE = 'buildx.build.provenance';
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function stringField(object, key) {
-    const value = object[key];
-    return typeof value === 'string' && value !== '' ? value : undefined;
-}
-function checkedDigest(value, where) {
-    // A malformed digest would end up in a step output; refuse it rather than pass it on.
-    if (value !== undefined && !buildx_metadata_DIGEST.test(value)) {
-        throw new ActionError(`buildx wrote \`${value}\` as ${where}, which is not sha256:<64 hex>`);
-    }
-    return value;
-}
-/** Read the JSON buildx writes with `--metadata-file`. */
-function parseMetadataFile(json) {
-    if (!isObject(json))
-        throw new ActionError('the buildx metadata file does not hold a JSON object');
-    const descriptor = isObject(json['containerimage.descriptor'])
-        ? json['containerimage.descriptor']
-        : undefined;
-    const digest = checkedDigest(stringField(json, 'containerimage.digest') ??
-        (descriptor === undefined ? undefined : stringField(descriptor, 'digest')), '`containerimage.digest`');
-    const configDigest = checkedDigest(stringField(json, 'containerimage.config.digest'), '`containerimage.config.digest`');
-    const mediaType = descriptor === undefined ? undefined : stringField(descriptor, 'mediaType');
-    const buildRef = stringField(json, 'buildx.build.ref');
-    const provenancePlatforms = Object.keys(json)
-        .filter(key => key.startsWith(`${PROVENANCE}/`))
-        .map(key => canonicalPlatformName(key.slice(PROVENANCE.length + 1)));
-    const imageNames = (stringField(json, 'image.name') ?? '')
-        .split(',')
-        .map(name => name.trim())
-        .filter(name => name !== '');
-    return {
-        ...(digest === undefined ? {} : { digest }),
-        ...(mediaType === undefined ? {} : { mediaType }),
-        imageNames,
-        ...(buildRef === undefined ? {} : { buildRef }),
-        ...(configDigest === undefined ? {} : { configDigest }),
-        provenance: json[PROVENANCE] !== undefined || provenancePlatforms.length > 0,
-        provenancePlatforms,
-        ...(digest === undefined
-            ? {
-                warning: 'buildx reported no image digest (the output is not an image in a registry or an OCI store, as with `load` or `outputs: type=local`), so `digest` stays empty'
-            }
-            : {})
-    };
-}
-function descriptorsOf(json, where) {
-    const manifests = isObject(json) ? json.manifests : undefined;
-    if (!Array.isArray(manifests))
-        throw new ActionError(`${where} has no \`manifests\` list`);
-    return manifests.map((entry, position) => {
-        const digest = isObject(entry) ? stringField(entry, 'digest') : undefined;
-        if (!isObject(entry) || digest === undefined) {
-            throw new ActionError(`${where}: manifests[${position}] is not a descriptor with a digest`);
-        }
-        return {
-            mediaType: stringField(entry, 'mediaType') ?? '',
-            digest,
-            ...(isObject(entry.platform) ? { platform: entry.platform } : {}),
-            ...(isObject(entry.annotations) ? { annotations: entry.annotations } : {})
-        };
-    });
-}
-/** `linux/arm64/v8` as the planner spells it; names the action does not know stay as they are. */
-function platformName(platform) {
-    return descriptorPlatformName({
-        os: stringField(platform, 'os'),
-        architecture: stringField(platform, 'architecture'),
-        variant: stringField(platform, 'variant')
-    });
-}
-/**
- * Per-platform digests of the image in an OCI layout (`--output type=oci,dest=DIR,tar=false`).
- * `readBlob(digest)` returns the parsed JSON of `blobs/sha256/<hex>`, or undefined when absent.
- */
-function digestsFromOciLayout(indexJson, readBlob) {
-    const blob = (digest) => {
-        const content = readBlob(digest);
-        if (content === undefined) {
-            throw new ActionError(`the OCI layout has no blob ${digest}`);
-        }
-        return content;
-    };
-    const [top] = descriptorsOf(indexJson, 'index.json');
-    if (top === undefined)
-        throw new ActionError('index.json of the OCI layout lists no image');
-    const digests = {};
-    const attestations = [];
-    if (INDEX_MEDIA_TYPES.includes(top.mediaType)) {
-        for (const entry of descriptorsOf(blob(top.digest), `index ${top.digest}`)) {
-            if (isAttestation(entry)) {
-                const subject = entry.annotations?.['vnd.docker.reference.digest'];
-                attestations.push({
-                    digest: entry.digest,
-                    subject: typeof subject === 'string' ? subject : ''
-                });
-                continue;
-            }
-            const name = entry.platform === undefined ? undefined : platformName(entry.platform);
-            if (name !== undefined)
-                digests[name] = entry.digest;
-        }
-    }
-    else {
-        // A lone manifest carries its platform in the image config, not in index.json.
-        const name = (top.platform === undefined ? undefined : platformName(top.platform)) ??
-            platformOfManifest(blob(top.digest), blob);
-        if (name !== undefined)
-            digests[name] = top.digest;
-    }
-    const platformByDigest = new Map(Object.entries(digests).map(([name, digest]) => [digest, name]));
-    return {
-        digest: top.digest,
-        mediaType: top.mediaType,
-        digests,
-        attestations: attestations.map(attestation => {
-            const platform = platformByDigest.get(attestation.subject);
-            return platform === undefined ? attestation : { ...attestation, platform };
-        })
-    };
-}
-function platformOfManifest(manifest, blob) {
-    const config = isObject(manifest) && isObject(manifest.config) ? manifest.config : undefined;
-    const configDigest = config === undefined ? undefined : stringField(config, 'digest');
-    if (configDigest === undefined)
-        return undefined;
-    const image = blob(configDigest);
-    return isObject(image) ? platformName(image) : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/engines/buildx.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
 const DRIVERS = ['docker', 'docker-container', 'kubernetes', 'remote'];
-/** Inputs only the buildx engine reads, named as docker/setup-buildx-action and build-push-action do. */
-const BuildxInput = {
-    Version: VERSION_INPUT,
-    Driver: 'driver',
-    DriverOpts: 'driver-opts',
-    BuildkitdConfigInline: 'buildkitd-config-inline',
-    Endpoint: 'endpoint',
-    BuilderName: 'builder-name',
-    Builder: 'builder',
-    Append: 'append'
-};
+/** The fields of a buildx `--output` entry (`type=oci,dest=out,tar=false`), keys lower-cased. */
+function parseOutputSpec(text) {
+    const fields = new Map();
+    for (const field of text.split(',')) {
+        const equals = field.indexOf('=');
+        if (equals === -1) {
+            // buildx's short form: `--output DIR` means type=local,dest=DIR.
+            if (fields.size === 0 && field.trim() !== '') {
+                fields.set('type', field.trim() === '-' ? 'tar' : 'local');
+                fields.set('dest', field.trim());
+            }
+            continue;
+        }
+        fields.set(field.slice(0, equals).trim().toLowerCase(), field.slice(equals + 1).trim());
+    }
+    return fields;
+}
+
+;// CONCATENATED MODULE: ./src/buildx-inputs.ts
+/** The rules of the inputs only the buildx engine reads; checked before anything runs. */
+
+
+
+
+
+const BUILDX_VERSIONS = 'Valid: latest, an exact version (0.17.1) or a semver range (^0.17, >=0.13 <1)';
 function parseDriver(text) {
     const value = text.trim().toLowerCase();
     const driver = DRIVERS.find(candidate => candidate === value);
     if (driver === undefined) {
-        throw new InputError(BuildxInput.Driver, `is \`${text.trim()}\``, `Valid: ${DRIVERS.join(', ')}`);
+        throw new InputError(Input.Driver, `is \`${text.trim()}\``, `Valid: ${DRIVERS.join(', ')}`);
     }
     return driver;
 }
+/** `buildx-version`: empty, `latest`, or something semver reads as a version or range. */
+function checkBuildxVersion(text) {
+    const value = text.trim();
+    if (value !== '' && value !== 'latest' && semver_default().validRange(value) === null) {
+        throw new InputError(Input.BuildxVersion, `\`${value}\` is not a version or range`, BUILDX_VERSIONS);
+    }
+    return value;
+}
 /** buildx's rule for builder names. */
 const BUILDER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
-/** Cross-input rules, checked before anything runs; returns the parsed `append` lines. */
+/** Cross-input rules of the builder inputs. */
 function checkBuildxOptions(options) {
     const creating = [
-        [BuildxInput.DriverOpts, options.driverOpts.length > 0],
-        [BuildxInput.BuildkitdConfigInline, options.buildkitdConfigInline.trim() !== ''],
-        [BuildxInput.BuilderName, options.builderName !== ''],
-        [BuildxInput.Append, options.append.length > 0]
+        [Input.DriverOpts, options.driverOpts.length > 0],
+        [Input.BuildkitdConfigInline, options.buildkitdConfigInline.trim() !== ''],
+        [Input.BuilderName, options.builderName !== ''],
+        [Input.Append, options.append.length > 0]
     ];
     if (options.builder !== '') {
-        const reused = [
-            ...creating,
-            [BuildxInput.Endpoint, options.endpoint !== '']
-        ];
+        const reused = [...creating, [Input.Endpoint, options.endpoint !== '']];
         const [ignored] = reused.find(([, set]) => set) ?? [];
         if (ignored !== undefined) {
-            throw new InputError(BuildxInput.Builder, `reuses the existing builder \`${options.builder}\`, so \`${ignored}\` would have no effect`, 'Set `builder` to use a builder as it is, or the builder inputs to create one');
+            throw new InputError(Input.Builder, `reuses the existing builder \`${options.builder}\`, so \`${ignored}\` would have no effect`, 'Set `builder` to use a builder as it is, or the builder inputs to create one');
         }
-        return [];
+        return;
     }
     if (options.builderName !== '' && !BUILDER_NAME.test(options.builderName)) {
-        throw new InputError(BuildxInput.BuilderName, `\`${options.builderName}\` is not a builder name`, 'Use letters, digits, `.`, `_` and `-`, starting with a letter or digit');
+        throw new InputError(Input.BuilderName, `\`${options.builderName}\` is not a builder name`, 'Use letters, digits, `.`, `_` and `-`, starting with a letter or digit');
     }
     if (options.driver === 'docker') {
         // The docker driver is the daemon's own builder: buildx cannot create or configure it.
@@ -37969,23 +35475,8 @@ function checkBuildxOptions(options) {
         }
     }
     if (options.driver === 'remote' && options.endpoint === '') {
-        throw new InputError(BuildxInput.Endpoint, 'is empty, and driver `remote` needs the address of a BuildKit daemon', 'Example: tcp://buildkitd.example.com:1234');
+        throw new InputError(Input.Endpoint, 'is empty, and driver `remote` needs the address of a BuildKit daemon', 'Example: tcp://buildkitd.example.com:1234');
     }
-    return options.append.map(line => parseAppendLine(line, options.driver));
-}
-/** argv for `docker buildx create`; no `--use`: every later command names the builder. */
-function createBuilderArgs(spec) {
-    const args = ['buildx', 'create', '--name', spec.name, '--driver', spec.driver];
-    for (const option of spec.driverOpts)
-        args.push('--driver-opt', option);
-    if (spec.configFile !== undefined) {
-        // buildx 0.13 renamed --config to --buildkitd-config.
-        args.push(buildxAtLeast(spec.version, '0.13.0') ? '--buildkitd-config' : '--config');
-        args.push(spec.configFile);
-    }
-    if (spec.endpoint !== undefined && spec.endpoint !== '')
-        args.push(spec.endpoint);
-    return args;
 }
 const APPEND_FIX = 'Write PLATFORMS=ENDPOINT[,driver=DRIVER][,driver-opt=KEY=VALUE]..., e.g. linux/arm64=ssh://user@arm-host';
 /**
@@ -37998,7 +35489,7 @@ function parseAppendLine(line, driver) {
     const text = line.trim();
     const equals = text.indexOf('=');
     if (equals <= 0) {
-        throw new InputError(BuildxInput.Append, `line \`${text}\` names no platform`, APPEND_FIX);
+        throw new InputError(Input.Append, `line \`${text}\` names no platform`, APPEND_FIX);
     }
     let platforms;
     try {
@@ -38009,7 +35500,7 @@ function parseAppendLine(line, driver) {
     }
     catch (error) {
         if (error instanceof PlatformError)
-            throw new InputError(BuildxInput.Append, error.message);
+            throw new InputError(Input.Append, error.message);
         throw error;
     }
     const [first = '', ...fields] = text.slice(equals + 1).split(',');
@@ -38029,3791 +35520,19 @@ function parseAppendLine(line, driver) {
         else if (key === 'driver-opt' && value !== '')
             driverOpts.push(value);
         else {
-            throw new InputError(BuildxInput.Append, `line \`${text}\` has a field \`${field.trim()}\`; valid fields: driver=, driver-opt=`, APPEND_FIX);
+            throw new InputError(Input.Append, `line \`${text}\` has a field \`${field.trim()}\`; valid fields: driver=, driver-opt=`, APPEND_FIX);
         }
     }
     if (driver === 'docker') {
-        throw new InputError(BuildxInput.Append, 'adds nodes, which a `docker` driver builder cannot have', 'Use driver docker-container, kubernetes or remote');
+        throw new InputError(Input.Append, 'adds nodes, which a `docker` driver builder cannot have', 'Use driver docker-container, kubernetes or remote');
     }
     if (nodeDriver !== driver) {
-        throw new InputError(BuildxInput.Append, `line \`${text}\` asks for driver \`${nodeDriver}\`, but the builder uses \`${driver}\``, `buildx runs every node of a builder on one driver: set \`driver: ${nodeDriver}\` or drop it from the line`);
+        throw new InputError(Input.Append, `line \`${text}\` asks for driver \`${nodeDriver}\`, but the builder uses \`${driver}\``, `buildx runs every node of a builder on one driver: set \`driver: ${nodeDriver}\` or drop it from the line`);
     }
     if (endpoint === '' && driver !== 'kubernetes') {
-        throw new InputError(BuildxInput.Append, `line \`${text}\` names no endpoint`, 'Give a docker context, tcp://HOST:PORT or ssh://USER@HOST after the `=');
+        throw new InputError(Input.Append, `line \`${text}\` names no endpoint`, 'Give a docker context, tcp://HOST:PORT or ssh://USER@HOST after the `=');
     }
     return { platforms, endpoint, driverOpts };
-}
-/** argv adding one `append` node; buildx names the first node `<builder>0`, these follow. */
-function appendNodeArgs(builder, node, index) {
-    const args = [
-        'buildx',
-        'create',
-        '--name',
-        builder,
-        '--append',
-        '--node',
-        `${builder}${index + 1}`
-    ];
-    args.push('--platform', node.platforms.join(','));
-    for (const option of node.driverOpts)
-        args.push('--driver-opt', option);
-    if (node.endpoint !== '')
-        args.push(node.endpoint);
-    return args;
-}
-function bootstrapArgs(name) {
-    return ['buildx', 'inspect', '--bootstrap', '--builder', name];
-}
-function removeBuilderArgs(name) {
-    return ['buildx', 'rm', name];
-}
-/**
- * Every platform the nodes of a builder offer, from `docker buildx inspect`: one
- * `Platforms:` line per running node; newer buildx marks platforms fixed by `--platform` with `*`.
- */
-function parseInspectPlatforms(text) {
-    const platforms = new Set();
-    for (const line of text.split('\n')) {
-        const match = /^\s*Platforms:\s*(.*)$/.exec(line);
-        if (match?.[1] === undefined)
-            continue;
-        for (const item of match[1].split(',')) {
-            const name = item.trim().replace(/\*$/, '');
-            if (name !== '')
-                platforms.add(canonicalPlatformName(name));
-        }
-    }
-    return [...platforms];
-}
-/** Planned platforms the builder does not offer; none when it listed nothing to compare with. */
-function unsupportedPlatforms(planned, available) {
-    if (available.length === 0)
-        return [];
-    return planned.map(entry => entry.name).filter(name => !available.includes(name));
-}
-/** buildx reads `--secret`, `--cache-*` and `--output` values as CSV: quote what needs it. */
-function csvField(field) {
-    return /[",\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
-}
-/** A cache entry back in buildx's CSV form: `type=registry,ref=X,mode=max`. */
-function formatCacheSpec(spec) {
-    return [
-        `type=${spec.type}`,
-        ...Object.entries(spec.attributes).map(([key, value]) => `${key}=${value}`)
-    ]
-        .map(csvField)
-        .join(',');
-}
-/** The GitHub cache service is reachable: buildx's `type=gha` reads these same variables. */
-function githubCacheAvailable(env) {
-    const url = (env.ACTIONS_CACHE_URL ?? '') !== '' || (env.ACTIONS_RESULTS_URL ?? '') !== '';
-    return url && (env.ACTIONS_RUNTIME_TOKEN ?? '') !== '';
-}
-/** `owner-app` for `ghcr.io/owner/app:1`; `image` without tags. */
-function cacheImageName(tags) {
-    return tags[0]?.repository.replaceAll('/', '-') ?? 'image';
-}
-/**
- * The gha scope of one build. One platform (a matrix leg): `<image>-<slug>`, so legs never
- * overwrite each other. Several platforms in one build share one cache export, so they get
- * one scope named by a hash of the sorted slugs: the same set in any order hits the same cache.
- */
-function cacheScope(tags, platforms) {
-    const image = cacheImageName(tags);
-    const [only, ...more] = platforms;
-    if (only !== undefined && more.length === 0)
-        return `${image}-${only.slug}`;
-    const slugs = platforms.map(entry => entry.slug).sort();
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(slugs.join(',')).digest('hex').slice(0, 8);
-    return `${image}-multi-${hash}`;
-}
-/** `--cache-from`/`--cache-to`: the inputs, or else per-image gha scopes when GitHub's cache is there. */
-function cacheArgs(request, driver, env) {
-    if (request.cacheFrom.length > 0 || request.cacheTo.length > 0) {
-        return [
-            ...request.cacheFrom.flatMap(spec => ['--cache-from', formatCacheSpec(spec)]),
-            ...request.cacheTo.flatMap(spec => ['--cache-to', formatCacheSpec(spec)])
-        ];
-    }
-    // The docker driver exports no cache but inline; a gha cache-to would fail the build.
-    if (driver === 'docker' || !githubCacheAvailable(env))
-        return [];
-    const scope = cacheScope(request.tags, request.platforms);
-    const scopes = new Set([scope]);
-    // A many-platform build also reads what single-platform matrix legs wrote.
-    if (request.platforms.length > 1) {
-        for (const entry of request.platforms)
-            scopes.add(cacheScope(request.tags, [entry]));
-    }
-    return [
-        ...[...scopes].flatMap(name => ['--cache-from', `type=gha,scope=${name}`]),
-        '--cache-to',
-        `type=gha,scope=${scope},mode=max,ignore-error=true`
-    ];
-}
-/** argv for the one `docker buildx build` that builds every planned platform. */
-function buildxBuildArgs(request, options, run, env) {
-    const args = ['buildx', 'build', '--builder', run.builder];
-    // Plain progress is what summarizeProgress reads, whatever BUILDKIT_PROGRESS says.
-    args.push('--progress', 'plain');
-    args.push('--platform', request.platforms.map(entry => entry.name).join(','));
-    if (request.file !== '')
-        args.push('--file', request.file);
-    if (request.target !== '')
-        args.push('--target', request.target);
-    for (const tag of request.tags)
-        args.push('--tag', formatReference(tag));
-    for (const { key, value } of request.labels)
-        args.push('--label', `${key}=${value}`);
-    for (const { key, value } of request.annotations)
-        args.push('--annotation', `${key}=${value}`);
-    for (const { key, value } of request.buildArgs)
-        args.push('--build-arg', `${key}=${value}`);
-    for (const { key, value } of options.buildContexts)
-        args.push('--build-context', `${key}=${value}`);
-    // Secret values reach buildx only through files and environment variables, never argv.
-    for (const { id, file } of run.secretFiles)
-        args.push('--secret', secretSpec(id, 'src', file));
-    for (const { key, value } of options.secretEnvs)
-        args.push('--secret', secretSpec(key, 'env', value));
-    for (const { key, value } of options.secretFiles)
-        args.push('--secret', secretSpec(key, 'src', value));
-    for (const ssh of options.ssh)
-        args.push('--ssh', ssh);
-    if (request.noCache)
-        args.push('--no-cache');
-    if (request.pull)
-        args.push('--pull');
-    if (options.network !== '')
-        args.push('--network', options.network);
-    for (const host of options.addHosts)
-        args.push('--add-host', host);
-    if (options.shmSize !== '')
-        args.push('--shm-size', options.shmSize);
-    for (const ulimit of options.ulimits)
-        args.push('--ulimit', ulimit);
-    args.push(...cacheArgs(request, options.driver, env));
-    if (options.provenance !== '')
-        args.push(`--provenance=${options.provenance}`);
-    if (options.sbom !== '')
-        args.push(`--sbom=${options.sbom}`);
-    for (const output of options.outputs)
-        args.push('--output', output);
-    if (request.push)
-        args.push('--push');
-    if (options.load)
-        args.push('--load');
-    args.push('--metadata-file', run.metadataFile, '--iidfile', run.iidFile);
-    args.push(request.context);
-    return args;
-}
-function secretSpec(id, kind, value) {
-    return [`id=${id}`, `${kind}=${value}`].map(csvField).join(',');
-}
-/** The `dest` of an `--output type=oci,...,tar=false`: a layout directory to read digests from. */
-function ociLayoutDestination(outputs) {
-    for (const output of outputs) {
-        const fields = new Map(output.split(',').map(field => {
-            const equals = field.indexOf('=');
-            return [field.slice(0, Math.max(equals, 0)).trim(), field.slice(equals + 1).trim()];
-        }));
-        const dest = fields.get('dest');
-        if (fields.get('type') === 'oci' && fields.get('tar') === 'false' && dest !== undefined) {
-            return dest;
-        }
-    }
-    return undefined;
-}
-/**
- * Cache hits and failures per platform from buildx's plain progress. Steps of a
- * many-platform build are named `#8 [linux/arm64 2/3] RUN ...`; a single-platform build
- * leaves the platform out, so unnamed steps belong to the only platform.
- */
-function summarizeProgress(log, platforms) {
-    const only = platforms.length === 1 ? platforms[0] : undefined;
-    const platformOfStep = new Map();
-    const cacheHits = Object.fromEntries(platforms.map(name => [name, 0]));
-    const failed = [];
-    for (const raw of log.split('\n')) {
-        const line = raw.trim();
-        const named = /^#(\d+) \[(linux\/[a-z0-9]+(?:\/v\d+)?)[ \]]/.exec(line);
-        if (named?.[1] !== undefined && named[2] !== undefined) {
-            platformOfStep.set(named[1], canonicalPlatformName(named[2]));
-            continue;
-        }
-        const outcome = /^#(\d+) (CACHED|ERROR\b)/.exec(line);
-        if (outcome?.[1] === undefined)
-            continue;
-        const platform = platformOfStep.get(outcome[1]) ?? only;
-        if (platform === undefined)
-            continue;
-        if (outcome[2] === 'CACHED')
-            cacheHits[platform] = (cacheHits[platform] ?? 0) + 1;
-        else if (!failed.includes(platform))
-            failed.push(platform);
-    }
-    return { cacheHits, failed };
-}
-/** `build of linux/arm64 (under QEMU) failed`, naming the platforms the log blames. */
-function describeFailure(planned, failed) {
-    const named = planned
-        .filter(entry => failed.includes(entry.name))
-        .map(entry => `${entry.name}${entry.emulated ? ' (under QEMU)' : ''}`);
-    return named.length === 0 ? 'build failed' : `build of ${named.join(', ')} failed`;
-}
-function record(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-        ? value
-        : {};
-}
-/** Where docker keeps credentials for a registry: Docker Hub has its legacy key. */
-function authKey(registry) {
-    return registry === 'docker.io' ? 'https://index.docker.io/v1/' : registry;
-}
-/**
- * A docker config.json for this run: the user's settings plus the action's logins. A helper
- * for one of these registries, or a `credsStore` (it serves every registry), would shadow the
- * inline `auths`, so both go: registries known only to that store lose their login here.
- */
-function dockerConfigWithLogins(original, logins) {
-    const base = { ...record(original) };
-    const auths = { ...record(base.auths) };
-    const helpers = { ...record(base.credHelpers) };
-    for (const { registry, credentials } of logins) {
-        const auth = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
-        auths[authKey(registry)] = { auth };
-        Reflect.deleteProperty(helpers, authKey(registry));
-    }
-    Reflect.deleteProperty(base, 'credsStore');
-    return { ...base, auths, credHelpers: helpers };
-}
-class BuildxEngine {
-    options;
-    name = 'buildx';
-    appendNodes;
-    /** The builder this engine created, and the environment that finds it. */
-    created;
-    constructor(options) {
-        this.options = options;
-        this.appendNodes = checkBuildxOptions(options);
-    }
-    async build(request) {
-        const version = await group('Set up buildx', () => ensureBuildx(this.options.version));
-        const env = await privateDockerEnv(request);
-        const builder = await group('Set up the builder', () => this.prepareBuilder(request, version, env));
-        const names = request.platforms.map(entry => entry.name);
-        const id = (0,external_node_crypto_.randomBytes)(4).toString('hex');
-        const secretFiles = await buildx_writeSecrets(request, id);
-        const run = {
-            builder,
-            metadataFile: external_node_path_default().join(request.tempDir, `buildx-metadata-${id}.json`),
-            iidFile: external_node_path_default().join(request.tempDir, `buildx-iid-${id}`),
-            secretFiles
-        };
-        const started = performance.now();
-        let result;
-        try {
-            result = await group(`Build ${names.join(', ')}`, () => src_exec_exec('docker', buildxBuildArgs(request, this.options, run, process.env), {
-                env,
-                allowFailure: true
-            }));
-        }
-        finally {
-            await Promise.all(secretFiles.map(secret => (0,promises_namespaceObject.rm)(secret.file, { force: true })));
-        }
-        const seconds = (performance.now() - started) / 1000;
-        const progress = summarizeProgress(`${result.stdout}\n${result.stderr}`, names);
-        if (result.exitCode !== 0) {
-            // A failed step stops the build before any export; a failed push may have reached some tags.
-            throw new ActionError(`${describeFailure(request.platforms, progress.failed)}: ${new ExecError('docker buildx build', result).message}`, progress.failed.length > 0 ? 'Nothing was pushed' : undefined);
-        }
-        const metadata = parseMetadataFile(await readJson(run.metadataFile, 'buildx metadata file'));
-        if (metadata.warning !== undefined)
-            warning(metadata.warning);
-        if (request.push && metadata.digest === undefined) {
-            throw new ActionError('buildx pushed, but its metadata names no image digest');
-        }
-        const layout = ociLayoutDestination(this.options.outputs);
-        const ociLayout = layout === undefined ? undefined : await readOciLayout(layout);
-        const imageId = (await (0,promises_namespaceObject.readFile)(run.iidFile, 'utf8').catch(() => '')).trim();
-        return {
-            pushed: request.push ? [...request.tags] : [],
-            imageId,
-            // One build covers every platform, so each shares its duration.
-            builds: names.map(platform => ({
-                platform,
-                seconds,
-                cacheHits: progress.cacheHits[platform] ?? 0
-            })),
-            metadata: {
-                engine: 'buildx',
-                version,
-                builder,
-                driver: this.options.driver,
-                ...metadata,
-                imageId,
-                ...(ociLayout === undefined ? {} : { ociLayout })
-            }
-        };
-    }
-    async dispose() {
-        const created = this.created;
-        if (created === undefined)
-            return;
-        this.created = undefined;
-        await src_exec_exec('docker', removeBuilderArgs(created.builder), {
-            env: created.env,
-            silent: true,
-            allowFailure: true
-        });
-    }
-    /** Create (or pick) the builder, boot it, and check it offers every planned platform. */
-    async prepareBuilder(request, version, env) {
-        const options = this.options;
-        let builder = options.builder;
-        if (builder === '' && options.driver === 'docker') {
-            // The docker driver's builder carries the name of the docker context.
-            builder =
-                options.endpoint ||
-                    (await src_exec_exec('docker', ['context', 'show'], { silent: true, env })).stdout.trim();
-        }
-        else if (builder === '') {
-            builder = options.builderName || `multiarch-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
-            let configFile;
-            if (options.buildkitdConfigInline.trim() !== '') {
-                configFile = external_node_path_default().join(request.tempDir, `buildkitd-${builder}.toml`);
-                await (0,promises_namespaceObject.writeFile)(configFile, options.buildkitdConfigInline, { mode: 0o600 });
-            }
-            const spec = {
-                name: builder,
-                driver: options.driver,
-                driverOpts: options.driverOpts,
-                endpoint: options.endpoint,
-                version,
-                ...(configFile === undefined ? {} : { configFile })
-            };
-            await src_exec_exec('docker', createBuilderArgs(spec), { env });
-            this.created = { builder, env };
-            // Should this step die before dispose(), the post step removes the builder.
-            saveState(constants_State.CreatedBuilder, builder);
-            for (const [index, node] of this.appendNodes.entries()) {
-                await src_exec_exec('docker', appendNodeArgs(builder, node, index), { env });
-            }
-        }
-        const inspect = await src_exec_exec('docker', bootstrapArgs(builder), { env });
-        const available = parseInspectPlatforms(inspect.stdout);
-        const missing = unsupportedPlatforms(request.platforms, available);
-        if (available.length === 0) {
-            warning(`builder \`${builder}\` lists no platforms; the plan was not checked against it`);
-        }
-        if (missing.length > 0) {
-            throw new ActionError(`builder \`${builder}\` cannot build ${missing.join(', ')}; it offers ${available.join(', ')}`, 'Let this action set up QEMU for them (`qemu: auto`), or `append` a node that builds them');
-        }
-        return builder;
-    }
-}
-async function buildx_writeSecrets(request, id) {
-    const files = [];
-    for (const [index, secret] of request.secrets.entries()) {
-        const file = external_node_path_default().join(request.tempDir, `buildx-secret-${id}-${index}`);
-        await (0,promises_namespaceObject.writeFile)(file, secret.value, { mode: 0o600 });
-        files.push({ id: secret.id, file });
-    }
-    return files;
-}
-async function readJson(file, what) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
-    }
-    catch {
-        throw new ActionError(`buildx wrote no ${what} (${file})`);
-    }
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        throw new ActionError(`the ${what} (${file}) is not JSON`);
-    }
-}
-async function readOciLayout(dir) {
-    const index = await readJson(external_node_path_default().join(dir, 'index.json'), 'OCI layout index');
-    return digestsFromOciLayout(index, digest => {
-        // Only well-formed digests become paths: index.json must not steer reads outside blobs/.
-        const match = /^sha256:([a-f0-9]{64})$/.exec(digest);
-        if (match?.[1] === undefined)
-            return undefined;
-        try {
-            return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(dir, 'blobs', 'sha256', match[1]), 'utf8'));
-        }
-        catch {
-            return undefined;
-        }
-    });
-}
-/**
- * With logins, buildx gets a private DOCKER_CONFIG so credentials never land in the user's
- * config.json. Plugins and contexts stay shared through links, builders through BUILDX_CONFIG.
- */
-async function privateDockerEnv(request) {
-    if (request.logins.length === 0)
-        return {};
-    const original = process.env.DOCKER_CONFIG ?? external_node_path_default().join((0,external_node_os_namespaceObject.homedir)(), '.docker');
-    const dir = external_node_path_default().join(request.tempDir, 'docker-config');
-    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true, mode: 0o700 });
-    // A missing or broken config.json leaves only the action's logins, as docker would read it.
-    const existing = await (0,promises_namespaceObject.readFile)(external_node_path_default().join(original, 'config.json'), 'utf8')
-        .then((text) => JSON.parse(text))
-        .catch(() => ({}));
-    await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(dir, 'config.json'), JSON.stringify(dockerConfigWithLogins(existing, request.logins)), { mode: 0o600 });
-    for (const shared of ['cli-plugins', 'contexts']) {
-        await (0,promises_namespaceObject.symlink)(external_node_path_default().join(original, shared), external_node_path_default().join(dir, shared)).catch(() => undefined);
-    }
-    return {
-        DOCKER_CONFIG: dir,
-        BUILDX_CONFIG: process.env.BUILDX_CONFIG ?? external_node_path_default().join(original, 'buildx')
-    };
-}
-
-;// CONCATENATED MODULE: ./src/engines/select.ts
-
-
-
-
-async function buildxWorks() {
-    const result = await src_exec_exec('docker', ['buildx', 'version'], {
-        silent: true,
-        allowFailure: true
-    }).catch(() => undefined);
-    return result?.exitCode === 0;
-}
-/**
- * Pick the engine: the one asked for, or for `auto` docker buildx where it works (the
- * engine people expect on GitHub's runners), else buildah.
- */
-async function selectEngine(inputs) {
-    if (inputs.engine === 'buildx' || (inputs.engine === 'auto' && (await buildxWorks()))) {
-        return new BuildxEngine(inputs.buildx);
-    }
-    const version = await BuildahEngine.detect();
-    if (version === undefined) {
-        throw new ActionError(inputs.engine === 'auto'
-            ? 'engine `auto`: neither docker buildx nor buildah is installed'
-            : 'engine `buildah`: buildah is not installed', 'Install one of them (apt-get install buildah) before this step');
-    }
-    return new BuildahEngine(version);
-}
-
-;// CONCATENATED MODULE: ./src/outputs.ts
-
-/**
- * Write every output at once, at the very end, so a failed step writes none.
- * `core.setOutput` uses a random heredoc delimiter, so values cannot forge extra lines.
- */
-function writeOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs)) {
-        if (value !== undefined)
-            setOutput(name, value);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/plan.ts
-
-/** Which platforms this host builds natively and which under QEMU, in the order given. */
-function planBuild(platforms, host, options) {
-    const wanted = platforms.length === 0 ? [host] : platforms;
-    return wanted.map(platform => ({
-        platform,
-        name: formatPlatform(platform),
-        slug: platformSlug(platform),
-        emulated: !runsNatively(host, platform, options)
-    }));
-}
-const GITHUB_X64_RUNNER = 'ubuntu-24.04';
-const GITHUB_ARM64_RUNNER = 'ubuntu-24.04-arm';
-/** GitHub rejects a job matrix with more legs than this. */
-const MAX_MATRIX_LEGS = 256;
-/**
- * The platform a runner label runs natively, where the label tells: GitHub's hosted
- * Ubuntu labels do. Self-hosted labels do not; for those, undefined.
- */
-function runnerHost(label) {
-    const lower = label.toLowerCase();
-    if (/^ubuntu-[\w.]+-arm$/.test(lower) || /(^|-)arm64($|-)/.test(lower)) {
-        return parsePlatform('linux/arm64');
-    }
-    if (/^ubuntu-/.test(lower))
-        return parsePlatform('linux/amd64');
-    return undefined;
-}
-/**
- * One leg per platform for `strategy.matrix`, each on a runner that executes it natively
- * where one exists. Maintainer entries win; a self-hosted label mapped to a platform is
- * taken to run that platform natively, and an unknown `default` label to be x86-64.
- */
-function planMatrix(platforms, runners, options) {
-    if (platforms.length > MAX_MATRIX_LEGS) {
-        throw new Error(`${platforms.length} platforms make more matrix legs than GitHub allows (${MAX_MATRIX_LEGS})`);
-    }
-    const amd64 = parsePlatform('linux/amd64');
-    const include = platforms.map(platform => {
-        const name = formatPlatform(platform);
-        const mapped = runners.byPlatform[name];
-        let runner;
-        let emulated;
-        if (mapped !== undefined) {
-            const host = runnerHost(mapped);
-            runner = mapped;
-            emulated = host !== undefined && !runsNatively(host, platform, options);
-        }
-        else {
-            const nativeDefault = [GITHUB_X64_RUNNER, GITHUB_ARM64_RUNNER].find(label => runsNatively(runnerHost(label) ?? amd64, platform, options));
-            runner = nativeDefault ?? runners.fallback ?? GITHUB_X64_RUNNER;
-            emulated = !runsNatively(runnerHost(runner) ?? amd64, platform, options);
-        }
-        return { platform: name, runner, emulated, slug: platformSlug(platform) };
-    });
-    return { include };
-}
-
-;// CONCATENATED MODULE: ./src/qemu/binfmt-table.ts
-const BINFMT_TABLE = [
-    { architecture: 'amd64', qemu: 'x86_64', elfClass: 2, elfData: 1, machine: 0x3e },
-    { architecture: '386', qemu: 'i386', elfClass: 1, elfData: 1, machine: 0x03 },
-    { architecture: 'arm64', qemu: 'aarch64', elfClass: 2, elfData: 1, machine: 0xb7 },
-    { architecture: 'arm', qemu: 'arm', elfClass: 1, elfData: 1, machine: 0x28 },
-    { architecture: 'ppc64le', qemu: 'ppc64le', elfClass: 2, elfData: 1, machine: 0x15 },
-    { architecture: 's390x', qemu: 's390x', elfClass: 2, elfData: 2, machine: 0x16 },
-    { architecture: 'riscv64', qemu: 'riscv64', elfClass: 2, elfData: 1, machine: 0xf3 },
-    { architecture: 'mips64le', qemu: 'mips64el', elfClass: 2, elfData: 1, machine: 0x08 },
-    { architecture: 'mips64', qemu: 'mips64', elfClass: 2, elfData: 2, machine: 0x08 },
-    { architecture: 'loong64', qemu: 'loongarch64', elfClass: 2, elfData: 1, machine: 0x102 }
-];
-const MAGIC_LENGTH = 20;
-function binfmtRow(architecture) {
-    return BINFMT_TABLE.find(row => row.architecture === architecture);
-}
-function uint16(value, elfData) {
-    const low = value & 0xff;
-    const high = (value >> 8) & 0xff;
-    return elfData === 1 ? [low, high] : [high, low];
-}
-/** The 20 header bytes of an executable of this architecture (e_type = ET_EXEC). */
-function binfmtMagic(row) {
-    const ident = [0x7f, 0x45, 0x4c, 0x46, row.elfClass, row.elfData, 0x01, 0x00];
-    const padding = new Array(8).fill(0);
-    const executable = uint16(0x0002, row.elfData);
-    return Buffer.from([...ident, ...padding, ...executable, ...uint16(row.machine, row.elfData)]);
-}
-/**
- * Which header bits must match: all but EI_OSABI (Linux binaries say SYSV or GNU) and
- * the lowest bit of e_type, so that both ET_EXEC (2) and ET_DYN (3, PIE) match.
- */
-function binfmtMask(row) {
-    const ident = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00];
-    const padding = new Array(8).fill(0xff);
-    return Buffer.from([...ident, ...padding, ...uint16(0xfffe, row.elfData), 0xff, 0xff]);
-}
-/** binfmt_misc's escaped form: every byte as \xHH, so no byte can end a field. */
-function escapeBytes(bytes) {
-    return [...bytes].map(byte => `\\x${byte.toString(16).padStart(2, '0')}`).join('');
-}
-
-;// CONCATENATED MODULE: ./src/qemu/binfmt.ts
-
-
-
-const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
-/**
- * Parse one handler file: `enabled`, `interpreter X`, `flags: PF`, `offset 0`,
- * `magic 7f45...`, `mask ff...`. Extension handlers (`extension .jar`) have no magic.
- */
-function parseHandler(name, text) {
-    let enabled = false;
-    let interpreter = '';
-    let flags = '';
-    let offset = 0;
-    let magic;
-    let mask;
-    for (const line of text.split('\n')) {
-        const trimmed = line.trim();
-        if (trimmed === 'enabled')
-            enabled = true;
-        else if (trimmed.startsWith('interpreter '))
-            interpreter = trimmed.slice('interpreter '.length);
-        else if (trimmed.startsWith('flags:'))
-            flags = trimmed.slice('flags:'.length).trim();
-        else if (trimmed.startsWith('offset '))
-            offset = Number(trimmed.slice('offset '.length));
-        else if (trimmed.startsWith('magic '))
-            magic = Buffer.from(trimmed.slice(6), 'hex');
-        else if (trimmed.startsWith('mask '))
-            mask = Buffer.from(trimmed.slice(5), 'hex');
-    }
-    if (magic === undefined)
-        return undefined;
-    return { name, enabled, interpreter, flags, offset, magic, mask };
-}
-/** Whether the kernel would hand an executable of `row`'s architecture to this handler. */
-function handlerMatches(handler, row) {
-    const header = binfmtMagic(row);
-    if (handler.offset + handler.magic.length > header.length)
-        return false;
-    for (let index = 0; index < handler.magic.length; index++) {
-        const maskByte = handler.mask?.[index] ?? 0xff;
-        const fileByte = header[handler.offset + index] ?? 0;
-        if ((fileByte & maskByte) !== ((handler.magic[index] ?? 0) & maskByte))
-            return false;
-    }
-    return true;
-}
-/**
- * Is there a handler that runs this architecture inside a build container? It must be
- * enabled and carry `F`: without it the kernel looks the interpreter up inside the
- * container's root at exec time, where it does not exist.
- */
-function judgeHandlers(handlers, row) {
-    const matching = handlers.filter(handler => handlerMatches(handler, row));
-    const usable = matching.find(handler => handler.enabled && handler.flags.includes('F'));
-    if (usable !== undefined)
-        return { usable: true, handler: usable };
-    const [first] = matching;
-    if (first === undefined)
-        return { usable: false, reason: 'no handler is registered' };
-    if (!first.enabled)
-        return { usable: false, reason: `handler ${first.name} is disabled` };
-    return {
-        usable: false,
-        reason: `handler ${first.name} lacks the F flag, so it cannot run inside containers`
-    };
-}
-/**
- * The line to write to `register`: `:name:M:offset:magic:mask:interpreter:flags`.
- * `P` only where the interpreter is QEMU's `-binfmt-P` entry, which expects argv[0] preserved.
- */
-function registrationLine(name, row, interpreter) {
-    if (/[:\s]/.test(interpreter) || /[:/\s]/.test(name)) {
-        throw new Error(`cannot register ${name}: ${interpreter} has a colon or blank in its path`);
-    }
-    const flags = interpreter.endsWith('-binfmt-P') ? 'FP' : 'F';
-    const magic = escapeBytes(binfmtMagic(row).subarray(0, MAGIC_LENGTH));
-    const mask = escapeBytes(binfmtMask(row));
-    return `:${name}:M:0:${magic}:${mask}:${interpreter}:${flags}`;
-}
-/** Every handler with a magic under `dir`; no process is spawned, only /proc is read. */
-async function readHandlers(dir = BINFMT_DIR) {
-    const names = await (0,promises_namespaceObject.readdir)(dir);
-    const handlers = [];
-    for (const name of names) {
-        if (name === 'register' || name === 'status')
-            continue;
-        try {
-            const handler = parseHandler(name, await (0,promises_namespaceObject.readFile)(external_node_path_default().join(dir, name), 'utf8'));
-            if (handler !== undefined)
-                handlers.push(handler);
-        }
-        catch {
-            // A handler removed between readdir and readFile is simply gone.
-        }
-    }
-    return handlers;
-}
-
-;// CONCATENATED MODULE: ./src/qemu/setup.ts
-
-
-
-
-
-
-
-
-
-/** Where QEMU's user-mode emulators live: Debian's `-binfmt-P` entries, then the usual bins and PATH. */
-function defaultSearchDirs() {
-    const onPath = (process.env.PATH ?? '').split((external_node_path_default()).delimiter).filter(dir => dir !== '');
-    return ['/usr/libexec/qemu-binfmt', '/usr/bin', '/usr/local/bin', ...onPath];
-}
-/** Candidate emulator paths in `dirs`, best first: a `-binfmt-P` entry preserves argv[0]. */
-function interpreterCandidates(row, dirs) {
-    return dirs.flatMap(dir => [
-        external_node_path_default().join(dir, `${row.qemu}-binfmt-P`),
-        external_node_path_default().join(dir, `qemu-${row.qemu}-static`)
-    ]);
-}
-/** Whether `file` exists (and, with X_OK, may be executed). */
-async function accessible(file, mode = external_node_fs_namespaceObject.constants.F_OK) {
-    try {
-        await (0,promises_namespaceObject.access)(file, mode);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-async function findInterpreter(row, dirs) {
-    for (const candidate of interpreterCandidates(row, dirs)) {
-        if (await accessible(candidate, external_node_fs_namespaceObject.constants.X_OK))
-            return candidate;
-    }
-    return undefined;
-}
-const isRoot = () => process.getuid?.() === 0;
-/** Run a privileged command: directly as root, else through passwordless sudo. */
-async function privileged(program, args) {
-    if (isRoot())
-        await src_exec_exec(program, args, { silent: true });
-    else
-        await src_exec_exec('sudo', ['-n', program, ...args], { silent: true });
-}
-async function writeProc(file, content) {
-    if (isRoot())
-        await (0,promises_namespaceObject.writeFile)(file, content);
-    else
-        await src_exec_exec('sudo', ['-n', 'tee', file], { input: Buffer.from(content), silent: true });
-}
-async function ensureMounted(dir) {
-    if (await accessible(external_node_path_default().join(dir, 'register')))
-        return;
-    try {
-        await privileged('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir]);
-    }
-    catch (error) {
-        throw new ActionError(`binfmt_misc is not mounted at ${dir} and mounting it failed (${errorMessage(error)})`, 'Run as root or with passwordless sudo, or set `qemu: false` and build only native platforms');
-    }
-}
-/** The platforms QEMU must serve: none, the plan's emulated ones, an override, or all. */
-function qemuTargets(plan, options) {
-    if (options.choice === 'false')
-        return [];
-    if (options.platforms !== undefined)
-        return [...options.platforms];
-    const emulated = plan.filter(entry => entry.emulated).map(entry => entry.platform);
-    if (options.choice === 'auto')
-        return emulated;
-    const host = plan.find(entry => !entry.emulated)?.platform.architecture;
-    const everyOther = BINFMT_TABLE.filter(row => row.architecture !== host).map(row => ({ os: 'linux', architecture: row.architecture }));
-    return [...emulated, ...everyOther];
-}
-/**
- * Make sure binfmt_misc hands every target architecture to QEMU with the F flag.
- * Registers nothing unless every missing architecture has an emulator, and removes
- * what it registered if a later registration fails, so nothing is half-done.
- */
-async function setupQemu(plan, options) {
-    const dir = options.binfmtDir ?? BINFMT_DIR;
-    const targets = qemuTargets(plan, options);
-    const reports = plan
-        .filter(entry => !entry.emulated)
-        .map(entry => ({ platform: entry.name, outcome: { kind: 'native' } }));
-    if (targets.length === 0) {
-        if (options.choice === 'false' && plan.some(entry => entry.emulated)) {
-            warning('qemu is false: emulated platforms build only if binfmt handlers already exist');
-        }
-        return reports;
-    }
-    await ensureMounted(dir);
-    const handlers = await readHandlers(dir);
-    const missing = [];
-    const seenRows = new Set();
-    for (const platform of targets) {
-        const name = formatPlatform(platform);
-        const row = binfmtRow(platform.architecture);
-        if (row === undefined)
-            throw new ActionError(`${name}: QEMU has no user-mode emulator for it`);
-        if (seenRows.has(row.architecture))
-            continue;
-        seenRows.add(row.architecture);
-        const verdict = judgeHandlers(handlers, row);
-        if (verdict.usable) {
-            reports.push({ platform: name, outcome: alreadyOutcome(verdict.handler) });
-        }
-        else {
-            missing.push({ platform: name, row, reason: verdict.reason });
-        }
-    }
-    if (missing.length === 0)
-        return reports;
-    const dirs = options.searchDirs ?? defaultSearchDirs();
-    let interpreters = await Promise.all(missing.map(entry => findInterpreter(entry.row, dirs)));
-    if (interpreters.includes(undefined) &&
-        options.allowInstall &&
-        (await accessible('/usr/bin/apt-get'))) {
-        info('installing qemu-user-static, since no QEMU binary was found for every platform');
-        await privileged('apt-get', ['install', '-y', '--no-install-recommends', 'qemu-user-static']);
-        interpreters = await Promise.all(missing.map(entry => findInterpreter(entry.row, dirs)));
-    }
-    const unserved = missing.filter((_, index) => interpreters[index] === undefined);
-    if (unserved.length > 0) {
-        throw new ActionError(`no QEMU emulator for ${unserved.map(entry => entry.platform).join(', ')} (${unserved
-            .map(entry => entry.reason)
-            .join('; ')})`, 'Install qemu-user-static (apt-get install qemu-user-static), or remove these platforms');
-    }
-    const taken = new Set(handlers.map(handler => handler.name));
-    const registered = [];
-    try {
-        for (const [index, entry] of missing.entries()) {
-            const interpreter = interpreters[index] ?? '';
-            const handlerName = taken.has(`qemu-${entry.row.qemu}`)
-                ? `qemu-${entry.row.qemu}-fixed`
-                : `qemu-${entry.row.qemu}`;
-            await writeProc(external_node_path_default().join(dir, 'register'), registrationLine(handlerName, entry.row, interpreter));
-            registered.push(handlerName);
-            const readBack = (await readHandlers(dir)).find(handler => handler.name === handlerName);
-            if (readBack === undefined || !readBack.enabled || !readBack.flags.includes('F')) {
-                throw new Error(`${handlerName} did not read back as enabled with the F flag`);
-            }
-            reports.push({
-                platform: entry.platform,
-                outcome: { kind: 'registered', handler: handlerName, interpreter: readBack.interpreter }
-            });
-        }
-    }
-    catch (error) {
-        for (const handlerName of registered) {
-            await writeProc(external_node_path_default().join(dir, handlerName), '-1').catch(() => undefined);
-        }
-        throw new ActionError(`registering QEMU handlers failed: ${errorMessage(error)}; none were left registered`, 'Run as root or with passwordless sudo');
-    }
-    return reports;
-}
-function alreadyOutcome(handler) {
-    return { kind: 'already', handler: handler.name, interpreter: handler.interpreter };
-}
-function describeOutcome(report) {
-    const outcome = report.outcome;
-    switch (outcome.kind) {
-        case 'native':
-            return `${report.platform}: native`;
-        case 'already':
-            return `${report.platform}: already registered (${outcome.handler} -> ${outcome.interpreter})`;
-        case 'registered':
-            return `${report.platform}: registered ${outcome.handler} from ${outcome.interpreter}`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/registry/credentials.ts
-
-
-
-
-/** Auth files as docker and podman/buildah write them, in the order those tools read them. */
-function authFilePaths(env = process.env) {
-    const files = [];
-    if (env.REGISTRY_AUTH_FILE)
-        files.push(env.REGISTRY_AUTH_FILE);
-    if (env.XDG_RUNTIME_DIR)
-        files.push(external_node_path_default().join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json'));
-    files.push(external_node_path_default().join(env.DOCKER_CONFIG ?? external_node_path_default().join((0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json'));
-    return files;
-}
-const DOCKER_HUB_KEYS = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
-/**
- * The registry host an `auths` key stands for: docker writes URLs such as
- * `https://index.docker.io/v1/`, podman bare hosts; podman's `host/namespace` keys cover
- * one repository subtree, not the registry, so they stand for none.
- */
-function authKeyHost(key) {
-    const schemeless = key.replace(/^https?:\/\//i, '');
-    const slash = schemeless.indexOf('/');
-    if (slash === -1)
-        return schemeless.toLowerCase();
-    if (schemeless === key)
-        return undefined;
-    return schemeless.slice(0, slash).toLowerCase();
-}
-/** `auths[registry].auth` is base64 of `user:password`; Docker Hub has its legacy keys. */
-function credentialsFromAuthJson(text, registry) {
-    const parsed = JSON.parse(text);
-    const wanted = registry === 'docker.io' ? DOCKER_HUB_KEYS : [registry.toLowerCase()];
-    const entries = Object.entries(parsed.auths ?? {});
-    // An exact key wins over a normalised one, as docker looks the exact key up first.
-    const ordered = [
-        ...entries.filter(([key]) => wanted.includes(key)),
-        ...entries.filter(([key]) => {
-            const host = authKeyHost(key);
-            return host !== undefined && wanted.includes(host) && !wanted.includes(key);
-        })
-    ];
-    for (const [, entry] of ordered) {
-        const encoded = entry?.auth;
-        if (typeof encoded !== 'string' || encoded === '')
-            continue;
-        const decoded = Buffer.from(encoded, 'base64').toString('utf8');
-        // Only the first colon separates: passwords and tokens may contain more.
-        const colon = decoded.indexOf(':');
-        if (colon > 0)
-            return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-    }
-    return undefined;
-}
-async function credentialsFromAuthFiles(registry, files) {
-    for (const file of files) {
-        let text;
-        try {
-            text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
-        }
-        catch {
-            continue;
-        }
-        let found;
-        try {
-            found = credentialsFromAuthJson(text, registry);
-        }
-        catch (error) {
-            throw new ActionError(`auth file ${file} is not valid JSON (${error instanceof Error ? error.message : String(error)})`, 'Fix or remove it, or give `username`/`password`');
-        }
-        if (found !== undefined)
-            return found;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/login.ts
-
-
-
-/** Credentials from inputs go to the `registry` input or else the first tag's registry. */
-function loginsFrom(inputs) {
-    const { username, password } = inputs.login;
-    if (username === '')
-        return [];
-    const registry = inputs.login.registry ?? inputs.tags[0]?.registry;
-    if (registry === undefined) {
-        throw new InputError(Input.Registry, 'is empty and no tag names a registry', 'Set `registry`');
-    }
-    return [{ registry, credentials: { username, password } }];
-}
-/** The given login for this registry, else what docker's or podman's auth files hold. */
-async function credentialsFor(registry, logins) {
-    const given = logins.find(login => login.registry === registry);
-    return given?.credentials ?? (await credentialsFromAuthFiles(registry, authFilePaths()));
-}
-
-;// CONCATENATED MODULE: ./src/registry/layout.ts
-
-
-
-
-
-function blobPath(dir, digest) {
-    const [algorithm = '', hex = ''] = digest.split(':');
-    if (!/^(sha256|sha512)$/.test(algorithm) || !/^[a-f0-9]+$/.test(hex)) {
-        throw new Error(`${digest} is not a digest`);
-    }
-    return external_node_path_default().join(dir, 'blobs', algorithm, hex);
-}
-async function readManifest(dir, descriptor) {
-    const bytes = await (0,promises_namespaceObject.readFile)(blobPath(dir, descriptor.digest));
-    const parsed = JSON.parse(bytes.toString('utf8'));
-    return {
-        digest: descriptor.digest,
-        mediaType: parsed.mediaType ?? descriptor.mediaType ?? MEDIA_TYPES.ociManifest,
-        bytes,
-        platform: descriptorPlatformName(descriptor.platform),
-        config: parsed.config,
-        layers: parsed.layers
-    };
-}
-/**
- * Read the image an OCI layout holds (`index.json` naming one index or manifest), as
- * `buildah manifest push --all LIST oci:DIR` writes it.
- */
-async function readLayout(dir) {
-    const top = JSON.parse(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(dir, 'index.json'), 'utf8'));
-    const [entry, ...others] = top.manifests ?? [];
-    if (entry === undefined || others.length > 0) {
-        throw new Error(`the OCI layout in ${dir} should name exactly one image`);
-    }
-    const bytes = await (0,promises_namespaceObject.readFile)(blobPath(dir, entry.digest));
-    if (!isIndexMediaType(entry.mediaType)) {
-        const manifest = await readManifest(dir, entry);
-        return {
-            dir,
-            digest: entry.digest,
-            mediaType: manifest.mediaType,
-            bytes,
-            manifests: [manifest]
-        };
-    }
-    const index = JSON.parse(bytes.toString('utf8'));
-    const manifests = await Promise.all((index.manifests ?? []).map(child => readManifest(dir, child)));
-    return {
-        dir,
-        digest: entry.digest,
-        mediaType: index.mediaType ?? entry.mediaType ?? MEDIA_TYPES.ociIndex,
-        bytes,
-        manifests
-    };
-}
-/** Every blob of the image, each once, with the file that holds it. */
-async function layoutBlobs(image) {
-    const seen = new Map();
-    for (const manifest of image.manifests) {
-        for (const blob of [manifest.config, ...manifest.layers]) {
-            if (seen.has(blob.digest))
-                continue;
-            const file = blobPath(image.dir, blob.digest);
-            const size = (await (0,promises_namespaceObject.stat)(file)).size;
-            if (size !== blob.size)
-                throw new Error(`${file} is ${size} bytes, its manifest says ${blob.size}`);
-            seen.set(blob.digest, { ...blob, file });
-        }
-    }
-    return [...seen.values()];
-}
-
-;// CONCATENATED MODULE: ./src/registry/publish.ts
-
-
-
-
-
-/**
- * Push every blob and manifest of the image into each tag's repository, addressed by
- * digest only: no tag moves. Within one registry the first repository receives the
- * bytes and the others mount them.
- */
-async function pushByDigest(image, tags, pool) {
-    const blobs = await layoutBlobs(image);
-    const firstRepository = new Map();
-    const done = new Set();
-    for (const tag of tags) {
-        const key = `${tag.registry}/${tag.repository}`;
-        if (done.has(key))
-            continue;
-        done.add(key);
-        const client = await pool.get(tag.registry);
-        const source = firstRepository.get(tag.registry);
-        let uploaded = 0;
-        for (const blob of blobs) {
-            if (source === undefined) {
-                const result = await client.uploadBlob(tag.repository, blob.digest, blob.size, () => (0,external_node_fs_namespaceObject.createReadStream)(blob.file));
-                if (result === 'uploaded')
-                    uploaded++;
-            }
-            else {
-                await client.mountBlob(source, tag.repository, blob.digest);
-            }
-        }
-        firstRepository.set(tag.registry, firstRepository.get(tag.registry) ?? tag.repository);
-        for (const manifest of image.manifests) {
-            await client.putManifest(tag.repository, manifest.digest, manifest.bytes, manifest.mediaType);
-        }
-        if (image.manifests.length > 1 || image.manifests[0]?.digest !== image.digest) {
-            await client.putManifest(tag.repository, image.digest, image.bytes, image.mediaType);
-        }
-        info(`${key}@${image.digest}: ${blobs.length} blobs (${uploaded} uploaded, ${blobs.length - uploaded} already there or mounted)`);
-    }
-}
-/**
- * Point every tag at the pushed image. If one fails, the tags moved before it go back to
- * what they held, so the registry is left as it was wherever that can be done.
- */
-async function moveTags(image, tags, pool) {
-    const moved = [];
-    try {
-        for (const tag of tags) {
-            const client = await pool.get(tag.registry);
-            const previous = (await client.hasManifest(tag)) ? await client.getManifest(tag) : undefined;
-            await client.putManifest(tag.repository, tag.tag ?? 'latest', image.bytes, image.mediaType);
-            moved.push({ tag, previous });
-            info(`${formatReference(tag)} -> ${image.digest}`);
-        }
-    }
-    catch (error) {
-        const unrestored = [];
-        for (const { tag, previous } of moved.reverse()) {
-            const client = await pool.get(tag.registry);
-            if (previous === undefined) {
-                // The distribution API cannot remove a tag without deleting the image it names.
-                unrestored.push(formatReference(tag));
-                continue;
-            }
-            await client
-                .putManifest(tag.repository, tag.tag ?? 'latest', previous.raw, previous.mediaType)
-                .catch(() => unrestored.push(formatReference(tag)));
-        }
-        throw new ActionError(`moving the tags failed: ${errorMessage(error)}${unrestored.length > 0
-            ? `; these new tags could not be taken back: ${unrestored.join(', ')}`
-            : '; the tags moved before it were put back'}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/verify/sources.ts
-/** Platform images held by a registry repository, their layers streamed from it. */
-async function registryPlatformImages(client, registry, repository, manifests) {
-    const images = [];
-    for (const { platform, digest } of manifests) {
-        const manifest = await client.getManifest({ registry, repository, digest });
-        const parsed = JSON.parse(manifest.raw.toString('utf8'));
-        images.push({
-            platform,
-            layers: parsed.layers ?? [],
-            open: layer => client.getBlob(repository, layer)
-        });
-    }
-    return images;
-}
-
-;// CONCATENATED MODULE: ./src/merge/assemble.ts
-/**
- * The pure half of `mode: merge`: from the manifests the build legs pushed, one OCI index
- * with every expected platform exactly once, in the order of the `platforms` input, so the
- * same legs always give the same index digest.
- */
-
-
-
-
-/** `linux/arm64` for an entry that says arm64 + v8, as the `platforms` input spells it. */
-function platformKey(platform) {
-    return descriptorPlatformName(platform) ?? 'unknown';
-}
-/** Split an index's entries into platform images and attestations. */
-function splitIndex(reference, manifests) {
-    return {
-        reference,
-        images: manifests.filter(entry => !isAttestation(entry)),
-        attestations: manifests.filter(isAttestation)
-    };
-}
-/**
- * Every expected platform exactly once, nothing unexpected, attestations kept next to
- * the image they describe. Throws naming what is missing, doubled or unexpected.
- */
-function assembleIndex(expected, sources) {
-    const byPlatform = new Map();
-    const attestationsOf = new Map();
-    for (const source of sources) {
-        for (const image of source.images) {
-            const key = platformKey(image.platform);
-            const seen = byPlatform.get(key);
-            if (seen === undefined)
-                byPlatform.set(key, { image, from: [source.reference] });
-            else if (seen.image.digest !== image.digest)
-                seen.from.push(source.reference);
-        }
-        for (const attestation of source.attestations) {
-            const subject = attestation.annotations?.[ATTESTATION_SUBJECT];
-            if (subject === undefined)
-                continue;
-            const list = attestationsOf.get(subject) ?? [];
-            if (!list.some(entry => entry.digest === attestation.digest))
-                list.push(attestation);
-            attestationsOf.set(subject, list);
-        }
-    }
-    const doubled = [...byPlatform.entries()].filter(([, entry]) => entry.from.length > 1);
-    const missing = expected.filter(platform => !byPlatform.has(platform));
-    const unexpected = [...byPlatform.keys()].filter(platform => !expected.includes(platform));
-    const problems = [
-        ...doubled.map(([platform, entry]) => `${platform} comes from ${entry.from.join(' and ')}`),
-        ...(missing.length > 0 ? [`missing: ${missing.join(', ')}`] : []),
-        ...(unexpected.length > 0 ? [`not in \`platforms\`: ${unexpected.join(', ')}`] : [])
-    ];
-    if (problems.length > 0) {
-        throw new ActionError(`cannot merge: ${problems.join('; ')}`, 'Each platform must come from exactly one leg; no tag was moved');
-    }
-    const entries = [];
-    for (const platform of expected) {
-        const found = byPlatform.get(platform);
-        if (found === undefined)
-            continue;
-        entries.push(canonicalDescriptor(found.image));
-        for (const attestation of attestationsOf.get(found.image.digest) ?? []) {
-            entries.push(canonicalDescriptor(attestation));
-        }
-    }
-    const index = {
-        schemaVersion: 2,
-        mediaType: MEDIA_TYPES.ociIndex,
-        manifests: entries
-    };
-    return { index: Buffer.from(JSON.stringify(index)), entries };
-}
-/** Fixed key order, so equal inputs serialise to equal bytes (and equal digests). */
-function canonicalDescriptor(descriptor) {
-    const platform = descriptor.platform;
-    return {
-        mediaType: descriptor.mediaType,
-        digest: descriptor.digest,
-        size: descriptor.size,
-        ...(platform === undefined
-            ? {}
-            : {
-                platform: {
-                    architecture: platform.architecture,
-                    os: platform.os,
-                    ...(platform.variant === undefined || platform.variant === ''
-                        ? {}
-                        : { variant: platform.variant })
-                }
-            }),
-        ...(descriptor.annotations === undefined
-            ? {}
-            : {
-                annotations: Object.fromEntries(Object.entries(descriptor.annotations).sort(([a], [b]) => a.localeCompare(b)))
-            })
-    };
-}
-
-;// CONCATENATED MODULE: ./src/merge/run.ts
-
-
-
-
-
-
-
-
-
-
-/** The per-platform tag a build leg leaves for the merge: `<tag>-<platform-slug>`. */
-function legTag(tag, platform) {
-    const name = `${tag.tag ?? 'latest'}-${platformSlug(platform)}`;
-    if (name.length > 128) {
-        throw new ActionError(`the per-platform tag \`${name}\` is longer than 128 characters`);
-    }
-    return { registry: tag.registry, repository: tag.repository, tag: name };
-}
-/** The legs' images: the `sources` input, else each platform's tag next to the first tag. */
-function mergeSources(sources, tags, platforms) {
-    if (sources.length > 0)
-        return [...sources];
-    const [first] = tags;
-    if (first === undefined)
-        throw new ActionError('input `tags`: merge mode needs a tag to push');
-    return platforms.map(platform => legTag(first, platform));
-}
-/** What a leg pushed: an index is flattened; a lone manifest gets its platform from its config. */
-async function resolveSource(pool, source) {
-    const client = await pool.get(source.registry);
-    const manifest = await client.getManifest(source);
-    const parsed = JSON.parse(manifest.raw.toString('utf8'));
-    const reference = formatReference(source);
-    if (isIndexMediaType(manifest.mediaType))
-        return splitIndex(reference, parsed.manifests ?? []);
-    if (parsed.config === undefined)
-        throw new ActionError(`${reference} is neither an index nor an image`);
-    const config = await client.getBlobJson(source.repository, parsed.config.digest);
-    if (config.architecture === undefined) {
-        throw new ActionError(`${reference}: its config names no architecture`);
-    }
-    const image = {
-        mediaType: manifest.mediaType,
-        digest: manifest.digest,
-        size: manifest.raw.length,
-        platform: {
-            os: config.os ?? 'linux',
-            architecture: config.architecture,
-            ...(config.variant === undefined ? {} : { variant: config.variant })
-        }
-    };
-    return { reference, images: [image], attestations: [] };
-}
-/** Make a manifest (and its blobs) present in `repository`, taking it from `from` on the same registry. */
-async function bringManifest(client, from, repository, descriptor) {
-    if (from === repository)
-        return;
-    const target = { registry: client.registry, repository, digest: descriptor.digest };
-    if (await client.hasManifest(target))
-        return;
-    const manifest = await client.getManifest({ ...target, repository: from });
-    const parsed = JSON.parse(manifest.raw.toString('utf8'));
-    for (const blob of [...(parsed.config ? [parsed.config] : []), ...(parsed.layers ?? [])]) {
-        await client.mountBlob(from, repository, blob.digest);
-    }
-    await client.putManifest(repository, descriptor.digest, manifest.raw, manifest.mediaType);
-}
-/**
- * Assemble and push the index: resolve the legs' images, check every platform is there
- * exactly once, copy them into each tag's repository, push the index by digest, and only
- * then move the tags.
- */
-async function runMerge(platforms, tags, sourceInput, pool, 
-/** Checks the platform images before the index is pushed (the architecture check). */
-verify = () => Promise.resolve()) {
-    const sources = mergeSources(sourceInput, tags, platforms);
-    const resolved = await group('Collect the legs', async () => {
-        const images = [];
-        for (const [position, source] of sources.entries()) {
-            const image = await resolveSource(pool, source).catch((error) => {
-                const platform = sourceInput.length === 0 ? platforms[position] : undefined;
-                if (error instanceof RegistryError && error.status === 404 && platform !== undefined) {
-                    throw new ActionError(`cannot merge: no leg pushed ${formatPlatform(platform)} (${formatReference(source)} does not exist)`, 'Run its build leg with push-by-digest: true first; no tag was moved');
-                }
-                throw error;
-            });
-            info(`${image.reference}: ${image.images.map(entry => entry.digest).join(', ')}${image.attestations.length > 0 ? ` (+${image.attestations.length} attestations)` : ''}`);
-            images.push(image);
-        }
-        return images;
-    });
-    const expected = platforms.map(formatPlatform);
-    const { index, entries } = assembleIndex(expected, resolved);
-    const image = { digest: run_digestOf(index), bytes: index, mediaType: MEDIA_TYPES.ociIndex };
-    await verify(await platformImages(pool, sources, resolved, entries));
-    await group('Push the index by digest (no tag moves yet)', async () => {
-        for (const tag of uniqueRepositories(tags)) {
-            const client = await pool.get(tag.registry);
-            for (const [position, source] of sources.entries()) {
-                if (source.registry !== tag.registry) {
-                    throw new ActionError(`${formatReference(source)} is on ${source.registry}, the tags on ${tag.registry}`, 'Merge within one registry: push the legs to the registry of the final tags');
-                }
-                const from = resolved[position];
-                if (from === undefined)
-                    continue;
-                for (const entry of [...from.images, ...from.attestations]) {
-                    if (entries.some(kept => kept.digest === entry.digest)) {
-                        await bringManifest(client, source.repository, tag.repository, entry);
-                    }
-                }
-            }
-            await client.putManifest(tag.repository, image.digest, index, image.mediaType);
-            info(`${tag.registry}/${tag.repository}@${image.digest}`);
-        }
-    });
-    await group('Move the tags', () => moveTags(image, tags, pool));
-    return { digest: image.digest, sources };
-}
-/** The kept platform images, their layers streamed from the leg's repository. */
-async function platformImages(pool, sources, resolved, entries) {
-    const images = [];
-    for (const [position, source] of sources.entries()) {
-        const kept = (resolved[position]?.images ?? []).filter(entry => entries.some(entryKept => entryKept.digest === entry.digest));
-        images.push(...(await registryPlatformImages(await pool.get(source.registry), source.registry, source.repository, kept.map(entry => ({ platform: platformKey(entry.platform), digest: entry.digest })))));
-    }
-    return images;
-}
-function uniqueRepositories(tags) {
-    const seen = new Set();
-    return tags.filter(tag => {
-        const key = `${tag.registry}/${tag.repository}`;
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-function run_digestOf(bytes) {
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
-}
-
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./node_modules/fzstd/esm/index.mjs
-// Some numerical data is initialized as -1 even when it doesn't need initialization to help the JIT infer types
-// aliases for shorter compressed code (most minifers don't do this)
-var ab = ArrayBuffer, u8 = Uint8Array, u16 = Uint16Array, i16 = Int16Array, u32 = (/* unused pure expression or super */ null && (Uint32Array)), i32 = Int32Array;
-var slc = function (v, s, e) {
-    if (u8.prototype.slice)
-        return u8.prototype.slice.call(v, s, e);
-    if (s == null || s < 0)
-        s = 0;
-    if (e == null || e > v.length)
-        e = v.length;
-    var n = new u8(e - s);
-    n.set(v.subarray(s, e));
-    return n;
-};
-var fill = function (v, n, s, e) {
-    if (u8.prototype.fill)
-        return u8.prototype.fill.call(v, n, s, e);
-    if (s == null || s < 0)
-        s = 0;
-    if (e == null || e > v.length)
-        e = v.length;
-    for (; s < e; ++s)
-        v[s] = n;
-    return v;
-};
-var cpw = function (v, t, s, e) {
-    if (u8.prototype.copyWithin)
-        return u8.prototype.copyWithin.call(v, t, s, e);
-    if (s == null || s < 0)
-        s = 0;
-    if (e == null || e > v.length)
-        e = v.length;
-    while (s < e) {
-        v[t++] = v[s++];
-    }
-};
-/**
- * Codes for errors generated within this library
- */
-var ZstdErrorCode = {
-    InvalidData: 0,
-    WindowSizeTooLarge: 1,
-    InvalidBlockType: 2,
-    FSEAccuracyTooHigh: 3,
-    DistanceTooFarBack: 4,
-    UnexpectedEOF: 5
-};
-// error codes
-var ec = [
-    'invalid zstd data',
-    'window size too large (>2046MB)',
-    'invalid block type',
-    'FSE accuracy too high',
-    'match distance too far back',
-    'unexpected EOF'
-];
-var err = function (ind, msg, nt) {
-    var e = new Error(msg || ec[ind]);
-    e.code = ind;
-    if (Error.captureStackTrace)
-        Error.captureStackTrace(e, err);
-    if (!nt)
-        throw e;
-    return e;
-};
-var rb = function (d, b, n) {
-    var i = 0, o = 0;
-    for (; i < n; ++i)
-        o |= d[b++] << (i << 3);
-    return o;
-};
-var b4 = function (d, b) { return (d[b] | (d[b + 1] << 8) | (d[b + 2] << 16) | (d[b + 3] << 24)) >>> 0; };
-// read Zstandard frame header
-var rzfh = function (dat, w) {
-    var n3 = dat[0] | (dat[1] << 8) | (dat[2] << 16);
-    if (n3 == 0x2FB528 && dat[3] == 253) {
-        // Zstandard
-        var flg = dat[4];
-        //    single segment       checksum             dict flag     frame content flag
-        var ss = (flg >> 5) & 1, cc = (flg >> 2) & 1, df = flg & 3, fcf = flg >> 6;
-        if (flg & 8)
-            err(0);
-        // byte
-        var bt = 6 - ss;
-        // dict bytes
-        var db = df == 3 ? 4 : df;
-        // dictionary id
-        var di = rb(dat, bt, db);
-        bt += db;
-        // frame size bytes
-        var fsb = fcf ? (1 << fcf) : ss;
-        // frame source size
-        var fss = rb(dat, bt, fsb) + ((fcf == 1) && 256);
-        // window size
-        var ws = fss;
-        if (!ss) {
-            // window descriptor
-            var wb = 1 << (10 + (dat[5] >> 3));
-            ws = wb + (wb >> 3) * (dat[5] & 7);
-        }
-        if (ws > 2145386496)
-            err(1);
-        var buf = new u8((w == 1 ? (fss || ws) : w ? 0 : ws) + 12);
-        buf[0] = 1, buf[4] = 4, buf[8] = 8;
-        return {
-            b: bt + fsb,
-            y: 0,
-            l: 0,
-            d: di,
-            w: (w && w != 1) ? w : buf.subarray(12),
-            e: ws,
-            o: new i32(buf.buffer, 0, 3),
-            u: fss,
-            c: cc,
-            m: Math.min(131072, ws)
-        };
-    }
-    else if (((n3 >> 4) | (dat[3] << 20)) == 0x184D2A5) {
-        // skippable
-        return b4(dat, 4) + 8;
-    }
-    err(0);
-};
-// most significant bit for nonzero
-var msb = function (val) {
-    var bits = 0;
-    for (; (1 << bits) <= val; ++bits)
-        ;
-    return bits - 1;
-};
-// read finite state entropy
-var rfse = function (dat, bt, mal) {
-    // table pos
-    var tpos = (bt << 3) + 4;
-    // accuracy log
-    var al = (dat[bt] & 15) + 5;
-    if (al > mal)
-        err(3);
-    // size
-    var sz = 1 << al;
-    // probabilities symbols  repeat   index   high threshold
-    var probs = sz, sym = -1, re = -1, i = -1, ht = sz;
-    // optimization: single allocation is much faster
-    var buf = new ab(512 + (sz << 2));
-    var freq = new i16(buf, 0, 256);
-    // same view as freq
-    var dstate = new u16(buf, 0, 256);
-    var nstate = new u16(buf, 512, sz);
-    var bb1 = 512 + (sz << 1);
-    var syms = new u8(buf, bb1, sz);
-    var nbits = new u8(buf, bb1 + sz);
-    while (sym < 255 && probs > 0) {
-        var bits = msb(probs + 1);
-        var cbt = tpos >> 3;
-        // mask
-        var msk = (1 << (bits + 1)) - 1;
-        var val = ((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (tpos & 7)) & msk;
-        // mask (1 fewer bit)
-        var msk1fb = (1 << bits) - 1;
-        // max small value
-        var msv = msk - probs - 1;
-        // small value
-        var sval = val & msk1fb;
-        if (sval < msv)
-            tpos += bits, val = sval;
-        else {
-            tpos += bits + 1;
-            if (val > msk1fb)
-                val -= msv;
-        }
-        freq[++sym] = --val;
-        if (val == -1) {
-            probs += val;
-            syms[--ht] = sym;
-        }
-        else
-            probs -= val;
-        if (!val) {
-            do {
-                // repeat byte
-                var rbt = tpos >> 3;
-                re = ((dat[rbt] | (dat[rbt + 1] << 8)) >> (tpos & 7)) & 3;
-                tpos += 2;
-                sym += re;
-            } while (re == 3);
-        }
-    }
-    if (sym > 255 || probs)
-        err(0);
-    var sympos = 0;
-    // sym step (coprime with sz - formula from zstd source)
-    var sstep = (sz >> 1) + (sz >> 3) + 3;
-    // sym mask
-    var smask = sz - 1;
-    for (var s = 0; s <= sym; ++s) {
-        var sf = freq[s];
-        if (sf < 1) {
-            dstate[s] = -sf;
-            continue;
-        }
-        // This is split into two loops in zstd to avoid branching, but as JS is higher-level that is unnecessary
-        for (i = 0; i < sf; ++i) {
-            syms[sympos] = s;
-            do {
-                sympos = (sympos + sstep) & smask;
-            } while (sympos >= ht);
-        }
-    }
-    // After spreading symbols, should be zero again
-    if (sympos)
-        err(0);
-    for (i = 0; i < sz; ++i) {
-        // next state
-        var ns = dstate[syms[i]]++;
-        // num bits
-        var nb = nbits[i] = al - msb(ns);
-        nstate[i] = (ns << nb) - sz;
-    }
-    return [(tpos + 7) >> 3, {
-            b: al,
-            s: syms,
-            n: nbits,
-            t: nstate
-        }];
-};
-// read huffman
-var rhu = function (dat, bt) {
-    //  index  weight count
-    var i = 0, wc = -1;
-    //    buffer             header byte
-    var buf = new u8(292), hb = dat[bt];
-    // huffman weights
-    var hw = buf.subarray(0, 256);
-    // rank count
-    var rc = buf.subarray(256, 268);
-    // rank index
-    var ri = new u16(buf.buffer, 268);
-    // NOTE: at this point bt is 1 less than expected
-    if (hb < 128) {
-        // end byte, fse decode table
-        var _a = rfse(dat, bt + 1, 6), ebt = _a[0], fdt = _a[1];
-        bt += hb;
-        var epos = ebt << 3;
-        // last byte
-        var lb = dat[bt];
-        if (!lb)
-            err(0);
-        //  state1   state2   state1 bits   state2 bits
-        var st1 = 0, st2 = 0, btr1 = fdt.b, btr2 = btr1;
-        // fse pos
-        // pre-increment to account for original deficit of 1
-        var fpos = (++bt << 3) - 8 + msb(lb);
-        for (;;) {
-            fpos -= btr1;
-            if (fpos < epos)
-                break;
-            var cbt = fpos >> 3;
-            st1 += ((dat[cbt] | (dat[cbt + 1] << 8)) >> (fpos & 7)) & ((1 << btr1) - 1);
-            hw[++wc] = fdt.s[st1];
-            fpos -= btr2;
-            if (fpos < epos)
-                break;
-            cbt = fpos >> 3;
-            st2 += ((dat[cbt] | (dat[cbt + 1] << 8)) >> (fpos & 7)) & ((1 << btr2) - 1);
-            hw[++wc] = fdt.s[st2];
-            btr1 = fdt.n[st1];
-            st1 = fdt.t[st1];
-            btr2 = fdt.n[st2];
-            st2 = fdt.t[st2];
-        }
-        if (++wc > 255)
-            err(0);
-    }
-    else {
-        wc = hb - 127;
-        for (; i < wc; i += 2) {
-            var byte = dat[++bt];
-            hw[i] = byte >> 4;
-            hw[i + 1] = byte & 15;
-        }
-        ++bt;
-    }
-    // weight exponential sum
-    var wes = 0;
-    for (i = 0; i < wc; ++i) {
-        var wt = hw[i];
-        // bits must be at most 11, same as weight
-        if (wt > 11)
-            err(0);
-        wes += wt && (1 << (wt - 1));
-    }
-    // max bits
-    var mb = msb(wes) + 1;
-    // table size
-    var ts = 1 << mb;
-    // remaining sum
-    var rem = ts - wes;
-    // must be power of 2
-    if (rem & (rem - 1))
-        err(0);
-    hw[wc++] = msb(rem) + 1;
-    for (i = 0; i < wc; ++i) {
-        var wt = hw[i];
-        ++rc[hw[i] = wt && (mb + 1 - wt)];
-    }
-    // huf buf
-    var hbuf = new u8(ts << 1);
-    //    symbols                      num bits
-    var syms = hbuf.subarray(0, ts), nb = hbuf.subarray(ts);
-    ri[mb] = 0;
-    for (i = mb; i > 0; --i) {
-        var pv = ri[i];
-        fill(nb, i, pv, ri[i - 1] = pv + rc[i] * (1 << (mb - i)));
-    }
-    if (ri[0] != ts)
-        err(0);
-    for (i = 0; i < wc; ++i) {
-        var bits = hw[i];
-        if (bits) {
-            var code = ri[bits];
-            fill(syms, i, code, ri[bits] = code + (1 << (mb - bits)));
-        }
-    }
-    return [bt, {
-            n: nb,
-            b: mb,
-            s: syms
-        }];
-};
-// Tables generated using this:
-// https://gist.github.com/101arrowz/a979452d4355992cbf8f257cbffc9edd
-// default literal length table
-var dllt = /*#__PURE__*/ rfse(/*#__PURE__*/ new u8([
-    81, 16, 99, 140, 49, 198, 24, 99, 12, 33, 196, 24, 99, 102, 102, 134, 70, 146, 4
-]), 0, 6)[1];
-// default match length table
-var dmlt = /*#__PURE__*/ rfse(/*#__PURE__*/ new u8([
-    33, 20, 196, 24, 99, 140, 33, 132, 16, 66, 8, 33, 132, 16, 66, 8, 33, 68, 68, 68, 68, 68, 68, 68, 68, 36, 9
-]), 0, 6)[1];
-// default offset code table
-var doct = /*#__PURE__ */ rfse(/*#__PURE__*/ new u8([
-    32, 132, 16, 66, 102, 70, 68, 68, 68, 68, 36, 73, 2
-]), 0, 5)[1];
-// bits to baseline
-var b2bl = function (b, s) {
-    var len = b.length, bl = new i32(len);
-    for (var i = 0; i < len; ++i) {
-        bl[i] = s;
-        s += 1 << b[i];
-    }
-    return bl;
-};
-// literal length bits
-var llb = /*#__PURE__ */ new u8(( /*#__PURE__ */new i32([
-    0, 0, 0, 0, 16843009, 50528770, 134678020, 202050057, 269422093
-])).buffer, 0, 36);
-// literal length baseline
-var llbl = /*#__PURE__ */ b2bl(llb, 0);
-// match length bits
-var mlb = /*#__PURE__ */ new u8(( /*#__PURE__ */new i32([
-    0, 0, 0, 0, 0, 0, 0, 0, 16843009, 50528770, 117769220, 185207048, 252579084, 16
-])).buffer, 0, 53);
-// match length baseline
-var mlbl = /*#__PURE__ */ b2bl(mlb, 3);
-// decode huffman stream
-var dhu = function (dat, out, hu) {
-    var len = dat.length, ss = out.length, lb = dat[len - 1], msk = (1 << hu.b) - 1, eb = -hu.b;
-    if (!lb)
-        err(0);
-    var st = 0, btr = hu.b, pos = (len << 3) - 8 + msb(lb) - btr, i = -1;
-    for (; pos > eb && i < ss;) {
-        var cbt = pos >> 3;
-        var val = (dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (pos & 7);
-        st = ((st << btr) | val) & msk;
-        out[++i] = hu.s[st];
-        pos -= (btr = hu.n[st]);
-    }
-    if (pos != eb || i + 1 != ss)
-        err(0);
-};
-// decode huffman stream 4x
-// TODO: use workers to parallelize
-var dhu4 = function (dat, out, hu) {
-    var bt = 6;
-    var ss = out.length, sz1 = (ss + 3) >> 2, sz2 = sz1 << 1, sz3 = sz1 + sz2;
-    dhu(dat.subarray(bt, bt += dat[0] | (dat[1] << 8)), out.subarray(0, sz1), hu);
-    dhu(dat.subarray(bt, bt += dat[2] | (dat[3] << 8)), out.subarray(sz1, sz2), hu);
-    dhu(dat.subarray(bt, bt += dat[4] | (dat[5] << 8)), out.subarray(sz2, sz3), hu);
-    dhu(dat.subarray(bt), out.subarray(sz3), hu);
-};
-// read Zstandard block
-var rzb = function (dat, st, out) {
-    var _a;
-    var bt = st.b;
-    //    byte 0        block type
-    var b0 = dat[bt], btype = (b0 >> 1) & 3;
-    st.l = b0 & 1;
-    var sz = (b0 >> 3) | (dat[bt + 1] << 5) | (dat[bt + 2] << 13);
-    // end byte for block
-    var ebt = (bt += 3) + sz;
-    if (btype == 1) {
-        if (bt >= dat.length)
-            return;
-        st.b = bt + 1;
-        if (out) {
-            fill(out, dat[bt], st.y, st.y += sz);
-            return out;
-        }
-        return fill(new u8(sz), dat[bt]);
-    }
-    if (ebt > dat.length)
-        return;
-    if (btype == 0) {
-        st.b = ebt;
-        if (out) {
-            out.set(dat.subarray(bt, ebt), st.y);
-            st.y += sz;
-            return out;
-        }
-        return slc(dat, bt, ebt);
-    }
-    if (btype == 2) {
-        //    byte 3        lit btype     size format
-        var b3 = dat[bt], lbt = b3 & 3, sf = (b3 >> 2) & 3;
-        // lit src size  lit cmp sz 4 streams
-        var lss = b3 >> 4, lcs = 0, s4 = 0;
-        if (lbt < 2) {
-            if (sf & 1)
-                lss |= (dat[++bt] << 4) | ((sf & 2) && (dat[++bt] << 12));
-            else
-                lss = b3 >> 3;
-        }
-        else {
-            s4 = sf;
-            if (sf < 2)
-                lss |= ((dat[++bt] & 63) << 4), lcs = (dat[bt] >> 6) | (dat[++bt] << 2);
-            else if (sf == 2)
-                lss |= (dat[++bt] << 4) | ((dat[++bt] & 3) << 12), lcs = (dat[bt] >> 2) | (dat[++bt] << 6);
-            else
-                lss |= (dat[++bt] << 4) | ((dat[++bt] & 63) << 12), lcs = (dat[bt] >> 6) | (dat[++bt] << 2) | (dat[++bt] << 10);
-        }
-        ++bt;
-        // add literals to end - can never overlap with backreferences because unused literals always appended
-        var buf = out ? out.subarray(st.y, st.y + st.m) : new u8(st.m);
-        // starting point for literals
-        var spl = buf.length - lss;
-        if (lbt == 0)
-            buf.set(dat.subarray(bt, bt += lss), spl);
-        else if (lbt == 1)
-            fill(buf, dat[bt++], spl);
-        else {
-            // huffman table
-            var hu = st.h;
-            if (lbt == 2) {
-                var hud = rhu(dat, bt);
-                // subtract description length
-                lcs += bt - (bt = hud[0]);
-                st.h = hu = hud[1];
-            }
-            else if (!hu)
-                err(0);
-            (s4 ? dhu4 : dhu)(dat.subarray(bt, bt += lcs), buf.subarray(spl), hu);
-        }
-        // num sequences
-        var ns = dat[bt++];
-        if (ns) {
-            if (ns == 255)
-                ns = (dat[bt++] | (dat[bt++] << 8)) + 0x7F00;
-            else if (ns > 127)
-                ns = ((ns - 128) << 8) | dat[bt++];
-            // symbol compression modes
-            var scm = dat[bt++];
-            if (scm & 3)
-                err(0);
-            var dts = [dmlt, doct, dllt];
-            for (var i = 2; i > -1; --i) {
-                var md = (scm >> ((i << 1) + 2)) & 3;
-                if (md == 1) {
-                    // rle buf
-                    var rbuf = new u8([0, 0, dat[bt++]]);
-                    dts[i] = {
-                        s: rbuf.subarray(2, 3),
-                        n: rbuf.subarray(0, 1),
-                        t: new u16(rbuf.buffer, 0, 1),
-                        b: 0
-                    };
-                }
-                else if (md == 2) {
-                    // accuracy log 8 for offsets, 9 for others
-                    _a = rfse(dat, bt, 9 - (i & 1)), bt = _a[0], dts[i] = _a[1];
-                }
-                else if (md == 3) {
-                    if (!st.t)
-                        err(0);
-                    dts[i] = st.t[i];
-                }
-            }
-            var _b = st.t = dts, mlt = _b[0], oct = _b[1], llt = _b[2];
-            var lb = dat[ebt - 1];
-            if (!lb)
-                err(0);
-            var spos = (ebt << 3) - 8 + msb(lb) - llt.b, cbt = spos >> 3, oubt = 0;
-            var lst = ((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << llt.b) - 1);
-            cbt = (spos -= oct.b) >> 3;
-            var ost = ((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << oct.b) - 1);
-            cbt = (spos -= mlt.b) >> 3;
-            var mst = ((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << mlt.b) - 1);
-            for (++ns; --ns;) {
-                var llc = llt.s[lst];
-                var lbtr = llt.n[lst];
-                var mlc = mlt.s[mst];
-                var mbtr = mlt.n[mst];
-                var ofc = oct.s[ost];
-                var obtr = oct.n[ost];
-                cbt = (spos -= ofc) >> 3;
-                var ofp = 1 << ofc;
-                var off = ofp + (((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16) | (dat[cbt + 3] << 24)) >>> (spos & 7)) & (ofp - 1));
-                cbt = (spos -= mlb[mlc]) >> 3;
-                var ml = mlbl[mlc] + (((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (spos & 7)) & ((1 << mlb[mlc]) - 1));
-                cbt = (spos -= llb[llc]) >> 3;
-                var ll = llbl[llc] + (((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (spos & 7)) & ((1 << llb[llc]) - 1));
-                cbt = (spos -= lbtr) >> 3;
-                lst = llt.t[lst] + (((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << lbtr) - 1));
-                cbt = (spos -= mbtr) >> 3;
-                mst = mlt.t[mst] + (((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << mbtr) - 1));
-                cbt = (spos -= obtr) >> 3;
-                ost = oct.t[ost] + (((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << obtr) - 1));
-                if (off > 3) {
-                    st.o[2] = st.o[1];
-                    st.o[1] = st.o[0];
-                    st.o[0] = off -= 3;
-                }
-                else {
-                    var idx = off - (ll != 0);
-                    if (idx) {
-                        off = idx == 3 ? st.o[0] - 1 : st.o[idx];
-                        if (idx > 1)
-                            st.o[2] = st.o[1];
-                        st.o[1] = st.o[0];
-                        st.o[0] = off;
-                    }
-                    else
-                        off = st.o[0];
-                }
-                for (var i = 0; i < ll; ++i) {
-                    buf[oubt + i] = buf[spl + i];
-                }
-                oubt += ll, spl += ll;
-                var stin = oubt - off;
-                if (stin < 0) {
-                    var len = -stin;
-                    var bs = st.e + stin;
-                    if (len > ml)
-                        len = ml;
-                    for (var i = 0; i < len; ++i) {
-                        buf[oubt + i] = st.w[bs + i];
-                    }
-                    oubt += len, ml -= len, stin = 0;
-                }
-                for (var i = 0; i < ml; ++i) {
-                    buf[oubt + i] = buf[stin + i];
-                }
-                oubt += ml;
-            }
-            if (oubt != spl) {
-                while (spl < buf.length) {
-                    buf[oubt++] = buf[spl++];
-                }
-            }
-            else
-                oubt = buf.length;
-            if (out)
-                st.y += oubt;
-            else
-                buf = slc(buf, 0, oubt);
-        }
-        else if (out) {
-            st.y += lss;
-            if (spl) {
-                for (var i = 0; i < lss; ++i) {
-                    buf[i] = buf[spl + i];
-                }
-            }
-        }
-        else if (spl)
-            buf = slc(buf, spl);
-        st.b = ebt;
-        return buf;
-    }
-    err(2);
-};
-// concat
-var cct = function (bufs, ol) {
-    if (bufs.length == 1)
-        return bufs[0];
-    var buf = new u8(ol);
-    for (var i = 0, b = 0; i < bufs.length; ++i) {
-        var chk = bufs[i];
-        buf.set(chk, b);
-        b += chk.length;
-    }
-    return buf;
-};
-/**
- * Decompresses Zstandard data
- * @param dat The input data
- * @param buf The output buffer. If unspecified, the function will allocate
- *            exactly enough memory to fit the decompressed data. If your
- *            data has multiple frames and you know the output size, specifying
- *            it will yield better performance.
- * @returns The decompressed data
- */
-function decompress(dat, buf) {
-    var bufs = [], nb = +!buf;
-    var bt = 0, ol = 0;
-    for (; dat.length;) {
-        var st = rzfh(dat, nb || buf);
-        if (typeof st == 'object') {
-            if (nb) {
-                buf = null;
-                if (st.w.length == st.u) {
-                    bufs.push(buf = st.w);
-                    ol += st.u;
-                }
-            }
-            else {
-                bufs.push(buf);
-                st.e = 0;
-            }
-            for (; !st.l;) {
-                var blk = rzb(dat, st, buf);
-                if (!blk)
-                    err(5);
-                if (buf)
-                    st.e = st.y;
-                else {
-                    bufs.push(blk);
-                    ol += blk.length;
-                    cpw(st.w, 0, blk.length);
-                    st.w.set(blk, st.w.length - blk.length);
-                }
-            }
-            bt = st.b + (st.c * 4);
-        }
-        else
-            bt = st;
-        dat = dat.subarray(bt);
-    }
-    return cct(bufs, ol);
-}
-/**
- * Decompressor for Zstandard streamed data
- */
-var Decompress = /*#__PURE__*/ (function () {
-    /**
-     * Creates a Zstandard decompressor
-     * @param ondata The handler for stream data
-     */
-    function Decompress(ondata) {
-        this.ondata = ondata;
-        this.c = [];
-        this.l = 0;
-        this.z = 0;
-    }
-    /**
-     * Pushes data to be decompressed
-     * @param chunk The chunk of data to push
-     * @param final Whether or not this is the last chunk in the stream
-     */
-    Decompress.prototype.push = function (chunk, final) {
-        if (typeof this.s == 'number') {
-            var sub = Math.min(chunk.length, this.s);
-            chunk = chunk.subarray(sub);
-            this.s -= sub;
-        }
-        var sl = chunk.length;
-        var ncs = sl + this.l;
-        if (!this.s) {
-            if (final) {
-                if (!ncs) {
-                    this.ondata(new u8(0), true);
-                    return;
-                }
-                // min for frame + one block
-                if (ncs < 5)
-                    err(5);
-            }
-            else if (ncs < 18) {
-                this.c.push(chunk);
-                this.l = ncs;
-                return;
-            }
-            if (this.l) {
-                this.c.push(chunk);
-                chunk = cct(this.c, ncs);
-                this.c = [];
-                this.l = 0;
-            }
-            if (typeof (this.s = rzfh(chunk)) == 'number')
-                return this.push(chunk, final);
-        }
-        if (typeof this.s != 'number') {
-            if (ncs < (this.z || 3)) {
-                if (final)
-                    err(5);
-                this.c.push(chunk);
-                this.l = ncs;
-                return;
-            }
-            if (this.l) {
-                this.c.push(chunk);
-                chunk = cct(this.c, ncs);
-                this.c = [];
-                this.l = 0;
-            }
-            if (!this.z && ncs < (this.z = (chunk[this.s.b] & 2) ? 4 : 3 + ((chunk[this.s.b] >> 3) | (chunk[this.s.b + 1] << 5) | (chunk[this.s.b + 2] << 13)))) {
-                if (final)
-                    err(5);
-                this.c.push(chunk);
-                this.l = ncs;
-                return;
-            }
-            else
-                this.z = 0;
-            for (;;) {
-                var blk = rzb(chunk, this.s);
-                if (!blk) {
-                    if (final)
-                        err(5);
-                    var adc = chunk.subarray(this.s.b);
-                    this.s.b = 0;
-                    this.c.push(adc), this.l += adc.length;
-                    return;
-                }
-                else {
-                    this.ondata(blk, false);
-                    cpw(this.s.w, 0, blk.length);
-                    this.s.w.set(blk, this.s.w.length - blk.length);
-                }
-                if (this.s.l) {
-                    var rest = chunk.subarray(this.s.b);
-                    this.s = this.s.c * 4;
-                    this.push(rest, final);
-                    return;
-                }
-            }
-        }
-        else if (final)
-            err(5);
-    };
-    return Decompress;
-}());
-
-
-;// CONCATENATED MODULE: ./src/verify/byte-chunk.ts
-/** A chunk from a stream that should carry bytes, as a Buffer without copying. */
-function byteChunk(chunk, reader) {
-    if (Buffer.isBuffer(chunk))
-        return chunk;
-    if (chunk instanceof Uint8Array)
-        return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    throw new TypeError(`${reader} got a ${typeof chunk} chunk; pass a byte stream (no setEncoding, no object mode)`);
-}
-
-;// CONCATENATED MODULE: ./src/verify/decompress.ts
-/** Layer blobs come gzip-, zstd- or uncompressed: find out which from their bytes, and undo it. */
-
-
-
-
-const GZIP_MAGIC = [0x1f, 0x8b];
-const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
-/** Enough for the magic and a whole zstd frame header (4 + 1 + 1 + 4 + 8 bytes). */
-const PEEK_BYTES = 18;
-/**
- * fzstd 0.1.1 takes an offset's extra bits from one 32-bit read shifted by up to 7, so offsets
- * of 2^26 - 3 bytes or more decode wrong; only windows below that cannot hold such offsets.
- */
-const ZSTD_MAX_WINDOW = 2 ** 26 - 4;
-/**
- * fzstd decodes every whole block in what it is given at once, and a 4-byte RLE block makes
- * 128 KiB: small slices cap one burst at 32 blocks (4 MiB) before the reader is asked again.
- */
-const ZSTD_SLICE_BYTES = 128;
-const TRUNCATED_FIX = 'download it again or rebuild and push it';
-/** The compression the first bytes of a blob show; anything else is taken as a plain tar. */
-function detectCompression(head) {
-    const startsWith = (magic) => head.length >= magic.length && magic.every((byte, index) => head[index] === byte);
-    if (startsWith(GZIP_MAGIC))
-        return 'gzip';
-    if (startsWith(ZSTD_MAGIC))
-        return 'zstd';
-    return 'none';
-}
-/** The compression an OCI or Docker layer media type names, or undefined if it names none. */
-function mediaTypeCompression(mediaType) {
-    const type = mediaType.trim().toLowerCase();
-    if (type.endsWith('+gzip') || type.endsWith('.tar.gzip'))
-        return 'gzip';
-    if (type.endsWith('+zstd'))
-        return 'zstd';
-    if (type.endsWith('.tar'))
-        return 'none';
-    return undefined;
-}
-/**
- * Decompress a layer blob as it streams. The magic bytes decide; a media type that disagrees
- * only adds a note. Decoding waits for the reader, so memory stays bounded.
- */
-async function decompressLayer(source, mediaType) {
-    const iterator = source[Symbol.asyncIterator]();
-    const peeked = [];
-    let peekedBytes = 0;
-    while (peekedBytes < PEEK_BYTES) {
-        const next = await iterator.next();
-        if (next.done === true)
-            break;
-        const chunk = byteChunk(next.value, 'layer decompressor');
-        peeked.push(chunk);
-        peekedBytes += chunk.length;
-    }
-    const head = Buffer.concat(peeked, Math.min(peekedBytes, PEEK_BYTES));
-    const compression = detectCompression(head);
-    const window = compression === 'zstd' ? zstdWindowSize(head) : undefined;
-    // Only the first frame is checked; the frames of one layer come from one encoder.
-    if (window !== undefined && window > ZSTD_MAX_WINDOW) {
-        await iterator.return?.();
-        throw new LayerDecodeError(`zstd layer needs a ${mebibytes(window)} window; the zstd decoder here reads only windows under 64 MiB correctly; compress the layer without --long or --ultra levels, or with gzip`);
-    }
-    const input = external_node_stream_.Readable.from(replay(peeked, iterator), { objectMode: false });
-    const declared = mediaType === undefined ? undefined : mediaTypeCompression(mediaType);
-    const note = declared === undefined || declared === compression
-        ? undefined
-        : `media type ${mediaType ?? ''} says ${declared}, but the blob's bytes are ${compression}; read as ${compression}`;
-    return { compression, stream: decode(input, compression), note };
-}
-/**
- * The window a zstd frame header declares: how far back its matches may reach. Undefined when
- * the bytes do not hold a whole frame header.
- */
-function zstdWindowSize(head) {
-    const descriptor = head[4];
-    if (detectCompression(head) !== 'zstd' || descriptor === undefined)
-        return undefined;
-    const singleSegment = (descriptor & 0x20) !== 0;
-    if (!singleSegment) {
-        const windowByte = head[5];
-        if (windowByte === undefined)
-            return undefined;
-        const base = 2 ** (10 + (windowByte >> 3));
-        return base + (base / 8) * (windowByte & 7);
-    }
-    // A single-segment frame's window is its content size, stored after the dictionary id.
-    const dictionaryBytes = [0, 1, 2, 4][descriptor & 3] ?? 0;
-    const sizeBytes = [1, 2, 4, 8][descriptor >> 6] ?? 1;
-    const start = 5 + dictionaryBytes;
-    if (head.length < start + sizeBytes)
-        return undefined;
-    let size = 0;
-    for (let index = start + sizeBytes - 1; index >= start; index--) {
-        size = size * 256 + (head[index] ?? 0);
-    }
-    return sizeBytes === 2 ? size + 256 : size;
-}
-function mebibytes(bytes) {
-    return `${Number((bytes / 2 ** 20).toFixed(1))} MiB`;
-}
-async function* replay(peeked, iterator) {
-    try {
-        yield* peeked;
-        for (;;) {
-            const next = await iterator.next();
-            if (next.done === true)
-                return;
-            yield byteChunk(next.value, 'layer decompressor');
-        }
-    }
-    finally {
-        await iterator.return?.();
-    }
-}
-function decode(input, compression) {
-    if (compression === 'none')
-        return input;
-    const decoder = compression === 'gzip' ? (0,external_node_zlib_.createGunzip)() : new ZstdDecompress();
-    const output = new external_node_stream_.PassThrough();
-    // Wired by hand rather than with pipeline() so the reader gets an error that names the cause.
-    input.on('error', error => output.destroy(error));
-    decoder.on('error', error => output.destroy(explainDecodeError(compression, error)));
-    output.on('close', () => {
-        input.destroy();
-        decoder.destroy();
-    });
-    return input.pipe(decoder).pipe(output);
-}
-/** A layer blob that cannot be decompressed (or not correctly, by the decoders here). */
-class LayerDecodeError extends Error {
-    constructor(message, options) {
-        super(message, options);
-        this.name = 'LayerDecodeError';
-    }
-}
-function explainDecodeError(compression, error) {
-    if (error instanceof LayerDecodeError)
-        return error;
-    // zlib says Z_BUF_ERROR when the input ends before the gzip trailer.
-    const code = 'code' in error ? error.code : undefined;
-    const problem = code === 'Z_BUF_ERROR' ? 'ended early' : `is corrupt (${error.message})`;
-    return new LayerDecodeError(`${compression} stream of the layer ${problem}; ${TRUNCATED_FIX}`, {
-        cause: error
-    });
-}
-/**
- * zstd decompression as a Transform, on fzstd's streaming decoder. Input is fed in small
- * slices; when the reader's buffer is full, feeding pauses until it asks for more.
- */
-class ZstdDecompress extends external_node_stream_.Transform {
-    #decoder;
-    #resume;
-    #readerIsFull = false;
-    constructor() {
-        super();
-        this.#decoder = new Decompress(data => {
-            if (data.length === 0)
-                return;
-            if (!this.push(Buffer.from(data.buffer, data.byteOffset, data.length))) {
-                this.#readerIsFull = true;
-            }
-        });
-    }
-    _transform(chunk, _encoding, callback) {
-        this.#feed(chunk, 0, callback);
-    }
-    _read(size) {
-        const resume = this.#resume;
-        this.#resume = undefined;
-        resume?.();
-        // Transform's own _read hands over the write callback it held back while the reader was full.
-        super._read(size);
-    }
-    _flush(callback) {
-        try {
-            this.#decoder.push(new Uint8Array(0), true);
-        }
-        catch (error) {
-            callback(zstdError(error));
-            return;
-        }
-        callback();
-    }
-    #feed(chunk, start, callback) {
-        try {
-            for (let position = start; position < chunk.length;) {
-                this.#decoder.push(chunk.subarray(position, position + ZSTD_SLICE_BYTES));
-                position += ZSTD_SLICE_BYTES;
-                // Pause only after a push said so: a _read that ends without pushing is never re-called.
-                if (this.#takeReaderIsFull() && position < chunk.length) {
-                    const next = position;
-                    this.#resume = () => {
-                        this.#feed(chunk, next, callback);
-                    };
-                    return;
-                }
-            }
-        }
-        catch (error) {
-            callback(zstdError(error));
-            return;
-        }
-        callback();
-    }
-    #takeReaderIsFull() {
-        const full = this.#readerIsFull;
-        this.#readerIsFull = false;
-        return full;
-    }
-}
-/** fzstd's errors carry a numeric code; 5 is "unexpected EOF". */
-function zstdError(error) {
-    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
-    const detail = error instanceof Error ? error.message : String(error);
-    const problem = code === 5 ? 'ended inside a frame' : `is corrupt (${detail})`;
-    return new LayerDecodeError(`zstd stream of the layer ${problem}; ${TRUNCATED_FIX}`, {
-        cause: error
-    });
-}
-
-;// CONCATENATED MODULE: ./src/verify/elf.ts
-/** What an ELF header says about the machine a file was built for, and its OCI name. */
-/** Bytes of the ELF file header, up to and including e_flags and the fields after it. */
-const ELF_HEADER_BYTES = { 32: 52, 64: 64 };
-const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
-/**
- * Read the identity from the first bytes of a file; undefined unless they hold a whole
- * ELF header (magic, a known class and byte order).
- */
-function readElfIdentity(header) {
-    if (!ELF_MAGIC.every((byte, index) => header[index] === byte))
-        return undefined;
-    const elfClass = header[4] === 1 ? 32 : header[4] === 2 ? 64 : undefined;
-    const endian = header[5] === 1 ? 'little' : header[5] === 2 ? 'big' : undefined;
-    if (elfClass === undefined || endian === undefined)
-        return undefined;
-    if (header.length < ELF_HEADER_BYTES[elfClass])
-        return undefined;
-    const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
-    const littleEndian = endian === 'little';
-    return {
-        elfClass,
-        endian,
-        machine: view.getUint16(18, littleEndian),
-        flags: view.getUint32(elfClass === 32 ? 36 : 48, littleEndian)
-    };
-}
-const EM_386 = 3;
-const EM_MIPS = 8;
-const EM_PPC64 = 21;
-const EM_S390 = 22;
-const EM_ARM = 40;
-const EM_X86_64 = 62;
-const EM_AARCH64 = 183;
-const EM_RISCV = 243;
-const EM_LOONGARCH = 258;
-/**
- * The OCI architecture an ELF file runs on, or undefined for machines no image platform
- * names (eBPF objects, firmware for other CPUs, 32-bit halves of 64-bit families).
- */
-function elfPlatform(identity) {
-    const { elfClass, endian, machine } = identity;
-    const is64 = elfClass === 64;
-    switch (machine) {
-        // x32 binaries are EM_X86_64 in ELFCLASS32 and run only on amd64 kernels.
-        case EM_X86_64:
-            return { architecture: 'amd64' };
-        case EM_386:
-            return elfClass === 32 ? { architecture: '386' } : undefined;
-        case EM_AARCH64:
-            return { architecture: 'arm64' };
-        // v6 and v7 share EABI5 in e_flags; only .ARM.attributes tells them apart, so no variant.
-        case EM_ARM:
-            return elfClass === 32 ? { architecture: 'arm' } : undefined;
-        case EM_PPC64:
-            return is64 ? { architecture: endian === 'little' ? 'ppc64le' : 'ppc64' } : undefined;
-        case EM_S390:
-            return is64 && endian === 'big' ? { architecture: 's390x' } : undefined;
-        case EM_RISCV:
-            return is64 ? { architecture: 'riscv64' } : undefined;
-        case EM_MIPS:
-            return is64 ? { architecture: endian === 'little' ? 'mips64le' : 'mips64' } : undefined;
-        case EM_LOONGARCH:
-            return is64 ? { architecture: 'loong64' } : undefined;
-        default:
-            return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/verify/glob.ts
-/**
- * Path patterns for allow-lists: `*` and `?` stay within one path segment, `**` spans any
- * number of segments. Nothing else is special, so `[` and `{` match themselves.
- */
-/** Compile one pattern; a leading `/` or `./` is optional, as in the paths it is matched to. */
-function compileGlob(pattern) {
-    const segments = normaliseLayerPath(pattern).split('/');
-    if (segments.length === 1 && segments[0] === '') {
-        throw new Error(`path pattern ${JSON.stringify(pattern)} is empty; give a path such as usr/lib/firmware/**`);
-    }
-    let source = '';
-    segments.forEach((segment, index) => {
-        const last = index === segments.length - 1;
-        if (segment === '**') {
-            // As a whole segment `**` also matches no segment at all, so `a/**/b` matches `a/b`.
-            source += last ? '.*' : '(?:[^/]*/)*';
-        }
-        else {
-            source += segmentSource(segment) + (last ? '' : '/');
-        }
-    });
-    const regex = new RegExp(`^${source}$`, 'u');
-    return path => regex.test(normaliseLayerPath(path));
-}
-/** A tar path as it lands in the image's root: no leading `/` or `./`, no empty or `.` parts. */
-function normaliseLayerPath(path) {
-    return path
-        .split('/')
-        .filter(part => part !== '' && part !== '.')
-        .join('/');
-}
-function segmentSource(segment) {
-    let source = '';
-    for (const character of segment) {
-        if (character === '*')
-            source += '[^/]*';
-        else if (character === '?')
-            source += '[^/]';
-        else
-            source += character.replace(/[\\^$.|+()[\]{}]/u, '\\$&');
-    }
-    return source;
-}
-
-;// CONCATENATED MODULE: ./src/verify/tar.ts
-/**
- * A streaming tar reader: each entry's header and the first bytes of its content, with the
- * rest of the content skipped as it streams past, so memory stays at a few blocks per layer.
- * Where formats are ambiguous it reads archives the way Go's archive/tar does, because
- * docker, containerd, BuildKit and buildah all unpack layers with it.
- */
-
-/** A stream that is not a valid, complete tar archive. */
-class TarError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'TarError';
-    }
-}
-/** Enough for a 64-bit ELF header, the longest magic the checks need. */
-const TAR_HEAD_BYTES = 64;
-const BLOCK = 512;
-/** Long names and PAX headers are read whole; a cap keeps a hostile layer from filling memory. */
-const MAX_EXTENSION_BYTES = 1024 * 1024;
-/** Go's isHeaderOnlyType: these types carry no content whatever their size field says. */
-const HEADER_ONLY_TYPES = new Set(['1', '2', '3', '4', '5', '6']);
-const tar_TRUNCATED_FIX = 'the layer is truncated; download it again or rebuild and push it';
-/**
- * Read the entries of an uncompressed tar stream. Throws TarError when the stream is cut
- * short, has a bad header, or lacks the end-of-archive marker.
- */
-async function* readTar(source, meter) {
-    const bytes = new ByteQueue(source, meter);
-    let longName;
-    let pax = {};
-    let entries = 0;
-    try {
-        for (;;) {
-            const headerOffset = bytes.offset;
-            const block = await bytes.read(BLOCK);
-            if (block.length < BLOCK)
-                throw truncatedHeader(block.length, headerOffset, entries);
-            if (isZeroBlock(block)) {
-                await readEndOfArchive(bytes, headerOffset);
-                return;
-            }
-            const header = parseHeader(block, headerOffset);
-            if (header.typeflag === 'L') {
-                const data = await readExtension(bytes, header.size, 'GNU long name', headerOffset);
-                longName = cString(data, 0, data.length);
-                continue;
-            }
-            if (header.typeflag === 'x') {
-                const data = await readExtension(bytes, header.size, 'PAX', headerOffset);
-                pax = paxOverrides(parsePaxRecords(data, headerOffset), headerOffset);
-                continue;
-            }
-            // Global PAX records and GNU long link names say nothing about which file is where.
-            if (header.typeflag === 'g' || header.typeflag === 'K') {
-                await skipExtension(bytes, header.size, header.typeflag, headerOffset);
-                continue;
-            }
-            if (header.isExtendedSparse)
-                await skipSparseExtensions(bytes);
-            const path = pax.path ?? longName ?? header.name;
-            // Sparse files are stored as their data regions, so their first bytes are not the file's.
-            const sparse = header.typeflag === 'S' || pax.sparse === true;
-            const type = sparse ? 'other' : entryType(header.typeflag, path);
-            const size = HEADER_ONLY_TYPES.has(header.typeflag) ? 0 : (pax.size ?? header.size);
-            longName = undefined;
-            pax = {};
-            const headLength = type === 'file' ? Math.min(size, TAR_HEAD_BYTES) : 0;
-            // A copy, so a kept entry does not pin the whole chunk its head was cut from.
-            const head = Buffer.from(await bytes.read(headLength));
-            const rest = paddedSize(size) - headLength;
-            if (head.length < headLength || (await bytes.skip(rest)) < rest) {
-                throw new TarError(`tar stream ended inside the content of ${path} (entry at byte ${headerOffset}, ${size} bytes); ${tar_TRUNCATED_FIX}`);
-            }
-            entries++;
-            yield { path, type, size, head };
-        }
-    }
-    finally {
-        await bytes.close();
-    }
-}
-/** Bytes buffered from an async iterable of chunks: exact reads, and skips that hold nothing. */
-class ByteQueue {
-    #iterator;
-    #meter;
-    #chunks = [];
-    #buffered = 0;
-    /** Bytes consumed since the start of the stream, for error messages. */
-    offset = 0;
-    constructor(source, meter) {
-        this.#iterator = source[Symbol.asyncIterator]();
-        this.#meter = meter;
-    }
-    /** The next `length` bytes, or fewer if the stream ends first. */
-    async read(length) {
-        while (this.#buffered < length) {
-            if (!(await this.#pull()))
-                break;
-        }
-        const available = Math.min(length, this.#buffered);
-        const first = this.#chunks[0];
-        const bytes = first !== undefined && first.length >= available
-            ? first.subarray(0, available)
-            : Buffer.concat(this.#chunks, available);
-        this.#drop(available);
-        return bytes;
-    }
-    /** Discard the next `length` bytes as they arrive; returns how many there were. */
-    async skip(length) {
-        let remaining = length;
-        for (;;) {
-            const dropped = Math.min(remaining, this.#buffered);
-            this.#drop(dropped);
-            remaining -= dropped;
-            if (remaining === 0)
-                return length;
-            if (!(await this.#pull()))
-                return length - remaining;
-        }
-    }
-    async close() {
-        await this.#iterator.return?.();
-    }
-    async #pull() {
-        const next = await this.#iterator.next();
-        if (next.done === true)
-            return false;
-        const chunk = byteChunk(next.value, 'tar reader');
-        this.#chunks.push(chunk);
-        this.#buffered += chunk.length;
-        if (this.#meter !== undefined && this.#buffered > this.#meter.peakBytes) {
-            this.#meter.peakBytes = this.#buffered;
-        }
-        return true;
-    }
-    #drop(length) {
-        this.offset += length;
-        this.#buffered -= length;
-        let remaining = length;
-        while (remaining > 0) {
-            const first = this.#chunks[0];
-            if (first === undefined)
-                return;
-            if (first.length <= remaining) {
-                this.#chunks.shift();
-                remaining -= first.length;
-            }
-            else {
-                this.#chunks[0] = first.subarray(remaining);
-                remaining = 0;
-            }
-        }
-    }
-}
-function parseHeader(block, offset) {
-    tar_verifyChecksum(block, offset);
-    const flagByte = block.readUInt8(156);
-    const typeflag = flagByte === 0 ? '\0' : String.fromCharCode(flagByte);
-    const name = cString(block, 0, 100);
-    // Only POSIX ustar has the prefix field; GNU keeps access and change times in those bytes.
-    const isPosixUstar = block.toString('latin1', 257, 263) === 'ustar\0';
-    const prefix = isPosixUstar ? cString(block, 345, 155) : '';
-    return {
-        name: prefix === '' ? name : `${prefix}/${name}`,
-        typeflag,
-        size: parseSize(block, offset),
-        isExtendedSparse: typeflag === 'S' && block.readUInt8(482) !== 0
-    };
-}
-function tar_verifyChecksum(block, offset) {
-    const stored = parseNumber(block, 148, 8);
-    // The checksum counts its own field as spaces; some old writers summed signed bytes.
-    let unsigned = 0;
-    let signed = 0;
-    for (let index = 0; index < BLOCK; index++) {
-        const byte = index >= 148 && index < 156 ? 0x20 : block.readUInt8(index);
-        unsigned += byte;
-        signed += byte > 127 ? byte - 256 : byte;
-    }
-    if (stored !== unsigned && stored !== signed) {
-        throw new TarError(`tar header at byte ${offset} fails its checksum; the layer is not an uncompressed tar archive (wrong media type or compression?) or is corrupt`);
-    }
-}
-function parseSize(block, offset) {
-    const size = parseNumber(block, 124, 12);
-    if (size === undefined) {
-        const text = JSON.stringify(block.toString('latin1', 124, 136));
-        throw new TarError(`tar header at byte ${offset} has size ${text}, neither octal nor a base-256 count; the layer is not a valid tar archive`);
-    }
-    return size;
-}
-/**
- * A numeric header field: octal text, or GNU base-256 when the high bit of the first byte is
- * set. Undefined when it is neither, negative, or beyond exact doubles.
- */
-function parseNumber(block, start, length) {
-    const first = block.readUInt8(start);
-    if (first & 0x80) {
-        if (first === 0xff)
-            return undefined;
-        let value = first & 0x7f;
-        for (let index = start + 1; index < start + length; index++) {
-            value = value * 256 + block.readUInt8(index);
-        }
-        return Number.isSafeInteger(value) ? value : undefined;
-    }
-    // Like Go: trim blanks and NULs, then stop at the first NUL.
-    const raw = block.toString('latin1', start, start + length);
-    const text = (raw.replace(/^[ \0]+/, '').split('\0')[0] ?? '').trim();
-    if (text === '')
-        return 0;
-    return /^[0-7]+$/.test(text) ? Number.parseInt(text, 8) : undefined;
-}
-/** A NUL-terminated (or field-filling) UTF-8 string. */
-function cString(bytes, start, length) {
-    const field = bytes.subarray(start, start + length);
-    const end = field.indexOf(0);
-    return field.toString('utf8', 0, end === -1 ? field.length : end);
-}
-function entryType(typeflag, path) {
-    switch (typeflag) {
-        case '0':
-        case '7':
-            return 'file';
-        // Pre-POSIX archives mark directories only by a trailing slash.
-        case '\0':
-            return path.endsWith('/') ? 'dir' : 'file';
-        case '1':
-            return 'hardlink';
-        case '2':
-            return 'symlink';
-        case '5':
-            return 'dir';
-        default:
-            return 'other';
-    }
-}
-function isZeroBlock(block) {
-    return block.every(byte => byte === 0);
-}
-function paddedSize(size) {
-    return Math.ceil(size / BLOCK) * BLOCK;
-}
-function truncatedHeader(got, offset, entries) {
-    if (offset === 0 && got === 0) {
-        return new TarError(`tar stream is empty; ${tar_TRUNCATED_FIX}`);
-    }
-    if (got === 0) {
-        return new TarError(`tar stream ended after ${entries} entries without its end-of-archive marker; ${tar_TRUNCATED_FIX}`);
-    }
-    return new TarError(`tar stream ended inside the header at byte ${offset} (${got} of ${BLOCK} bytes); ${tar_TRUNCATED_FIX}`);
-}
-/** As Go reads it: a zero block then the end of the stream, or a second zero block, ends the archive. */
-async function readEndOfArchive(bytes, offset) {
-    const next = await bytes.read(BLOCK);
-    if (isZeroBlock(next))
-        return;
-    throw new TarError(`tar stream has a zero block at byte ${offset} followed by data; the layer is not a valid tar archive`);
-}
-async function skipExtension(bytes, size, typeflag, offset) {
-    const padded = paddedSize(size);
-    if ((await bytes.skip(padded)) < padded) {
-        throw new TarError(`tar stream ended inside the '${typeflag}' entry at byte ${offset}; ${tar_TRUNCATED_FIX}`);
-    }
-}
-/** The content of a long-name or PAX entry, read whole, with its padding skipped. */
-async function readExtension(bytes, size, kind, offset) {
-    if (size > MAX_EXTENSION_BYTES) {
-        throw new TarError(`tar ${kind} header at byte ${offset} is ${size} bytes, over the ${MAX_EXTENSION_BYTES} this reader accepts; the layer is corrupt or hostile`);
-    }
-    const data = await bytes.read(size);
-    const padding = paddedSize(size) - size;
-    if (data.length < size || (await bytes.skip(padding)) < padding) {
-        throw new TarError(`tar stream ended inside the ${kind} header at byte ${offset}; ${tar_TRUNCATED_FIX}`);
-    }
-    return data;
-}
-async function skipSparseExtensions(bytes) {
-    for (;;) {
-        const offset = bytes.offset;
-        const block = await bytes.read(BLOCK);
-        if (block.length < BLOCK) {
-            throw new TarError(`tar stream ended inside a sparse header at byte ${offset}; ${tar_TRUNCATED_FIX}`);
-        }
-        if (block.readUInt8(504) === 0)
-            return;
-    }
-}
-/** `<length> <key>=<value>\n` records, length counting the whole record in bytes. */
-function parsePaxRecords(data, offset) {
-    const records = new Map();
-    let position = 0;
-    while (position < data.length) {
-        const space = data.indexOf(0x20, position);
-        const lengthText = space === -1 ? '' : data.toString('latin1', position, space);
-        const length = /^[0-9]+$/.test(lengthText) ? Number(lengthText) : 0;
-        const end = position + length;
-        if (length <= space - position + 1 || end > data.length || data[end - 1] !== 0x0a) {
-            throw new TarError(`tar PAX header at byte ${offset} has a malformed record at byte ${position} of its data; the layer is not a valid tar archive`);
-        }
-        const record = data.toString('utf8', space + 1, end - 1);
-        const equals = record.indexOf('=');
-        if (equals <= 0) {
-            throw new TarError(`tar PAX header at byte ${offset} has a record without a key: ${JSON.stringify(record)}`);
-        }
-        records.set(record.slice(0, equals), record.slice(equals + 1));
-        position = end;
-    }
-    return records;
-}
-function paxOverrides(records, offset) {
-    // An empty value removes the keyword, leaving the ustar field in force.
-    const value = (key) => {
-        const text = records.get(key);
-        return text === '' ? undefined : text;
-    };
-    const sizeText = value('size');
-    if (sizeText !== undefined &&
-        !(/^[0-9]+$/.test(sizeText) && Number.isSafeInteger(Number(sizeText)))) {
-        throw new TarError(`tar PAX header at byte ${offset} has size ${JSON.stringify(sizeText)}, not a decimal number; the layer is not a valid tar archive`);
-    }
-    const size = sizeText === undefined ? undefined : Number(sizeText);
-    const sparse = records.has('GNU.sparse.major') ||
-        records.has('GNU.sparse.map') ||
-        records.has('GNU.sparse.numblocks');
-    return {
-        // GNU sparse formats 0.1 and 1.0 keep the real name here and a placeholder in `path`.
-        path: value('GNU.sparse.name') ?? value('path'),
-        size,
-        sparse
-    };
-}
-
-;// CONCATENATED MODULE: ./src/verify/check.ts
-/**
- * The architecture check: every ELF file in a layer must be built for the platform the image
- * claims, unless an allow-list pattern says the file is meant to be foreign.
- */
-
-
-
-
-
-/** x86-64 CPUs run i386 code natively, and amd64 images carry it (lib32, grub's i386-pc modules). */
-const ALSO_NATIVE = { amd64: ['386'] };
-/**
- * Judge one file by the first bytes of its content. Only the architecture is compared: an
- * ELF header cannot tell arm v6 from v7, nor amd64 v2 from v3.
- */
-function judgeFile(path, head, expected, allow) {
-    const identity = readElfIdentity(head);
-    if (identity === undefined)
-        return { kind: 'not-elf' };
-    const platform = elfPlatform(identity);
-    if (platform === undefined || runsAs(platform, expected))
-        return { kind: 'native' };
-    return {
-        kind: 'foreign',
-        found: formatPlatform({ os: 'linux', ...platform }),
-        allowed: allow.some(matches => matches(path))
-    };
-}
-function runsAs(platform, expected) {
-    return (platform.architecture === expected.architecture ||
-        (ALSO_NATIVE[expected.architecture]?.includes(platform.architecture) ?? false));
-}
-/**
- * Stream one layer blob (gzip, zstd or plain tar) and report the ELF files built for another
- * architecture. File contents are skipped after their first bytes, so memory stays bounded.
- */
-async function scanLayer(source, expected, options) {
-    const allow = options.allow.map(compileGlob);
-    const expectedName = formatPlatform({ os: 'linux', ...expected });
-    const layer = await decompressLayer(source, options.mediaType);
-    let files = 0;
-    let elfFiles = 0;
-    const mismatches = [];
-    const allowed = [];
-    for await (const entry of readTar(layer.stream)) {
-        if (entry.type !== 'file')
-            continue;
-        files++;
-        const path = normaliseLayerPath(entry.path);
-        const verdict = judgeFile(path, entry.head, expected, allow);
-        if (verdict.kind === 'not-elf')
-            continue;
-        elfFiles++;
-        if (verdict.kind === 'native')
-            continue;
-        if (verdict.allowed)
-            allowed.push({ path, found: verdict.found });
-        else
-            mismatches.push({ path, found: verdict.found, expected: expectedName });
-    }
-    return {
-        files,
-        elfFiles,
-        mismatches,
-        allowed,
-        compression: layer.compression,
-        ...(layer.note === undefined ? {} : { note: layer.note })
-    };
-}
-/** One line for an error message: `usr/bin/app is linux/amd64, expected linux/arm64`. */
-function formatMismatch(mismatch) {
-    return `${mismatch.path} is ${mismatch.found}, expected ${mismatch.expected}`;
-}
-
-;// CONCATENATED MODULE: ./src/verify/image.ts
-
-
-
-
-/**
- * Check every layer of every platform for ELF files of another architecture. A layer is read
- * once per architecture however many platforms share it. Under `error`, a mismatch throws
- * (naming file, found and expected) before any tag moves; under `warn` it is annotated.
- */
-async function verifyPlatforms(images, policy, allow, 
-/** Filled as platforms are checked, so a caller sees the results even when this throws. */
-results = [], 
-/** The engine pushed to the tags itself, so the check comes too late to keep them. */
-afterTagsMoved = false) {
-    const scans = new Map();
-    for (const image of images) {
-        const layers = image.layers.length;
-        const bytes = image.layers.reduce((total, layer) => total + layer.size, 0);
-        if (policy === 'off') {
-            results.push({ ...empty(image.platform, layers, bytes), status: 'skipped' });
-            continue;
-        }
-        const expected = parsePlatform(image.platform);
-        let scanned = 0;
-        let elfFiles = 0;
-        const mismatches = [];
-        const allowed = [];
-        for (const layer of image.layers) {
-            const key = `${layer.digest} ${expected.architecture}`;
-            let scan = scans.get(key);
-            if (scan === undefined) {
-                scanned++;
-                scan = image.open(layer.digest).then(source => scanLayer(source, {
-                    architecture: expected.architecture,
-                    ...(expected.variant ? { variant: expected.variant } : {})
-                }, { allow, mediaType: layer.mediaType }));
-                scans.set(key, scan);
-            }
-            const result = await scan;
-            elfFiles += result.elfFiles;
-            mismatches.push(...result.mismatches.map(mismatch => ({ ...mismatch, expected: image.platform })));
-            allowed.push(...result.allowed);
-        }
-        const status = mismatches.length === 0 ? 'passed' : policy === 'warn' ? 'warned' : 'failed';
-        results.push({
-            platform: image.platform,
-            layers,
-            bytes,
-            scanned,
-            elfFiles,
-            mismatches,
-            allowed,
-            status
-        });
-        info(`${image.platform}: ${elfFiles} ELF files in ${layers} layers (${scanned} read): ${mismatches.length === 0 ? 'all match' : `${mismatches.length} of another architecture`}${allowed.length > 0 ? `, ${allowed.length} foreign but allowed` : ''}`);
-        for (const file of allowed)
-            info(`  allowed: ${file.path} is ${file.found}`);
-        for (const mismatch of mismatches) {
-            const message = formatMismatch(mismatch);
-            if (policy === 'warn')
-                warning(message, { title: `architecture check (${image.platform})` });
-            else
-                info(`  ${message}`);
-        }
-    }
-    const failed = results.filter(result => result.status === 'failed');
-    if (failed.length > 0) {
-        const lines = failed.flatMap(result => result.mismatches.slice(0, 5).map(formatMismatch));
-        const more = failed.reduce((total, result) => total + result.mismatches.length, 0) - lines.length;
-        throw new ActionError(`architecture check failed: ${lines.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`, `Build those files for the target platform (a base image or toolchain of that architecture), list legitimately foreign paths in verify-arch-allow, or set verify-arch: warn. ${afterTagsMoved
-            ? 'This engine pushed to the tags before the check could run: they name the faulty image'
-            : 'No tag was moved'}`);
-    }
-    return results;
-}
-function empty(platform, layers, bytes) {
-    return { platform, layers, bytes, scanned: 0, elfFiles: 0, mismatches: [], allowed: [] };
-}
-
-;// CONCATENATED MODULE: ./src/registry/pool.ts
-
-/** One client per registry host, created with that host's credentials on first use. */
-class RegistryPool {
-    credentialsFor;
-    clients = new Map();
-    constructor(credentialsFor) {
-        this.credentialsFor = credentialsFor;
-    }
-    get(registry) {
-        let client = this.clients.get(registry);
-        if (client === undefined) {
-            client = this.credentialsFor(registry).then(credentials => new RegistryClient(registry, credentials === undefined ? {} : { credentials }));
-            this.clients.set(registry, client);
-        }
-        return client;
-    }
-    async close() {
-        for (const client of this.clients.values())
-            (await client).close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/registry/readback.ts
-
-
-
-
-/** Platform -> digest from an index's entries. Pure; tested on real index shapes. */
-function platformDigests(index) {
-    const digests = {};
-    for (const descriptor of index.manifests ?? []) {
-        const name = descriptorPlatformName(descriptor.platform);
-        if (isAttestation(descriptor) || name === undefined)
-            continue;
-        digests[name] = descriptor.digest;
-    }
-    return digests;
-}
-/**
- * Read back what the registry now holds under every tag: the source of truth for the
- * outputs. Every tag must resolve to the same manifest, covering every planned platform.
- */
-async function readBack(tags, expected, pool) {
-    let first;
-    for (const tag of tags) {
-        const manifest = await (await pool.get(tag.registry)).getManifest(tag);
-        if (first !== undefined && manifest.digest !== first.digest) {
-            throw new ActionError(`${formatReference(tag)} holds ${manifest.digest}, but ${formatReference(tags[0] ?? tag)} holds ${first.digest}`);
-        }
-        first ??= manifest;
-    }
-    if (first === undefined)
-        throw new ActionError('nothing was pushed, so nothing can be read back');
-    const parsed = JSON.parse(first.raw.toString('utf8'));
-    let digests;
-    if (isIndexMediaType(first.mediaType)) {
-        digests = platformDigests(parsed);
-    }
-    else {
-        const [only] = expected;
-        digests = only === undefined ? {} : { [formatPlatform(only)]: first.digest };
-    }
-    const missing = expected.map(formatPlatform).filter(name => digests[name] === undefined);
-    if (missing.length > 0) {
-        throw new ActionError(`the registry's ${first.digest} lacks ${missing.join(', ')}; it holds ${Object.keys(digests).join(', ') || 'nothing'}`);
-    }
-    return {
-        digest: first.digest,
-        mediaType: first.mediaType,
-        manifest: first.raw.toString('utf8'),
-        digests,
-        images: tags.map(tag => `${repositoryName(tag)}@${first.digest}`)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/state.ts
-
-
-
-
-
-
-/**
- * A private folder for this run's temporary files (auth file, build secrets), mode 0700.
- * Its path goes into the step state so the post step removes it even when main failed.
- */
-async function runTempDir() {
-    const base = process.env.RUNNER_TEMP ?? (0,external_node_os_namespaceObject.tmpdir)();
-    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(base, 'multiarch-'));
-    saveState(constants_State.TempDir, dir);
-    return dir;
-}
-/** The post step: remove what main created, and nothing else. */
-async function cleanup() {
-    const builder = core.getState(State.CreatedBuilder);
-    if (builder !== '') {
-        // Gone already when main finished normally; this is for a main step that died.
-        await exec('docker', ['buildx', 'rm', builder], { silent: true, allowFailure: true }).catch(() => undefined);
-    }
-    const dir = core.getState(State.TempDir);
-    if (dir !== '') {
-        await rm(dir, { recursive: true, force: true });
-        core.info(`removed ${dir}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/summary.ts
-/**
- * The job summary: what a person glancing at the run page needs. Rendering is pure (tested as
- * text); writing is a thin shell that appends it to GITHUB_STEP_SUMMARY.
- */
-
-/** Characters at most shown of a smoke test's output inside a table cell. */
-const SMOKE_OUTPUT_LIMIT = 200;
-/** Characters at most shown of the step's error. */
-const FAILURE_LIMIT = 4000;
-/** Chart height in pixels: axes and margins, then one band per bar. */
-const CHART_BASE_HEIGHT = 90;
-const CHART_BAR_HEIGHT = 44;
-const CHART_BAR_COLOUR = '#80ccff';
-const CHART_LABEL_COLOUR = '#1f2328';
-const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
-/** The job summary exists only on a runner (or a harness) that names the file. */
-function summaryAvailable() {
-    return (process.env.GITHUB_STEP_SUMMARY ?? '') !== '';
-}
-async function writeMatrixSummary(matrix) {
-    if (!summaryAvailable())
-        return;
-    await summary_summary
-        .addHeading('Multi-arch build matrix', 3)
-        .addTable([
-        [
-            { data: 'Platform', header: true },
-            { data: 'Runner', header: true },
-            { data: 'Runs', header: true }
-        ],
-        ...matrix.include.map(leg => [
-            code(leg.platform),
-            code(leg.runner),
-            leg.emulated ? 'emulated (QEMU)' : 'native'
-        ])
-    ])
-        .write();
-}
-/** Append the build summary to the job summary; a no-op off a runner. */
-async function writeBuildSummary(summary) {
-    if (!summaryAvailable())
-        return;
-    await summary_summary.addRaw(renderBuildSummary(summary), true).write();
-}
-/** The summary as GitHub-flavoured Markdown with inline HTML, ending in a newline. */
-function renderBuildSummary(summary) {
-    const blocks = [
-        `### ${inline(summary.title)}`,
-        statusLine(summary),
-        ...failureDetails(summary.failure),
-        imageLines(summary),
-        ...platformTable(summary.rows),
-        ...buildTimeChart(summary.rows),
-        ...nextStepsList(summary.nextSteps),
-        ...fullDigests(summary.rows)
-    ];
-    return `${blocks.join('\n\n')}\n`;
-}
-function statusLine(summary) {
-    const emulated = summary.rows.filter(row => row.emulated).length;
-    const platforms = `${plural(summary.rows.length, 'platform')}${emulated > 0 ? ` (${emulated} emulated)` : ''}`;
-    const warnings = summary.rows.filter(row => row.archCheck.status === 'warned').length;
-    const facts = [
-        ...(summary.rows.length === 0 ? [] : [platforms]),
-        ...(summary.engine === '' ? [] : [inline(summary.engine)]),
-        ...(warnings > 0 ? [`⚠️ ${plural(warnings, 'warning')}`] : [])
-    ];
-    if (summary.failure !== undefined) {
-        return `❌ **Failed**: ${prose(firstLine(summary.failure))}<br>\n${facts.join(' · ')}`;
-    }
-    const verb = summary.indexDigest === undefined ? 'Built' : 'Built and pushed';
-    return `✅ **${verb}** · ${facts.join(' · ')}`;
-}
-/** The whole error, when it has more than the line the status shows. */
-function failureDetails(failure) {
-    if (failure === undefined)
-        return [];
-    const text = failure.replace(/\r\n?/g, '\n').trim();
-    if (!text.includes('\n'))
-        return [];
-    return [
-        '<details><summary>Full error</summary>',
-        `<pre>\n${escapeMarkdown(truncate(stripAnsi(text), FAILURE_LIMIT))}\n</pre>`,
-        '</details>'
-    ];
-}
-function imageLines(summary) {
-    const index = summary.indexDigest === undefined ? '— (not pushed)' : code(summary.indexDigest);
-    const tags = summary.tags.length === 0 ? '—' : summary.tags.map(tag => code(tag)).join(' ');
-    return `**Index digest**: ${index}<br>\n**Tags**: ${tags}`;
-}
-function platformTable(rows) {
-    if (rows.length === 0)
-        return [];
-    const header = [
-        '| Platform | Runs | Digest | Layers | Size | Arch&nbsp;check | Smoke&nbsp;test | Build&nbsp;time |',
-        '| --- | --- | --- | ---: | ---: | --- | --- | ---: |'
-    ];
-    const body = rows.map(row => `| ${[
-        code(row.platform),
-        row.emulated ? 'emulated&nbsp;(QEMU)' : 'native',
-        digestCell(row),
-        row.layers === undefined ? '—' : String(row.layers),
-        row.bytes === undefined ? '—' : unbroken(formatBytes(row.bytes)),
-        archCheckCell(row.archCheck),
-        smokeTestCell(row.smokeTest),
-        row.buildSeconds === undefined ? '—' : formatSeconds(row.buildSeconds)
-    ].join(' | ')} |`);
-    return [[...header, ...body].join('\n')];
-}
-function digestCell(row) {
-    if (row.digest === undefined)
-        return '—';
-    const short = code(shortDigest(row.digest));
-    if (row.link === undefined || !/^https?:\/\//i.test(row.link))
-        return short;
-    return `<a href="${escapeHtml(row.link)}">${short}</a>`;
-}
-function archCheckCell(check) {
-    const detail = check.detail === undefined ? '' : `<br><sub>${inline(check.detail)}</sub>`;
-    switch (check.status) {
-        case 'passed':
-            return '✅ passed';
-        case 'failed':
-            return `❌ failed${detail}`;
-        case 'warned':
-            return `⚠️ warned${detail}`;
-        case 'skipped':
-            return '—';
-    }
-}
-function smokeTestCell(test) {
-    switch (test.status) {
-        case 'passed':
-            return test.seconds === undefined ? '✅ passed' : `✅ ${formatSeconds(test.seconds)}`;
-        case 'failed': {
-            const output = test.output === undefined ? '' : oneLine(stripAnsi(test.output));
-            const shown = truncate(output, SMOKE_OUTPUT_LIMIT);
-            return shown === '' ? '❌ failed' : `❌ failed<br><sub>${code(shown)}</sub>`;
-        }
-        case 'skipped':
-            return '—';
-    }
-}
-/** A bar per platform whose build time is known; GitHub renders `mermaid` blocks. */
-function buildTimeChart(rows) {
-    const timed = rows.flatMap(row => row.buildSeconds === undefined ? [] : [{ row, seconds: row.buildSeconds }]);
-    if (timed.length === 0)
-        return [];
-    const labels = timed.map(({ row }) => mermaidString(row.emulated ? `${row.platform} (QEMU)` : row.platform));
-    const values = timed.map(({ seconds }) => oneDecimal(seconds));
-    const top = niceCeiling(Math.max(...timed.map(({ seconds }) => seconds)));
-    return [
-        '#### Build time per platform',
-        [
-            '```mermaid',
-            '---',
-            'config:',
-            '  xyChart:',
-            '    width: 760',
-            `    height: ${CHART_BASE_HEIGHT + CHART_BAR_HEIGHT * timed.length}`,
-            '    showDataLabel: true',
-            // One light bar colour with dark labels inside reads the same in light and dark mode.
-            '  themeVariables:',
-            '    xyChart:',
-            `      plotColorPalette: '${CHART_BAR_COLOUR}'`,
-            `      dataLabelColor: '${CHART_LABEL_COLOUR}'`,
-            '---',
-            // Horizontal: platform names read along the side instead of crowding under narrow bars.
-            'xychart-beta horizontal',
-            `  x-axis [${labels.join(', ')}]`,
-            `  y-axis "seconds" 0 --> ${top}`,
-            `  bar [${values.join(', ')}]`,
-            '```'
-        ].join('\n')
-    ];
-}
-function nextStepsList(nextSteps) {
-    if (nextSteps.length === 0)
-        return [];
-    return ['#### Next steps', nextSteps.map(step => `- ${prose(step)}`).join('\n')];
-}
-/** Full digests to copy, folded away: the table shows short ones. */
-function fullDigests(rows) {
-    const pushed = rows.flatMap(row => (row.digest === undefined ? [] : [row]));
-    if (pushed.length === 0)
-        return [];
-    const width = Math.max(...pushed.map(row => oneLine(row.platform).length));
-    const lines = pushed.map(row => `${oneLine(row.platform).padEnd(width)}  ${oneLine(row.digest ?? '')}`);
-    return [
-        '<details><summary>Full digests</summary>',
-        `<pre>\n${escapeMarkdown(lines.join('\n'))}\n</pre>`,
-        '</details>'
-    ];
-}
-/**
- * Web page of a pushed digest (or, failing that, of the repository) on well-known registries;
- * undefined where we do not know one (a private or local registry).
- */
-function registryWebLink(registry, repository, digest) {
-    if (!/^sha256:[a-f0-9]{64}$/.test(digest))
-        return undefined;
-    const parts = repository.split('/');
-    if (parts.some(part => !/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(part)))
-        return undefined;
-    const [first, ...rest] = parts;
-    if (first === undefined)
-        return undefined;
-    switch (registry.toLowerCase()) {
-        case 'docker.io':
-        case 'index.docker.io':
-        case 'registry-1.docker.io': {
-            // Docker Hub's per-digest pages need a tag in the path, so the tag list is the sure link.
-            if (parts.length === 1)
-                return `https://hub.docker.com/_/${first}/tags`;
-            if (parts.length !== 2)
-                return undefined;
-            if (first === 'library')
-                return `https://hub.docker.com/_/${rest.join('/')}/tags`;
-            return `https://hub.docker.com/r/${parts.join('/')}/tags`;
-        }
-        case 'quay.io':
-            if (parts.length !== 2)
-                return undefined;
-            return `https://quay.io/repository/${parts.join('/')}/manifest/${digest}`;
-        case 'ghcr.io':
-            // GitHub shows versions by numeric id, not digest: link the package page.
-            if (rest.length === 0)
-                return undefined;
-            return `https://github.com/users/${first}/packages/container/package/${encodeURIComponent(rest.join('/'))}`;
-        default:
-            return undefined;
-    }
-}
-/** `sha256:0123456789ab`: the algorithm and the first 12 hex characters. */
-function shortDigest(digest) {
-    const colon = digest.indexOf(':');
-    return colon === -1 ? digest.slice(0, 12) : digest.slice(0, colon + 13);
-}
-/** Decimal units, as `docker images` and the registries' web pages show sizes. */
-function formatBytes(bytes) {
-    if (bytes < 1000)
-        return `${Math.round(bytes)} B`;
-    const units = ['KB', 'MB', 'GB', 'TB'];
-    let value = bytes / 1000;
-    let unit = 0;
-    while (value >= 999.95 && unit < units.length - 1) {
-        value /= 1000;
-        unit += 1;
-    }
-    return `${value.toFixed(1)} ${units[unit] ?? ''}`;
-}
-/** `1.2&nbsp;s`: a number stays on the line of its unit. */
-function formatSeconds(seconds) {
-    return `${seconds.toFixed(1)}&nbsp;s`;
-}
-function unbroken(text) {
-    return text.replaceAll(' ', '&nbsp;');
-}
-function oneDecimal(value) {
-    return String(Math.round(value * 10) / 10);
-}
-/** A round axis top a little above the tallest bar. */
-function niceCeiling(value) {
-    const padded = value * 1.1;
-    if (padded <= 10)
-        return Math.max(1, Math.ceil(padded));
-    const step = 10 ** Math.floor(Math.log10(padded)) / 2;
-    return Math.ceil(padded / step) * step;
-}
-function plural(count, noun) {
-    return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-function firstLine(text) {
-    const trimmed = text.trim();
-    const newline = trimmed.search(/\r?\n|\r/);
-    return newline === -1 ? trimmed : `${trimmed.slice(0, newline)} …`;
-}
-/** At most `limit` characters as a person counts them (graphemes), the last an ellipsis. */
-function truncate(text, limit) {
-    const graphemes = Array.from(GRAPHEMES.segment(text), part => part.segment);
-    return graphemes.length <= limit ? text : `${graphemes.slice(0, limit - 1).join('')}…`;
-}
-/** Table rows and list items are one line: fold line breaks and runs of space. */
-function oneLine(text) {
-    return text
-        .split(/\r\n|\r|\n/)
-        .map(line => line.trim())
-        .filter(line => line !== '')
-        .join(' ⏎ ')
-        .replace(/\s+/g, ' ');
-}
-function stripAnsi(text) {
-    // eslint-disable-next-line no-control-regex -- terminal colour codes in tool output
-    return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
-}
-/**
- * Text that neither Markdown nor HTML may read as syntax: every character with a meaning to
- * either (including `|` for table cells, `:` for emoji and `$` for math) becomes an entity.
- */
-function escapeMarkdown(text) {
-    return text.replace(/[&<>"'`|\\*_[\]~$@#:]/g, char => `&#${char.charCodeAt(0)};`);
-}
-/** For attribute values, where Markdown does not apply. */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, char => `&#${char.charCodeAt(0)};`);
-}
-/** One line of user-controlled text. */
-function inline(text) {
-    return escapeMarkdown(oneLine(stripAnsi(text)));
-}
-function code(text) {
-    return `<code>${inline(text)}</code>`;
-}
-/** One line of prose where `pairs of backticks` mark code, everything else escaped. */
-function prose(text) {
-    const pieces = oneLine(stripAnsi(text)).split('`');
-    // An odd count of backticks leaves the last one unpaired: keep it as a literal backtick.
-    const paired = pieces.length % 2 === 1 ? pieces : [...pieces.slice(0, -2), pieces.slice(-2).join('`')];
-    return paired
-        .map((piece, index) => index % 2 === 1 ? `<code>${escapeMarkdown(piece)}</code>` : escapeMarkdown(piece))
-        .join('');
-}
-/** A double-quoted Mermaid label: characters beyond a platform name's become `_`. */
-function mermaidString(text) {
-    return `"${oneLine(text).replace(/[^\w ./+()-]/g, '_')}"`;
-}
-
-;// CONCATENATED MODULE: ./src/build-summary.ts
-
-
-
-/** `buildah 1.28.2` from the engine's metadata. */
-function engineLabel(metadata, name) {
-    const version = metadata.version;
-    return typeof version === 'string' ? `${name} ${version}` : name;
-}
-/** What to try next, from what failed. */
-function nextSteps(progress, failure) {
-    const steps = [];
-    for (const result of progress.verification.filter(entry => entry.status === 'failed')) {
-        const [first] = result.mismatches;
-        if (first === undefined)
-            continue;
-        steps.push(`${result.platform} holds \`${first.path}\` built for ${first.found}: build it FROM a base image of ${result.platform}, or cross-compile for it; if it is meant to be foreign, list its path in \`verify-arch-allow\``);
-    }
-    for (const outcome of progress.smoke.filter(entry => !entry.passed)) {
-        steps.push(`The smoke test failed on ${outcome.platform}; reproduce it in that image (under QEMU: \`qemu-user-static\`) before pushing again`);
-    }
-    if (/exec format error/i.test(failure)) {
-        steps.push('`exec format error`: no QEMU handler ran a foreign binary; keep `qemu: auto` or register QEMU before this step');
-    }
-    if (/registry \S+:/.test(failure) && steps.length === 0) {
-        steps.push('Check that the registry is reachable from the runner and that `username`/`password` may push there');
-    }
-    return steps;
-}
-function linkFor(progress, digest) {
-    const [tag] = progress.tags;
-    return tag === undefined || digest === undefined
-        ? undefined
-        : registryWebLink(tag.registry, tag.repository, digest);
-}
-function summaryOf(progress, plan, error) {
-    const failure = error === undefined ? undefined : errorMessage(error);
-    const rows = plan.map(entry => {
-        const build = progress.builds.find(item => item.platform === entry.name);
-        const verification = progress.verification.find(item => item.platform === entry.name);
-        const smoke = progress.smoke.find(item => item.platform === entry.name);
-        const [mismatch] = verification?.mismatches ?? [];
-        return {
-            platform: entry.name,
-            emulated: entry.emulated,
-            digest: progress.digests[entry.name],
-            link: linkFor(progress, progress.digests[entry.name]),
-            layers: verification?.layers,
-            bytes: verification?.bytes,
-            buildSeconds: build?.seconds,
-            archCheck: verification === undefined
-                ? { status: 'skipped' }
-                : {
-                    status: verification.status,
-                    ...(mismatch === undefined ? {} : { detail: `${mismatch.path} is ${mismatch.found}` })
-                },
-            smokeTest: smoke === undefined
-                ? { status: 'skipped' }
-                : {
-                    status: smoke.passed ? 'passed' : 'failed',
-                    seconds: smoke.seconds,
-                    ...(smoke.passed ? {} : { output: smoke.output })
-                }
-        };
-    });
-    return {
-        title: progress.tags[0] === undefined ? 'Multi-arch build' : repositoryName(progress.tags[0]),
-        engine: progress.engine,
-        indexDigest: progress.indexDigest,
-        tags: progress.tags.map(formatReference),
-        rows,
-        failure,
-        nextSteps: failure === undefined ? [] : nextSteps(progress, failure)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/build.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** `mode: build`: plan -> QEMU -> engine -> registry read-back -> outputs. */
-async function runBuild(inputs, host) {
-    const plan = planBuild(inputs.platforms, host, { arm32OnArm64: inputs.nativeArm32 });
-    const { context, file } = await resolvePaths(inputs);
-    const logins = loginsFrom(inputs);
-    // A fan-out leg leaves its platform under `<tag>-<slug>` for the merge; no final tag moves.
-    const [legPlatform] = plan;
-    const finalTags = inputs.pushByDigest && legPlatform !== undefined
-        ? inputs.tags.map(tag => legTag(tag, legPlatform.platform))
-        : inputs.tags;
-    for (const login of logins)
-        setSecret(login.credentials.password);
-    for (const secret of inputs.secrets)
-        setSecret(secret.value);
-    await group('Set up QEMU', async () => {
-        const reports = await setupQemu(plan, {
-            choice: inputs.qemu,
-            platforms: inputs.qemuPlatforms,
-            allowInstall: inputs.qemuInstall
-        });
-        for (const report of reports)
-            info(describeOutcome(report));
-    });
-    const engine = await group('Set up the builder', async () => {
-        const selected = await selectEngine(inputs);
-        info(`engine: ${selected.name}`);
-        if (selected.name === 'buildah')
-            refuseBuildxOnlyInputs(inputs);
-        return selected;
-    });
-    const request = {
-        platforms: plan,
-        context,
-        file,
-        tags: finalTags,
-        labels: inputs.labels,
-        annotations: inputs.annotations,
-        buildArgs: inputs.buildArgs,
-        secrets: inputs.secrets,
-        target: inputs.target,
-        noCache: inputs.noCache,
-        pull: inputs.pull,
-        push: inputs.push,
-        cacheFrom: inputs.cacheFrom,
-        cacheTo: inputs.cacheTo,
-        logins,
-        tempDir: await runTempDir()
-    };
-    const forget = onCancel(() => engine.dispose());
-    let disposal;
-    // One client per registry for the whole run: push, read-back and check share connections and tokens.
-    const pool = new RegistryPool(registry => credentialsFor(registry, logins));
-    const progress = {
-        engine: engine.name,
-        tags: finalTags,
-        builds: [],
-        smoke: [],
-        verification: [],
-        digests: {},
-        indexDigest: undefined
-    };
-    try {
-        if (inputs.smokeTest !== '' && engine.smokeTest === undefined) {
-            throw new InputError(Input.SmokeTest, `is not available with the ${engine.name} engine`, 'Use engine: buildah');
-        }
-        const result = await engine.build(request);
-        progress.engine = engineLabel(result.metadata, engine.name);
-        progress.builds = result.builds;
-        if (inputs.smokeTest !== '')
-            await smokeTest(engine, plan, inputs, progress.smoke);
-        const smoke = progress.smoke;
-        // The engine's local images are not needed past this point: remove them while we push.
-        disposal = engine.dispose();
-        const emulated = plan.filter(entry => entry.emulated).map(entry => entry.name);
-        if (!inputs.push) {
-            warning('`push` is false: the image stays in the builder, so `digest`, `digests`, `manifest` and `images` are empty');
-            await writeBuildSummary(summaryOf(progress, plan, undefined));
-            writeOutputs({
-                [Output.ImageId]: result.imageId,
-                [Output.Metadata]: JSON.stringify({ ...result.metadata, builds: result.builds, smoke }),
-                [Output.Emulated]: emulated.join(',')
-            });
-            return;
-        }
-        let tags = result.pushed;
-        let expectedDigest;
-        if (result.layout !== undefined) {
-            const local = await readLayout(result.layout);
-            await group("Check each platform's binaries", () => verifyPlatforms(layoutPlatforms(local), inputs.verifyArch, inputs.verifyArchAllow, progress.verification));
-            try {
-                await group('Push by digest (no tag moves yet)', () => pushByDigest(local, finalTags, pool));
-                await group('Move the tags', () => moveTags(local, finalTags, pool));
-            }
-            finally {
-                // The layout can be as large as the image; it has served its purpose.
-                await (0,promises_namespaceObject.rm)(result.layout, { recursive: true, force: true });
-            }
-            tags = finalTags;
-            expectedDigest = local.digest;
-        }
-        const pushed = await group('Read back from the registry', async () => {
-            const image = await readBack(tags, plan.map(entry => entry.platform), pool);
-            if (expectedDigest !== undefined && image.digest !== expectedDigest) {
-                throw new ActionError(`the registry serves ${image.digest} under the tags, but ${expectedDigest} was pushed`);
-            }
-            info(`digest: ${image.digest}`);
-            for (const [platform, digest] of Object.entries(image.digests))
-                info(`${platform}: ${digest}`);
-            return image;
-        });
-        progress.digests = pushed.digests;
-        progress.indexDigest = pushed.digest;
-        if (result.layout === undefined && inputs.verifyArch !== 'off') {
-            // An engine that pushes by itself (buildx) gets the check after the fact: late, but
-            // it still fails the step before a release pipeline uses the image.
-            const [first] = tags;
-            const images = first === undefined
-                ? []
-                : await registryPlatformImages(await pool.get(first.registry), first.registry, first.repository, Object.entries(pushed.digests).map(([platform, digest]) => ({ platform, digest })));
-            await group("Check each platform's binaries", () => verifyPlatforms(images, inputs.verifyArch, inputs.verifyArchAllow, progress.verification, true));
-        }
-        await writeBuildSummary(summaryOf(progress, plan, undefined));
-        writeOutputs({
-            [Output.Digest]: pushed.digest,
-            [Output.Digests]: JSON.stringify(pushed.digests),
-            [Output.Manifest]: pushed.manifest,
-            [Output.Images]: pushed.images.join('\n'),
-            [Output.ImageId]: result.imageId,
-            [Output.Metadata]: JSON.stringify({ ...result.metadata, builds: result.builds, smoke }),
-            [Output.Emulated]: emulated.join(',')
-        });
-    }
-    catch (error) {
-        await writeBuildSummary(summaryOf(progress, plan, error)).catch(() => undefined);
-        throw error;
-    }
-    finally {
-        await pool.close();
-        forget();
-        await (disposal ?? engine.dispose());
-    }
-}
-/** Run the smoke test in every platform's image; any failure stops the step before a push. */
-async function smokeTest(engine, plan, inputs, outcomes) {
-    await group('Smoke test', async () => {
-        for (const platform of plan) {
-            if (engine.smokeTest === undefined)
-                break;
-            const result = await engine.smokeTest(platform, inputs.smokeTest);
-            const matches = inputs.smokeTestExpect?.test(result.output) ?? true;
-            const passed = result.exitCode === 0 && matches;
-            outcomes.push({
-                platform: platform.name,
-                passed,
-                seconds: result.seconds,
-                output: result.output
-            });
-            info(`${platform.name}${platform.emulated ? ' (emulated)' : ''}: ${passed ? 'passed' : 'FAILED'} in ${result.seconds.toFixed(1)} s: ${result.output.slice(0, 200)}`);
-        }
-        const failed = outcomes.filter(outcome => !outcome.passed);
-        if (failed.length > 0) {
-            throw new ActionError(`smoke test \`${inputs.smokeTest}\` failed on ${failed
-                .map(outcome => `${outcome.platform} (output: ${JSON.stringify(outcome.output.slice(0, 200))})`)
-                .join(', ')}${inputs.smokeTestExpect ? `; expected output matching /${inputs.smokeTestExpect.source}/` : ''}`, 'Nothing was pushed');
-        }
-    });
-}
-/** The platform images of a local OCI layout, their layers read from its files. */
-function layoutPlatforms(image) {
-    return image.manifests.map(manifest => ({
-        platform: manifest.platform ?? 'linux/amd64',
-        layers: manifest.layers,
-        open: digest => Promise.resolve((0,external_node_fs_namespaceObject.createReadStream)(blobPath(image.dir, digest)))
-    }));
-}
-/**
- * The context and Dockerfile, resolved against the workspace (symlinks followed) and
- * required to stay inside it: a build step has no business reading the runner's files.
- */
-async function resolvePaths(inputs) {
-    const workspace = await (0,promises_namespaceObject.realpath)(process.env.GITHUB_WORKSPACE ?? process.cwd());
-    const context = await insideWorkspace(Input.Context, inputs.context, workspace, 'directory');
-    const file = await insideWorkspace(Input.File, inputs.file === '' ? external_node_path_default().join(context, 'Dockerfile') : inputs.file, workspace, 'file');
-    return { context, file };
-}
-async function insideWorkspace(input, given, workspace, kind) {
-    let resolved;
-    try {
-        resolved = await (0,promises_namespaceObject.realpath)(external_node_path_default().resolve(workspace, given));
-    }
-    catch {
-        throw new InputError(input, `\`${given}\` does not exist in the workspace`, input === Input.File
-            ? 'Give the path of the Dockerfile (default: <context>/Dockerfile)'
-            : 'Give a directory of the checked-out repository');
-    }
-    const relative = external_node_path_default().relative(workspace, resolved);
-    if (relative.startsWith('..') || external_node_path_default().isAbsolute(relative)) {
-        throw new InputError(input, `\`${given}\` is outside the workspace (${workspace})`, 'Give a path inside the checked-out repository');
-    }
-    const stats = await (0,promises_namespaceObject.stat)(resolved);
-    if (kind === 'directory' ? !stats.isDirectory() : !stats.isFile()) {
-        throw new InputError(input, `\`${given}\` is not a ${kind}`);
-    }
-    return resolved;
-}
-/** A buildx-only input that buildah would silently ignore is refused by name instead. */
-function refuseBuildxOnlyInputs(inputs) {
-    const ignored = inputs.customised.filter(name => BUILDX_ONLY_INPUTS.includes(name));
-    const [first] = ignored;
-    if (first !== undefined) {
-        throw new InputError(first, 'is honoured by the buildx engine only, and this step builds with buildah', 'Set `engine: buildx` on a runner with docker buildx, or remove the input');
-    }
-}
-
-;// CONCATENATED MODULE: ./src/merge/mode.ts
-
-
-
-
-
-
-
-
-
-
-
-/** `mode: merge`: legs' images -> one index -> tags -> read back -> outputs. */
-async function runMergeMode(inputs) {
-    const logins = loginsFrom(inputs);
-    for (const login of logins)
-        setSecret(login.credentials.password);
-    const lookup = (registry) => credentialsFor(registry, logins);
-    const pool = new RegistryPool(lookup);
-    const verification = [];
-    try {
-        const merged = await runMerge(inputs.platforms, inputs.tags, inputs.sources, pool, images => group("Check each platform's binaries", () => verifyPlatforms(images, inputs.verifyArch, inputs.verifyArchAllow, verification)));
-        const image = await group('Read back from the registry', async () => {
-            const pushed = await readBack(inputs.tags, inputs.platforms, pool);
-            if (pushed.digest !== merged.digest) {
-                throw new Error(`the registry serves ${pushed.digest}, but ${merged.digest} was pushed`);
-            }
-            for (const [platform, digest] of Object.entries(pushed.digests)) {
-                info(`${platform}: ${digest}`);
-            }
-            return pushed;
-        });
-        await writeBuildSummary({
-            title: `${repositoryName(inputs.tags[0] ?? { registry: '', repository: 'merge' })} (merged)`,
-            engine: 'registry API',
-            indexDigest: image.digest,
-            tags: inputs.tags.map(formatReference),
-            rows: inputs.platforms.map(formatPlatform).map(platform => {
-                const checked = verification.find(entry => entry.platform === platform);
-                const [mismatch] = checked?.mismatches ?? [];
-                return {
-                    platform,
-                    emulated: false,
-                    digest: image.digests[platform],
-                    link: undefined,
-                    layers: checked?.layers,
-                    bytes: checked?.bytes,
-                    buildSeconds: undefined,
-                    archCheck: checked === undefined
-                        ? { status: 'skipped' }
-                        : {
-                            status: checked.status,
-                            ...(mismatch === undefined
-                                ? {}
-                                : { detail: `${mismatch.path} is ${mismatch.found}` })
-                        },
-                    smokeTest: { status: 'skipped' }
-                };
-            }),
-            failure: undefined,
-            nextSteps: []
-        });
-        writeOutputs({
-            [Output.Digest]: image.digest,
-            [Output.Digests]: JSON.stringify(image.digests),
-            [Output.Manifest]: image.manifest,
-            [Output.Images]: image.images.join('\n')
-        });
-    }
-    finally {
-        await pool.close();
-    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
@@ -43919,7 +37638,91 @@ function parseList(value, options) {
     return records.flat().filter(item => item !== '');
 }
 
+;// CONCATENATED MODULE: ./src/reference.ts
+/** Image references (`registry/repository:tag@digest`), parsed by the distribution grammar. */
+const DOCKER_HUB = 'docker.io';
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const REPOSITORY = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?$`);
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
+class ReferenceError extends Error {
+    constructor(given, problem) {
+        super(`\`${given}\` ${problem}`);
+        this.name = 'ImageReferenceError';
+    }
+}
+/**
+ * Parse `[registry/]repository[:tag][@digest]`. A first component is a registry when it
+ * has a dot or a port or is `localhost`, as docker decides it; otherwise the image is on
+ * Docker Hub, where one-component names live under `library/`.
+ */
+function parseReference(text) {
+    const given = text.trim();
+    if (given.length > 4096)
+        throw new ReferenceError(`${given.slice(0, 40)}...`, 'is too long');
+    if (given === '')
+        throw new ReferenceError(given, 'is empty');
+    let rest = given;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at !== -1) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST.test(digest)) {
+            throw new ReferenceError(given, 'has a digest that is not sha256:<64 hex> or sha512:<128 hex>');
+        }
+    }
+    let tag;
+    const lastSlash = rest.lastIndexOf('/');
+    const colon = rest.lastIndexOf(':');
+    if (colon > lastSlash) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag)) {
+            throw new ReferenceError(given, 'has a tag that is not 1-128 of [A-Za-z0-9_.-] starting with a letter, digit or _');
+        }
+    }
+    let registry = DOCKER_HUB;
+    let repository = rest;
+    const slash = rest.indexOf('/');
+    if (slash !== -1) {
+        const first = rest.slice(0, slash);
+        if (first.includes('.') ||
+            first.includes(':') ||
+            first === 'localhost' ||
+            first.startsWith('[')) {
+            registry = first;
+            repository = rest.slice(slash + 1);
+            if (!DOMAIN.test(registry))
+                throw new ReferenceError(given, 'has an invalid registry host');
+        }
+    }
+    if (!REPOSITORY.test(repository)) {
+        throw new ReferenceError(given, 'has an invalid repository name (lowercase letters, digits and . _ - separators, parts joined by /)');
+    }
+    if (registry === DOCKER_HUB && !repository.includes('/'))
+        repository = `library/${repository}`;
+    return {
+        registry,
+        repository,
+        ...(tag === undefined ? {} : { tag }),
+        ...(digest === undefined ? {} : { digest })
+    };
+}
+/** `registry/repository` without tag or digest. */
+function repositoryName(reference) {
+    return `${reference.registry}/${reference.repository}`;
+}
+function formatReference(reference) {
+    const tag = reference.tag === undefined ? '' : `:${reference.tag}`;
+    const digest = reference.digest === undefined ? '' : `@${reference.digest}`;
+    return `${repositoryName(reference)}${tag}${digest}`;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -44023,7 +37826,7 @@ function readInputs(untrusted) {
         verifyArch: oneOf(source, Input.VerifyArch, VERIFY_POLICIES),
         verifyArchAllow: list(source, Input.VerifyArchAllow, true),
         smokeTestExpect: expectation(source),
-        buildx: buildxOptions(source),
+        buildx: buildxOptions(source, push),
         customised: customisedInputs(source)
     };
     return deepFreeze(inputs);
@@ -44157,16 +37960,18 @@ function expectation(source) {
         throw new InputError(Input.SmokeTestExpect, `is not a regular expression (${errorMessage(error)})`, 'Example: ^(x86_64|aarch64)$');
     }
 }
-function buildxOptions(source) {
+function buildxOptions(source, push) {
+    const driver = parseDriver(source.getInput(Input.Driver));
     const options = {
-        version: source.getInput(Input.BuildxVersion).trim(),
-        driver: parseDriver(source.getInput(Input.Driver)),
+        version: checkBuildxVersion(source.getInput(Input.BuildxVersion)),
+        githubToken: source.getInput(Input.GithubToken).trim(),
+        driver,
         driverOpts: list(source, Input.DriverOpts, false),
         buildkitdConfigInline: source.getInput(Input.BuildkitdConfigInline),
         endpoint: source.getInput(Input.Endpoint).trim(),
         builderName: source.getInput(Input.BuilderName).trim(),
         builder: source.getInput(Input.Builder).trim(),
-        append: list(source, Input.Append, false),
+        append: list(source, Input.Append, false).map(line => parseAppendLine(line, driver)),
         buildContexts: keyValues(source, Input.BuildContexts, /^[A-Za-z0-9][A-Za-z0-9_.-]*$/),
         secretEnvs: keyValues(source, Input.SecretEnvs, /^[A-Za-z0-9_.-]+$/),
         secretFiles: keyValues(source, Input.SecretFiles, /^[A-Za-z0-9_.-]+$/),
@@ -44181,7 +37986,24 @@ function buildxOptions(source) {
         load: inputs_boolean(source, Input.Load)
     };
     checkBuildxOptions(options);
+    checkOutputs(options.outputs, push);
     return options;
+}
+/**
+ * The action moves tags itself, after the checks: an output that pushes to tags would move
+ * them first, and with `push` a second export is one more than buildx before 0.13 takes.
+ */
+function checkOutputs(outputs, push) {
+    for (const output of outputs) {
+        const fields = parseOutputSpec(output);
+        const type = fields.get('type');
+        if (type === 'registry' || (type === 'image' && fields.get('push') === 'true')) {
+            throw new InputError(Input.Outputs, `\`${output}\` pushes to tags before any check runs`, 'Use `push: true` with `tags`: the action pushes by digest, checks, then moves the tags');
+        }
+    }
+    if (push && outputs.length > 0) {
+        throw new InputError(Input.Outputs, "is set while `push` is true; the push is the build's one output", 'Remove `outputs` to push, or set `push: false` to write only the outputs');
+    }
 }
 /** Which inputs differ from action.yml's defaults, as far as the action can tell: set ones. */
 function customisedInputs(source) {
@@ -44228,37 +38050,6429 @@ function deepFreeze(value) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/engines/buildx/docker-config.ts
+/** The private docker config a buildx run uses, so the action's logins never touch the user's. */
+
+
+
+function record(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value
+        : {};
+}
+/** Where docker keeps credentials for a registry: Docker Hub has its legacy key. */
+function authKey(registry) {
+    return registry === 'docker.io' ? 'https://index.docker.io/v1/' : registry;
+}
+/** The `auth` field docker writes: base64 of `user:password`. */
+function basicAuth(credentials) {
+    return Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+}
+/**
+ * A docker config.json for this run: the user's settings plus the action's logins. A helper
+ * for one of these registries, or a `credsStore` (it serves every registry), would shadow the
+ * inline `auths`, so both go: registries known only to that store lose their login here.
+ */
+function dockerConfigWithLogins(original, logins) {
+    const base = { ...record(original) };
+    const auths = { ...record(base.auths) };
+    const helpers = { ...record(base.credHelpers) };
+    for (const { registry, credentials } of logins) {
+        auths[authKey(registry)] = { auth: basicAuth(credentials) };
+        Reflect.deleteProperty(helpers, authKey(registry));
+    }
+    Reflect.deleteProperty(base, 'credsStore');
+    return { ...base, auths, credHelpers: helpers };
+}
+/**
+ * With logins, buildx gets a private DOCKER_CONFIG so credentials never land in the user's
+ * config.json. Plugins and contexts stay shared through links, builders through BUILDX_CONFIG.
+ */
+async function privateDockerEnv(request) {
+    if (request.logins.length === 0)
+        return {};
+    const original = process.env.DOCKER_CONFIG ?? external_node_path_default().join((0,external_node_os_namespaceObject.homedir)(), '.docker');
+    const dir = external_node_path_default().join(request.tempDir, 'docker-config');
+    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true, mode: 0o700 });
+    // A missing or broken config.json leaves only the action's logins, as docker would read it.
+    const existing = await (0,promises_namespaceObject.readFile)(external_node_path_default().join(original, 'config.json'), 'utf8')
+        .then((text) => JSON.parse(text))
+        .catch(() => ({}));
+    await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(dir, 'config.json'), JSON.stringify(dockerConfigWithLogins(existing, request.logins)), { mode: 0o600 });
+    for (const shared of ['cli-plugins', 'contexts']) {
+        await (0,promises_namespaceObject.symlink)(external_node_path_default().join(original, shared), external_node_path_default().join(dir, shared)).catch(() => undefined);
+    }
+    return {
+        DOCKER_CONFIG: dir,
+        BUILDX_CONFIG: process.env.BUILDX_CONFIG ?? external_node_path_default().join(original, 'buildx')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/registry/credentials.ts
 
 
 
 
-
-
-
-
-
-
-
-async function run() {
-    handleCancellation();
-    try {
-        saveState(constants_State.IsPost, 'true');
-        const inputs = readInputs(core_namespaceObject);
-        if (inputs.mode === 'matrix') {
-            await runMatrix(inputs);
+/** Auth files as docker and podman/buildah write them, in the order those tools read them. */
+function authFilePaths(env = process.env) {
+    const files = [];
+    if (env.REGISTRY_AUTH_FILE)
+        files.push(env.REGISTRY_AUTH_FILE);
+    if (env.XDG_RUNTIME_DIR)
+        files.push(external_node_path_default().join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json'));
+    files.push(external_node_path_default().join(env.DOCKER_CONFIG ?? external_node_path_default().join((0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json'));
+    return files;
+}
+const DOCKER_HUB_KEYS = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
+/**
+ * The registry host an `auths` key stands for: docker writes URLs such as
+ * `https://index.docker.io/v1/`, podman bare hosts; podman's `host/namespace` keys cover
+ * one repository subtree, not the registry, so they stand for none.
+ */
+function authKeyHost(key) {
+    const schemeless = key.replace(/^https?:\/\//i, '');
+    const slash = schemeless.indexOf('/');
+    if (slash === -1)
+        return schemeless.toLowerCase();
+    if (schemeless === key)
+        return undefined;
+    return schemeless.slice(0, slash).toLowerCase();
+}
+/** `auths[registry].auth` is base64 of `user:password`; Docker Hub has its legacy keys. */
+function credentialsFromAuthJson(text, registry) {
+    const parsed = JSON.parse(text);
+    const wanted = registry === 'docker.io' ? DOCKER_HUB_KEYS : [registry.toLowerCase()];
+    const entries = Object.entries(parsed.auths ?? {});
+    // An exact key wins over a normalised one, as docker looks the exact key up first.
+    const ordered = [
+        ...entries.filter(([key]) => wanted.includes(key)),
+        ...entries.filter(([key]) => {
+            const host = authKeyHost(key);
+            return host !== undefined && wanted.includes(host) && !wanted.includes(key);
+        })
+    ];
+    for (const [, entry] of ordered) {
+        const encoded = entry?.auth;
+        if (typeof encoded !== 'string' || encoded === '')
+            continue;
+        const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+        // Only the first colon separates: passwords and tokens may contain more.
+        const colon = decoded.indexOf(':');
+        if (colon > 0)
+            return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+    }
+    return undefined;
+}
+async function credentialsFromAuthFiles(registry, files) {
+    for (const file of files) {
+        let text;
+        try {
+            text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
         }
-        else if (inputs.mode === 'merge') {
-            await runMergeMode(inputs);
+        catch {
+            continue;
+        }
+        let found;
+        try {
+            found = credentialsFromAuthJson(text, registry);
+        }
+        catch (error) {
+            throw new ActionError(`auth file ${file} is not valid JSON (${error instanceof Error ? error.message : String(error)})`, 'Fix or remove it, or give `username`/`password`');
+        }
+        if (found !== undefined)
+            return found;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/login.ts
+
+
+
+/** Credentials from inputs go to the `registry` input or else the first tag's registry. */
+function loginsFrom(inputs) {
+    const { username, password } = inputs.login;
+    if (username === '')
+        return [];
+    const registry = inputs.login.registry ?? inputs.tags[0]?.registry;
+    if (registry === undefined) {
+        throw new InputError(Input.Registry, 'is empty and no tag names a registry', 'Set `registry`');
+    }
+    return [{ registry, credentials: { username, password } }];
+}
+/** The given login for this registry, else what docker's or podman's auth files hold. */
+async function credentialsFor(registry, logins) {
+    const given = logins.find(login => login.registry === registry);
+    return given?.credentials ?? (await credentialsFromAuthFiles(registry, authFilePaths()));
+}
+
+;// CONCATENATED MODULE: ./src/outputs.ts
+
+/**
+ * Write every output at once, at the very end, so a failed step writes none.
+ * `core.setOutput` uses a random heredoc delimiter, so values cannot forge extra lines.
+ */
+function writeOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            setOutput(name, value);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan.ts
+
+
+/** Which platforms this host builds natively and which under QEMU, in the order given. */
+function planBuild(platforms, host, options) {
+    const wanted = platforms.length === 0 ? [host] : platforms;
+    return wanted.map(platform => ({
+        platform,
+        name: formatPlatform(platform),
+        slug: platformSlug(platform),
+        emulated: !runsNatively(host, platform, options)
+    }));
+}
+const GITHUB_X64_RUNNER = 'ubuntu-24.04';
+const GITHUB_ARM64_RUNNER = 'ubuntu-24.04-arm';
+/** GitHub rejects a job matrix with more legs than this. */
+const MAX_MATRIX_LEGS = 256;
+/**
+ * The platform a runner label runs natively, where the label tells: GitHub's hosted
+ * Ubuntu labels do. Self-hosted labels do not; for those, undefined.
+ */
+function runnerHost(label) {
+    const lower = label.toLowerCase();
+    if (/^ubuntu-[\w.]+-arm$/.test(lower) || /(^|-)arm64($|-)/.test(lower)) {
+        return parsePlatform('linux/arm64');
+    }
+    if (/^ubuntu-/.test(lower))
+        return parsePlatform('linux/amd64');
+    return undefined;
+}
+/**
+ * One leg per platform for `strategy.matrix`, each on a runner that executes it natively
+ * where one exists. Maintainer entries win; a self-hosted label mapped to a platform is
+ * taken to run that platform natively, and an unknown `default` label to be x86-64.
+ */
+function planMatrix(platforms, runners, options) {
+    if (platforms.length > MAX_MATRIX_LEGS) {
+        throw new Error(`${platforms.length} platforms make more matrix legs than GitHub allows (${MAX_MATRIX_LEGS})`);
+    }
+    const amd64 = parsePlatform('linux/amd64');
+    const include = platforms.map(platform => {
+        const name = formatPlatform(platform);
+        const mapped = runners.byPlatform[name];
+        let runner;
+        let emulated;
+        if (mapped !== undefined) {
+            const host = runnerHost(mapped);
+            runner = mapped;
+            emulated = host !== undefined && !runsNatively(host, platform, options);
         }
         else {
-            await runBuild(inputs, hostPlatform(process.arch));
+            const nativeDefault = [GITHUB_X64_RUNNER, GITHUB_ARM64_RUNNER].find(label => runsNatively(runnerHost(label) ?? amd64, platform, options));
+            runner = nativeDefault ?? runners.fallback ?? GITHUB_X64_RUNNER;
+            emulated = !runsNatively(runnerHost(runner) ?? amd64, platform, options);
+        }
+        return { platform: name, runner, emulated, slug: platformSlug(platform) };
+    });
+    return { include };
+}
+/** The per-platform tag a build leg leaves for the merge: `<tag>-<platform-slug>`. */
+function legTag(tag, platform) {
+    const name = `${tag.tag ?? 'latest'}-${platformSlug(platform)}`;
+    if (name.length > 128) {
+        throw new ActionError(`the per-platform tag \`${name}\` is longer than 128 characters`);
+    }
+    return { registry: tag.registry, repository: tag.repository, tag: name };
+}
+
+;// CONCATENATED MODULE: ./src/publish/pipeline.ts
+/**
+ * The one way a built image becomes a published one, for every engine, in this order:
+ * check the architecture -> smoke test -> push by digest -> move the tags -> read back and
+ * compare. Each stage runs only when every stage before it passed, so no tag ever moves to
+ * an image that failed a check, and an output is never what the build merely claimed.
+ */
+
+const Stage = {
+    Verify: "Check each platform's binaries",
+    Smoke: 'Smoke test',
+    Push: 'Push by digest (no tag moves yet)',
+    Tags: 'Move the tags',
+    ReadBack: 'Read back from the registry'
+};
+function emptyRecord() {
+    return { result: undefined, pushed: undefined, smoke: [], skipped: [] };
+}
+async function publish(image, settings, steps, group, record = emptyRecord()) {
+    if (image.kind === 'unavailable') {
+        if (settings.push)
+            throw new ActionError(`nothing can be pushed: the image ${image.reason}`);
+        if (settings.smokeTest !== '') {
+            throw new ActionError(`the smoke test cannot run: the image ${image.reason}`, 'Set `push: true`, or `outputs: type=oci,dest=DIR,tar=false`, so the image can be read');
+        }
+        if (settings.verifyArch !== 'off') {
+            record.skipped.push(`architecture check: the image ${image.reason}`);
+        }
+        return record;
+    }
+    const result = await steps.open(image);
+    record.result = result;
+    if (settings.verifyArch === 'off')
+        record.skipped.push('architecture check: `verify-arch: off`');
+    else
+        await group(Stage.Verify, () => steps.verify(result.platforms));
+    if (settings.smokeTest !== '') {
+        await group(Stage.Smoke, async () => {
+            record.smoke.push(...judgeSmoke(await steps.smokeTest(image), settings.smokeTestExpect));
+            const failed = record.smoke.filter(outcome => !outcome.passed);
+            if (failed.length > 0)
+                throw smokeFailure(settings, failed);
+        });
+    }
+    if (!settings.push)
+        return record;
+    await group(Stage.Push, () => steps.pushByDigest(result, image));
+    await group(Stage.Tags, () => steps.moveTags(result));
+    record.pushed = await group(Stage.ReadBack, async () => {
+        const pushed = await steps.readBack();
+        if (pushed.digest !== result.digest) {
+            throw new ActionError(`the registry serves ${pushed.digest} under the tags, but this run pushed ${result.digest}`, 'Another push moved a tag meanwhile; no output names an image this run did not build');
+        }
+        return pushed;
+    });
+    return record;
+}
+/** Pass or fail per platform: exit code 0, and the output matching the expectation if any. */
+function judgeSmoke(results, expect) {
+    return results.map(result => ({
+        platform: result.platform,
+        passed: result.exitCode === 0 && (expect?.test(result.output) ?? true),
+        seconds: result.seconds,
+        output: result.output
+    }));
+}
+function smokeFailure(settings, failed) {
+    return new ActionError(`smoke test \`${settings.smokeTest}\` failed on ${failed
+        .map(outcome => `${outcome.platform} (output: ${JSON.stringify(outcome.output.slice(0, 200))})`)
+        .join(', ')}${settings.smokeTestExpect
+        ? `; expected output matching /${settings.smokeTestExpect.source}/`
+        : ''}`, 'No tag was moved');
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/exec.ts
+
+class ExecError extends Error {
+    command;
+    result;
+    constructor(command, result) {
+        super(`\`${command}\` exited with code ${result.exitCode}${tail(result.stderr)}`);
+        this.command = command;
+        this.result = result;
+        this.name = 'ExecError';
+    }
+}
+function tail(stderr) {
+    const lines = stderr.trim().split('\n').slice(-8).join('\n');
+    return lines === '' ? '' : `:\n${lines}`;
+}
+/** Run a program with an argv array (never a shell string) and capture its output. */
+async function src_exec_exec(program, args, options = {}) {
+    const result = await getExecOutput(program, [...args], {
+        ignoreReturnCode: true,
+        silent: options.silent ?? false,
+        ...(options.input === undefined ? {} : { input: options.input }),
+        ...(options.env === undefined
+            ? {}
+            : { env: { ...process.env, ...options.env } })
+    });
+    if (result.exitCode !== 0 && options.allowFailure !== true) {
+        throw new ExecError([program, ...args.slice(0, 3)].join(' '), result);
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/qemu/binfmt-table.ts
+const BINFMT_TABLE = [
+    { architecture: 'amd64', qemu: 'x86_64', elfClass: 2, elfData: 1, machine: 0x3e },
+    { architecture: '386', qemu: 'i386', elfClass: 1, elfData: 1, machine: 0x03 },
+    { architecture: 'arm64', qemu: 'aarch64', elfClass: 2, elfData: 1, machine: 0xb7 },
+    { architecture: 'arm', qemu: 'arm', elfClass: 1, elfData: 1, machine: 0x28 },
+    { architecture: 'ppc64le', qemu: 'ppc64le', elfClass: 2, elfData: 1, machine: 0x15 },
+    { architecture: 's390x', qemu: 's390x', elfClass: 2, elfData: 2, machine: 0x16 },
+    { architecture: 'riscv64', qemu: 'riscv64', elfClass: 2, elfData: 1, machine: 0xf3 },
+    { architecture: 'mips64le', qemu: 'mips64el', elfClass: 2, elfData: 1, machine: 0x08 },
+    { architecture: 'mips64', qemu: 'mips64', elfClass: 2, elfData: 2, machine: 0x08 },
+    { architecture: 'loong64', qemu: 'loongarch64', elfClass: 2, elfData: 1, machine: 0x102 }
+];
+const MAGIC_LENGTH = 20;
+function binfmtRow(architecture) {
+    return BINFMT_TABLE.find(row => row.architecture === architecture);
+}
+function uint16(value, elfData) {
+    const low = value & 0xff;
+    const high = (value >> 8) & 0xff;
+    return elfData === 1 ? [low, high] : [high, low];
+}
+/** The 20 header bytes of an executable of this architecture (e_type = ET_EXEC). */
+function binfmtMagic(row) {
+    const ident = [0x7f, 0x45, 0x4c, 0x46, row.elfClass, row.elfData, 0x01, 0x00];
+    const padding = new Array(8).fill(0);
+    const executable = uint16(0x0002, row.elfData);
+    return Buffer.from([...ident, ...padding, ...executable, ...uint16(row.machine, row.elfData)]);
+}
+/**
+ * Which header bits must match: all but EI_OSABI (Linux binaries say SYSV or GNU) and
+ * the lowest bit of e_type, so that both ET_EXEC (2) and ET_DYN (3, PIE) match.
+ */
+function binfmtMask(row) {
+    const ident = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00];
+    const padding = new Array(8).fill(0xff);
+    return Buffer.from([...ident, ...padding, ...uint16(0xfffe, row.elfData), 0xff, 0xff]);
+}
+/** binfmt_misc's escaped form: every byte as \xHH, so no byte can end a field. */
+function escapeBytes(bytes) {
+    return [...bytes].map(byte => `\\x${byte.toString(16).padStart(2, '0')}`).join('');
+}
+
+;// CONCATENATED MODULE: ./src/qemu/binfmt.ts
+
+
+
+const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
+/**
+ * Parse one handler file: `enabled`, `interpreter X`, `flags: PF`, `offset 0`,
+ * `magic 7f45...`, `mask ff...`. Extension handlers (`extension .jar`) have no magic.
+ */
+function parseHandler(name, text) {
+    let enabled = false;
+    let interpreter = '';
+    let flags = '';
+    let offset = 0;
+    let magic;
+    let mask;
+    for (const line of text.split('\n')) {
+        const trimmed = line.trim();
+        if (trimmed === 'enabled')
+            enabled = true;
+        else if (trimmed.startsWith('interpreter '))
+            interpreter = trimmed.slice('interpreter '.length);
+        else if (trimmed.startsWith('flags:'))
+            flags = trimmed.slice('flags:'.length).trim();
+        else if (trimmed.startsWith('offset '))
+            offset = Number(trimmed.slice('offset '.length));
+        else if (trimmed.startsWith('magic '))
+            magic = Buffer.from(trimmed.slice(6), 'hex');
+        else if (trimmed.startsWith('mask '))
+            mask = Buffer.from(trimmed.slice(5), 'hex');
+    }
+    if (magic === undefined)
+        return undefined;
+    return { name, enabled, interpreter, flags, offset, magic, mask };
+}
+/** Whether the kernel would hand an executable of `row`'s architecture to this handler. */
+function handlerMatches(handler, row) {
+    const header = binfmtMagic(row);
+    if (handler.offset + handler.magic.length > header.length)
+        return false;
+    for (let index = 0; index < handler.magic.length; index++) {
+        const maskByte = handler.mask?.[index] ?? 0xff;
+        const fileByte = header[handler.offset + index] ?? 0;
+        if ((fileByte & maskByte) !== ((handler.magic[index] ?? 0) & maskByte))
+            return false;
+    }
+    return true;
+}
+/**
+ * Is there a handler that runs this architecture inside a build container? It must be
+ * enabled and carry `F`: without it the kernel looks the interpreter up inside the
+ * container's root at exec time, where it does not exist.
+ */
+function judgeHandlers(handlers, row) {
+    const matching = handlers.filter(handler => handlerMatches(handler, row));
+    const usable = matching.find(handler => handler.enabled && handler.flags.includes('F'));
+    if (usable !== undefined)
+        return { usable: true, handler: usable };
+    const [first] = matching;
+    if (first === undefined)
+        return { usable: false, reason: 'no handler is registered' };
+    if (!first.enabled)
+        return { usable: false, reason: `handler ${first.name} is disabled` };
+    return {
+        usable: false,
+        reason: `handler ${first.name} lacks the F flag, so it cannot run inside containers`
+    };
+}
+/**
+ * The line to write to `register`: `:name:M:offset:magic:mask:interpreter:flags`.
+ * `P` only where the interpreter is QEMU's `-binfmt-P` entry, which expects argv[0] preserved.
+ */
+function registrationLine(name, row, interpreter) {
+    if (/[:\s]/.test(interpreter) || /[:/\s]/.test(name)) {
+        throw new Error(`cannot register ${name}: ${interpreter} has a colon or blank in its path`);
+    }
+    const flags = interpreter.endsWith('-binfmt-P') ? 'FP' : 'F';
+    const magic = escapeBytes(binfmtMagic(row).subarray(0, MAGIC_LENGTH));
+    const mask = escapeBytes(binfmtMask(row));
+    return `:${name}:M:0:${magic}:${mask}:${interpreter}:${flags}`;
+}
+/** Every handler with a magic under `dir`; no process is spawned, only /proc is read. */
+async function readHandlers(dir = BINFMT_DIR) {
+    const names = await (0,promises_namespaceObject.readdir)(dir);
+    const handlers = [];
+    for (const name of names) {
+        if (name === 'register' || name === 'status')
+            continue;
+        try {
+            const handler = parseHandler(name, await (0,promises_namespaceObject.readFile)(external_node_path_default().join(dir, name), 'utf8'));
+            if (handler !== undefined)
+                handlers.push(handler);
+        }
+        catch {
+            // A handler removed between readdir and readFile is simply gone.
+        }
+    }
+    return handlers;
+}
+
+;// CONCATENATED MODULE: ./src/qemu/setup.ts
+
+
+
+
+
+
+
+
+
+/** Where QEMU's user-mode emulators live: Debian's `-binfmt-P` entries, then the usual bins and PATH. */
+function defaultSearchDirs() {
+    const onPath = (process.env.PATH ?? '').split((external_node_path_default()).delimiter).filter(dir => dir !== '');
+    return ['/usr/libexec/qemu-binfmt', '/usr/bin', '/usr/local/bin', ...onPath];
+}
+/** Candidate emulator paths in `dirs`, best first: a `-binfmt-P` entry preserves argv[0]. */
+function interpreterCandidates(row, dirs) {
+    return dirs.flatMap(dir => [
+        external_node_path_default().join(dir, `${row.qemu}-binfmt-P`),
+        external_node_path_default().join(dir, `qemu-${row.qemu}-static`)
+    ]);
+}
+/** Whether `file` exists (and, with X_OK, may be executed). */
+async function accessible(file, mode = external_node_fs_namespaceObject.constants.F_OK) {
+    try {
+        await (0,promises_namespaceObject.access)(file, mode);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+async function findInterpreter(row, dirs) {
+    for (const candidate of interpreterCandidates(row, dirs)) {
+        if (await accessible(candidate, external_node_fs_namespaceObject.constants.X_OK))
+            return candidate;
+    }
+    return undefined;
+}
+const isRoot = () => process.getuid?.() === 0;
+/** Run a privileged command: directly as root, else through passwordless sudo. */
+async function privileged(program, args) {
+    if (isRoot())
+        await src_exec_exec(program, args, { silent: true });
+    else
+        await src_exec_exec('sudo', ['-n', program, ...args], { silent: true });
+}
+async function writeProc(file, content) {
+    if (isRoot())
+        await (0,promises_namespaceObject.writeFile)(file, content);
+    else
+        await src_exec_exec('sudo', ['-n', 'tee', file], { input: Buffer.from(content), silent: true });
+}
+async function ensureMounted(dir) {
+    if (await accessible(external_node_path_default().join(dir, 'register')))
+        return;
+    try {
+        await privileged('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir]);
+    }
+    catch (error) {
+        throw new ActionError(`binfmt_misc is not mounted at ${dir} and mounting it failed (${errorMessage(error)})`, 'Run as root or with passwordless sudo, or set `qemu: false` and build only native platforms');
+    }
+}
+/** The platforms QEMU must serve: none, the plan's emulated ones, an override, or all. */
+function qemuTargets(plan, options) {
+    if (options.choice === 'false')
+        return [];
+    if (options.platforms !== undefined)
+        return [...options.platforms];
+    const emulated = plan.filter(entry => entry.emulated).map(entry => entry.platform);
+    if (options.choice === 'auto')
+        return emulated;
+    const host = plan.find(entry => !entry.emulated)?.platform.architecture;
+    const everyOther = BINFMT_TABLE.filter(row => row.architecture !== host).map(row => ({ os: 'linux', architecture: row.architecture }));
+    return [...emulated, ...everyOther];
+}
+/**
+ * Make sure binfmt_misc hands every target architecture to QEMU with the F flag.
+ * Registers nothing unless every missing architecture has an emulator, and removes
+ * what it registered if a later registration fails, so nothing is half-done.
+ */
+async function setupQemu(plan, options) {
+    const dir = options.binfmtDir ?? BINFMT_DIR;
+    const targets = qemuTargets(plan, options);
+    const reports = plan
+        .filter(entry => !entry.emulated)
+        .map(entry => ({ platform: entry.name, outcome: { kind: 'native' } }));
+    if (targets.length === 0) {
+        if (options.choice === 'false' && plan.some(entry => entry.emulated)) {
+            warning('qemu is false: emulated platforms build only if binfmt handlers already exist');
+        }
+        return reports;
+    }
+    await ensureMounted(dir);
+    const handlers = await readHandlers(dir);
+    const missing = [];
+    const seenRows = new Set();
+    for (const platform of targets) {
+        const name = formatPlatform(platform);
+        const row = binfmtRow(platform.architecture);
+        if (row === undefined)
+            throw new ActionError(`${name}: QEMU has no user-mode emulator for it`);
+        if (seenRows.has(row.architecture))
+            continue;
+        seenRows.add(row.architecture);
+        const verdict = judgeHandlers(handlers, row);
+        if (verdict.usable) {
+            reports.push({ platform: name, outcome: alreadyOutcome(verdict.handler) });
+        }
+        else {
+            missing.push({ platform: name, row, reason: verdict.reason });
+        }
+    }
+    if (missing.length === 0)
+        return reports;
+    const dirs = options.searchDirs ?? defaultSearchDirs();
+    let interpreters = await Promise.all(missing.map(entry => findInterpreter(entry.row, dirs)));
+    if (interpreters.includes(undefined) &&
+        options.allowInstall &&
+        (await accessible('/usr/bin/apt-get'))) {
+        info('installing qemu-user-static, since no QEMU binary was found for every platform');
+        await privileged('apt-get', ['install', '-y', '--no-install-recommends', 'qemu-user-static']);
+        interpreters = await Promise.all(missing.map(entry => findInterpreter(entry.row, dirs)));
+    }
+    const unserved = missing.filter((_, index) => interpreters[index] === undefined);
+    if (unserved.length > 0) {
+        throw new ActionError(`no QEMU emulator for ${unserved.map(entry => entry.platform).join(', ')} (${unserved
+            .map(entry => entry.reason)
+            .join('; ')})`, 'Install qemu-user-static (apt-get install qemu-user-static), or remove these platforms');
+    }
+    const taken = new Set(handlers.map(handler => handler.name));
+    const registered = [];
+    try {
+        for (const [index, entry] of missing.entries()) {
+            const interpreter = interpreters[index] ?? '';
+            const handlerName = taken.has(`qemu-${entry.row.qemu}`)
+                ? `qemu-${entry.row.qemu}-fixed`
+                : `qemu-${entry.row.qemu}`;
+            await writeProc(external_node_path_default().join(dir, 'register'), registrationLine(handlerName, entry.row, interpreter));
+            registered.push(handlerName);
+            const readBack = (await readHandlers(dir)).find(handler => handler.name === handlerName);
+            if (readBack === undefined || !readBack.enabled || !readBack.flags.includes('F')) {
+                throw new Error(`${handlerName} did not read back as enabled with the F flag`);
+            }
+            reports.push({
+                platform: entry.platform,
+                outcome: { kind: 'registered', handler: handlerName, interpreter: readBack.interpreter }
+            });
         }
     }
     catch (error) {
-        setFailed(errorMessage(error));
+        for (const handlerName of registered) {
+            await writeProc(external_node_path_default().join(dir, handlerName), '-1').catch(() => undefined);
+        }
+        throw new ActionError(`registering QEMU handlers failed: ${errorMessage(error)}; none were left registered`, 'Run as root or with passwordless sudo');
+    }
+    return reports;
+}
+function alreadyOutcome(handler) {
+    return { kind: 'already', handler: handler.name, interpreter: handler.interpreter };
+}
+function describeOutcome(report) {
+    const outcome = report.outcome;
+    switch (outcome.kind) {
+        case 'native':
+            return `${report.platform}: native`;
+        case 'already':
+            return `${report.platform}: already registered (${outcome.handler} -> ${outcome.interpreter})`;
+        case 'registered':
+            return `${report.platform}: registered ${outcome.handler} from ${outcome.interpreter}`;
     }
 }
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
+;// CONCATENATED MODULE: ./src/registry/challenge.ts
+/** `WWW-Authenticate` challenges and token scopes of the distribution auth spec. Pure. */
+// One item of a challenge list: `name=value`, `name="quoted, value"` or a scheme name.
+const ITEM = /\s*(?:([A-Za-z][\w.-]*)\s*=\s*("(?:[^"\\]|\\.)*"|[^\s,]*)|([A-Za-z][\w.-]*))\s*,?/y;
+/**
+ * Every challenge in a `WWW-Authenticate` value (Node joins repeated headers with `, `),
+ * e.g. `Bearer realm="https://auth.io/token",service="reg",scope="repository:a:pull"`.
+ */
+function parseChallenges(header) {
+    const found = [];
+    ITEM.lastIndex = 0;
+    let match;
+    while (ITEM.lastIndex < header.length && (match = ITEM.exec(header)) !== null) {
+        const [, name, value, scheme] = match;
+        if (scheme !== undefined) {
+            found.push({ scheme: scheme.toLowerCase(), parameters: {} });
+        }
+        else if (name !== undefined && value !== undefined) {
+            const unquoted = value.startsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value;
+            const current = found.at(-1);
+            if (current !== undefined)
+                current.parameters[name.toLowerCase()] = unquoted;
+        }
+    }
+    const challenges = [];
+    for (const { scheme, parameters } of found) {
+        if (scheme === 'basic') {
+            challenges.push({
+                scheme: 'basic',
+                ...(parameters.realm === undefined ? {} : { realm: parameters.realm })
+            });
+        }
+        else if (scheme === 'bearer' && parameters.realm !== undefined) {
+            challenges.push({
+                scheme: 'bearer',
+                realm: parameters.realm,
+                ...(parameters.service === undefined ? {} : { service: parameters.service }),
+                ...(parameters.scope === undefined ? {} : { scope: parameters.scope }),
+                ...(parameters.error === undefined ? {} : { error: parameters.error })
+            });
+        }
+    }
+    return challenges;
+}
+/** The challenge we answer: bearer when offered (it scopes access), else basic. */
+function preferredChallenge(header) {
+    const challenges = parseChallenges(header);
+    return challenges.find(challenge => challenge.scheme === 'bearer') ?? challenges[0];
+}
+function repositoryScope(repository, actions) {
+    return `repository:${repository}:${actions}`;
+}
+/** Scopes in a stable order, duplicates dropped, so equal requests share one cached token. */
+function normaliseScopes(scopes) {
+    return [...new Set(scopes.flatMap(scope => scope.split(/\s+/)).filter(Boolean))].sort();
+}
+/** The token request: `realm?service=...&scope=...&scope=...[&account=...]`. */
+function tokenUrl(challenge, scopes, account) {
+    const url = new URL(challenge.realm);
+    if (challenge.service !== undefined)
+        url.searchParams.set('service', challenge.service);
+    for (const scope of normaliseScopes(scopes))
+        url.searchParams.append('scope', scope);
+    if (account !== undefined)
+        url.searchParams.set('account', account);
+    return url;
+}
+/** A token endpoint's JSON: `token` or the OAuth2 `access_token`, and `expires_in`. */
+function parseTokenAnswer(text) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null)
+        return undefined;
+    const { token, access_token: accessToken, expires_in: expiresIn } = parsed;
+    const value = typeof token === 'string' && token !== '' ? token : accessToken;
+    if (typeof value !== 'string' || value === '')
+        return undefined;
+    return {
+        token: value,
+        expiresIn: typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : 60
+    };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/registry/digest.ts
+/** Content digests: computing, checking, and checking a stream as it passes. */
+
+
+const digest_DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+const digest_TAG = /^[\w][\w.-]{0,127}$/;
+function isDigest(text) {
+    return digest_DIGEST.test(text);
+}
+function isTag(text) {
+    return digest_TAG.test(text);
+}
+function digestAlgorithm(digest) {
+    return digest.startsWith('sha512:') ? 'sha512' : 'sha256';
+}
+function digestOf(bytes, algorithm = 'sha256') {
+    return `${algorithm}:${(0,external_node_crypto_.createHash)(algorithm).update(bytes).digest('hex')}`;
+}
+/**
+ * A pass-through that hashes what flows and fails at the end if the bytes are not the
+ * ones `digest` names, so a consumer never mistakes a corrupt or truncated blob for a good one.
+ */
+function verifyingStream(digest, mismatch) {
+    const algorithm = digestAlgorithm(digest);
+    const hash = (0,external_node_crypto_.createHash)(algorithm);
+    return new external_node_stream_.Transform({
+        transform(chunk, _encoding, callback) {
+            hash.update(chunk);
+            callback(null, chunk);
+        },
+        flush(callback) {
+            const actual = `${algorithm}:${hash.digest('hex')}`;
+            callback(actual === digest ? null : mismatch(actual));
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./src/registry/retry.ts
+/** When and how long to wait before trying a registry request again. Pure; table-tested. */
+const DEFAULT_RETRY_POLICY = {
+    baseMs: 200,
+    capMs: 5_000,
+    maxRetryAfterMs: 60_000
+};
+/**
+ * `Retry-After` in milliseconds from `now`: delta-seconds or an HTTP date (a date in the
+ * past means now). Undefined when absent or unreadable.
+ */
+function parseRetryAfter(header, now) {
+    if (header === undefined)
+        return undefined;
+    const text = header.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    // Only an IMF-fixdate or its obsolete forms count: `Date.parse('5')` would be a year.
+    if (!/[a-z]{3}/i.test(text))
+        return undefined;
+    const at = Date.parse(text);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+/**
+ * Milliseconds to wait before retry number `attempt` (0 for the first retry): what the
+ * registry's `Retry-After` asks for, else "full jitter" — uniform in
+ * [0, min(cap, base * 2^attempt)) — so that many clients failing together spread out.
+ */
+function retryDelay(attempt, retryAfterHeader, random, policy = DEFAULT_RETRY_POLICY, now = Date.now()) {
+    const retryAfter = parseRetryAfter(retryAfterHeader, now);
+    if (retryAfter !== undefined)
+        return Math.min(retryAfter, policy.maxRetryAfterMs);
+    const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt));
+    return Math.floor(Math.min(Math.max(random(), 0), 1) * ceiling);
+}
+/** 408, 429 and 5xx are worth another try; 501 and 505 say the server never will. */
+function isRetryableStatus(status) {
+    return (status === 408 ||
+        status === 429 ||
+        (status >= 500 && status <= 599 && ![501, 505].includes(status)));
+}
+/** Whether a `Retry-After` on this status means "wait this long" (RFC 9110 §10.2.3). */
+function honoursRetryAfter(status) {
+    return status === 429 || status === 503;
+}
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'EHOSTUNREACH'
+]);
+/** The `code` of a Node system error; a failed happy-eyeballs connect nests them. */
+function errorCode(error) {
+    if (!(error instanceof Error))
+        return undefined;
+    const code = error.code;
+    if (typeof code === 'string')
+        return code;
+    if (error instanceof AggregateError) {
+        for (const inner of error.errors) {
+            const innerCode = errorCode(inner);
+            if (innerCode !== undefined)
+                return innerCode;
+        }
+    }
+    return undefined;
+}
+/** Connection failures a second attempt can cure: resets, refusals, timeouts, hang-ups. */
+function isRetryableError(error) {
+    const code = errorCode(error);
+    if (code !== undefined && TRANSIENT_CODES.has(code))
+        return true;
+    return error instanceof Error && /socket hang up/i.test(error.message);
+}
+/**
+ * What shows that a TLS handshake failed because the server answered in plain HTTP (its
+ * `HTTP/1.1 400` parses as a bogus TLS record), e.g. `wrong version number`; undefined for
+ * a bad certificate or a refused connection, which must never downgrade to http.
+ */
+function plainHttpSign(error) {
+    if (!(error instanceof Error))
+        return undefined;
+    const sign = /wrong version number|packet length too long|http request|WRONG_VERSION_NUMBER/i.exec(`${errorCode(error) ?? ''} ${error.message}`);
+    return sign?.[0];
+}
+
+;// CONCATENATED MODULE: ./src/registry/transport.ts
+/** One HTTP exchange with the limits a registry client needs: idle and total timeouts, streams. */
+
+
+/** A socket-level failure of our own making (timeouts), coded like Node's own. */
+class TransportError extends Error {
+    code;
+    constructor(code, message) {
+        super(message);
+        this.code = code;
+        this.name = 'TransportError';
+    }
+}
+/** Send the request and resolve once the answer's headers are in. */
+function transport_open(exchange) {
+    const transport = exchange.url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default());
+    return new Promise((resolve, reject) => {
+        let response;
+        let deadlineTimer;
+        const request = transport.request(exchange.url, {
+            method: exchange.method,
+            headers: { 'user-agent': 'multiarch-build-action', ...exchange.headers },
+            agent: exchange.agent
+        });
+        const fail = (error) => {
+            if (response === undefined) {
+                request.destroy(error);
+            }
+            else {
+                response.destroy(error);
+                request.destroy();
+            }
+        };
+        const clear = () => {
+            if (deadlineTimer !== undefined)
+                clearTimeout(deadlineTimer);
+        };
+        if (exchange.deadline !== undefined) {
+            const total = Math.max(0, exchange.deadline - Date.now());
+            deadlineTimer = setTimeout(() => {
+                fail(new TransportError('ETIMEDOUT', `not finished within ${exchange.deadlineName ?? `${total} ms`}`));
+            }, total);
+        }
+        request.setTimeout(exchange.idleTimeoutMs, () => {
+            const what = response === undefined ? 'no answer' : 'the body stalled';
+            fail(new TransportError('ETIMEDOUT', `${what} for ${exchange.idleTimeoutMs} ms`));
+        });
+        request.on('response', (incoming) => {
+            response = incoming;
+            incoming.on('close', clear);
+            // The server answered before taking the whole upload (an error): stop sending.
+            incoming.on('end', () => {
+                if (!request.writableFinished)
+                    request.destroy();
+            });
+            resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: incoming });
+        });
+        request.on('error', (error) => {
+            clear();
+            reject(error);
+        });
+        const body = exchange.body;
+        if (body === undefined) {
+            request.end();
+        }
+        else if (Buffer.isBuffer(body)) {
+            request.end(body);
+        }
+        else {
+            body.on('error', (error) => request.destroy(error));
+            request.on('close', () => {
+                if (!body.readableEnded)
+                    body.destroy();
+            });
+            body.pipe(request);
+        }
+    });
+}
+/** The whole body, refusing more than `limit` bytes (manifests are small; blobs are streamed). */
+function readAll(body, limit) {
+    return new Promise((resolve, reject) => {
+        if (body.destroyed) {
+            reject(new TransportError('ECONNRESET', 'the connection closed before the body ended'));
+            return;
+        }
+        const chunks = [];
+        let size = 0;
+        body.on('data', (chunk) => {
+            size += chunk.length;
+            if (size > limit)
+                body.destroy(new Error(`answered more than ${limit} bytes`));
+            else
+                chunks.push(chunk);
+        });
+        body.on('end', () => {
+            resolve(Buffer.concat(chunks));
+        });
+        body.on('error', reject);
+        // Without an `error` listener in time, Node closes an aborted answer silently.
+        body.on('close', () => {
+            reject(new TransportError('ECONNRESET', 'the connection closed before the body ended'));
+        });
+    });
+}
+/** Throw away a body we do not need, so the socket can be reused. */
+function discard(body) {
+    body.on('error', () => undefined);
+    body.resume();
+}
+
+;// CONCATENATED MODULE: ./src/registry/problems.ts
+/** Turning a registry's answers and socket failures into messages with a cause and a fix. Pure. */
+
+
+
+/** `CODE: message` of the distribution error body `{"errors":[{code,message}]}`, if any. */
+function registryErrors(body) {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+    const errors = parsed?.errors;
+    if (!Array.isArray(errors))
+        return undefined;
+    const parts = errors
+        .filter((entry) => typeof entry === 'object')
+        .map(entry => [entry.code, entry.message].filter(part => typeof part === 'string' && part !== '').join(': '))
+        .filter(part => part !== '');
+    return parts.length > 0 ? parts.join('; ') : undefined;
+}
+const STATUS_FIXES = {
+    401: 'check `username`/`password` or the auth file',
+    403: 'the credentials lack access to this repository; grant push/pull or use other credentials',
+    404: 'check the repository name and the tag or digest',
+    413: 'the registry limits request sizes; check its proxy settings',
+    429: 'the registry rate-limits this client; retry later or authenticate'
+};
+const REGISTRY_CODE_FIXES = {
+    MANIFEST_BLOB_UNKNOWN: 'push or mount its blobs (and child manifests) into the repository first',
+    BLOB_UPLOAD_UNKNOWN: 'the upload session expired or was lost; start the upload again',
+    DIGEST_INVALID: 'the uploaded bytes do not match their digest; the source may be corrupt',
+    NAME_UNKNOWN: 'check the repository name',
+    DENIED: 'the credentials lack access to this repository; grant push/pull or use other credentials',
+    TOOMANYREQUESTS: 'the registry rate-limits this client; retry later or authenticate'
+};
+/** `answered 404 Not Found (MANIFEST_UNKNOWN: manifest unknown); check ...`. */
+function statusProblem(status, body = '') {
+    const reason = external_node_http_.STATUS_CODES[status] ?? 'unknown status';
+    const details = registryErrors(body);
+    const code = details?.match(/^[A-Z_]+/)?.[0];
+    const fix = (code === undefined ? undefined : REGISTRY_CODE_FIXES[code]) ?? STATUS_FIXES[status];
+    return `answered ${status} ${reason}${details === undefined ? '' : ` (${details})`}${fix === undefined ? '' : `; ${fix}`}`;
+}
+const CODE_FIXES = {
+    ECONNREFUSED: 'is a registry listening at this address?',
+    ENOTFOUND: 'check the host name',
+    EAI_AGAIN: 'DNS did not answer; check the network',
+    ETIMEDOUT: 'the registry or the network is too slow; raise `timeoutMs` or check the network',
+    ECONNRESET: 'the connection was cut; a proxy or the registry may be overloaded',
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'trust its CA: put it in /etc/containers/certs.d/<host>/ca.crt',
+    SELF_SIGNED_CERT_IN_CHAIN: 'trust its CA: put it in /etc/containers/certs.d/<host>/ca.crt',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'trust its CA: put it in /etc/containers/certs.d/<host>/ca.crt',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate does not name this host; use the name it was issued for'
+};
+function describe(error) {
+    if (!(error instanceof Error))
+        return String(error);
+    if (error.message === '' && error instanceof AggregateError) {
+        return error.errors.map(describe).join(', ');
+    }
+    return error.message;
+}
+/** A socket-level failure as `message; fix`. */
+function transportProblem(error) {
+    const message = describe(error);
+    const code = errorCode(error);
+    const fix = code === undefined ? undefined : CODE_FIXES[code];
+    // Our own timeouts say what they are; Node's messages may lack their code.
+    const named = code === undefined || message.includes(code) || error instanceof TransportError
+        ? message
+        : `${message} (${code})`;
+    return fix === undefined ? named : `${named}; ${fix}`;
+}
+
+;// CONCATENATED MODULE: ./src/registry/client.ts
+
+
+
+
+
+
+
+
+
+
+
+
+const MEDIA_TYPES = {
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
+};
+const MANIFEST_ACCEPT = Object.values(MEDIA_TYPES).join(', ');
+/** Manifests are capped at 4 MiB by the spec; configs are smaller. Blobs are streamed. */
+const BODY_LIMIT = 32 * 1024 * 1024;
+const ERROR_BODY_LIMIT = 1024 * 1024;
+const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+// The distribution grammar of a repository path, as in ../reference.ts.
+const client_REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+class RegistryError extends Error {
+    registry;
+    status;
+    constructor(registry, message, 
+    /** The HTTP status that ended it, when one did. */
+    status) {
+        super(`registry ${registry}: ${message}`);
+        this.registry = registry;
+        this.status = status;
+        this.name = 'RegistryError';
+    }
+}
+/** A failed attempt that another may cure. */
+class Retryable extends Error {
+    retryAfter;
+    status;
+    constructor(message, retryAfter, status) {
+        super(message);
+        this.retryAfter = retryAfter;
+        this.status = status;
+        this.name = 'Retryable';
+    }
+}
+function isLoopback(host) {
+    const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    return name === 'localhost' || name === '::1' || /^127\./.test(name);
+}
+/** CA certificates the containers tools trust for this host (so buildah and we agree). */
+async function containersCa(registry) {
+    const dir = external_node_path_default().join('/etc/containers/certs.d', registry);
+    try {
+        const files = (await (0,promises_namespaceObject.readdir)(dir)).filter(file => file.endsWith('.crt'));
+        return await Promise.all(files.map(file => (0,promises_namespaceObject.readFile)(external_node_path_default().join(dir, file), 'utf8')));
+    }
+    catch {
+        return [];
+    }
+}
+function header(headers, name) {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+}
+/** `repo:tag` or `repo@sha256:...`, as errors name what they were about. */
+function named(repository, reference) {
+    return isDigest(reference) ? `${repository}@${reference}` : `${repository}:${reference}`;
+}
+function pull(repository) {
+    return repositoryScope(repository, 'pull');
+}
+function push(repository) {
+    return repositoryScope(repository, 'pull,push');
+}
+function basic(credentials) {
+    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+}
+/**
+ * An OCI distribution client: manifests by tag or digest, blobs by digest (HEAD, streamed
+ * GET, cross-repository mount, streamed copy), with basic auth or the bearer-token
+ * challenge, TLS with the containers' CA, retries with backoff and per-request timeouts.
+ * Loopback registries may speak plain HTTP, as docker allows.
+ *
+ * What is retried: GET/HEAD/PUT/DELETE of manifests and blob reads (idempotent), upload
+ * starts and mounts (a lost session is only garbage), and blob copies as a whole, from a
+ * fresh GET into a fresh session (a half-sent stream cannot be resumed).
+ */
+class RegistryClient {
+    registry;
+    options;
+    scheme;
+    challenge;
+    tokens = new Map();
+    agents;
+    pinged;
+    constructor(registry, options = {}) {
+        this.registry = registry;
+        this.options = options;
+    }
+    /** The protocol this client settled on (after its first request), or undefined before. */
+    get protocol() {
+        return this.scheme;
+    }
+    /** Resolve a tag or digest to the manifest or index it names, with its exact bytes. */
+    async getManifest(reference) {
+        const name = reference.digest ?? reference.tag ?? 'latest';
+        const operation = `GET manifest ${named(reference.repository, name)}`;
+        const response = await this.buffered({
+            operation,
+            method: 'GET',
+            target: `/v2/${reference.repository}/manifests/${name}`,
+            headers: { accept: MANIFEST_ACCEPT },
+            scopes: [pull(reference.repository)]
+        }, this.deadline());
+        if (response.status === 404) {
+            throw this.error(operation, `does not exist; ${statusProblem(404, response.body)}`, 404);
+        }
+        if (response.status !== 200) {
+            throw this.error(operation, statusProblem(response.status, response.body), response.status);
+        }
+        const digest = digestOf(response.body, reference.digest === undefined ? 'sha256' : digestAlgorithm(reference.digest));
+        if (reference.digest !== undefined && reference.digest !== digest) {
+            throw this.error(operation, `served bytes for ${reference.digest} hash to ${digest}`);
+        }
+        const headerDigest = header(response.headers, 'docker-content-digest');
+        if (headerDigest !== undefined && headerDigest !== digest) {
+            throw this.error(operation, `says ${headerDigest} but the bytes hash to ${digest}`);
+        }
+        let parsed;
+        try {
+            parsed = JSON.parse(response.body.toString('utf8'));
+        }
+        catch (error) {
+            throw this.error(operation, `served a manifest that is not JSON: ${transportProblem(error)}`);
+        }
+        const mediaType = typeof parsed.mediaType === 'string'
+            ? parsed.mediaType
+            : (header(response.headers, 'content-type') ?? '');
+        return { mediaType, digest, raw: response.body };
+    }
+    /** Whether a tag or digest exists (404 is an answer, not an error). */
+    async hasManifest(reference) {
+        const name = reference.digest ?? reference.tag ?? 'latest';
+        const operation = `HEAD manifest ${named(reference.repository, name)}`;
+        const response = await this.buffered({
+            operation,
+            method: 'HEAD',
+            target: `/v2/${reference.repository}/manifests/${name}`,
+            headers: { accept: MANIFEST_ACCEPT },
+            scopes: [pull(reference.repository)]
+        }, this.deadline());
+        if (response.status === 404)
+            return false;
+        if (response.status === 200)
+            return true;
+        throw this.error(operation, statusProblem(response.status), response.status);
+    }
+    /**
+     * Store `body` under a tag or its digest and return its digest, checked against the one
+     * the registry reports. Blobs and child manifests must be in the repository already.
+     */
+    async putManifest(repository, reference, body, mediaType) {
+        const operation = `PUT manifest ${named(repository, reference)}`;
+        this.checkRepository(operation, repository);
+        if (!isDigest(reference) && !isTag(reference)) {
+            throw this.error(operation, `\`${reference}\` is neither a tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) nor a digest (sha256:<64 hex>)`);
+        }
+        const digest = digestOf(body, isDigest(reference) ? digestAlgorithm(reference) : 'sha256');
+        if (isDigest(reference) && reference !== digest) {
+            throw this.error(operation, `the bytes hash to ${digest}, not ${reference}; put a manifest under its own digest`);
+        }
+        const response = await this.buffered({
+            operation,
+            method: 'PUT',
+            target: `/v2/${repository}/manifests/${reference}`,
+            headers: { 'content-type': mediaType, 'content-length': String(body.length) },
+            body,
+            scopes: [push(repository)]
+        }, this.deadline());
+        if (response.status < 200 || response.status > 299) {
+            throw this.error(operation, statusProblem(response.status, response.body), response.status);
+        }
+        const stored = header(response.headers, 'docker-content-digest');
+        if (stored !== undefined &&
+            digestAlgorithm(stored) === digestAlgorithm(digest) &&
+            stored !== digest) {
+            throw this.error(operation, `says it stored ${stored}, but the bytes sent hash to ${digest}`);
+        }
+        return digest;
+    }
+    /** Delete a manifest by digest; false when it was not there. */
+    async deleteManifest(repository, digest) {
+        const operation = `DELETE manifest ${named(repository, digest)}`;
+        this.checkRepository(operation, repository);
+        this.checkDigest(operation, digest);
+        const response = await this.buffered({
+            operation,
+            method: 'DELETE',
+            target: `/v2/${repository}/manifests/${digest}`,
+            scopes: [push(repository)]
+        }, this.deadline());
+        if (response.status === 404)
+            return false;
+        if (response.status >= 200 && response.status <= 299)
+            return true;
+        throw this.error(operation, statusProblem(response.status, response.body), response.status);
+    }
+    async hasBlob(repository, digest) {
+        return this.blobExists(repository, digest, this.deadline());
+    }
+    /**
+     * The blob's bytes as a stream, following redirects to storage (without our credentials
+     * when the host differs). The stream fails at its end if the bytes do not match `digest`.
+     */
+    async getBlob(repository, digest) {
+        const operation = `GET blob ${named(repository, digest)}`;
+        const blob = await this.openBlob(repository, digest, operation, this.deadline(), error => error instanceof RegistryError ? error : this.error(operation, transportProblem(error)));
+        return blob.body;
+    }
+    /** A small JSON blob (an image config), checked against its digest and parsed. */
+    async getBlobJson(repository, digest) {
+        const operation = `GET blob ${named(repository, digest)}`;
+        this.checkRepository(operation, repository);
+        this.checkDigest(operation, digest);
+        const response = await this.buffered({
+            operation,
+            method: 'GET',
+            target: `/v2/${repository}/blobs/${digest}`,
+            scopes: [pull(repository)],
+            followRedirects: true
+        }, this.deadline());
+        if (response.status !== 200) {
+            throw this.error(operation, statusProblem(response.status, response.body), response.status);
+        }
+        const actual = digestOf(response.body, digestAlgorithm(digest));
+        if (actual !== digest)
+            throw this.error(operation, `served bytes that hash to ${actual}`);
+        try {
+            return JSON.parse(response.body.toString('utf8'));
+        }
+        catch (error) {
+            throw this.error(operation, `is not JSON: ${transportProblem(error)}`);
+        }
+    }
+    /**
+     * Link a blob from one repository into another without moving its bytes. A registry may
+     * refuse (202: it opened an upload instead); then the bytes are copied through us.
+     */
+    async mountBlob(fromRepository, toRepository, digest) {
+        const operation = `mount blob ${digest} from ${fromRepository} into ${toRepository}`;
+        this.checkRepository(operation, fromRepository);
+        this.checkRepository(operation, toRepository);
+        this.checkDigest(operation, digest);
+        const deadline = this.deadline();
+        const query = new URLSearchParams({ mount: digest, from: fromRepository });
+        const response = await this.buffered({
+            operation,
+            method: 'POST',
+            target: `/v2/${toRepository}/blobs/uploads/?${query.toString()}`,
+            headers: { 'content-length': '0' },
+            scopes: [push(toRepository), pull(fromRepository)]
+        }, deadline);
+        if (response.status === 201)
+            return 'mounted';
+        if (response.status !== 202) {
+            throw this.error(operation, statusProblem(response.status, response.body), response.status);
+        }
+        this.log(`registry ${this.registry}: ${operation}: refused (202); copying the bytes instead`);
+        const location = header(response.headers, 'location');
+        await this.upload(`copy blob ${digest} from ${fromRepository} to ${toRepository}`, () => this.openBlob(fromRepository, digest, `copy blob ${digest}`, deadline), toRepository, digest, location === undefined ? undefined : this.resolve(location), deadline);
+        return 'copied';
+    }
+    /**
+     * Stream a blob from `fromRepository` (of `source`, this registry by default) into
+     * `toRepository` with a monolithic PUT (or PATCH + PUT when its size is unknown);
+     * a failed transfer starts over from a fresh GET. 'present' when already there.
+     */
+    async copyBlob(fromRepository, toRepository, digest, source = this) {
+        const from = source === this ? fromRepository : `${source.registry}/${fromRepository}`;
+        const operation = `copy blob ${digest} from ${from} to ${toRepository}`;
+        this.checkRepository(operation, toRepository);
+        const deadline = this.deadline();
+        if (await this.blobExists(toRepository, digest, deadline))
+            return 'present';
+        await this.upload(operation, () => source.openBlob(fromRepository, digest, operation, deadline), toRepository, digest, undefined, deadline);
+        return 'copied';
+    }
+    /** Drop pooled connections; the client stays usable and reconnects on demand. */
+    close() {
+        const agents = this.agents;
+        this.agents = undefined;
+        void agents?.then(({ http, https }) => {
+            http.destroy();
+            https.destroy();
+        });
+    }
+    async blobExists(repository, digest, deadline) {
+        const operation = `HEAD blob ${named(repository, digest)}`;
+        this.checkRepository(operation, repository);
+        this.checkDigest(operation, digest);
+        const response = await this.buffered({
+            operation,
+            method: 'HEAD',
+            target: `/v2/${repository}/blobs/${digest}`,
+            scopes: [pull(repository)],
+            followRedirects: true
+        }, deadline);
+        if (response.status === 404)
+            return false;
+        if (response.status === 200)
+            return true;
+        throw this.error(operation, statusProblem(response.status), response.status);
+    }
+    async openBlob(repository, digest, operation, deadline, describe = error => error) {
+        this.checkRepository(operation, repository);
+        this.checkDigest(operation, digest);
+        const opened = await this.streamed({
+            operation,
+            method: 'GET',
+            target: `/v2/${repository}/blobs/${digest}`,
+            scopes: [pull(repository)],
+            followRedirects: true,
+            streaming: true
+        }, deadline);
+        const response = opened.body;
+        const verified = verifyingStream(digest, actual => this.error(operation, `served bytes that hash to ${actual}`));
+        response.on('error', (error) => verified.destroy(describe(error)));
+        verified.on('close', () => {
+            if (!response.complete)
+                response.destroy();
+        });
+        response.pipe(verified);
+        const length = Number(header(opened.headers, 'content-length'));
+        return {
+            body: verified,
+            size: Number.isSafeInteger(length) && length >= 0 ? length : undefined
+        };
+    }
+    /**
+     * Upload a blob from local bytes (a file of an OCI layout); `open` is called once per
+     * attempt, since a stream can be read only once. 'present' when the registry has it.
+     */
+    async uploadBlob(repository, digest, size, open) {
+        const operation = `upload blob ${named(repository, digest)}`;
+        this.checkRepository(operation, repository);
+        const deadline = this.deadline();
+        if (await this.blobExists(repository, digest, deadline))
+            return 'present';
+        await this.upload(operation, () => {
+            const verified = verifyingStream(digest, actual => this.error(operation, `local bytes hash to ${actual}`));
+            const body = open();
+            body.on('error', (error) => verified.destroy(error));
+            body.pipe(verified);
+            return Promise.resolve({ body: verified, size });
+        }, repository, digest, undefined, deadline);
+        return 'uploaded';
+    }
+    /** Upload a blob read from `openSource`; every attempt starts a fresh read (streams are one-shot). */
+    async upload(operation, openSource, toRepository, digest, firstLocation, deadline) {
+        let location = firstLocation;
+        await this.retrying(operation, deadline, async () => {
+            const start = location ?? (await this.startUpload(operation, toRepository, deadline));
+            // A failed attempt may have spoiled the session; the next one opens its own.
+            location = undefined;
+            const blob = await openSource();
+            try {
+                await this.sendBlob(operation, start, toRepository, digest, blob, deadline);
+            }
+            finally {
+                blob.body.destroy();
+            }
+        });
+    }
+    async startUpload(operation, repository, deadline) {
+        const response = await this.buffered({
+            operation: `${operation} (POST upload)`,
+            method: 'POST',
+            target: `/v2/${repository}/blobs/uploads/`,
+            headers: { 'content-length': '0' },
+            scopes: [push(repository)]
+        }, deadline);
+        const location = header(response.headers, 'location');
+        if (response.status !== 202 || location === undefined) {
+            throw this.error(operation, `starting the upload ${statusProblem(response.status, response.body)}`, response.status);
+        }
+        return this.resolve(location);
+    }
+    /** One try at sending the bytes; the caller retries the whole transfer. */
+    async sendBlob(operation, location, repository, digest, blob, deadline) {
+        const scopes = [push(repository)];
+        let closing = location;
+        if (blob.size === undefined) {
+            const patched = await this.attempt({
+                operation,
+                method: 'PATCH',
+                target: location,
+                headers: { 'content-type': 'application/octet-stream' },
+                body: blob.body,
+                scopes,
+                streaming: true
+            }, deadline);
+            const answer = await readAll(patched.body, ERROR_BODY_LIMIT);
+            const next = header(patched.headers, 'location');
+            if (patched.status !== 202 || next === undefined) {
+                this.failedUpload(operation, patched, answer);
+            }
+            closing = this.resolve(next);
+        }
+        const url = new URL(closing);
+        url.searchParams.set('digest', digest);
+        const put = await this.attempt({
+            operation,
+            method: 'PUT',
+            target: url,
+            headers: {
+                'content-type': 'application/octet-stream',
+                'content-length': String(blob.size ?? 0)
+            },
+            ...(blob.size === undefined ? {} : { body: blob.body }),
+            scopes,
+            streaming: true
+        }, deadline);
+        const answer = await readAll(put.body, ERROR_BODY_LIMIT);
+        if (put.status !== 201)
+            this.failedUpload(operation, put, answer);
+    }
+    failedUpload(operation, opened, body) {
+        if (isRetryableStatus(opened.status))
+            throw this.retryable(opened, body);
+        throw this.error(operation, statusProblem(opened.status, body), opened.status);
+    }
+    checkRepository(operation, repository) {
+        if (!client_REPOSITORY.test(repository)) {
+            throw this.error(operation, `\`${repository}\` is not a repository name (lowercase letters, digits and . _ - separators, parts joined by /)`);
+        }
+    }
+    checkDigest(operation, digest) {
+        if (!isDigest(digest)) {
+            throw this.error(operation, `\`${digest}\` is not a digest (sha256:<64 hex>)`);
+        }
+    }
+    error(operation, problem, status) {
+        return new RegistryError(this.registry, `${operation}: ${problem}`, status);
+    }
+    retryable(opened, body) {
+        const retryAfter = honoursRetryAfter(opened.status)
+            ? header(opened.headers, 'retry-after')
+            : undefined;
+        return new Retryable(statusProblem(opened.status, body), retryAfter, opened.status);
+    }
+    log(message) {
+        this.options.log?.(message);
+    }
+    deadline() {
+        const budget = this.options.operationTimeoutMs;
+        return budget === undefined ? undefined : Date.now() + budget;
+    }
+    get base() {
+        return new URL(`${this.scheme ?? 'https'}://${this.registry}`);
+    }
+    resolve(target) {
+        return new URL(target, this.base);
+    }
+    /** A call whose answer is small enough to hold: retried whole on 429, 5xx and resets. */
+    async buffered(call, deadline) {
+        await this.prepare(call.operation, call.scopes, deadline);
+        return this.retrying(call.operation, deadline, async () => {
+            const opened = await this.attempt(call, deadline);
+            const body = await readAll(opened.body, BODY_LIMIT);
+            if (isRetryableStatus(opened.status))
+                throw this.retryable(opened, body);
+            return { status: opened.status, headers: opened.headers, body };
+        });
+    }
+    /** A call whose 2xx body is streamed to the caller; retried until the answer starts. */
+    async streamed(call, deadline) {
+        await this.prepare(call.operation, call.scopes, deadline);
+        return this.retrying(call.operation, deadline, async () => {
+            const opened = await this.attempt(call, deadline);
+            if (opened.status >= 200 && opened.status <= 299)
+                return opened;
+            const body = await readAll(opened.body, ERROR_BODY_LIMIT);
+            if (isRetryableStatus(opened.status))
+                throw this.retryable(opened, body);
+            throw this.error(call.operation, statusProblem(opened.status, body), opened.status);
+        });
+    }
+    /**
+     * Run `once` until it succeeds, fails for good, or the retries or the deadline run out.
+     * Waits follow `retryDelay`; a RegistryError is final by construction.
+     */
+    async retrying(operation, deadline, once) {
+        const retries = Math.max(0, this.options.retries ?? 4);
+        for (let attempt = 0;; attempt++) {
+            try {
+                return await once();
+            }
+            catch (error) {
+                if (error instanceof RegistryError)
+                    throw error;
+                const problem = error instanceof Retryable ? error.message : transportProblem(error);
+                const status = error instanceof Retryable ? error.status : undefined;
+                if (!(error instanceof Retryable) && !isRetryableError(error)) {
+                    throw this.error(operation, problem, status);
+                }
+                const tries = `${attempt + 1} attempt${attempt === 0 ? '' : 's'}`;
+                if (attempt >= retries) {
+                    throw this.error(operation, `gave up after ${tries}: ${problem}`, status);
+                }
+                const delay = retryDelay(attempt, error instanceof Retryable ? error.retryAfter : undefined, this.options.random ?? Math.random, this.options.retryPolicy ?? DEFAULT_RETRY_POLICY);
+                if (deadline !== undefined && Date.now() + delay >= deadline) {
+                    throw this.error(operation, `gave up after ${tries}, as operationTimeoutMs (${this.options.operationTimeoutMs ?? 0} ms) leaves no time for another: ${problem}`, status);
+                }
+                this.log(`registry ${this.registry}: ${operation}: ${problem}; retry ${attempt + 1}/${retries} in ${delay} ms`);
+                await (0,external_node_timers_promises_namespaceObject.setTimeout)(delay);
+            }
+        }
+    }
+    /** Settle the protocol and auth scheme once (GET /v2/), and hold a token for `scopes`. */
+    async prepare(operation, scopes, deadline) {
+        this.pinged ??= this.retrying(`${operation} (GET /v2/)`, deadline, () => this.ping(deadline)).catch((error) => {
+            this.pinged = undefined;
+            throw error;
+        });
+        await this.pinged;
+        const challenge = this.challenge;
+        if (challenge?.scheme === 'bearer' && this.bearer(scopes) === undefined) {
+            await this.retrying(`${operation} (token)`, deadline, () => this.fetchToken(challenge, scopes, scopes, deadline));
+        }
+    }
+    async ping(deadline) {
+        const agents = await this.loadAgents();
+        if (this.scheme === undefined && this.options.protocol !== undefined) {
+            this.scheme = this.options.protocol;
+        }
+        if (this.scheme === undefined) {
+            try {
+                const opened = await this.exchange('GET', new URL(`https://${this.registry}/v2/`), {}, undefined, false, deadline, agents);
+                this.scheme = 'https';
+                await this.readPing(opened);
+                return;
+            }
+            catch (error) {
+                if (this.scheme !== undefined ||
+                    !isLoopback(this.registry) ||
+                    plainHttpSign(error) === undefined) {
+                    throw error;
+                }
+                this.scheme = 'http';
+                this.log(`registry ${this.registry}: answers in plain HTTP (TLS handshake: ${plainHttpSign(error)}); this client uses http://`);
+            }
+        }
+        const opened = await this.exchange('GET', new URL(`${this.scheme}://${this.registry}/v2/`), {}, undefined, false, deadline, agents);
+        await this.readPing(opened);
+    }
+    async readPing(opened) {
+        const body = await readAll(opened.body, ERROR_BODY_LIMIT);
+        if (opened.status === 401) {
+            this.challenge = preferredChallenge(header(opened.headers, 'www-authenticate') ?? '');
+        }
+        else if (isRetryableStatus(opened.status)) {
+            throw this.retryable(opened, body);
+        }
+        // Anything else (200, or a 404 from a registry without /v2/): requests will tell.
+    }
+    bearer(scopes) {
+        const held = this.tokens.get(normaliseScopes(scopes).join(' '));
+        return held !== undefined && held.expiresAt > Date.now() ? held.token : undefined;
+    }
+    /** One token request; its failures are retried by the caller's loop. */
+    async fetchToken(challenge, requested, cacheFor, deadline) {
+        const credentials = this.options.credentials;
+        const url = tokenUrl(challenge, requested, credentials?.username);
+        const endpoint = `token endpoint ${url.origin}${url.pathname}`;
+        const opened = await this.exchange('GET', url, credentials === undefined ? {} : { authorization: basic(credentials) }, undefined, false, deadline, await this.loadAgents());
+        const body = await readAll(opened.body, ERROR_BODY_LIMIT);
+        if (isRetryableStatus(opened.status)) {
+            const failure = this.retryable(opened, body);
+            throw new Retryable(`${endpoint} ${failure.message}`, failure.retryAfter, failure.status);
+        }
+        if (opened.status === 401 || opened.status === 403) {
+            throw this.error(endpoint, credentials === undefined
+                ? `refused anonymous access (${opened.status}); set \`username\`/\`password\` or log in so the auth file has them`
+                : `refused the credentials of \`${credentials.username}\` (${opened.status}); check \`username\`/\`password\` or the auth file`, opened.status);
+        }
+        if (opened.status !== 200) {
+            throw this.error(endpoint, statusProblem(opened.status, body), opened.status);
+        }
+        const answer = parseTokenAnswer(body.toString('utf8'));
+        if (answer === undefined)
+            throw this.error(endpoint, 'answered 200 without a token');
+        // Renew a little early so a token never expires between check and use.
+        const expiresAt = Date.now() + answer.expiresIn * 900;
+        this.tokens.set(normaliseScopes(cacheFor).join(' '), { token: answer.token, expiresAt });
+    }
+    /** What to send as Authorization: nothing to another host, so redirects never leak it. */
+    authorization(url, scopes) {
+        if (url.origin !== this.base.origin)
+            return undefined;
+        if (this.challenge?.scheme === 'bearer') {
+            const token = this.bearer(scopes);
+            return token === undefined ? undefined : `Bearer ${token}`;
+        }
+        const credentials = this.options.credentials;
+        if (this.challenge?.scheme === 'basic' && credentials !== undefined)
+            return basic(credentials);
+        return undefined;
+    }
+    /** One try: answers a 401 challenge once and follows redirects; never retries by itself. */
+    async attempt(call, deadline) {
+        const agents = await this.loadAgents();
+        const replayable = call.body === undefined || Buffer.isBuffer(call.body);
+        let url = this.resolve(call.target);
+        for (let hop = 0;; hop++) {
+            const send = (authorization) => this.exchange(call.method, url, { ...call.headers, ...(authorization === undefined ? {} : { authorization }) }, call.body, call.streaming ?? false, deadline, agents);
+            const sent = this.authorization(url, call.scopes);
+            let opened = await send(sent);
+            if (opened.status === 401 && url.origin === this.base.origin) {
+                await readAll(opened.body, ERROR_BODY_LIMIT);
+                await this.answerChallenge(call, opened, sent, deadline);
+                if (!replayable) {
+                    throw new Retryable('the registry asked to authenticate again in the middle of an upload');
+                }
+                opened = await send(this.authorization(url, call.scopes));
+                if (opened.status === 401) {
+                    await readAll(opened.body, ERROR_BODY_LIMIT);
+                    throw this.refused(call.operation);
+                }
+            }
+            const location = header(opened.headers, 'location');
+            if (call.followRedirects !== true ||
+                !REDIRECTS.has(opened.status) ||
+                location === undefined) {
+                return opened;
+            }
+            discard(opened.body);
+            if (hop >= MAX_REDIRECTS) {
+                throw this.error(call.operation, `redirected more than ${MAX_REDIRECTS} times`);
+            }
+            url = new URL(location, url);
+        }
+    }
+    async answerChallenge(call, opened, sentAuthorization, deadline) {
+        const given = header(opened.headers, 'www-authenticate') ?? '';
+        const challenge = preferredChallenge(given);
+        if (challenge === undefined) {
+            throw this.error(call.operation, `answered 401 with no challenge we can answer (WWW-Authenticate: ${given || 'none'})`, 401);
+        }
+        this.challenge = challenge;
+        if (challenge.scheme === 'basic') {
+            if (sentAuthorization?.startsWith('Basic ') === true)
+                throw this.refused(call.operation);
+            return;
+        }
+        await this.fetchToken(challenge, [...call.scopes, ...(challenge.scope === undefined ? [] : [challenge.scope])], call.scopes, deadline);
+    }
+    refused(operation) {
+        return this.error(operation, this.options.credentials === undefined
+            ? 'needs credentials and none were given (401); set `username`/`password` or log in so the auth file has them'
+            : 'refused the credentials (401); check `username`/`password` or the auth file', 401);
+    }
+    loadAgents() {
+        this.agents ??= containersCa(this.registry).then(found => {
+            const ca = [...(this.options.ca ?? []), ...found];
+            return {
+                http: new (external_node_http_default()).Agent({ keepAlive: true }),
+                https: new (external_node_https_default()).Agent({
+                    keepAlive: true,
+                    ...(ca.length > 0 ? { ca: [...(external_node_tls_default()).rootCertificates, ...ca] } : {})
+                })
+            };
+        });
+        return this.agents;
+    }
+    exchange(method, url, headers, body, streaming, deadline, agents) {
+        const timeoutMs = this.options.timeoutMs ?? 30_000;
+        const now = Date.now();
+        if (deadline !== undefined && deadline <= now) {
+            return Promise.reject(new TransportError('ETIMEDOUT', `operationTimeoutMs (${this.options.operationTimeoutMs ?? 0} ms) is used up`));
+        }
+        const perRequest = streaming ? undefined : now + timeoutMs;
+        const end = deadline === undefined
+            ? perRequest
+            : Math.min(perRequest ?? Number.POSITIVE_INFINITY, deadline);
+        const deadlineName = end === perRequest
+            ? `timeoutMs (${timeoutMs} ms)`
+            : `operationTimeoutMs (${this.options.operationTimeoutMs ?? 0} ms)`;
+        return transport_open({
+            method,
+            url,
+            headers,
+            ...(body === undefined ? {} : { body }),
+            agent: url.protocol === 'https:' ? agents.https : agents.http,
+            idleTimeoutMs: Math.min(timeoutMs, deadline === undefined ? timeoutMs : deadline - now),
+            ...(end === undefined ? {} : { deadline: end, deadlineName })
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/pool.ts
+
+/** One client per registry host, created with that host's credentials on first use. */
+class RegistryPool {
+    credentialsFor;
+    clients = new Map();
+    constructor(credentialsFor) {
+        this.credentialsFor = credentialsFor;
+    }
+    get(registry) {
+        let client = this.clients.get(registry);
+        if (client === undefined) {
+            client = this.credentialsFor(registry).then(credentials => new RegistryClient(registry, credentials === undefined ? {} : { credentials }));
+            this.clients.set(registry, client);
+        }
+        return client;
+    }
+    async close() {
+        for (const client of this.clients.values())
+            (await client).close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/state.ts
+/**
+ * The runner's state between the main and the post step. This module alone owns the keys:
+ * what main records here is exactly what post undoes.
+ */
+
+
+
+
+
+
+/** Marks that the post step should run cleanup (the runner runs it after main either way). */
+function markMainStarted() {
+    saveState(constants_State.IsPost, 'true');
+}
+/**
+ * A private folder for this run's temporary files (auth file, build secrets), mode 0700.
+ * Its path goes into the step state so the post step removes it even when main failed.
+ */
+async function runTempDir() {
+    const base = process.env.RUNNER_TEMP ?? (0,external_node_os_namespaceObject.tmpdir)();
+    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(base, 'multiarch-'));
+    saveState(constants_State.TempDir, dir);
+    return dir;
+}
+/** Should main die before removing the builder, the post step removes it with this argv. */
+function rememberBuilder(builder) {
+    saveState(constants_State.CreatedBuilder, JSON.stringify(builder));
+}
+/** Main removed the builder itself: nothing left for the post step. */
+function forgetBuilder() {
+    saveState(constants_State.CreatedBuilder, '');
+}
+function savedBuilder() {
+    const text = core.getState(State.CreatedBuilder);
+    if (text === '')
+        return undefined;
+    try {
+        const parsed = JSON.parse(text);
+        if (typeof parsed.name !== 'string' || !Array.isArray(parsed.removeArgs))
+            return undefined;
+        return { name: parsed.name, removeArgs: parsed.removeArgs, env: parsed.env ?? {} };
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The post step: remove what main created, and nothing else. */
+async function cleanup() {
+    const builder = savedBuilder();
+    if (builder === undefined) {
+        core.info('no builder to remove: main removed what it created, or created none');
+    }
+    else {
+        const result = await exec('docker', builder.removeArgs, {
+            env: builder.env,
+            silent: true,
+            allowFailure: true
+        }).catch(() => undefined);
+        core.info(result?.exitCode === 0
+            ? `removed builder ${builder.name}`
+            : `builder ${builder.name} was already gone or could not be removed${result ? `: ${result.stderr.trim()}` : ''}`);
+    }
+    const dir = core.getState(State.TempDir);
+    if (dir !== '') {
+        await rm(dir, { recursive: true, force: true });
+        core.info(`removed ${dir}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/summary.ts
+/**
+ * The job summary: what a person glancing at the run page needs. Rendering is pure (tested as
+ * text); writing is a thin shell that appends it to GITHUB_STEP_SUMMARY.
+ */
+
+/** Characters at most shown of a smoke test's output inside a table cell. */
+const SMOKE_OUTPUT_LIMIT = 200;
+/** Characters at most shown of the step's error. */
+const FAILURE_LIMIT = 4000;
+/** Chart height in pixels: axes and margins, then one band per bar. */
+const CHART_BASE_HEIGHT = 90;
+const CHART_BAR_HEIGHT = 44;
+const CHART_BAR_COLOUR = '#80ccff';
+const CHART_LABEL_COLOUR = '#1f2328';
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/** The job summary exists only on a runner (or a harness) that names the file. */
+function summaryAvailable() {
+    return (process.env.GITHUB_STEP_SUMMARY ?? '') !== '';
+}
+async function writeMatrixSummary(matrix) {
+    if (!summaryAvailable())
+        return;
+    await summary_summary
+        .addHeading('Multi-arch build matrix', 3)
+        .addTable([
+        [
+            { data: 'Platform', header: true },
+            { data: 'Runner', header: true },
+            { data: 'Runs', header: true }
+        ],
+        ...matrix.include.map(leg => [
+            code(leg.platform),
+            code(leg.runner),
+            leg.emulated ? 'emulated (QEMU)' : 'native'
+        ])
+    ])
+        .write();
+}
+/** Append the build summary to the job summary; a no-op off a runner. */
+async function writeBuildSummary(summary) {
+    if (!summaryAvailable())
+        return;
+    await summary_summary.addRaw(renderBuildSummary(summary), true).write();
+}
+/** The summary as GitHub-flavoured Markdown with inline HTML, ending in a newline. */
+function renderBuildSummary(summary) {
+    const blocks = [
+        `### ${inline(summary.title)}`,
+        statusLine(summary),
+        ...failureDetails(summary.failure),
+        imageLines(summary),
+        ...platformTable(summary.rows),
+        ...buildTimeChart(summary.rows),
+        ...nextStepsList(summary.nextSteps),
+        ...fullDigests(summary.rows)
+    ];
+    return `${blocks.join('\n\n')}\n`;
+}
+function statusLine(summary) {
+    const emulated = summary.rows.filter(row => row.emulated).length;
+    const platforms = `${plural(summary.rows.length, 'platform')}${emulated > 0 ? ` (${emulated} emulated)` : ''}`;
+    const warnings = summary.rows.filter(row => row.archCheck.status === 'warned').length;
+    const facts = [
+        ...(summary.rows.length === 0 ? [] : [platforms]),
+        ...(summary.engine === '' ? [] : [inline(summary.engine)]),
+        ...(warnings > 0 ? [`⚠️ ${plural(warnings, 'warning')}`] : [])
+    ];
+    if (summary.failure !== undefined) {
+        return `❌ **Failed**: ${prose(firstLine(summary.failure))}<br>\n${facts.join(' · ')}`;
+    }
+    const verb = summary.indexDigest === undefined ? 'Built' : 'Built and pushed';
+    return `✅ **${verb}** · ${facts.join(' · ')}`;
+}
+/** The whole error, when it has more than the line the status shows. */
+function failureDetails(failure) {
+    if (failure === undefined)
+        return [];
+    const text = failure.replace(/\r\n?/g, '\n').trim();
+    if (!text.includes('\n'))
+        return [];
+    return [
+        '<details><summary>Full error</summary>',
+        `<pre>\n${escapeMarkdown(truncate(stripAnsi(text), FAILURE_LIMIT))}\n</pre>`,
+        '</details>'
+    ];
+}
+function imageLines(summary) {
+    const index = summary.indexDigest === undefined ? '— (not pushed)' : code(summary.indexDigest);
+    const tags = summary.tags.length === 0 ? '—' : summary.tags.map(tag => code(tag)).join(' ');
+    return `**Index digest**: ${index}<br>\n**Tags**: ${tags}`;
+}
+function platformTable(rows) {
+    if (rows.length === 0)
+        return [];
+    const header = [
+        '| Platform | Runs | Digest | Layers | Size | Arch&nbsp;check | Smoke&nbsp;test | Build&nbsp;time |',
+        '| --- | --- | --- | ---: | ---: | --- | --- | ---: |'
+    ];
+    const body = rows.map(row => `| ${[
+        code(row.platform),
+        row.emulated ? 'emulated&nbsp;(QEMU)' : 'native',
+        digestCell(row),
+        row.layers === undefined ? '—' : String(row.layers),
+        row.bytes === undefined ? '—' : unbroken(formatBytes(row.bytes)),
+        archCheckCell(row.archCheck),
+        smokeTestCell(row.smokeTest),
+        row.buildSeconds === undefined ? '—' : formatSeconds(row.buildSeconds)
+    ].join(' | ')} |`);
+    return [[...header, ...body].join('\n')];
+}
+function digestCell(row) {
+    if (row.digest === undefined)
+        return '—';
+    const short = code(shortDigest(row.digest));
+    if (row.link === undefined || !/^https?:\/\//i.test(row.link))
+        return short;
+    return `<a href="${escapeHtml(row.link)}">${short}</a>`;
+}
+function archCheckCell(check) {
+    const detail = check.detail === undefined ? '' : `<br><sub>${inline(check.detail)}</sub>`;
+    switch (check.status) {
+        case 'passed':
+            return '✅ passed';
+        case 'failed':
+            return `❌ failed${detail}`;
+        case 'warned':
+            return `⚠️ warned${detail}`;
+        case 'skipped':
+            return '—';
+    }
+}
+function smokeTestCell(test) {
+    switch (test.status) {
+        case 'passed':
+            return test.seconds === undefined ? '✅ passed' : `✅ ${formatSeconds(test.seconds)}`;
+        case 'failed': {
+            const output = test.output === undefined ? '' : oneLine(stripAnsi(test.output));
+            const shown = truncate(output, SMOKE_OUTPUT_LIMIT);
+            return shown === '' ? '❌ failed' : `❌ failed<br><sub>${code(shown)}</sub>`;
+        }
+        case 'skipped':
+            return '—';
+    }
+}
+/** A bar per platform whose build time is known; GitHub renders `mermaid` blocks. */
+function buildTimeChart(rows) {
+    const timed = rows.flatMap(row => row.buildSeconds === undefined ? [] : [{ row, seconds: row.buildSeconds }]);
+    if (timed.length === 0)
+        return [];
+    const labels = timed.map(({ row }) => mermaidString(row.emulated ? `${row.platform} (QEMU)` : row.platform));
+    const values = timed.map(({ seconds }) => oneDecimal(seconds));
+    const top = niceCeiling(Math.max(...timed.map(({ seconds }) => seconds)));
+    return [
+        '#### Build time per platform',
+        [
+            '```mermaid',
+            '---',
+            'config:',
+            '  xyChart:',
+            '    width: 760',
+            `    height: ${CHART_BASE_HEIGHT + CHART_BAR_HEIGHT * timed.length}`,
+            '    showDataLabel: true',
+            // One light bar colour with dark labels inside reads the same in light and dark mode.
+            '  themeVariables:',
+            '    xyChart:',
+            `      plotColorPalette: '${CHART_BAR_COLOUR}'`,
+            `      dataLabelColor: '${CHART_LABEL_COLOUR}'`,
+            '---',
+            // Horizontal: platform names read along the side instead of crowding under narrow bars.
+            'xychart-beta horizontal',
+            `  x-axis [${labels.join(', ')}]`,
+            `  y-axis "seconds" 0 --> ${top}`,
+            `  bar [${values.join(', ')}]`,
+            '```'
+        ].join('\n')
+    ];
+}
+function nextStepsList(nextSteps) {
+    if (nextSteps.length === 0)
+        return [];
+    return ['#### Next steps', nextSteps.map(step => `- ${prose(step)}`).join('\n')];
+}
+/** Full digests to copy, folded away: the table shows short ones. */
+function fullDigests(rows) {
+    const pushed = rows.flatMap(row => (row.digest === undefined ? [] : [row]));
+    if (pushed.length === 0)
+        return [];
+    const width = Math.max(...pushed.map(row => oneLine(row.platform).length));
+    const lines = pushed.map(row => `${oneLine(row.platform).padEnd(width)}  ${oneLine(row.digest ?? '')}`);
+    return [
+        '<details><summary>Full digests</summary>',
+        `<pre>\n${escapeMarkdown(lines.join('\n'))}\n</pre>`,
+        '</details>'
+    ];
+}
+/**
+ * Web page of a pushed digest (or, failing that, of the repository) on well-known registries;
+ * undefined where we do not know one (a private or local registry).
+ */
+function registryWebLink(registry, repository, digest) {
+    if (!/^sha256:[a-f0-9]{64}$/.test(digest))
+        return undefined;
+    const parts = repository.split('/');
+    if (parts.some(part => !/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(part)))
+        return undefined;
+    const [first, ...rest] = parts;
+    if (first === undefined)
+        return undefined;
+    switch (registry.toLowerCase()) {
+        case 'docker.io':
+        case 'index.docker.io':
+        case 'registry-1.docker.io': {
+            // Docker Hub's per-digest pages need a tag in the path, so the tag list is the sure link.
+            if (parts.length === 1)
+                return `https://hub.docker.com/_/${first}/tags`;
+            if (parts.length !== 2)
+                return undefined;
+            if (first === 'library')
+                return `https://hub.docker.com/_/${rest.join('/')}/tags`;
+            return `https://hub.docker.com/r/${parts.join('/')}/tags`;
+        }
+        case 'quay.io':
+            if (parts.length !== 2)
+                return undefined;
+            return `https://quay.io/repository/${parts.join('/')}/manifest/${digest}`;
+        case 'ghcr.io':
+            // GitHub shows versions by numeric id, not digest: link the package page.
+            if (rest.length === 0)
+                return undefined;
+            return `https://github.com/users/${first}/packages/container/package/${encodeURIComponent(rest.join('/'))}`;
+        default:
+            return undefined;
+    }
+}
+/** `sha256:0123456789ab`: the algorithm and the first 12 hex characters. */
+function shortDigest(digest) {
+    const colon = digest.indexOf(':');
+    return colon === -1 ? digest.slice(0, 12) : digest.slice(0, colon + 13);
+}
+/** Decimal units, as `docker images` and the registries' web pages show sizes. */
+function formatBytes(bytes) {
+    if (bytes < 1000)
+        return `${Math.round(bytes)} B`;
+    const units = ['KB', 'MB', 'GB', 'TB'];
+    let value = bytes / 1000;
+    let unit = 0;
+    while (value >= 999.95 && unit < units.length - 1) {
+        value /= 1000;
+        unit += 1;
+    }
+    return `${value.toFixed(1)} ${units[unit] ?? ''}`;
+}
+/** `1.2&nbsp;s`: a number stays on the line of its unit. */
+function formatSeconds(seconds) {
+    return `${seconds.toFixed(1)}&nbsp;s`;
+}
+function unbroken(text) {
+    return text.replaceAll(' ', '&nbsp;');
+}
+function oneDecimal(value) {
+    return String(Math.round(value * 10) / 10);
+}
+/** A round axis top a little above the tallest bar. */
+function niceCeiling(value) {
+    const padded = value * 1.1;
+    if (padded <= 10)
+        return Math.max(1, Math.ceil(padded));
+    const step = 10 ** Math.floor(Math.log10(padded)) / 2;
+    return Math.ceil(padded / step) * step;
+}
+function plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+function firstLine(text) {
+    const trimmed = text.trim();
+    const newline = trimmed.search(/\r?\n|\r/);
+    return newline === -1 ? trimmed : `${trimmed.slice(0, newline)} …`;
+}
+/** At most `limit` characters as a person counts them (graphemes), the last an ellipsis. */
+function truncate(text, limit) {
+    const graphemes = Array.from(GRAPHEMES.segment(text), part => part.segment);
+    return graphemes.length <= limit ? text : `${graphemes.slice(0, limit - 1).join('')}…`;
+}
+/** Table rows and list items are one line: fold line breaks and runs of space. */
+function oneLine(text) {
+    return text
+        .split(/\r\n|\r|\n/)
+        .map(line => line.trim())
+        .filter(line => line !== '')
+        .join(' ⏎ ')
+        .replace(/\s+/g, ' ');
+}
+function stripAnsi(text) {
+    // eslint-disable-next-line no-control-regex -- terminal colour codes in tool output
+    return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
+}
+/**
+ * Text that neither Markdown nor HTML may read as syntax: every character with a meaning to
+ * either (including `|` for table cells, `:` for emoji and `$` for math) becomes an entity.
+ */
+function escapeMarkdown(text) {
+    return text.replace(/[&<>"'`|\\*_[\]~$@#:]/g, char => `&#${char.charCodeAt(0)};`);
+}
+/** For attribute values, where Markdown does not apply. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, char => `&#${char.charCodeAt(0)};`);
+}
+/** One line of user-controlled text. */
+function inline(text) {
+    return escapeMarkdown(oneLine(stripAnsi(text)));
+}
+function code(text) {
+    return `<code>${inline(text)}</code>`;
+}
+/** One line of prose where `pairs of backticks` mark code, everything else escaped. */
+function prose(text) {
+    const pieces = oneLine(stripAnsi(text)).split('`');
+    // An odd count of backticks leaves the last one unpaired: keep it as a literal backtick.
+    const paired = pieces.length % 2 === 1 ? pieces : [...pieces.slice(0, -2), pieces.slice(-2).join('`')];
+    return paired
+        .map((piece, index) => index % 2 === 1 ? `<code>${escapeMarkdown(piece)}</code>` : escapeMarkdown(piece))
+        .join('');
+}
+/** A double-quoted Mermaid label: characters beyond a platform name's become `_`. */
+function mermaidString(text) {
+    return `"${oneLine(text).replace(/[^\w ./+()-]/g, '_')}"`;
+}
+
+;// CONCATENATED MODULE: ./src/engines/secrets.ts
+/** Build secrets as files in the run's private folder: how both engines hand them over. */
+
+
+
+
+/**
+ * Write each secret to a file of mode 0600 in `dir`. Should one write fail, every file
+ * written so far is removed before the error says which secret and why.
+ */
+async function writeSecretFiles(secrets, dir) {
+    const files = [];
+    for (const secret of secrets) {
+        const file = external_node_path_default().join(dir, `secret-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+        try {
+            await (0,promises_namespaceObject.writeFile)(file, secret.value, { mode: 0o600 });
+        }
+        catch (error) {
+            await removeSecretFiles([...files, { id: secret.id, file }]);
+            const code = error.code ?? 'error';
+            throw new ActionError(`cannot write build secret \`${secret.id}\` into ${dir} (${code})`, code === 'ENOSPC' ? 'Free space in RUNNER_TEMP' : 'Check that RUNNER_TEMP is writable');
+        }
+        files.push({ id: secret.id, file });
+    }
+    return files;
+}
+async function removeSecretFiles(files) {
+    await Promise.all(files.map(secret => (0,promises_namespaceObject.rm)(secret.file, { force: true })));
+}
+
+;// CONCATENATED MODULE: ./src/engines/buildah.ts
+
+
+
+
+
+
+
+/** buildah takes one cache repository each way; buildx's `type=registry,ref=X` names it. */
+function buildahCacheRepository(specs, input) {
+    if (specs.length === 0)
+        return undefined;
+    const [spec, ...extra] = specs;
+    if (spec === undefined || extra.length > 0) {
+        throw new ActionError(`input \`${input}\`: the buildah engine takes one cache repository`);
+    }
+    const ref = spec.attributes.ref;
+    if (spec.type !== 'registry' || ref === undefined) {
+        throw new ActionError(`input \`${input}\`: cache type \`${spec.type}\` is not available with the buildah engine`, 'Use type=registry,ref=REGISTRY/REPOSITORY (or just REGISTRY/REPOSITORY)');
+    }
+    // buildah wants a repository; a tag in the ref is the buildx habit, so drop it.
+    return ref.replace(/:[\w][\w.-]*$/, '');
+}
+/** argv for `buildah build` of one platform into the shared manifest list. */
+function buildahBuildArgs(request, platform, manifestList, secretFiles, authFile, iidFile) {
+    const args = ['build', '--platform', platform.name, '--manifest', manifestList, '--layers'];
+    if (iidFile !== undefined)
+        args.push('--iidfile', iidFile);
+    if (authFile !== undefined)
+        args.push('--authfile', authFile);
+    if (request.file !== '')
+        args.push('--file', request.file);
+    if (request.target !== '')
+        args.push('--target', request.target);
+    for (const { key, value } of request.buildArgs)
+        args.push('--build-arg', `${key}=${value}`);
+    for (const { key, value } of request.labels)
+        args.push('--label', `${key}=${value}`);
+    for (const { key, value } of request.annotations)
+        args.push('--annotation', `${key}=${value}`);
+    for (const secret of secretFiles)
+        args.push('--secret', `id=${secret.id},src=${secret.file}`);
+    if (request.noCache)
+        args.push('--no-cache');
+    args.push(`--pull=${request.pull ? 'always' : 'false'}`);
+    const cacheFrom = buildahCacheRepository(request.cacheFrom, 'cache-from');
+    const cacheTo = buildahCacheRepository(request.cacheTo, 'cache-to');
+    if (cacheFrom !== undefined)
+        args.push('--cache-from', cacheFrom);
+    if (cacheTo !== undefined)
+        args.push('--cache-to', cacheTo);
+    args.push(request.context);
+    return args;
+}
+/** argv to write the list and every image in it to an OCI layout folder. */
+function buildahExportArgs(manifestList, layoutDir) {
+    return ['manifest', 'push', '--all', manifestList, `oci:${layoutDir}`];
+}
+/** How many steps buildah took from its layer cache, from its build log. */
+function countCacheHits(log) {
+    return log.split('\n').filter(line => /^--> Using cache [0-9a-f]+/.test(line.trim())).length;
+}
+class BuildahEngine {
+    version;
+    group;
+    name = 'buildah';
+    manifestList;
+    /** Each platform's image id, for the smoke test. */
+    images = new Map();
+    authFile;
+    constructor(version, group) {
+        this.version = version;
+        this.group = group;
+    }
+    /** The installed buildah's version, or undefined when there is none. */
+    static async detect() {
+        const result = await src_exec_exec('buildah', ['--version'], { silent: true, allowFailure: true }).catch(() => undefined);
+        if (result === undefined || result.exitCode !== 0)
+            return undefined;
+        return /version (\S+)/.exec(result.stdout)?.[1] ?? 'unknown';
+    }
+    async prepare(request) {
+        // Refuse cache settings buildah cannot honour before anything runs.
+        buildahCacheRepository(request.cacheFrom, 'cache-from');
+        buildahCacheRepository(request.cacheTo, 'cache-to');
+        info(`buildah ${this.version}: no builder to set up; each platform builds in this runner's image store`);
+        this.authFile = await this.login(request);
+        for (const { registry } of request.logins)
+            info(`logged in to ${registry} (private auth file)`);
+    }
+    async build(request) {
+        const version = this.version;
+        const authFile = this.authFile;
+        const manifestList = `localhost/multiarch-build-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
+        this.manifestList = manifestList;
+        const secretFiles = await writeSecretFiles(request.secrets, request.tempDir);
+        const builds = [];
+        try {
+            for (const platform of request.platforms) {
+                const started = performance.now();
+                const label = `${platform.name}${platform.emulated ? ' (emulated)' : ''}`;
+                const iidFile = external_node_path_default().join(request.tempDir, `iid-${platform.slug}`);
+                const result = await this.group(`Build ${label}`, async () => {
+                    try {
+                        return await src_exec_exec('buildah', buildahBuildArgs(request, platform, manifestList, secretFiles, authFile, iidFile));
+                    }
+                    catch (error) {
+                        throw new ActionError(`build of ${platform.name} failed${platform.emulated ? ' (under QEMU)' : ''}: ${errorMessage(error)}`, 'Nothing was pushed');
+                    }
+                });
+                this.images.set(platform.name, (await (0,promises_namespaceObject.readFile)(iidFile, 'utf8')).trim());
+                await (0,promises_namespaceObject.rm)(iidFile, { force: true });
+                builds.push({
+                    platform: platform.name,
+                    seconds: (performance.now() - started) / 1000,
+                    cacheHits: countCacheHits(`${result.stdout}\n${result.stderr}`)
+                });
+            }
+        }
+        finally {
+            await removeSecretFiles(secretFiles);
+        }
+        // The list id is only for the outputs: look it up while the push runs.
+        const imageIdLookup = this.listId(manifestList);
+        let layout;
+        if (request.push || request.keepForChecks) {
+            // The action checks, pushes by digest, then moves tags: hand it the bytes.
+            layout = external_node_path_default().join(request.tempDir, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+            await src_exec_exec('buildah', buildahExportArgs(manifestList, layout), { silent: true });
+            info(`exported the list to an OCI layout for the checks${request.push ? ' and the push' : ''}`);
+        }
+        const imageId = await imageIdLookup;
+        return {
+            image: layout === undefined
+                ? { kind: 'unavailable', reason: "it stays in buildah's image store" }
+                : { kind: 'layout', dir: layout, temporary: true },
+            imageId,
+            builds,
+            metadata: { engine: 'buildah', version, manifestList, imageId }
+        };
+    }
+    /** Run `command` in a container of each platform's image: under QEMU where it is foreign. */
+    async smokeTest(platforms, command) {
+        const results = [];
+        for (const platform of platforms)
+            results.push(await this.smokeTestOne(platform, command));
+        return results;
+    }
+    async smokeTestOne(platform, command) {
+        const image = this.images.get(platform.name);
+        if (image === undefined)
+            throw new ActionError(`${platform.name} has no image to smoke-test`);
+        const started = performance.now();
+        const container = (await src_exec_exec('buildah', ['from', '--pull=never', '--platform', platform.name, image], {
+            silent: true
+        })).stdout.trim();
+        try {
+            const result = await src_exec_exec('buildah', ['run', container, '--', 'sh', '-c', command], {
+                silent: true,
+                allowFailure: true
+            });
+            return {
+                platform: platform.name,
+                exitCode: result.exitCode,
+                output: `${result.stdout}${result.stderr}`.trim(),
+                seconds: (performance.now() - started) / 1000
+            };
+        }
+        finally {
+            await src_exec_exec('buildah', ['rm', container], { silent: true, allowFailure: true });
+        }
+    }
+    async dispose() {
+        if (this.manifestList === undefined)
+            return;
+        const list = this.manifestList;
+        this.manifestList = undefined;
+        await src_exec_exec('buildah', ['manifest', 'rm', list], { silent: true, allowFailure: true });
+    }
+    async listId(manifestList) {
+        const result = await src_exec_exec('buildah', ['images', '--noheading', '--no-trunc', '--format', '{{.ID}}', manifestList], { silent: true, allowFailure: true });
+        return result.stdout.trim().split('\n')[0] ?? '';
+    }
+    /** Log in with the given credentials into a private auth file; the password goes on stdin. */
+    async login(request) {
+        if (request.logins.length === 0)
+            return undefined;
+        const authFile = external_node_path_default().join(request.tempDir, 'auth.json');
+        await (0,promises_namespaceObject.writeFile)(authFile, '{}', { mode: 0o600 });
+        for (const { registry, credentials } of request.logins) {
+            try {
+                await src_exec_exec('buildah', [
+                    'login',
+                    '--authfile',
+                    authFile,
+                    '--username',
+                    credentials.username,
+                    '--password-stdin',
+                    registry
+                ], { input: Buffer.from(credentials.password), silent: true });
+            }
+            catch (error) {
+                const detail = error instanceof ExecError ? error.result.stderr.trim() : errorMessage(error);
+                throw new ActionError(`login to ${registry} failed: ${detail}`, 'Check `username` and `password`');
+            }
+        }
+        return authFile;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/descriptor.ts
+
+/** The annotations by which BuildKit ties an attestation manifest to the image it describes. */
+const ATTESTATION_TYPE = 'vnd.docker.reference.type';
+const ATTESTATION_SUBJECT = 'vnd.docker.reference.digest';
+function isIndexMediaType(mediaType) {
+    return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerList;
+}
+/** An index entry that is an attestation (provenance, SBOM), not an image of a platform. */
+function isAttestation(descriptor) {
+    return (descriptor.annotations?.[ATTESTATION_TYPE] === 'attestation-manifest' ||
+        (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown'));
+}
+
+;// CONCATENATED MODULE: ./src/registry/layout.ts
+
+
+
+
+
+function blobPath(dir, digest) {
+    const [algorithm = '', hex = ''] = digest.split(':');
+    if (!/^(sha256|sha512)$/.test(algorithm) || !/^[a-f0-9]+$/.test(hex)) {
+        throw new Error(`${digest} is not a digest`);
+    }
+    return external_node_path_default().join(dir, 'blobs', algorithm, hex);
+}
+async function readManifest(dir, descriptor) {
+    const bytes = await (0,promises_namespaceObject.readFile)(blobPath(dir, descriptor.digest));
+    const parsed = JSON.parse(bytes.toString('utf8'));
+    return {
+        digest: descriptor.digest,
+        mediaType: parsed.mediaType ?? descriptor.mediaType ?? MEDIA_TYPES.ociManifest,
+        bytes,
+        platform: descriptorPlatformName(descriptor.platform),
+        attestation: isAttestation(descriptor),
+        subject: descriptor.annotations?.[ATTESTATION_SUBJECT],
+        config: parsed.config,
+        layers: parsed.layers
+    };
+}
+/**
+ * Read the image an OCI layout holds (`index.json` naming one index or manifest), as
+ * `buildah manifest push --all LIST oci:DIR` writes it.
+ */
+async function readLayout(dir) {
+    const top = JSON.parse(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(dir, 'index.json'), 'utf8'));
+    const [entry, ...others] = top.manifests ?? [];
+    if (entry === undefined || others.length > 0) {
+        throw new Error(`the OCI layout in ${dir} should name exactly one image`);
+    }
+    const bytes = await (0,promises_namespaceObject.readFile)(blobPath(dir, entry.digest));
+    if (!isIndexMediaType(entry.mediaType)) {
+        const manifest = await readManifest(dir, entry);
+        return {
+            dir,
+            digest: entry.digest,
+            mediaType: manifest.mediaType,
+            bytes,
+            manifests: [manifest]
+        };
+    }
+    const index = JSON.parse(bytes.toString('utf8'));
+    const manifests = await Promise.all((index.manifests ?? []).map(child => readManifest(dir, child)));
+    return {
+        dir,
+        digest: entry.digest,
+        mediaType: index.mediaType ?? entry.mediaType ?? MEDIA_TYPES.ociIndex,
+        bytes,
+        manifests
+    };
+}
+/** Every blob of the image, each once, with the file that holds it. */
+async function layoutBlobs(image) {
+    const seen = new Map();
+    for (const manifest of image.manifests) {
+        for (const blob of [manifest.config, ...manifest.layers]) {
+            if (seen.has(blob.digest))
+                continue;
+            const file = blobPath(image.dir, blob.digest);
+            const size = (await (0,promises_namespaceObject.stat)(file)).size;
+            if (size !== blob.size)
+                throw new Error(`${file} is ${size} bytes, its manifest says ${blob.size}`);
+            seen.set(blob.digest, { ...blob, file });
+        }
+    }
+    return [...seen.values()];
+}
+
+;// CONCATENATED MODULE: ./src/engines/buildx/cache.ts
+/** Which cache a buildx build reads and writes: the inputs, or GitHub's cache per image and platform. */
+
+/** buildx reads `--secret`, `--cache-*` and `--output` values as CSV: quote what needs it. */
+function csvField(field) {
+    return /[",\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
+}
+/** A cache entry back in buildx's CSV form: `type=registry,ref=X,mode=max`. */
+function formatCacheSpec(spec) {
+    return [
+        `type=${spec.type}`,
+        ...Object.entries(spec.attributes).map(([key, value]) => `${key}=${value}`)
+    ]
+        .map(csvField)
+        .join(',');
+}
+/** The GitHub cache service is reachable: buildx's `type=gha` reads these same variables. */
+function githubCacheAvailable(env) {
+    const url = (env.ACTIONS_CACHE_URL ?? '') !== '' || (env.ACTIONS_RESULTS_URL ?? '') !== '';
+    return url && (env.ACTIONS_RUNTIME_TOKEN ?? '') !== '';
+}
+/** `owner-app` for `ghcr.io/owner/app:1`; `image` without tags. */
+function cacheImageName(tags) {
+    return tags[0]?.repository.replaceAll('/', '-') ?? 'image';
+}
+/**
+ * The gha scope of one build. One platform (a matrix leg): `<image>-<slug>`, so legs never
+ * overwrite each other. Several platforms in one build share one cache export, so they get
+ * one scope named by a hash of the sorted slugs: the same set in any order hits the same cache.
+ */
+function cacheScope(tags, platforms) {
+    const image = cacheImageName(tags);
+    const [only, ...more] = platforms;
+    if (only !== undefined && more.length === 0)
+        return `${image}-${only.slug}`;
+    const slugs = platforms.map(entry => entry.slug).sort();
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(slugs.join(',')).digest('hex').slice(0, 8);
+    return `${image}-multi-${hash}`;
+}
+/** `--cache-from`/`--cache-to`: the inputs, or else per-image gha scopes when GitHub's cache is there. */
+function cacheArgs(request, driver, env) {
+    if (request.cacheFrom.length > 0 || request.cacheTo.length > 0) {
+        return [
+            ...request.cacheFrom.flatMap(spec => ['--cache-from', formatCacheSpec(spec)]),
+            ...request.cacheTo.flatMap(spec => ['--cache-to', formatCacheSpec(spec)])
+        ];
+    }
+    // The docker driver exports no cache but inline; a gha cache-to would fail the build.
+    if (driver === 'docker' || !githubCacheAvailable(env))
+        return [];
+    const scope = cacheScope(request.tags, request.platforms);
+    const scopes = new Set([scope]);
+    // A many-platform build also reads what single-platform matrix legs wrote.
+    if (request.platforms.length > 1) {
+        for (const entry of request.platforms)
+            scopes.add(cacheScope(request.tags, [entry]));
+    }
+    return [
+        ...[...scopes].flatMap(name => ['--cache-from', `type=gha,scope=${name}`]),
+        '--cache-to',
+        `type=gha,scope=${scope},mode=max,ignore-error=true`
+    ];
+}
+
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
+var manifest_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+// Internal object for testability (allows mocking in ESM)
+const _internal = {
+    readLinuxVersionFile() {
+        const lsbReleaseFile = '/etc/lsb-release';
+        const osReleaseFile = '/etc/os-release';
+        let contents = '';
+        if (external_fs_.existsSync(lsbReleaseFile)) {
+            contents = external_fs_.readFileSync(lsbReleaseFile).toString();
+        }
+        else if (external_fs_.existsSync(osReleaseFile)) {
+            contents = external_fs_.readFileSync(osReleaseFile).toString();
+        }
+        return contents;
+    }
+};
+function _findMatch(versionSpec, stable, candidates, archFilter) {
+    return manifest_awaiter(this, void 0, void 0, function* () {
+        const platFilter = os.platform();
+        let result;
+        let match;
+        let file;
+        for (const candidate of candidates) {
+            const version = candidate.version;
+            debug(`check ${version} satisfies ${versionSpec}`);
+            if (semver.satisfies(version, versionSpec) &&
+                (!stable || candidate.stable === stable)) {
+                file = candidate.files.find(item => {
+                    debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
+                    let chk = item.arch === archFilter && item.platform === platFilter;
+                    if (chk && item.platform_version) {
+                        const osVersion = _getOsVersion();
+                        if (osVersion === item.platform_version) {
+                            chk = true;
+                        }
+                        else {
+                            chk = semver.satisfies(osVersion, item.platform_version);
+                        }
+                    }
+                    return chk;
+                });
+                if (file) {
+                    debug(`matched ${candidate.version}`);
+                    match = candidate;
+                    break;
+                }
+            }
+        }
+        if (match && file) {
+            // clone since we're mutating the file list to be only the file that matches
+            result = Object.assign({}, match);
+            result.files = [file];
+        }
+        return result;
+    });
+}
+function _getOsVersion() {
+    // TODO: add windows and other linux, arm variants
+    // right now filtering on version is only an ubuntu and macos scenario for tools we build for hosted (python)
+    const plat = os.platform();
+    let version = '';
+    if (plat === 'darwin') {
+        version = cp.execSync('sw_vers -productVersion').toString();
+    }
+    else if (plat === 'linux') {
+        // lsb_release process not in some containers, readfile
+        // Run cat /etc/lsb-release
+        // DISTRIB_ID=Ubuntu
+        // DISTRIB_RELEASE=18.04
+        // DISTRIB_CODENAME=bionic
+        // DISTRIB_DESCRIPTION="Ubuntu 18.04.4 LTS"
+        const lsbContents = _internal.readLinuxVersionFile();
+        if (lsbContents) {
+            const lines = lsbContents.split('\n');
+            for (const line of lines) {
+                const parts = line.split('=');
+                if (parts.length === 2 &&
+                    (parts[0].trim() === 'VERSION_ID' ||
+                        parts[0].trim() === 'DISTRIB_RELEASE')) {
+                    version = parts[1].trim().replace(/^"/, '').replace(/"$/, '');
+                    break;
+                }
+            }
+        }
+    }
+    return version;
+}
+// Alias for backwards compatibility
+function _readLinuxVersionFile() {
+    return _internal.readLinuxVersionFile();
+}
+//# sourceMappingURL=manifest.js.map
+;// CONCATENATED MODULE: external "stream"
+const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+// EXTERNAL MODULE: external "util"
+var external_util_ = __nccwpck_require__(9023);
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
+var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+/**
+ * Internal class for retries
+ */
+class RetryHelper {
+    constructor(maxAttempts, minSeconds, maxSeconds) {
+        if (maxAttempts < 1) {
+            throw new Error('max attempts should be greater than or equal to 1');
+        }
+        this.maxAttempts = maxAttempts;
+        this.minSeconds = Math.floor(minSeconds);
+        this.maxSeconds = Math.floor(maxSeconds);
+        if (this.minSeconds > this.maxSeconds) {
+            throw new Error('min seconds should be less than or equal to max seconds');
+        }
+    }
+    execute(action, isRetryable) {
+        return retry_helper_awaiter(this, void 0, void 0, function* () {
+            let attempt = 1;
+            while (attempt < this.maxAttempts) {
+                // Try
+                try {
+                    return yield action();
+                }
+                catch (err) {
+                    if (isRetryable && !isRetryable(err)) {
+                        throw err;
+                    }
+                    info(err.message);
+                }
+                // Sleep
+                const seconds = this.getSleepAmount();
+                info(`Waiting ${seconds} seconds before trying again`);
+                yield this.sleep(seconds);
+                attempt++;
+            }
+            // Last attempt
+            return yield action();
+        });
+    }
+    getSleepAmount() {
+        return (Math.floor(Math.random() * (this.maxSeconds - this.minSeconds + 1)) +
+            this.minSeconds);
+    }
+    sleep(seconds) {
+        return retry_helper_awaiter(this, void 0, void 0, function* () {
+            return new Promise(resolve => setTimeout(resolve, seconds * 1000));
+        });
+    }
+}
+//# sourceMappingURL=retry-helper.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js
+var tool_cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+class HTTPError extends Error {
+    constructor(httpStatusCode) {
+        super(`Unexpected HTTP response: ${httpStatusCode}`);
+        this.httpStatusCode = httpStatusCode;
+        Object.setPrototypeOf(this, new.target.prototype);
+    }
+}
+const tool_cache_IS_WINDOWS = process.platform === 'win32';
+const IS_MAC = process.platform === 'darwin';
+const userAgent = 'actions/tool-cache';
+/**
+ * Download a tool from an url and stream it into a file
+ *
+ * @param url       url of tool to download
+ * @param dest      path to download tool
+ * @param auth      authorization header
+ * @param headers   other headers
+ * @returns         path to downloaded tool
+ */
+function downloadTool(url, dest, auth, headers) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        dest = dest || external_path_namespaceObject.join(_getTempDirectory(), external_crypto_namespaceObject.randomUUID());
+        yield mkdirP(external_path_namespaceObject.dirname(dest));
+        core_debug(`Downloading ${url}`);
+        core_debug(`Destination ${dest}`);
+        const maxAttempts = 3;
+        const minSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 10);
+        const maxSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS', 20);
+        const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
+        return yield retryHelper.execute(() => tool_cache_awaiter(this, void 0, void 0, function* () {
+            return yield downloadToolAttempt(url, dest || '', auth, headers);
+        }), (err) => {
+            if (err instanceof HTTPError && err.httpStatusCode) {
+                // Don't retry anything less than 500, except 408 Request Timeout and 429 Too Many Requests
+                if (err.httpStatusCode < 500 &&
+                    err.httpStatusCode !== 408 &&
+                    err.httpStatusCode !== 429) {
+                    return false;
+                }
+            }
+            // Otherwise retry
+            return true;
+        });
+    });
+}
+function downloadToolAttempt(url, dest, auth, headers) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (external_fs_.existsSync(dest)) {
+            throw new Error(`Destination file path ${dest} already exists`);
+        }
+        // Get the response headers
+        const http = new HttpClient(userAgent, [], {
+            allowRetries: false
+        });
+        if (auth) {
+            core_debug('set auth');
+            if (headers === undefined) {
+                headers = {};
+            }
+            headers.authorization = auth;
+        }
+        const response = yield http.get(url, headers);
+        if (response.message.statusCode !== 200) {
+            const err = new HTTPError(response.message.statusCode);
+            core_debug(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
+            throw err;
+        }
+        // Download the response body
+        const pipeline = external_util_.promisify(external_stream_namespaceObject.pipeline);
+        const responseMessageFactory = _getGlobal('TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY', () => response.message);
+        const readStream = responseMessageFactory();
+        let succeeded = false;
+        try {
+            yield pipeline(readStream, external_fs_.createWriteStream(dest));
+            core_debug('download complete');
+            succeeded = true;
+            return dest;
+        }
+        finally {
+            // Error, delete dest before retry
+            if (!succeeded) {
+                core_debug('download failed');
+                try {
+                    yield rmRF(dest);
+                }
+                catch (err) {
+                    core_debug(`Failed to delete '${dest}'. ${err.message}`);
+                }
+            }
+        }
+    });
+}
+/**
+ * Extract a .7z file
+ *
+ * @param file     path to the .7z file
+ * @param dest     destination directory. Optional.
+ * @param _7zPath  path to 7zr.exe. Optional, for long path support. Most .7z archives do not have this
+ * problem. If your .7z archive contains very long paths, you can pass the path to 7zr.exe which will
+ * gracefully handle long paths. By default 7zdec.exe is used because it is a very small program and is
+ * bundled with the tool lib. However it does not support long paths. 7zr.exe is the reduced command line
+ * interface, it is smaller than the full command line interface, and it does support long paths. At the
+ * time of this writing, it is freely available from the LZMA SDK that is available on the 7zip website.
+ * Be sure to check the current license agreement. If 7zr.exe is bundled with your action, then the path
+ * to 7zr.exe can be pass to this function.
+ * @returns        path to the destination directory
+ */
+function extract7z(file, dest, _7zPath) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        ok(tool_cache_IS_WINDOWS, 'extract7z() not supported on current OS');
+        ok(file, 'parameter "file" is required');
+        dest = yield _createExtractFolder(dest);
+        const originalCwd = process.cwd();
+        process.chdir(dest);
+        if (_7zPath) {
+            try {
+                const logLevel = core.isDebug() ? '-bb1' : '-bb0';
+                const args = [
+                    'x', // eXtract files with full paths
+                    logLevel, // -bb[0-3] : set output log level
+                    '-bd', // disable progress indicator
+                    '-sccUTF-8', // set charset for for console input/output
+                    file
+                ];
+                const options = {
+                    silent: true
+                };
+                yield exec(`"${_7zPath}"`, args, options);
+            }
+            finally {
+                process.chdir(originalCwd);
+            }
+        }
+        else {
+            const escapedScript = path
+                .join(__dirname, '..', 'scripts', 'Invoke-7zdec.ps1')
+                .replace(/'/g, "''")
+                .replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
+            const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+            const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+            const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
+            const args = [
+                '-NoLogo',
+                '-Sta',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                command
+            ];
+            const options = {
+                silent: true
+            };
+            try {
+                const powershellPath = yield io.which('powershell', true);
+                yield exec(`"${powershellPath}"`, args, options);
+            }
+            finally {
+                process.chdir(originalCwd);
+            }
+        }
+        return dest;
+    });
+}
+/**
+ * Extract a compressed tar archive
+ *
+ * @param file     path to the tar
+ * @param dest     destination directory. Optional.
+ * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
+ * @returns        path to the destination directory
+ */
+function extractTar(file_1, dest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
+        if (!file) {
+            throw new Error("parameter 'file' is required");
+        }
+        // Create dest
+        dest = yield _createExtractFolder(dest);
+        // Determine whether GNU tar
+        core.debug('Checking tar --version');
+        let versionOutput = '';
+        yield exec('tar --version', [], {
+            ignoreReturnCode: true,
+            silent: true,
+            listeners: {
+                stdout: (data) => (versionOutput += data.toString()),
+                stderr: (data) => (versionOutput += data.toString())
+            }
+        });
+        core.debug(versionOutput.trim());
+        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
+        // Initialize args
+        let args;
+        if (flags instanceof Array) {
+            args = flags;
+        }
+        else {
+            args = [flags];
+        }
+        if (core.isDebug() && !flags.includes('v')) {
+            args.push('-v');
+        }
+        let destArg = dest;
+        let fileArg = file;
+        if (tool_cache_IS_WINDOWS && isGnuTar) {
+            args.push('--force-local');
+            destArg = dest.replace(/\\/g, '/');
+            // Technically only the dest needs to have `/` but for aesthetic consistency
+            // convert slashes in the file arg too.
+            fileArg = file.replace(/\\/g, '/');
+        }
+        if (isGnuTar) {
+            // Suppress warnings when using GNU tar to extract archives created by BSD tar
+            args.push('--warning=no-unknown-keyword');
+            args.push('--overwrite');
+        }
+        args.push('-C', destArg, '-f', fileArg);
+        yield exec(`tar`, args);
+        return dest;
+    });
+}
+/**
+ * Extract a xar compatible archive
+ *
+ * @param file     path to the archive
+ * @param dest     destination directory. Optional.
+ * @param flags    flags for the xar. Optional.
+ * @returns        path to the destination directory
+ */
+function extractXar(file_1, dest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = []) {
+        ok(IS_MAC, 'extractXar() not supported on current OS');
+        ok(file, 'parameter "file" is required');
+        dest = yield _createExtractFolder(dest);
+        let args;
+        if (flags instanceof Array) {
+            args = flags;
+        }
+        else {
+            args = [flags];
+        }
+        args.push('-x', '-C', dest, '-f', file);
+        if (core.isDebug()) {
+            args.push('-v');
+        }
+        const xarPath = yield io.which('xar', true);
+        yield exec(`"${xarPath}"`, _unique(args));
+        return dest;
+    });
+}
+/**
+ * Extract a zip
+ *
+ * @param file     path to the zip
+ * @param dest     destination directory. Optional.
+ * @returns        path to the destination directory
+ */
+function extractZip(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (!file) {
+            throw new Error("parameter 'file' is required");
+        }
+        dest = yield _createExtractFolder(dest);
+        if (tool_cache_IS_WINDOWS) {
+            yield extractZipWin(file, dest);
+        }
+        else {
+            yield extractZipNix(file, dest);
+        }
+        return dest;
+    });
+}
+function extractZipWin(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        // build the powershell command
+        const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
+        const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+        const pwshPath = yield io.which('pwsh', false);
+        //To match the file overwrite behavior on nix systems, we use the overwrite = true flag for ExtractToDirectory
+        //and the -Force flag for Expand-Archive as a fallback
+        if (pwshPath) {
+            //attempt to use pwsh with ExtractToDirectory, if this fails attempt Expand-Archive
+            const pwshCommand = [
+                `$ErrorActionPreference = 'Stop' ;`,
+                `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
+                `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
+                `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
+            ].join(' ');
+            const args = [
+                '-NoLogo',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                pwshCommand
+            ];
+            core.debug(`Using pwsh at path: ${pwshPath}`);
+            yield exec(`"${pwshPath}"`, args);
+        }
+        else {
+            const powershellCommand = [
+                `$ErrorActionPreference = 'Stop' ;`,
+                `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
+                `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
+                `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
+            ].join(' ');
+            const args = [
+                '-NoLogo',
+                '-Sta',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                powershellCommand
+            ];
+            const powershellPath = yield io.which('powershell', true);
+            core.debug(`Using powershell at path: ${powershellPath}`);
+            yield exec(`"${powershellPath}"`, args);
+        }
+    });
+}
+function extractZipNix(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        const unzipPath = yield io.which('unzip', true);
+        const args = [file];
+        if (!core.isDebug()) {
+            args.unshift('-q');
+        }
+        args.unshift('-o'); //overwrite with -o, otherwise a prompt is shown which freezes the run
+        yield exec(`"${unzipPath}"`, args, { cwd: dest });
+    });
+}
+/**
+ * Caches a directory and installs it into the tool cacheDir
+ *
+ * @param sourceDir    the directory to cache into tools
+ * @param tool          tool name
+ * @param version       version of the tool.  semver format
+ * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
+ */
+function cacheDir(sourceDir, tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        version = semver.clean(version) || version;
+        arch = arch || os.arch();
+        core.debug(`Caching tool ${tool} ${version} ${arch}`);
+        core.debug(`source dir: ${sourceDir}`);
+        if (!fs.statSync(sourceDir).isDirectory()) {
+            throw new Error('sourceDir is not a directory');
+        }
+        // Create the tool dir
+        const destPath = yield _createToolPath(tool, version, arch);
+        // copy each child item. do not move. move can fail on Windows
+        // due to anti-virus software having an open handle on a file.
+        for (const itemName of fs.readdirSync(sourceDir)) {
+            const s = path.join(sourceDir, itemName);
+            yield io.cp(s, destPath, { recursive: true });
+        }
+        // write .complete
+        _completeToolPath(tool, version, arch);
+        return destPath;
+    });
+}
+/**
+ * Caches a downloaded file (GUID) and installs it
+ * into the tool cache with a given targetName
+ *
+ * @param sourceFile    the file to cache into tools.  Typically a result of downloadTool which is a guid.
+ * @param targetFile    the name of the file name in the tools directory
+ * @param tool          tool name
+ * @param version       version of the tool.  semver format
+ * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
+ */
+function cacheFile(sourceFile, targetFile, tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        version = node_modules_semver.clean(version) || version;
+        arch = arch || external_os_.arch();
+        core_debug(`Caching tool ${tool} ${version} ${arch}`);
+        core_debug(`source file: ${sourceFile}`);
+        if (!external_fs_.statSync(sourceFile).isFile()) {
+            throw new Error('sourceFile is not a file');
+        }
+        // create the tool dir
+        const destFolder = yield _createToolPath(tool, version, arch);
+        // copy instead of move. move can fail on Windows due to
+        // anti-virus software having an open handle on a file.
+        const destPath = external_path_namespaceObject.join(destFolder, targetFile);
+        core_debug(`destination file ${destPath}`);
+        yield io_cp(sourceFile, destPath);
+        // write .complete
+        _completeToolPath(tool, version, arch);
+        return destFolder;
+    });
+}
+/**
+ * Finds the path to a tool version in the local installed tool cache
+ *
+ * @param toolName      name of the tool
+ * @param versionSpec   version of the tool
+ * @param arch          optional arch.  defaults to arch of computer
+ */
+function find(toolName, versionSpec, arch) {
+    if (!toolName) {
+        throw new Error('toolName parameter is required');
+    }
+    if (!versionSpec) {
+        throw new Error('versionSpec parameter is required');
+    }
+    arch = arch || external_os_.arch();
+    // attempt to resolve an explicit version
+    if (!isExplicitVersion(versionSpec)) {
+        const localVersions = findAllVersions(toolName, arch);
+        const match = evaluateVersions(localVersions, versionSpec);
+        versionSpec = match;
+    }
+    // check for the explicit version in the cache
+    let toolPath = '';
+    if (versionSpec) {
+        versionSpec = node_modules_semver.clean(versionSpec) || '';
+        const cachePath = external_path_namespaceObject.join(_getCacheDirectory(), toolName, versionSpec, arch);
+        core_debug(`checking cache: ${cachePath}`);
+        if (external_fs_.existsSync(cachePath) && external_fs_.existsSync(`${cachePath}.complete`)) {
+            core_debug(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
+            toolPath = cachePath;
+        }
+        else {
+            core_debug('not found');
+        }
+    }
+    return toolPath;
+}
+/**
+ * Finds the paths to all versions of a tool that are installed in the local tool cache
+ *
+ * @param toolName  name of the tool
+ * @param arch      optional arch.  defaults to arch of computer
+ */
+function findAllVersions(toolName, arch) {
+    const versions = [];
+    arch = arch || external_os_.arch();
+    const toolPath = external_path_namespaceObject.join(_getCacheDirectory(), toolName);
+    if (external_fs_.existsSync(toolPath)) {
+        const children = external_fs_.readdirSync(toolPath);
+        for (const child of children) {
+            if (isExplicitVersion(child)) {
+                const fullPath = external_path_namespaceObject.join(toolPath, child, arch || '');
+                if (external_fs_.existsSync(fullPath) && external_fs_.existsSync(`${fullPath}.complete`)) {
+                    versions.push(child);
+                }
+            }
+        }
+    }
+    return versions;
+}
+function getManifestFromRepo(owner_1, repo_1, auth_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (owner, repo, auth, branch = 'master') {
+        let releases = [];
+        const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
+        const http = new httpm.HttpClient('tool-cache');
+        const headers = {};
+        if (auth) {
+            core.debug('set auth');
+            headers.authorization = auth;
+        }
+        const response = yield http.getJson(treeUrl, headers);
+        if (!response.result) {
+            return releases;
+        }
+        let manifestUrl = '';
+        for (const item of response.result.tree) {
+            if (item.path === 'versions-manifest.json') {
+                manifestUrl = item.url;
+                break;
+            }
+        }
+        headers['accept'] = 'application/vnd.github.VERSION.raw';
+        let versionsRaw = yield (yield http.get(manifestUrl, headers)).readBody();
+        if (versionsRaw) {
+            // shouldn't be needed but protects against invalid json saved with BOM
+            versionsRaw = versionsRaw.replace(/^\uFEFF/, '');
+            try {
+                releases = JSON.parse(versionsRaw);
+            }
+            catch (_a) {
+                core.debug('Invalid json');
+            }
+        }
+        return releases;
+    });
+}
+function findFromManifest(versionSpec_1, stable_1, manifest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os.arch()) {
+        // wrap the internal impl
+        const match = yield mm._findMatch(versionSpec, stable, manifest, archFilter);
+        return match;
+    });
+}
+function _createExtractFolder(dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (!dest) {
+            // create a temp dir
+            dest = path.join(_getTempDirectory(), crypto.randomUUID());
+        }
+        yield io.mkdirP(dest);
+        return dest;
+    });
+}
+function _createToolPath(tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        const folderPath = external_path_namespaceObject.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
+        core_debug(`destination ${folderPath}`);
+        const markerPath = `${folderPath}.complete`;
+        yield rmRF(folderPath);
+        yield rmRF(markerPath);
+        yield mkdirP(folderPath);
+        return folderPath;
+    });
+}
+function _completeToolPath(tool, version, arch) {
+    const folderPath = external_path_namespaceObject.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
+    const markerPath = `${folderPath}.complete`;
+    external_fs_.writeFileSync(markerPath, '');
+    core_debug('finished caching tool');
+}
+/**
+ * Check if version string is explicit
+ *
+ * @param versionSpec      version string to check
+ */
+function isExplicitVersion(versionSpec) {
+    const c = node_modules_semver.clean(versionSpec) || '';
+    core_debug(`isExplicit: ${c}`);
+    const valid = node_modules_semver.valid(c) != null;
+    core_debug(`explicit? ${valid}`);
+    return valid;
+}
+/**
+ * Get the highest satisfiying semantic version in `versions` which satisfies `versionSpec`
+ *
+ * @param versions        array of versions to evaluate
+ * @param versionSpec     semantic version spec to satisfy
+ */
+function evaluateVersions(versions, versionSpec) {
+    let version = '';
+    core_debug(`evaluating ${versions.length} versions`);
+    versions = versions.sort((a, b) => {
+        if (node_modules_semver.gt(a, b)) {
+            return 1;
+        }
+        return -1;
+    });
+    for (let i = versions.length - 1; i >= 0; i--) {
+        const potential = versions[i];
+        const satisfied = node_modules_semver.satisfies(potential, versionSpec);
+        if (satisfied) {
+            version = potential;
+            break;
+        }
+    }
+    if (version) {
+        core_debug(`matched: ${version}`);
+    }
+    else {
+        core_debug('match not found');
+    }
+    return version;
+}
+/**
+ * Gets RUNNER_TOOL_CACHE
+ */
+function _getCacheDirectory() {
+    const cacheDirectory = process.env['RUNNER_TOOL_CACHE'] || '';
+    (0,external_assert_.ok)(cacheDirectory, 'Expected RUNNER_TOOL_CACHE to be defined');
+    return cacheDirectory;
+}
+/**
+ * Gets RUNNER_TEMP
+ */
+function _getTempDirectory() {
+    const tempDirectory = process.env['RUNNER_TEMP'] || '';
+    (0,external_assert_.ok)(tempDirectory, 'Expected RUNNER_TEMP to be defined');
+    return tempDirectory;
+}
+/**
+ * Gets a global variable
+ */
+function _getGlobal(key, defaultValue) {
+    /* eslint-disable @typescript-eslint/no-explicit-any */
+    const value = global[key];
+    /* eslint-enable @typescript-eslint/no-explicit-any */
+    return value !== undefined ? value : defaultValue;
+}
+/**
+ * Returns an array of unique values.
+ * @param values Values to make unique.
+ */
+function _unique(values) {
+    return Array.from(new Set(values));
+}
+//# sourceMappingURL=tool-cache.js.map
+;// CONCATENATED MODULE: ./src/engines/buildx/install.ts
+/** Find, resolve, download, verify and install the docker buildx CLI plugin. */
+
+
+
+
+
+
+
+
+
+
+const VERSION_INPUT = 'buildx-version';
+const DOWNLOAD_BASE = 'https://github.com/docker/buildx/releases/download';
+const TOOL_NAME = 'docker-buildx';
+const VALID_VERSIONS = 'Valid: latest, an exact version (0.17.1) or a semver range (^0.17, >=0.13 <1)';
+/** `docker buildx version` -> `0.17.1` (or `0.17.1-desktop.1`, `0.11.2+azure-1`); undefined when absent. */
+function parseBuildxVersion(output) {
+    return /github\.com\/docker\/buildx\s+v?(\d+\.\d+\.\d+[0-9A-Za-z.+~-]*)/.exec(output)?.[1];
+}
+/** The version as semver compares it; Docker Desktop's `-desktop.N` builds are releases. */
+function comparableVersion(version) {
+    return semver_default().valid(version.replace(/-desktop\.\d+$/, '')) ?? undefined;
+}
+/** Whether `version` is at least `minimum`; unknown spellings count as new (dev builds). */
+function buildxAtLeast(version, minimum) {
+    const comparable = comparableVersion(version);
+    return comparable === undefined || semver_default().gte(comparable, minimum);
+}
+function checkedRange(range) {
+    const valid = semver_default().validRange(range);
+    if (valid === null) {
+        throw new InputError(VERSION_INPUT, `\`${range}\` is not a version or range`, VALID_VERSIONS);
+    }
+    return valid;
+}
+/** `0.17.1` for an exact version (`v0.17.1` too); undefined for ranges and `latest`. */
+function exactVersion(range) {
+    const version = semver_default().valid(range.trim());
+    return version === null ? undefined : version;
+}
+/**
+ * Whether the installed buildx falls short of the `buildx-version` input. Empty input: any
+ * installed buildx will do. `latest`: only the release list knows, so resolve and compare.
+ */
+function needsInstall(installed, range) {
+    const wanted = range.trim();
+    if (installed === undefined)
+        return true;
+    if (wanted === '')
+        return false;
+    if (wanted === 'latest')
+        return true;
+    const version = comparableVersion(installed);
+    return (version === undefined ||
+        !semver_default().satisfies(version, checkedRange(wanted), { includePrerelease: true }));
+}
+/** The highest non-prerelease in `tags` (`v0.17.1`, ...) that satisfies the input. */
+function resolveVersion(range, tags) {
+    const wanted = range.trim();
+    const spec = wanted === '' || wanted === 'latest' ? '*' : checkedRange(wanted);
+    const releases = tags
+        .map(tag => semver_default().valid(tag.trim()))
+        .filter((version) => version !== null && semver_default().prerelease(version) === null);
+    const chosen = semver_default().maxSatisfying(releases, spec);
+    if (chosen !== null)
+        return chosen;
+    const newest = semver_default().maxSatisfying(releases, '*');
+    throw new InputError(VERSION_INPUT, `no buildx release satisfies \`${wanted}\`${newest === null ? '' : `; newest is v${newest}`}`, VALID_VERSIONS);
+}
+/** buildx release asset suffixes, by Node's `process.arch`. */
+const ASSET_ARCH = {
+    x64: 'amd64',
+    arm64: 'arm64',
+    arm: 'arm-v7',
+    s390x: 's390x',
+    ppc64: 'ppc64le',
+    riscv64: 'riscv64'
+};
+/** Where the plugin binary of one release and its checksums live. */
+function releaseAsset(version, platform) {
+    const arch = ASSET_ARCH[platform.arch];
+    if (arch === undefined) {
+        throw new ActionError(`buildx publishes no binary for this runner's architecture (${platform.arch})`, `Install docker-buildx yourself before this step; downloads exist for ${Object.keys(ASSET_ARCH).join(', ')}`);
+    }
+    const tag = `v${version.replace(/^v/, '')}`;
+    const name = `buildx-${tag}.${platform.os}-${arch}`;
+    return {
+        name,
+        url: `${DOWNLOAD_BASE}/${tag}/${name}`,
+        checksumsUrl: `${DOWNLOAD_BASE}/${tag}/checksums.txt`
+    };
+}
+/** Check a download against the release's `checksums.txt` (`<sha256>  *<name>` lines). */
+function verifyChecksum(checksumsText, assetName, sha256hex) {
+    const line = checksumsText
+        .split('\n')
+        .map(text => /^([0-9a-fA-F]{64})\s+\*?(\S+)\s*$/.exec(text.trim()))
+        .find(match => match?.[2] === assetName);
+    const expected = line?.[1]?.toLowerCase();
+    if (expected === undefined) {
+        throw new ActionError(`checksums.txt of this buildx release has no line for ${assetName}`, 'Nothing was installed; pin a `buildx-version` that publishes this binary');
+    }
+    if (expected !== sha256hex.toLowerCase()) {
+        throw new ActionError(`${assetName} has sha256 ${sha256hex.toLowerCase()}, but checksums.txt says ${expected}`, 'The download is corrupt or altered, and nothing was installed; retry the job');
+    }
+}
+/** `$DOCKER_CONFIG/cli-plugins`, where the docker CLI looks for plugins first. */
+function pluginDirectory(env) {
+    return external_node_path_default().join(env.DOCKER_CONFIG ?? external_node_path_default().join((0,external_node_os_namespaceObject.homedir)(), '.docker'), 'cli-plugins');
+}
+/** The installed buildx version; undefined when docker has no buildx plugin. */
+async function installedBuildxVersion() {
+    let output;
+    try {
+        const result = await src_exec_exec('docker', ['buildx', 'version'], { silent: true, allowFailure: true });
+        if (result.exitCode !== 0)
+            return undefined;
+        output = result.stdout;
+    }
+    catch (error) {
+        throw new ActionError(`the buildx engine needs the docker CLI, which was not found (${errorMessage(error)})`, 'Install Docker before this step, or choose `engine: buildah`');
+    }
+    return parseBuildxVersion(output);
+}
+const LOOKUP_ATTEMPTS = 3;
+/** Whether a failed API call may succeed when tried again: server trouble, rate limits, the network. */
+function retryable(error) {
+    const status = error.status;
+    return typeof status !== 'number' || status >= 500 || status === 429 || status === 403;
+}
+/**
+ * Tag names of the newest 100 buildx releases (older ones need an exact version), through
+ * the GitHub API with the job's token: anonymous calls share 60 an hour per address.
+ */
+async function fetchReleaseTags(token) {
+    // Loaded only when a range must be resolved: most runs never pay for the client.
+    const { GitHub, getOctokitOptions } = await __nccwpck_require__.e(/* import() */ 845).then(__nccwpck_require__.bind(__nccwpck_require__, 1845));
+    const octokit = token === '' ? new GitHub() : new GitHub(getOctokitOptions(token));
+    let failure;
+    for (let attempt = 1; attempt <= LOOKUP_ATTEMPTS; attempt++) {
+        try {
+            const response = await octokit.rest.repos.listReleases({
+                owner: 'docker',
+                repo: 'buildx',
+                per_page: 100
+            });
+            const tags = response.data.map(release => release.tag_name);
+            if (tags.length === 0)
+                throw new Error('the release list is empty');
+            return tags;
+        }
+        catch (error) {
+            failure = error;
+            if (!retryable(error) || attempt === LOOKUP_ATTEMPTS)
+                break;
+            await new Promise(resolve => setTimeout(resolve, 1000 * 2 ** (attempt - 1)));
+        }
+    }
+    throw new ActionError(`could not list buildx releases through the GitHub API${token === '' ? ' (anonymously, as `github-token` is empty)' : ''}: ${errorMessage(failure)}`, 'Pin `buildx-version` to an exact version (e.g. 0.17.1) to skip the lookup, or pass `github-token`');
+}
+async function sha256OfFile(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+async function download(url) {
+    try {
+        return await downloadTool(url);
+    }
+    catch (error) {
+        throw new ActionError(`could not download ${url}: ${errorMessage(error)}`, 'Check that the runner reaches github.com, or install docker-buildx before this step');
+    }
+}
+/** Download (or take from the tool cache), verify, and install one buildx version as the plugin. */
+async function installBuildx(version, nodeArch = process.arch) {
+    const asset = releaseAsset(version, { os: 'linux', arch: nodeArch });
+    let cached = find(TOOL_NAME, version, nodeArch);
+    if (cached === '') {
+        info(`downloading ${asset.url}`);
+        const binary = await download(asset.url);
+        const checksums = await (0,promises_namespaceObject.readFile)(await download(asset.checksumsUrl), 'utf8');
+        verifyChecksum(checksums, asset.name, await sha256OfFile(binary));
+        cached = await cacheFile(binary, TOOL_NAME, TOOL_NAME, version, nodeArch);
+    }
+    const directory = pluginDirectory(process.env);
+    await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
+    const plugin = external_node_path_default().join(directory, TOOL_NAME);
+    await (0,promises_namespaceObject.copyFile)(external_node_path_default().join(cached, TOOL_NAME), plugin);
+    await (0,promises_namespaceObject.chmod)(plugin, 0o755);
+    return plugin;
+}
+/** Make `docker buildx` satisfy the `buildx-version` input; returns the version in use. */
+async function ensureBuildx(range, token, listReleases = fetchReleaseTags) {
+    const installed = await installedBuildxVersion();
+    if (installed !== undefined && !needsInstall(installed, range)) {
+        info(`buildx ${installed} (installed${range.trim() === '' ? '' : `; satisfies \`${range.trim()}\``})`);
+        return installed;
+    }
+    const shortfall = installed === undefined
+        ? 'docker has no buildx plugin'
+        : `installed buildx ${installed} does not satisfy \`${range.trim()}\``;
+    let version;
+    try {
+        version = exactVersion(range) ?? resolveVersion(range, await listReleases(token));
+    }
+    catch (error) {
+        throw new ActionError(`${shortfall}, and no version to install could be chosen: ${errorMessage(error)}`);
+    }
+    if (installed !== undefined && comparableVersion(installed) === version) {
+        info(`buildx ${installed} (installed; the newest release for \`${range.trim()}\`)`);
+        return installed;
+    }
+    info(`${shortfall}: installing buildx ${version}`);
+    try {
+        await installBuildx(version);
+    }
+    catch (error) {
+        throw new ActionError(`${shortfall}, and installing ${version} failed: ${errorMessage(error)}`);
+    }
+    const active = await installedBuildxVersion();
+    if (active === undefined || comparableVersion(active) !== version) {
+        throw new ActionError(`installed buildx ${version}, but \`docker buildx version\` reports ${active ?? 'nothing'}`, 'Another docker-buildx plugin shadows it; remove it or set DOCKER_CONFIG');
+    }
+    info(`buildx ${active} (installed now, checksum verified)`);
+    return active;
+}
+
+;// CONCATENATED MODULE: ./src/engines/buildx/argv.ts
+/** argv for every `docker buildx` command the engine runs. Pure: tested as tables. */
+
+
+
+/** argv for `docker buildx create`; no `--use`: every later command names the builder. */
+function createBuilderArgs(spec) {
+    const args = ['buildx', 'create', '--name', spec.name, '--driver', spec.driver];
+    for (const option of spec.driverOpts)
+        args.push('--driver-opt', option);
+    if (spec.configFile !== undefined) {
+        // buildx 0.13 renamed --config to --buildkitd-config.
+        args.push(buildxAtLeast(spec.version, '0.13.0') ? '--buildkitd-config' : '--config');
+        args.push(spec.configFile);
+    }
+    if (spec.endpoint !== undefined && spec.endpoint !== '')
+        args.push(spec.endpoint);
+    return args;
+}
+/** argv adding one `append` node; buildx names the first node `<builder>0`, these follow. */
+function appendNodeArgs(builder, node, index) {
+    const args = [
+        'buildx',
+        'create',
+        '--name',
+        builder,
+        '--append',
+        '--node',
+        `${builder}${index + 1}`
+    ];
+    args.push('--platform', node.platforms.join(','));
+    for (const option of node.driverOpts)
+        args.push('--driver-opt', option);
+    if (node.endpoint !== '')
+        args.push(node.endpoint);
+    return args;
+}
+function bootstrapArgs(name) {
+    return ['buildx', 'inspect', '--bootstrap', '--builder', name];
+}
+function removeBuilderArgs(name) {
+    return ['buildx', 'rm', name];
+}
+/**
+ * The one output of a push: every blob and manifest into the repository, addressed by
+ * digest, and no tag. The action moves the tags itself, after the checks.
+ */
+function pushByDigestOutput(repository) {
+    return [
+        'type=image',
+        `name=${repositoryName(repository)}`,
+        'push-by-digest=true',
+        'name-canonical=true',
+        'push=true'
+    ]
+        .map(csvField)
+        .join(',');
+}
+function secretSpec(id, kind, value) {
+    return [`id=${id}`, `${kind}=${value}`].map(csvField).join(',');
+}
+/** argv for the one `docker buildx build` that builds every planned platform. */
+function buildxBuildArgs(request, options, run, env) {
+    const args = ['buildx', 'build', '--builder', run.builder];
+    // Plain progress is what summarizeProgress reads, whatever BUILDKIT_PROGRESS says.
+    args.push('--progress', 'plain');
+    args.push('--platform', request.platforms.map(entry => entry.name).join(','));
+    if (request.file !== '')
+        args.push('--file', request.file);
+    if (request.target !== '')
+        args.push('--target', request.target);
+    // A push names no tag: BuildKit would move it before the checks. Local outputs keep them.
+    if (run.pushTo === undefined) {
+        for (const tag of request.tags)
+            args.push('--tag', formatReference(tag));
+    }
+    for (const { key, value } of request.labels)
+        args.push('--label', `${key}=${value}`);
+    for (const { key, value } of request.annotations)
+        args.push('--annotation', `${key}=${value}`);
+    for (const { key, value } of request.buildArgs)
+        args.push('--build-arg', `${key}=${value}`);
+    for (const { key, value } of options.buildContexts)
+        args.push('--build-context', `${key}=${value}`);
+    // Secret values reach buildx only through files and environment variables, never argv.
+    for (const { id, file } of run.secretFiles)
+        args.push('--secret', secretSpec(id, 'src', file));
+    for (const { key, value } of options.secretEnvs)
+        args.push('--secret', secretSpec(key, 'env', value));
+    for (const { key, value } of options.secretFiles)
+        args.push('--secret', secretSpec(key, 'src', value));
+    for (const ssh of options.ssh)
+        args.push('--ssh', ssh);
+    if (request.noCache)
+        args.push('--no-cache');
+    if (request.pull)
+        args.push('--pull');
+    if (options.network !== '')
+        args.push('--network', options.network);
+    for (const host of options.addHosts)
+        args.push('--add-host', host);
+    if (options.shmSize !== '')
+        args.push('--shm-size', options.shmSize);
+    for (const ulimit of options.ulimits)
+        args.push('--ulimit', ulimit);
+    args.push(...cacheArgs(request, options.driver, env));
+    if (options.provenance !== '')
+        args.push(`--provenance=${options.provenance}`);
+    if (options.sbom !== '')
+        args.push(`--sbom=${options.sbom}`);
+    for (const output of options.outputs)
+        args.push('--output', output);
+    if (run.pushTo !== undefined)
+        args.push('--output', pushByDigestOutput(run.pushTo));
+    if (run.layoutDir !== undefined) {
+        args.push('--output', ['type=oci', `dest=${run.layoutDir}`, 'tar=false'].map(csvField).join(','));
+    }
+    if (options.load)
+        args.push('--load');
+    args.push('--metadata-file', run.metadataFile, '--iidfile', run.iidFile);
+    args.push(request.context);
+    return args;
+}
+/** The build context name under which the smoke test finds the image in an OCI layout. */
+const SMOKE_IMAGE_CONTEXT = 'smoke-image';
+/**
+ * The smoke test's Dockerfile: run the command in the image and keep its output and exit
+ * code as files, so a failing command still ends in a successful build that reports it.
+ */
+function smokeDockerfile(base) {
+    const from = base.kind === 'registry' ? base.reference : SMOKE_IMAGE_CONTEXT;
+    return [
+        `FROM ${from} AS smoke`,
+        'ARG SMOKE_COMMAND',
+        'RUN sh -c "$SMOKE_COMMAND" > /.smoke-output 2>&1; echo $? > /.smoke-exit',
+        'FROM scratch',
+        'COPY --from=smoke /.smoke-output /.smoke-exit /',
+        ''
+    ].join('\n');
+}
+/** argv of the smoke test: one throwaway build of every platform, its files written to `outDir`. */
+function smokeBuildArgs(version, builder, platforms, base, command, contextDir, outDir) {
+    const args = ['buildx', 'build', '--builder', builder, '--progress', 'plain'];
+    args.push('--platform', platforms.join(','));
+    args.push('--file', `${contextDir}/Dockerfile`);
+    if (base.kind === 'layout') {
+        args.push('--build-context', `${SMOKE_IMAGE_CONTEXT}=oci-layout://${base.dir}@${base.digest}`);
+    }
+    // Every run runs the command afresh: a cached result would report an old run.
+    args.push('--no-cache', '--build-arg', `SMOKE_COMMAND=${command}`);
+    // From 0.10 on, buildx adds provenance by default, and with it a file in the output.
+    if (buildxAtLeast(version, '0.10.0'))
+        args.push('--provenance=false');
+    args.push('--output', `type=local,dest=${outDir}`, contextDir);
+    return args;
+}
+
+;// CONCATENATED MODULE: ./src/engines/buildx/progress.ts
+/** What buildx's plain progress and `buildx inspect` say, read without running anything. */
+
+/**
+ * Cache hits and failures per platform from buildx's plain progress. Steps of a
+ * many-platform build are named `#8 [linux/arm64 2/3] RUN ...`; a single-platform build
+ * leaves the platform out, so unnamed steps belong to the only platform.
+ */
+function summarizeProgress(log, platforms) {
+    const only = platforms.length === 1 ? platforms[0] : undefined;
+    const platformOfStep = new Map();
+    const cacheHits = Object.fromEntries(platforms.map(name => [name, 0]));
+    const failed = [];
+    for (const raw of log.split('\n')) {
+        const line = raw.trim();
+        const named = /^#(\d+) \[(linux\/[a-z0-9]+(?:\/v\d+)?)[ \]]/.exec(line);
+        if (named?.[1] !== undefined && named[2] !== undefined) {
+            platformOfStep.set(named[1], canonicalPlatformName(named[2]));
+            continue;
+        }
+        const outcome = /^#(\d+) (CACHED|ERROR\b)/.exec(line);
+        if (outcome?.[1] === undefined)
+            continue;
+        const platform = platformOfStep.get(outcome[1]) ?? only;
+        if (platform === undefined)
+            continue;
+        if (outcome[2] === 'CACHED')
+            cacheHits[platform] = (cacheHits[platform] ?? 0) + 1;
+        else if (!failed.includes(platform))
+            failed.push(platform);
+    }
+    return { cacheHits, failed };
+}
+/** `build of linux/arm64 (under QEMU) failed`, naming the platforms the log blames. */
+function describeFailure(planned, failed) {
+    const named = planned
+        .filter(entry => failed.includes(entry.name))
+        .map(entry => `${entry.name}${entry.emulated ? ' (under QEMU)' : ''}`);
+    return named.length === 0 ? 'build failed' : `build of ${named.join(', ')} failed`;
+}
+/**
+ * Every platform the nodes of a builder offer, from `docker buildx inspect`: one
+ * `Platforms:` line per running node; newer buildx marks platforms fixed by `--platform` with `*`.
+ */
+function parseInspectPlatforms(text) {
+    const platforms = new Set();
+    for (const line of text.split('\n')) {
+        const match = /^\s*Platforms:\s*(.*)$/.exec(line);
+        if (match?.[1] === undefined)
+            continue;
+        for (const item of match[1].split(',')) {
+            const name = item.trim().replace(/\*$/, '');
+            if (name !== '')
+                platforms.add(canonicalPlatformName(name));
+        }
+    }
+    return [...platforms];
+}
+/** The builder's driver, from the `Driver:` line of `docker buildx inspect`. */
+function parseInspectDriver(text) {
+    return /^Driver:\s*(\S+)/m.exec(text)?.[1];
+}
+/** Planned platforms the builder does not offer; none when it listed nothing to compare with. */
+function unsupportedPlatforms(planned, available) {
+    if (available.length === 0)
+        return [];
+    return planned.map(entry => entry.name).filter(name => !available.includes(name));
+}
+
+;// CONCATENATED MODULE: ./src/engines/buildx/builder.ts
+/** The builder's life: create (or reuse), boot, check its platforms, remove. */
+
+
+
+
+
+
+
+
+
+/** Create (or pick) the builder, boot it, and check it offers every planned platform. */
+async function prepareBuilder(options, platforms, version, env, tempDir) {
+    let name = options.builder;
+    let created = false;
+    if (name === '' && options.driver === 'docker') {
+        // The docker driver's builder carries the name of the docker context.
+        name =
+            options.endpoint ||
+                (await src_exec_exec('docker', ['context', 'show'], { silent: true, env })).stdout.trim();
+        info(`using the docker daemon's own builder \`${name}\``);
+    }
+    else if (name === '') {
+        name = options.builderName || `multiarch-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
+        let configFile;
+        if (options.buildkitdConfigInline.trim() !== '') {
+            configFile = external_node_path_default().join(tempDir, `buildkitd-${name}.toml`);
+            await (0,promises_namespaceObject.writeFile)(configFile, options.buildkitdConfigInline, { mode: 0o600 });
+        }
+        const spec = {
+            name,
+            driver: options.driver,
+            driverOpts: options.driverOpts,
+            endpoint: options.endpoint,
+            version,
+            ...(configFile === undefined ? {} : { configFile })
+        };
+        await src_exec_exec('docker', createBuilderArgs(spec), { env, silent: true });
+        created = true;
+        // Should this step die before it removes the builder, the post step does.
+        rememberBuilder({ name, removeArgs: removeBuilderArgs(name), env });
+        info(`created builder \`${name}\` (driver ${options.driver}${options.endpoint === '' ? '' : `, endpoint ${options.endpoint}`})`);
+        for (const [index, node] of options.append.entries()) {
+            await src_exec_exec('docker', appendNodeArgs(name, node, index), { env, silent: true });
+            info(`appended node ${name}${index + 1} for ${node.platforms.join(', ')}`);
+        }
+    }
+    else {
+        info(`reusing builder \`${name}\` as it is`);
+    }
+    const inspect = await src_exec_exec('docker', bootstrapArgs(name), { env, silent: true });
+    const driver = parseInspectDriver(inspect.stdout) ?? options.driver;
+    const available = parseInspectPlatforms(inspect.stdout);
+    info(`builder \`${name}\`: driver ${driver}; platforms ${available.join(', ') || 'not listed'}`);
+    const missing = unsupportedPlatforms(platforms, available);
+    if (available.length === 0) {
+        warning(`builder \`${name}\` lists no platforms; the plan was not checked against it`);
+    }
+    if (missing.length > 0) {
+        throw new ActionError(`builder \`${name}\` cannot build ${missing.join(', ')}; it offers ${available.join(', ')}`, 'Let this action set up QEMU for them (`qemu: auto`), or `append` a node that builds them');
+    }
+    return { name, driver, created, env };
+}
+/** Remove a builder this run created; one it reused stays. */
+async function removeBuilder(builder) {
+    if (!builder.created)
+        return;
+    const result = await src_exec_exec('docker', removeBuilderArgs(builder.name), {
+        env: builder.env,
+        silent: true,
+        allowFailure: true
+    });
+    if (result.exitCode === 0) {
+        forgetBuilder();
+        info(`removed builder \`${builder.name}\``);
+    }
+    else {
+        warning(`could not remove builder \`${builder.name}\` (the post step tries again): ${result.stderr.trim()}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engines/buildx/metadata.ts
+/** What buildx says it built: its `--metadata-file`. Pure. */
+
+const metadata_DIGEST = /^sha256:[a-f0-9]{64}$/;
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function stringField(object, key) {
+    const value = object[key];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+function checkedDigest(value, where) {
+    // A malformed digest would end up in a step output; refuse it rather than pass it on.
+    if (value !== undefined && !metadata_DIGEST.test(value)) {
+        throw new ActionError(`buildx wrote \`${value}\` as ${where}, which is not sha256:<64 hex>`);
+    }
+    return value;
+}
+/** Read the JSON buildx writes with `--metadata-file`. */
+function parseMetadataFile(json) {
+    if (!isObject(json))
+        throw new ActionError('the buildx metadata file does not hold a JSON object');
+    const descriptor = isObject(json['containerimage.descriptor'])
+        ? json['containerimage.descriptor']
+        : undefined;
+    const digest = checkedDigest(stringField(json, 'containerimage.digest') ??
+        (descriptor === undefined ? undefined : stringField(descriptor, 'digest')), '`containerimage.digest`');
+    const configDigest = checkedDigest(stringField(json, 'containerimage.config.digest'), '`containerimage.config.digest`');
+    const mediaType = descriptor === undefined ? undefined : stringField(descriptor, 'mediaType');
+    const buildRef = stringField(json, 'buildx.build.ref');
+    const imageNames = (stringField(json, 'image.name') ?? '')
+        .split(',')
+        .map(name => name.trim())
+        .filter(name => name !== '');
+    return {
+        ...(digest === undefined ? {} : { digest }),
+        ...(mediaType === undefined ? {} : { mediaType }),
+        imageNames,
+        ...(buildRef === undefined ? {} : { buildRef }),
+        ...(configDigest === undefined ? {} : { configDigest })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/engines/buildx/result.ts
+/** Where a buildx build leaves its image, decided from the outputs before it runs. */
+
+
+
+
+/**
+ * Pure: push, else the user's OCI output, else a layout of the action's own when the checks
+ * need one and the outputs leave room for it, else why the result cannot be read.
+ */
+function planOutputs(outputs, load, push, keepForChecks, tempLayout) {
+    if (push)
+        return { kind: 'push' };
+    for (const output of outputs) {
+        const fields = parseOutputSpec(output);
+        const dest = fields.get('dest');
+        if (fields.get('type') !== 'oci' || dest === undefined || dest === '-')
+            continue;
+        return fields.get('tar') === 'false'
+            ? { kind: 'layout', dir: dest, temporary: false }
+            : { kind: 'oci-tar', file: dest };
+    }
+    if (load)
+        return { kind: 'unavailable', reason: 'it was loaded into the docker image store' };
+    if (outputs.length > 0) {
+        return {
+            kind: 'unavailable',
+            reason: 'the `outputs` write no OCI image (only type=oci gives one the action can read)'
+        };
+    }
+    if (keepForChecks)
+        return { kind: 'layout', dir: tempLayout, temporary: true };
+    return { kind: 'unavailable', reason: "it stays in the builder's cache" };
+}
+/** The built image once the build has run. */
+async function builtImage(plan, pushed, tempDir) {
+    switch (plan.kind) {
+        case 'push':
+            if (pushed === undefined) {
+                return { kind: 'unavailable', reason: 'buildx reported no digest for its push' };
+            }
+            return { kind: 'registry', ...pushed };
+        case 'layout':
+            return { kind: 'layout', dir: external_node_path_default().resolve(plan.dir), temporary: plan.temporary };
+        case 'oci-tar': {
+            // The tar stays as the user asked for it; the checks read an unpacked copy.
+            const dir = external_node_path_default().join(tempDir, `oci-${external_node_path_default().basename(plan.file)}-${Date.now()}`);
+            await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+            await src_exec_exec('tar', ['-xf', external_node_path_default().resolve(plan.file), '-C', dir], { silent: true });
+            return { kind: 'layout', dir, temporary: true };
+        }
+        case 'unavailable':
+            return plan;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engines/buildx/engine.ts
+/** The buildx engine: one `docker buildx build` of every platform, pushed by digest only. */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+class BuildxEngine {
+    options;
+    group;
+    name = 'buildx';
+    version = '';
+    tempDir = '';
+    builder;
+    constructor(options, group) {
+        this.options = options;
+        this.group = group;
+    }
+    async prepare(request) {
+        this.tempDir = request.tempDir;
+        this.version = await ensureBuildx(this.options.version, this.options.githubToken);
+        const env = await privateDockerEnv(request);
+        this.builder = await prepareBuilder(this.options, request.platforms, this.version, env, request.tempDir);
+    }
+    async build(request) {
+        const builder = this.requireBuilder();
+        const names = request.platforms.map(entry => entry.name);
+        const id = (0,external_node_crypto_.randomBytes)(4).toString('hex');
+        const [first] = request.tags;
+        const outputs = planOutputs(this.options.outputs, this.options.load, request.push, request.keepForChecks, external_node_path_default().join(request.tempDir, `layout-${id}`));
+        if (outputs.kind === 'push' && first === undefined) {
+            throw new ActionError('the buildx engine was asked to push, but no tag names a repository');
+        }
+        const secretFiles = await writeSecretFiles(request.secrets, request.tempDir);
+        const run = {
+            builder: builder.name,
+            metadataFile: external_node_path_default().join(request.tempDir, `buildx-metadata-${id}.json`),
+            iidFile: external_node_path_default().join(request.tempDir, `buildx-iid-${id}`),
+            secretFiles,
+            ...(outputs.kind === 'push' && first !== undefined ? { pushTo: first } : {}),
+            ...(outputs.kind === 'layout' && outputs.temporary ? { layoutDir: outputs.dir } : {})
+        };
+        const started = performance.now();
+        let result;
+        try {
+            result = await this.group(`Build ${names.join(', ')}`, () => src_exec_exec('docker', buildxBuildArgs(request, this.options, run, process.env), {
+                env: builder.env,
+                allowFailure: true
+            }));
+        }
+        finally {
+            await removeSecretFiles(secretFiles);
+        }
+        const seconds = (performance.now() - started) / 1000;
+        const progress = summarizeProgress(`${result.stdout}\n${result.stderr}`, names);
+        if (result.exitCode !== 0) {
+            // BuildKit pushes by digest only, so whatever it pushed before failing is untagged.
+            throw new ActionError(`${describeFailure(request.platforms, progress.failed)}: ${new ExecError('docker buildx build', result).message}`, 'No tag was moved');
+        }
+        const metadata = parseMetadataFile(await readJson(run.metadataFile, 'buildx metadata file'));
+        if (outputs.kind === 'push' && metadata.digest === undefined) {
+            throw new ActionError('buildx pushed, but its metadata names no image digest');
+        }
+        const image = await builtImage(outputs, first !== undefined && metadata.digest !== undefined
+            ? { registry: first.registry, repository: first.repository, digest: metadata.digest }
+            : undefined, request.tempDir);
+        const imageId = (await (0,promises_namespaceObject.readFile)(run.iidFile, 'utf8').catch(() => '')).trim();
+        return {
+            image,
+            imageId,
+            // One build covers every platform, so each shares its duration.
+            builds: names.map(platform => ({
+                platform,
+                seconds,
+                cacheHits: progress.cacheHits[platform] ?? 0
+            })),
+            metadata: {
+                engine: 'buildx',
+                version: this.version,
+                builder: builder.name,
+                driver: builder.driver,
+                ...metadata,
+                imageId
+            }
+        };
+    }
+    /**
+     * One throwaway build of every platform FROM the built image, on the same builder (so on
+     * the native node or under the same QEMU), that records the command's output and exit code.
+     */
+    async smokeTest(platforms, command, image) {
+        const builder = this.requireBuilder();
+        const base = await smokeBase(image);
+        const dir = external_node_path_default().join(this.tempDir, `smoke-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+        const contextDir = external_node_path_default().join(dir, 'context');
+        const outDir = external_node_path_default().join(dir, 'out');
+        await (0,promises_namespaceObject.mkdir)(contextDir, { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(contextDir, 'Dockerfile'), smokeDockerfile(base));
+        const names = platforms.map(entry => entry.name);
+        const started = performance.now();
+        try {
+            const result = await src_exec_exec('docker', smokeBuildArgs(this.version, builder.name, names, base, command, contextDir, outDir), { env: builder.env, silent: true, allowFailure: true });
+            if (result.exitCode !== 0) {
+                throw new ActionError(`the smoke test's build failed: ${new ExecError('docker buildx build', result).message}`, 'The image needs /bin/sh for the smoke test; no tag was moved');
+            }
+            const seconds = (performance.now() - started) / 1000;
+            return await Promise.all(platforms.map(async (entry) => {
+                // A one-platform local output is flat; more platforms get a folder each.
+                const folder = platforms.length === 1 ? outDir : external_node_path_default().join(outDir, entry.name.replaceAll('/', '_'));
+                const output = await (0,promises_namespaceObject.readFile)(external_node_path_default().join(folder, '.smoke-output'), 'utf8');
+                const exitCode = Number.parseInt(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(folder, '.smoke-exit'), 'utf8'), 10);
+                return { platform: entry.name, exitCode, output: output.trim(), seconds };
+            }));
+        }
+        finally {
+            await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        }
+    }
+    async dispose() {
+        const builder = this.builder;
+        this.builder = undefined;
+        if (builder !== undefined)
+            await removeBuilder(builder);
+    }
+    requireBuilder() {
+        if (this.builder === undefined)
+            throw new Error('BuildxEngine.prepare() must run first');
+        return this.builder;
+    }
+}
+async function smokeBase(image) {
+    switch (image.kind) {
+        case 'registry':
+            return { kind: 'registry', reference: `${repositoryName(image)}@${image.digest}` };
+        case 'layout':
+            return { kind: 'layout', dir: image.dir, digest: (await readLayout(image.dir)).digest };
+        case 'unavailable':
+            throw new ActionError(`the smoke test cannot run: ${image.reason}`);
+    }
+}
+async function readJson(file, what) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
+    }
+    catch {
+        throw new ActionError(`buildx wrote no ${what} (${file})`);
+    }
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new ActionError(`the ${what} (${file}) is not JSON`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/modes/build/engine-choice.ts
+
+
+
+
+
+async function buildxWorks() {
+    const result = await src_exec_exec('docker', ['buildx', 'version'], {
+        silent: true,
+        allowFailure: true
+    }).catch(() => undefined);
+    return result?.exitCode === 0;
+}
+/**
+ * Pick the engine: the one asked for, or for `auto` docker buildx where it works (the
+ * engine people expect on GitHub's runners), else buildah.
+ */
+async function selectEngine(inputs, group) {
+    if (inputs.engine === 'buildx' || (inputs.engine === 'auto' && (await buildxWorks()))) {
+        return new BuildxEngine(inputs.buildx, group);
+    }
+    const version = await BuildahEngine.detect();
+    if (version === undefined) {
+        throw new ActionError(inputs.engine === 'auto'
+            ? 'engine `auto`: neither docker buildx nor buildah is installed'
+            : 'engine `buildah`: buildah is not installed', 'Install one of them (apt-get install buildah) before this step');
+    }
+    refuseBuildxOnlyInputs(inputs);
+    return new BuildahEngine(version, group);
+}
+/** A buildx-only input that buildah would silently ignore is refused by name instead. */
+function refuseBuildxOnlyInputs(inputs) {
+    const ignored = inputs.customised.filter(name => BUILDX_ONLY_INPUTS.includes(name));
+    const [first] = ignored;
+    if (first !== undefined) {
+        throw new InputError(first, 'is honoured by the buildx engine only, and this step builds with buildah', 'Set `engine: buildx` on a runner with docker buildx, or remove the input');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/modes/build/progress.ts
+
+
+
+/** `buildah 1.28.2` from the engine's metadata. */
+function engineLabel(metadata, name) {
+    const version = metadata.version;
+    return typeof version === 'string' ? `${name} ${version}` : name;
+}
+/** What to try next, from what failed. */
+function nextSteps(progress, failure) {
+    const steps = [];
+    for (const result of progress.verification.filter(entry => entry.status === 'failed')) {
+        const [first] = result.mismatches;
+        if (first === undefined)
+            continue;
+        steps.push(`${result.platform} holds \`${first.path}\` built for ${first.found}: build it FROM a base image of ${result.platform}, or cross-compile for it; if it is meant to be foreign, list its path in \`verify-arch-allow\``);
+    }
+    for (const outcome of progress.record.smoke.filter(entry => !entry.passed)) {
+        steps.push(`The smoke test failed on ${outcome.platform}; reproduce it in that image (under QEMU: \`qemu-user-static\`) before pushing again`);
+    }
+    if (/exec format error/i.test(failure)) {
+        steps.push('`exec format error`: no QEMU handler ran a foreign binary; keep `qemu: auto` or register QEMU before this step');
+    }
+    if (/registry \S+:/.test(failure) && steps.length === 0) {
+        steps.push('Check that the registry is reachable from the runner and that `username`/`password` may push there');
+    }
+    return steps;
+}
+function linkFor(progress, digest) {
+    const [tag] = progress.tags;
+    // Only a pushed image has a page to link to.
+    return tag === undefined || digest === undefined || progress.record.pushed === undefined
+        ? undefined
+        : registryWebLink(tag.registry, tag.repository, digest);
+}
+function summaryOf(progress, plan, error) {
+    const failure = error === undefined ? undefined : errorMessage(error);
+    const digests = (progress.record.pushed ?? progress.record.result)?.digests ?? {};
+    const rows = plan.map(entry => {
+        const build = progress.builds.find(item => item.platform === entry.name);
+        const verification = progress.verification.find(item => item.platform === entry.name);
+        const smoke = progress.record.smoke.find(item => item.platform === entry.name);
+        const [mismatch] = verification?.mismatches ?? [];
+        return {
+            platform: entry.name,
+            emulated: entry.emulated,
+            digest: digests[entry.name],
+            link: linkFor(progress, digests[entry.name]),
+            layers: verification?.layers,
+            bytes: verification?.bytes,
+            buildSeconds: build?.seconds,
+            archCheck: verification === undefined
+                ? { status: 'skipped' }
+                : {
+                    status: verification.status,
+                    ...(mismatch === undefined ? {} : { detail: `${mismatch.path} is ${mismatch.found}` })
+                },
+            smokeTest: smoke === undefined
+                ? { status: 'skipped' }
+                : {
+                    status: smoke.passed ? 'passed' : 'failed',
+                    seconds: smoke.seconds,
+                    ...(smoke.passed ? {} : { output: smoke.output })
+                }
+        };
+    });
+    return {
+        title: progress.tags[0] === undefined ? 'Multi-arch build' : repositoryName(progress.tags[0]),
+        engine: progress.engine,
+        indexDigest: (progress.record.pushed ?? progress.record.result)?.digest,
+        tags: progress.tags.map(formatReference),
+        rows,
+        failure,
+        nextSteps: failure === undefined ? [] : nextSteps(progress, failure)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/registry/readback.ts
+
+
+
+
+/** Platform -> digest from an index's entries. Pure; tested on real index shapes. */
+function platformDigests(index) {
+    const digests = {};
+    for (const descriptor of index.manifests ?? []) {
+        const name = descriptorPlatformName(descriptor.platform);
+        if (isAttestation(descriptor) || name === undefined)
+            continue;
+        digests[name] = descriptor.digest;
+    }
+    return digests;
+}
+/**
+ * Platform -> the attestation manifests (provenance, SBOM) an index holds for that
+ * platform's image, in index order. One whose subject is not in the index is left out.
+ */
+function attestationDigests(index) {
+    const platformOf = new Map(Object.entries(platformDigests(index)).map(([platform, digest]) => [digest, platform]));
+    const attestations = {};
+    for (const descriptor of index.manifests ?? []) {
+        if (!isAttestation(descriptor))
+            continue;
+        const platform = platformOf.get(descriptor.annotations?.[ATTESTATION_SUBJECT] ?? '');
+        if (platform === undefined)
+            continue;
+        attestations[platform] = [...(attestations[platform] ?? []), descriptor.digest];
+    }
+    return attestations;
+}
+/**
+ * Read back what the registry now holds under every tag: the source of truth for the
+ * outputs. Every tag must resolve to the same manifest, covering every planned platform.
+ */
+async function readBack(tags, expected, pool) {
+    let first;
+    for (const tag of tags) {
+        const manifest = await (await pool.get(tag.registry)).getManifest(tag);
+        if (first !== undefined && manifest.digest !== first.digest) {
+            throw new ActionError(`${formatReference(tag)} holds ${manifest.digest}, but ${formatReference(tags[0] ?? tag)} holds ${first.digest}`);
+        }
+        first ??= manifest;
+    }
+    if (first === undefined)
+        throw new ActionError('nothing was pushed, so nothing can be read back');
+    const parsed = JSON.parse(first.raw.toString('utf8'));
+    let digests;
+    let attestations = {};
+    if (isIndexMediaType(first.mediaType)) {
+        digests = platformDigests(parsed);
+        attestations = attestationDigests(parsed);
+    }
+    else {
+        const [only] = expected;
+        digests = only === undefined ? {} : { [formatPlatform(only)]: first.digest };
+    }
+    const missing = expected.map(formatPlatform).filter(name => digests[name] === undefined);
+    if (missing.length > 0) {
+        throw new ActionError(`the registry's ${first.digest} lacks ${missing.join(', ')}; it holds ${Object.keys(digests).join(', ') || 'nothing'}`);
+    }
+    return {
+        digest: first.digest,
+        mediaType: first.mediaType,
+        manifest: first.raw.toString('utf8'),
+        digests,
+        attestations,
+        images: tags.map(tag => `${repositoryName(tag)}@${first.digest}`)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/verify/sources.ts
+/** Platform images held by a registry repository, their layers streamed from it. */
+async function registryPlatformImages(client, registry, repository, manifests) {
+    const images = [];
+    for (const { platform, digest } of manifests) {
+        const manifest = await client.getManifest({ registry, repository, digest });
+        const parsed = JSON.parse(manifest.raw.toString('utf8'));
+        images.push({
+            platform,
+            layers: parsed.layers ?? [],
+            open: layer => client.getBlob(repository, layer)
+        });
+    }
+    return images;
+}
+
+;// CONCATENATED MODULE: ./src/publish/result-image.ts
+/** The built image as the checks and the push see it, whichever engine built it and wherever it is. */
+
+
+
+
+
+
+/** One-platform images carry their platform in the config only; the plan knows it. */
+function loneDigests(digest, onlyPlatform) {
+    return onlyPlatform === undefined ? {} : { [onlyPlatform]: digest };
+}
+/** Read the result: from its OCI layout on disk, or streamed from the repository it was pushed to. */
+async function openResult(image, plannedPlatforms, pool) {
+    const onlyPlatform = plannedPlatforms.length === 1 ? plannedPlatforms[0] : undefined;
+    if (image.kind === 'unavailable') {
+        throw new ActionError(`the built image cannot be read: ${image.reason}`);
+    }
+    if (image.kind === 'layout') {
+        const local = await readLayout(image.dir);
+        const index = isIndexMediaType(local.mediaType)
+            ? JSON.parse(local.bytes.toString('utf8'))
+            : undefined;
+        const digests = index === undefined ? loneDigests(local.digest, onlyPlatform) : platformDigests(index);
+        const byDigest = new Map(Object.entries(digests).map(([platform, digest]) => [digest, platform]));
+        return {
+            digest: local.digest,
+            mediaType: local.mediaType,
+            bytes: local.bytes,
+            digests,
+            attestations: index === undefined ? {} : attestationDigests(index),
+            platforms: local.manifests
+                .filter(manifest => !manifest.attestation && byDigest.has(manifest.digest))
+                .map(manifest => ({
+                platform: byDigest.get(manifest.digest) ?? '',
+                layers: manifest.layers,
+                open: digest => Promise.resolve((0,external_node_fs_namespaceObject.createReadStream)(blobPath(local.dir, digest)))
+            })),
+            local
+        };
+    }
+    const client = await pool.get(image.registry);
+    const top = await client.getManifest({
+        registry: image.registry,
+        repository: image.repository,
+        digest: image.digest
+    });
+    if (top.digest !== image.digest) {
+        throw new ActionError(`${image.registry}/${image.repository}@${image.digest} is served as ${top.digest}`);
+    }
+    const index = isIndexMediaType(top.mediaType)
+        ? JSON.parse(top.raw.toString('utf8'))
+        : undefined;
+    const digests = index === undefined ? loneDigests(top.digest, onlyPlatform) : platformDigests(index);
+    return {
+        digest: top.digest,
+        mediaType: top.mediaType,
+        bytes: top.raw,
+        digests,
+        attestations: index === undefined ? {} : attestationDigests(index),
+        platforms: await registryPlatformImages(client, image.registry, image.repository, Object.entries(digests).map(([platform, digest]) => ({ platform, digest }))),
+        local: undefined
+    };
+}
+
+;// CONCATENATED MODULE: ./src/registry/publish.ts
+
+
+
+
+
+/**
+ * Push every blob and manifest of the image into each tag's repository, addressed by
+ * digest only: no tag moves. Within one registry the first repository receives the
+ * bytes and the others mount them.
+ */
+async function pushByDigest(image, tags, pool) {
+    const blobs = await layoutBlobs(image);
+    const firstRepository = new Map();
+    const done = new Set();
+    for (const tag of tags) {
+        const key = `${tag.registry}/${tag.repository}`;
+        if (done.has(key))
+            continue;
+        done.add(key);
+        const client = await pool.get(tag.registry);
+        const source = firstRepository.get(tag.registry);
+        let uploaded = 0;
+        for (const blob of blobs) {
+            if (source === undefined) {
+                const result = await client.uploadBlob(tag.repository, blob.digest, blob.size, () => (0,external_node_fs_namespaceObject.createReadStream)(blob.file));
+                if (result === 'uploaded')
+                    uploaded++;
+            }
+            else {
+                await client.mountBlob(source, tag.repository, blob.digest);
+            }
+        }
+        firstRepository.set(tag.registry, firstRepository.get(tag.registry) ?? tag.repository);
+        for (const manifest of image.manifests) {
+            await client.putManifest(tag.repository, manifest.digest, manifest.bytes, manifest.mediaType);
+        }
+        if (image.manifests.length > 1 || image.manifests[0]?.digest !== image.digest) {
+            await client.putManifest(tag.repository, image.digest, image.bytes, image.mediaType);
+        }
+        info(`${key}@${image.digest}: ${blobs.length} blobs (${uploaded} uploaded, ${blobs.length - uploaded} already there or mounted)`);
+    }
+}
+/**
+ * Make an image that an engine pushed by digest into one repository present, by digest, in
+ * every other tag's repository: blobs are mounted within a registry and streamed across
+ * registries, then the manifests follow, children first. No tag moves.
+ */
+async function copyByDigest(source, tags, pool) {
+    const from = await pool.get(source.registry);
+    const top = await from.getManifest({ ...source });
+    const parsed = JSON.parse(top.raw.toString('utf8'));
+    const children = [];
+    for (const child of parsed.manifests ?? []) {
+        children.push(await from.getManifest({ ...source, digest: child.digest }));
+    }
+    const blobs = new Set();
+    for (const manifest of [top, ...children]) {
+        const body = JSON.parse(manifest.raw.toString('utf8'));
+        for (const blob of [...(body.config ? [body.config] : []), ...(body.layers ?? [])]) {
+            blobs.add(blob.digest);
+        }
+    }
+    const done = new Set([`${source.registry}/${source.repository}`]);
+    info(`${source.registry}/${source.repository}@${source.digest}: pushed by the engine, by digest`);
+    for (const tag of tags) {
+        const key = `${tag.registry}/${tag.repository}`;
+        if (done.has(key))
+            continue;
+        done.add(key);
+        const client = await pool.get(tag.registry);
+        let moved = 0;
+        for (const blob of blobs) {
+            const outcome = tag.registry === source.registry
+                ? await client.mountBlob(source.repository, tag.repository, blob)
+                : await client.copyBlob(source.repository, tag.repository, blob, from);
+            if (outcome !== 'present')
+                moved++;
+        }
+        for (const manifest of children) {
+            await client.putManifest(tag.repository, manifest.digest, manifest.raw, manifest.mediaType);
+        }
+        await client.putManifest(tag.repository, top.digest, top.raw, top.mediaType);
+        info(`${key}@${top.digest}: ${blobs.size} blobs (${moved} ${tag.registry === source.registry ? 'mounted' : 'copied'}, ${blobs.size - moved} already there)`);
+    }
+}
+/**
+ * Point every tag at the pushed image. If one fails, the tags moved before it go back to
+ * what they held, so the registry is left as it was wherever that can be done.
+ */
+async function moveTags(image, tags, pool) {
+    const moved = [];
+    try {
+        for (const tag of tags) {
+            const client = await pool.get(tag.registry);
+            const previous = (await client.hasManifest(tag)) ? await client.getManifest(tag) : undefined;
+            await client.putManifest(tag.repository, tag.tag ?? 'latest', image.bytes, image.mediaType);
+            moved.push({ tag, previous });
+            info(`${formatReference(tag)} -> ${image.digest}`);
+        }
+    }
+    catch (error) {
+        const unrestored = [];
+        for (const { tag, previous } of moved.reverse()) {
+            const client = await pool.get(tag.registry);
+            if (previous === undefined) {
+                // The distribution API cannot remove a tag without deleting the image it names.
+                unrestored.push(formatReference(tag));
+                continue;
+            }
+            await client
+                .putManifest(tag.repository, tag.tag ?? 'latest', previous.raw, previous.mediaType)
+                .catch(() => unrestored.push(formatReference(tag)));
+        }
+        throw new ActionError(`moving the tags failed: ${errorMessage(error)}${unrestored.length > 0
+            ? `; these new tags could not be taken back: ${unrestored.join(', ')}`
+            : '; the tags moved before it were put back'}`);
+    }
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./node_modules/fzstd/esm/index.mjs
+// Some numerical data is initialized as -1 even when it doesn't need initialization to help the JIT infer types
+// aliases for shorter compressed code (most minifers don't do this)
+var ab = ArrayBuffer, u8 = Uint8Array, u16 = Uint16Array, i16 = Int16Array, u32 = (/* unused pure expression or super */ null && (Uint32Array)), i32 = Int32Array;
+var slc = function (v, s, e) {
+    if (u8.prototype.slice)
+        return u8.prototype.slice.call(v, s, e);
+    if (s == null || s < 0)
+        s = 0;
+    if (e == null || e > v.length)
+        e = v.length;
+    var n = new u8(e - s);
+    n.set(v.subarray(s, e));
+    return n;
+};
+var fill = function (v, n, s, e) {
+    if (u8.prototype.fill)
+        return u8.prototype.fill.call(v, n, s, e);
+    if (s == null || s < 0)
+        s = 0;
+    if (e == null || e > v.length)
+        e = v.length;
+    for (; s < e; ++s)
+        v[s] = n;
+    return v;
+};
+var cpw = function (v, t, s, e) {
+    if (u8.prototype.copyWithin)
+        return u8.prototype.copyWithin.call(v, t, s, e);
+    if (s == null || s < 0)
+        s = 0;
+    if (e == null || e > v.length)
+        e = v.length;
+    while (s < e) {
+        v[t++] = v[s++];
+    }
+};
+/**
+ * Codes for errors generated within this library
+ */
+var ZstdErrorCode = {
+    InvalidData: 0,
+    WindowSizeTooLarge: 1,
+    InvalidBlockType: 2,
+    FSEAccuracyTooHigh: 3,
+    DistanceTooFarBack: 4,
+    UnexpectedEOF: 5
+};
+// error codes
+var ec = [
+    'invalid zstd data',
+    'window size too large (>2046MB)',
+    'invalid block type',
+    'FSE accuracy too high',
+    'match distance too far back',
+    'unexpected EOF'
+];
+var err = function (ind, msg, nt) {
+    var e = new Error(msg || ec[ind]);
+    e.code = ind;
+    if (Error.captureStackTrace)
+        Error.captureStackTrace(e, err);
+    if (!nt)
+        throw e;
+    return e;
+};
+var rb = function (d, b, n) {
+    var i = 0, o = 0;
+    for (; i < n; ++i)
+        o |= d[b++] << (i << 3);
+    return o;
+};
+var b4 = function (d, b) { return (d[b] | (d[b + 1] << 8) | (d[b + 2] << 16) | (d[b + 3] << 24)) >>> 0; };
+// read Zstandard frame header
+var rzfh = function (dat, w) {
+    var n3 = dat[0] | (dat[1] << 8) | (dat[2] << 16);
+    if (n3 == 0x2FB528 && dat[3] == 253) {
+        // Zstandard
+        var flg = dat[4];
+        //    single segment       checksum             dict flag     frame content flag
+        var ss = (flg >> 5) & 1, cc = (flg >> 2) & 1, df = flg & 3, fcf = flg >> 6;
+        if (flg & 8)
+            err(0);
+        // byte
+        var bt = 6 - ss;
+        // dict bytes
+        var db = df == 3 ? 4 : df;
+        // dictionary id
+        var di = rb(dat, bt, db);
+        bt += db;
+        // frame size bytes
+        var fsb = fcf ? (1 << fcf) : ss;
+        // frame source size
+        var fss = rb(dat, bt, fsb) + ((fcf == 1) && 256);
+        // window size
+        var ws = fss;
+        if (!ss) {
+            // window descriptor
+            var wb = 1 << (10 + (dat[5] >> 3));
+            ws = wb + (wb >> 3) * (dat[5] & 7);
+        }
+        if (ws > 2145386496)
+            err(1);
+        var buf = new u8((w == 1 ? (fss || ws) : w ? 0 : ws) + 12);
+        buf[0] = 1, buf[4] = 4, buf[8] = 8;
+        return {
+            b: bt + fsb,
+            y: 0,
+            l: 0,
+            d: di,
+            w: (w && w != 1) ? w : buf.subarray(12),
+            e: ws,
+            o: new i32(buf.buffer, 0, 3),
+            u: fss,
+            c: cc,
+            m: Math.min(131072, ws)
+        };
+    }
+    else if (((n3 >> 4) | (dat[3] << 20)) == 0x184D2A5) {
+        // skippable
+        return b4(dat, 4) + 8;
+    }
+    err(0);
+};
+// most significant bit for nonzero
+var msb = function (val) {
+    var bits = 0;
+    for (; (1 << bits) <= val; ++bits)
+        ;
+    return bits - 1;
+};
+// read finite state entropy
+var rfse = function (dat, bt, mal) {
+    // table pos
+    var tpos = (bt << 3) + 4;
+    // accuracy log
+    var al = (dat[bt] & 15) + 5;
+    if (al > mal)
+        err(3);
+    // size
+    var sz = 1 << al;
+    // probabilities symbols  repeat   index   high threshold
+    var probs = sz, sym = -1, re = -1, i = -1, ht = sz;
+    // optimization: single allocation is much faster
+    var buf = new ab(512 + (sz << 2));
+    var freq = new i16(buf, 0, 256);
+    // same view as freq
+    var dstate = new u16(buf, 0, 256);
+    var nstate = new u16(buf, 512, sz);
+    var bb1 = 512 + (sz << 1);
+    var syms = new u8(buf, bb1, sz);
+    var nbits = new u8(buf, bb1 + sz);
+    while (sym < 255 && probs > 0) {
+        var bits = msb(probs + 1);
+        var cbt = tpos >> 3;
+        // mask
+        var msk = (1 << (bits + 1)) - 1;
+        var val = ((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (tpos & 7)) & msk;
+        // mask (1 fewer bit)
+        var msk1fb = (1 << bits) - 1;
+        // max small value
+        var msv = msk - probs - 1;
+        // small value
+        var sval = val & msk1fb;
+        if (sval < msv)
+            tpos += bits, val = sval;
+        else {
+            tpos += bits + 1;
+            if (val > msk1fb)
+                val -= msv;
+        }
+        freq[++sym] = --val;
+        if (val == -1) {
+            probs += val;
+            syms[--ht] = sym;
+        }
+        else
+            probs -= val;
+        if (!val) {
+            do {
+                // repeat byte
+                var rbt = tpos >> 3;
+                re = ((dat[rbt] | (dat[rbt + 1] << 8)) >> (tpos & 7)) & 3;
+                tpos += 2;
+                sym += re;
+            } while (re == 3);
+        }
+    }
+    if (sym > 255 || probs)
+        err(0);
+    var sympos = 0;
+    // sym step (coprime with sz - formula from zstd source)
+    var sstep = (sz >> 1) + (sz >> 3) + 3;
+    // sym mask
+    var smask = sz - 1;
+    for (var s = 0; s <= sym; ++s) {
+        var sf = freq[s];
+        if (sf < 1) {
+            dstate[s] = -sf;
+            continue;
+        }
+        // This is split into two loops in zstd to avoid branching, but as JS is higher-level that is unnecessary
+        for (i = 0; i < sf; ++i) {
+            syms[sympos] = s;
+            do {
+                sympos = (sympos + sstep) & smask;
+            } while (sympos >= ht);
+        }
+    }
+    // After spreading symbols, should be zero again
+    if (sympos)
+        err(0);
+    for (i = 0; i < sz; ++i) {
+        // next state
+        var ns = dstate[syms[i]]++;
+        // num bits
+        var nb = nbits[i] = al - msb(ns);
+        nstate[i] = (ns << nb) - sz;
+    }
+    return [(tpos + 7) >> 3, {
+            b: al,
+            s: syms,
+            n: nbits,
+            t: nstate
+        }];
+};
+// read huffman
+var rhu = function (dat, bt) {
+    //  index  weight count
+    var i = 0, wc = -1;
+    //    buffer             header byte
+    var buf = new u8(292), hb = dat[bt];
+    // huffman weights
+    var hw = buf.subarray(0, 256);
+    // rank count
+    var rc = buf.subarray(256, 268);
+    // rank index
+    var ri = new u16(buf.buffer, 268);
+    // NOTE: at this point bt is 1 less than expected
+    if (hb < 128) {
+        // end byte, fse decode table
+        var _a = rfse(dat, bt + 1, 6), ebt = _a[0], fdt = _a[1];
+        bt += hb;
+        var epos = ebt << 3;
+        // last byte
+        var lb = dat[bt];
+        if (!lb)
+            err(0);
+        //  state1   state2   state1 bits   state2 bits
+        var st1 = 0, st2 = 0, btr1 = fdt.b, btr2 = btr1;
+        // fse pos
+        // pre-increment to account for original deficit of 1
+        var fpos = (++bt << 3) - 8 + msb(lb);
+        for (;;) {
+            fpos -= btr1;
+            if (fpos < epos)
+                break;
+            var cbt = fpos >> 3;
+            st1 += ((dat[cbt] | (dat[cbt + 1] << 8)) >> (fpos & 7)) & ((1 << btr1) - 1);
+            hw[++wc] = fdt.s[st1];
+            fpos -= btr2;
+            if (fpos < epos)
+                break;
+            cbt = fpos >> 3;
+            st2 += ((dat[cbt] | (dat[cbt + 1] << 8)) >> (fpos & 7)) & ((1 << btr2) - 1);
+            hw[++wc] = fdt.s[st2];
+            btr1 = fdt.n[st1];
+            st1 = fdt.t[st1];
+            btr2 = fdt.n[st2];
+            st2 = fdt.t[st2];
+        }
+        if (++wc > 255)
+            err(0);
+    }
+    else {
+        wc = hb - 127;
+        for (; i < wc; i += 2) {
+            var byte = dat[++bt];
+            hw[i] = byte >> 4;
+            hw[i + 1] = byte & 15;
+        }
+        ++bt;
+    }
+    // weight exponential sum
+    var wes = 0;
+    for (i = 0; i < wc; ++i) {
+        var wt = hw[i];
+        // bits must be at most 11, same as weight
+        if (wt > 11)
+            err(0);
+        wes += wt && (1 << (wt - 1));
+    }
+    // max bits
+    var mb = msb(wes) + 1;
+    // table size
+    var ts = 1 << mb;
+    // remaining sum
+    var rem = ts - wes;
+    // must be power of 2
+    if (rem & (rem - 1))
+        err(0);
+    hw[wc++] = msb(rem) + 1;
+    for (i = 0; i < wc; ++i) {
+        var wt = hw[i];
+        ++rc[hw[i] = wt && (mb + 1 - wt)];
+    }
+    // huf buf
+    var hbuf = new u8(ts << 1);
+    //    symbols                      num bits
+    var syms = hbuf.subarray(0, ts), nb = hbuf.subarray(ts);
+    ri[mb] = 0;
+    for (i = mb; i > 0; --i) {
+        var pv = ri[i];
+        fill(nb, i, pv, ri[i - 1] = pv + rc[i] * (1 << (mb - i)));
+    }
+    if (ri[0] != ts)
+        err(0);
+    for (i = 0; i < wc; ++i) {
+        var bits = hw[i];
+        if (bits) {
+            var code = ri[bits];
+            fill(syms, i, code, ri[bits] = code + (1 << (mb - bits)));
+        }
+    }
+    return [bt, {
+            n: nb,
+            b: mb,
+            s: syms
+        }];
+};
+// Tables generated using this:
+// https://gist.github.com/101arrowz/a979452d4355992cbf8f257cbffc9edd
+// default literal length table
+var dllt = /*#__PURE__*/ rfse(/*#__PURE__*/ new u8([
+    81, 16, 99, 140, 49, 198, 24, 99, 12, 33, 196, 24, 99, 102, 102, 134, 70, 146, 4
+]), 0, 6)[1];
+// default match length table
+var dmlt = /*#__PURE__*/ rfse(/*#__PURE__*/ new u8([
+    33, 20, 196, 24, 99, 140, 33, 132, 16, 66, 8, 33, 132, 16, 66, 8, 33, 68, 68, 68, 68, 68, 68, 68, 68, 36, 9
+]), 0, 6)[1];
+// default offset code table
+var doct = /*#__PURE__ */ rfse(/*#__PURE__*/ new u8([
+    32, 132, 16, 66, 102, 70, 68, 68, 68, 68, 36, 73, 2
+]), 0, 5)[1];
+// bits to baseline
+var b2bl = function (b, s) {
+    var len = b.length, bl = new i32(len);
+    for (var i = 0; i < len; ++i) {
+        bl[i] = s;
+        s += 1 << b[i];
+    }
+    return bl;
+};
+// literal length bits
+var llb = /*#__PURE__ */ new u8(( /*#__PURE__ */new i32([
+    0, 0, 0, 0, 16843009, 50528770, 134678020, 202050057, 269422093
+])).buffer, 0, 36);
+// literal length baseline
+var llbl = /*#__PURE__ */ b2bl(llb, 0);
+// match length bits
+var mlb = /*#__PURE__ */ new u8(( /*#__PURE__ */new i32([
+    0, 0, 0, 0, 0, 0, 0, 0, 16843009, 50528770, 117769220, 185207048, 252579084, 16
+])).buffer, 0, 53);
+// match length baseline
+var mlbl = /*#__PURE__ */ b2bl(mlb, 3);
+// decode huffman stream
+var dhu = function (dat, out, hu) {
+    var len = dat.length, ss = out.length, lb = dat[len - 1], msk = (1 << hu.b) - 1, eb = -hu.b;
+    if (!lb)
+        err(0);
+    var st = 0, btr = hu.b, pos = (len << 3) - 8 + msb(lb) - btr, i = -1;
+    for (; pos > eb && i < ss;) {
+        var cbt = pos >> 3;
+        var val = (dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (pos & 7);
+        st = ((st << btr) | val) & msk;
+        out[++i] = hu.s[st];
+        pos -= (btr = hu.n[st]);
+    }
+    if (pos != eb || i + 1 != ss)
+        err(0);
+};
+// decode huffman stream 4x
+// TODO: use workers to parallelize
+var dhu4 = function (dat, out, hu) {
+    var bt = 6;
+    var ss = out.length, sz1 = (ss + 3) >> 2, sz2 = sz1 << 1, sz3 = sz1 + sz2;
+    dhu(dat.subarray(bt, bt += dat[0] | (dat[1] << 8)), out.subarray(0, sz1), hu);
+    dhu(dat.subarray(bt, bt += dat[2] | (dat[3] << 8)), out.subarray(sz1, sz2), hu);
+    dhu(dat.subarray(bt, bt += dat[4] | (dat[5] << 8)), out.subarray(sz2, sz3), hu);
+    dhu(dat.subarray(bt), out.subarray(sz3), hu);
+};
+// read Zstandard block
+var rzb = function (dat, st, out) {
+    var _a;
+    var bt = st.b;
+    //    byte 0        block type
+    var b0 = dat[bt], btype = (b0 >> 1) & 3;
+    st.l = b0 & 1;
+    var sz = (b0 >> 3) | (dat[bt + 1] << 5) | (dat[bt + 2] << 13);
+    // end byte for block
+    var ebt = (bt += 3) + sz;
+    if (btype == 1) {
+        if (bt >= dat.length)
+            return;
+        st.b = bt + 1;
+        if (out) {
+            fill(out, dat[bt], st.y, st.y += sz);
+            return out;
+        }
+        return fill(new u8(sz), dat[bt]);
+    }
+    if (ebt > dat.length)
+        return;
+    if (btype == 0) {
+        st.b = ebt;
+        if (out) {
+            out.set(dat.subarray(bt, ebt), st.y);
+            st.y += sz;
+            return out;
+        }
+        return slc(dat, bt, ebt);
+    }
+    if (btype == 2) {
+        //    byte 3        lit btype     size format
+        var b3 = dat[bt], lbt = b3 & 3, sf = (b3 >> 2) & 3;
+        // lit src size  lit cmp sz 4 streams
+        var lss = b3 >> 4, lcs = 0, s4 = 0;
+        if (lbt < 2) {
+            if (sf & 1)
+                lss |= (dat[++bt] << 4) | ((sf & 2) && (dat[++bt] << 12));
+            else
+                lss = b3 >> 3;
+        }
+        else {
+            s4 = sf;
+            if (sf < 2)
+                lss |= ((dat[++bt] & 63) << 4), lcs = (dat[bt] >> 6) | (dat[++bt] << 2);
+            else if (sf == 2)
+                lss |= (dat[++bt] << 4) | ((dat[++bt] & 3) << 12), lcs = (dat[bt] >> 2) | (dat[++bt] << 6);
+            else
+                lss |= (dat[++bt] << 4) | ((dat[++bt] & 63) << 12), lcs = (dat[bt] >> 6) | (dat[++bt] << 2) | (dat[++bt] << 10);
+        }
+        ++bt;
+        // add literals to end - can never overlap with backreferences because unused literals always appended
+        var buf = out ? out.subarray(st.y, st.y + st.m) : new u8(st.m);
+        // starting point for literals
+        var spl = buf.length - lss;
+        if (lbt == 0)
+            buf.set(dat.subarray(bt, bt += lss), spl);
+        else if (lbt == 1)
+            fill(buf, dat[bt++], spl);
+        else {
+            // huffman table
+            var hu = st.h;
+            if (lbt == 2) {
+                var hud = rhu(dat, bt);
+                // subtract description length
+                lcs += bt - (bt = hud[0]);
+                st.h = hu = hud[1];
+            }
+            else if (!hu)
+                err(0);
+            (s4 ? dhu4 : dhu)(dat.subarray(bt, bt += lcs), buf.subarray(spl), hu);
+        }
+        // num sequences
+        var ns = dat[bt++];
+        if (ns) {
+            if (ns == 255)
+                ns = (dat[bt++] | (dat[bt++] << 8)) + 0x7F00;
+            else if (ns > 127)
+                ns = ((ns - 128) << 8) | dat[bt++];
+            // symbol compression modes
+            var scm = dat[bt++];
+            if (scm & 3)
+                err(0);
+            var dts = [dmlt, doct, dllt];
+            for (var i = 2; i > -1; --i) {
+                var md = (scm >> ((i << 1) + 2)) & 3;
+                if (md == 1) {
+                    // rle buf
+                    var rbuf = new u8([0, 0, dat[bt++]]);
+                    dts[i] = {
+                        s: rbuf.subarray(2, 3),
+                        n: rbuf.subarray(0, 1),
+                        t: new u16(rbuf.buffer, 0, 1),
+                        b: 0
+                    };
+                }
+                else if (md == 2) {
+                    // accuracy log 8 for offsets, 9 for others
+                    _a = rfse(dat, bt, 9 - (i & 1)), bt = _a[0], dts[i] = _a[1];
+                }
+                else if (md == 3) {
+                    if (!st.t)
+                        err(0);
+                    dts[i] = st.t[i];
+                }
+            }
+            var _b = st.t = dts, mlt = _b[0], oct = _b[1], llt = _b[2];
+            var lb = dat[ebt - 1];
+            if (!lb)
+                err(0);
+            var spos = (ebt << 3) - 8 + msb(lb) - llt.b, cbt = spos >> 3, oubt = 0;
+            var lst = ((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << llt.b) - 1);
+            cbt = (spos -= oct.b) >> 3;
+            var ost = ((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << oct.b) - 1);
+            cbt = (spos -= mlt.b) >> 3;
+            var mst = ((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << mlt.b) - 1);
+            for (++ns; --ns;) {
+                var llc = llt.s[lst];
+                var lbtr = llt.n[lst];
+                var mlc = mlt.s[mst];
+                var mbtr = mlt.n[mst];
+                var ofc = oct.s[ost];
+                var obtr = oct.n[ost];
+                cbt = (spos -= ofc) >> 3;
+                var ofp = 1 << ofc;
+                var off = ofp + (((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16) | (dat[cbt + 3] << 24)) >>> (spos & 7)) & (ofp - 1));
+                cbt = (spos -= mlb[mlc]) >> 3;
+                var ml = mlbl[mlc] + (((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (spos & 7)) & ((1 << mlb[mlc]) - 1));
+                cbt = (spos -= llb[llc]) >> 3;
+                var ll = llbl[llc] + (((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (spos & 7)) & ((1 << llb[llc]) - 1));
+                cbt = (spos -= lbtr) >> 3;
+                lst = llt.t[lst] + (((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << lbtr) - 1));
+                cbt = (spos -= mbtr) >> 3;
+                mst = mlt.t[mst] + (((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << mbtr) - 1));
+                cbt = (spos -= obtr) >> 3;
+                ost = oct.t[ost] + (((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << obtr) - 1));
+                if (off > 3) {
+                    st.o[2] = st.o[1];
+                    st.o[1] = st.o[0];
+                    st.o[0] = off -= 3;
+                }
+                else {
+                    var idx = off - (ll != 0);
+                    if (idx) {
+                        off = idx == 3 ? st.o[0] - 1 : st.o[idx];
+                        if (idx > 1)
+                            st.o[2] = st.o[1];
+                        st.o[1] = st.o[0];
+                        st.o[0] = off;
+                    }
+                    else
+                        off = st.o[0];
+                }
+                for (var i = 0; i < ll; ++i) {
+                    buf[oubt + i] = buf[spl + i];
+                }
+                oubt += ll, spl += ll;
+                var stin = oubt - off;
+                if (stin < 0) {
+                    var len = -stin;
+                    var bs = st.e + stin;
+                    if (len > ml)
+                        len = ml;
+                    for (var i = 0; i < len; ++i) {
+                        buf[oubt + i] = st.w[bs + i];
+                    }
+                    oubt += len, ml -= len, stin = 0;
+                }
+                for (var i = 0; i < ml; ++i) {
+                    buf[oubt + i] = buf[stin + i];
+                }
+                oubt += ml;
+            }
+            if (oubt != spl) {
+                while (spl < buf.length) {
+                    buf[oubt++] = buf[spl++];
+                }
+            }
+            else
+                oubt = buf.length;
+            if (out)
+                st.y += oubt;
+            else
+                buf = slc(buf, 0, oubt);
+        }
+        else if (out) {
+            st.y += lss;
+            if (spl) {
+                for (var i = 0; i < lss; ++i) {
+                    buf[i] = buf[spl + i];
+                }
+            }
+        }
+        else if (spl)
+            buf = slc(buf, spl);
+        st.b = ebt;
+        return buf;
+    }
+    err(2);
+};
+// concat
+var cct = function (bufs, ol) {
+    if (bufs.length == 1)
+        return bufs[0];
+    var buf = new u8(ol);
+    for (var i = 0, b = 0; i < bufs.length; ++i) {
+        var chk = bufs[i];
+        buf.set(chk, b);
+        b += chk.length;
+    }
+    return buf;
+};
+/**
+ * Decompresses Zstandard data
+ * @param dat The input data
+ * @param buf The output buffer. If unspecified, the function will allocate
+ *            exactly enough memory to fit the decompressed data. If your
+ *            data has multiple frames and you know the output size, specifying
+ *            it will yield better performance.
+ * @returns The decompressed data
+ */
+function decompress(dat, buf) {
+    var bufs = [], nb = +!buf;
+    var bt = 0, ol = 0;
+    for (; dat.length;) {
+        var st = rzfh(dat, nb || buf);
+        if (typeof st == 'object') {
+            if (nb) {
+                buf = null;
+                if (st.w.length == st.u) {
+                    bufs.push(buf = st.w);
+                    ol += st.u;
+                }
+            }
+            else {
+                bufs.push(buf);
+                st.e = 0;
+            }
+            for (; !st.l;) {
+                var blk = rzb(dat, st, buf);
+                if (!blk)
+                    err(5);
+                if (buf)
+                    st.e = st.y;
+                else {
+                    bufs.push(blk);
+                    ol += blk.length;
+                    cpw(st.w, 0, blk.length);
+                    st.w.set(blk, st.w.length - blk.length);
+                }
+            }
+            bt = st.b + (st.c * 4);
+        }
+        else
+            bt = st;
+        dat = dat.subarray(bt);
+    }
+    return cct(bufs, ol);
+}
+/**
+ * Decompressor for Zstandard streamed data
+ */
+var Decompress = /*#__PURE__*/ (function () {
+    /**
+     * Creates a Zstandard decompressor
+     * @param ondata The handler for stream data
+     */
+    function Decompress(ondata) {
+        this.ondata = ondata;
+        this.c = [];
+        this.l = 0;
+        this.z = 0;
+    }
+    /**
+     * Pushes data to be decompressed
+     * @param chunk The chunk of data to push
+     * @param final Whether or not this is the last chunk in the stream
+     */
+    Decompress.prototype.push = function (chunk, final) {
+        if (typeof this.s == 'number') {
+            var sub = Math.min(chunk.length, this.s);
+            chunk = chunk.subarray(sub);
+            this.s -= sub;
+        }
+        var sl = chunk.length;
+        var ncs = sl + this.l;
+        if (!this.s) {
+            if (final) {
+                if (!ncs) {
+                    this.ondata(new u8(0), true);
+                    return;
+                }
+                // min for frame + one block
+                if (ncs < 5)
+                    err(5);
+            }
+            else if (ncs < 18) {
+                this.c.push(chunk);
+                this.l = ncs;
+                return;
+            }
+            if (this.l) {
+                this.c.push(chunk);
+                chunk = cct(this.c, ncs);
+                this.c = [];
+                this.l = 0;
+            }
+            if (typeof (this.s = rzfh(chunk)) == 'number')
+                return this.push(chunk, final);
+        }
+        if (typeof this.s != 'number') {
+            if (ncs < (this.z || 3)) {
+                if (final)
+                    err(5);
+                this.c.push(chunk);
+                this.l = ncs;
+                return;
+            }
+            if (this.l) {
+                this.c.push(chunk);
+                chunk = cct(this.c, ncs);
+                this.c = [];
+                this.l = 0;
+            }
+            if (!this.z && ncs < (this.z = (chunk[this.s.b] & 2) ? 4 : 3 + ((chunk[this.s.b] >> 3) | (chunk[this.s.b + 1] << 5) | (chunk[this.s.b + 2] << 13)))) {
+                if (final)
+                    err(5);
+                this.c.push(chunk);
+                this.l = ncs;
+                return;
+            }
+            else
+                this.z = 0;
+            for (;;) {
+                var blk = rzb(chunk, this.s);
+                if (!blk) {
+                    if (final)
+                        err(5);
+                    var adc = chunk.subarray(this.s.b);
+                    this.s.b = 0;
+                    this.c.push(adc), this.l += adc.length;
+                    return;
+                }
+                else {
+                    this.ondata(blk, false);
+                    cpw(this.s.w, 0, blk.length);
+                    this.s.w.set(blk, this.s.w.length - blk.length);
+                }
+                if (this.s.l) {
+                    var rest = chunk.subarray(this.s.b);
+                    this.s = this.s.c * 4;
+                    this.push(rest, final);
+                    return;
+                }
+            }
+        }
+        else if (final)
+            err(5);
+    };
+    return Decompress;
+}());
+
+
+;// CONCATENATED MODULE: ./src/verify/byte-chunk.ts
+/** A chunk from a stream that should carry bytes, as a Buffer without copying. */
+function byteChunk(chunk, reader) {
+    if (Buffer.isBuffer(chunk))
+        return chunk;
+    if (chunk instanceof Uint8Array)
+        return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    throw new TypeError(`${reader} got a ${typeof chunk} chunk; pass a byte stream (no setEncoding, no object mode)`);
+}
+
+;// CONCATENATED MODULE: ./src/verify/decompress.ts
+/** Layer blobs come gzip-, zstd- or uncompressed: find out which from their bytes, and undo it. */
+
+
+
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
+/** Enough for the magic and a whole zstd frame header (4 + 1 + 1 + 4 + 8 bytes). */
+const PEEK_BYTES = 18;
+/**
+ * fzstd 0.1.1 takes an offset's extra bits from one 32-bit read shifted by up to 7, so offsets
+ * of 2^26 - 3 bytes or more decode wrong; only windows below that cannot hold such offsets.
+ */
+const ZSTD_MAX_WINDOW = 2 ** 26 - 4;
+/**
+ * fzstd decodes every whole block in what it is given at once, and a 4-byte RLE block makes
+ * 128 KiB: small slices cap one burst at 32 blocks (4 MiB) before the reader is asked again.
+ */
+const ZSTD_SLICE_BYTES = 128;
+const TRUNCATED_FIX = 'download it again or rebuild and push it';
+/** The compression the first bytes of a blob show; anything else is taken as a plain tar. */
+function detectCompression(head) {
+    const startsWith = (magic) => head.length >= magic.length && magic.every((byte, index) => head[index] === byte);
+    if (startsWith(GZIP_MAGIC))
+        return 'gzip';
+    if (startsWith(ZSTD_MAGIC))
+        return 'zstd';
+    return 'none';
+}
+/** The compression an OCI or Docker layer media type names, or undefined if it names none. */
+function mediaTypeCompression(mediaType) {
+    const type = mediaType.trim().toLowerCase();
+    if (type.endsWith('+gzip') || type.endsWith('.tar.gzip'))
+        return 'gzip';
+    if (type.endsWith('+zstd'))
+        return 'zstd';
+    if (type.endsWith('.tar'))
+        return 'none';
+    return undefined;
+}
+/**
+ * Decompress a layer blob as it streams. The magic bytes decide; a media type that disagrees
+ * only adds a note. Decoding waits for the reader, so memory stays bounded.
+ */
+async function decompressLayer(source, mediaType) {
+    const iterator = source[Symbol.asyncIterator]();
+    const peeked = [];
+    let peekedBytes = 0;
+    while (peekedBytes < PEEK_BYTES) {
+        const next = await iterator.next();
+        if (next.done === true)
+            break;
+        const chunk = byteChunk(next.value, 'layer decompressor');
+        peeked.push(chunk);
+        peekedBytes += chunk.length;
+    }
+    const head = Buffer.concat(peeked, Math.min(peekedBytes, PEEK_BYTES));
+    const compression = detectCompression(head);
+    const window = compression === 'zstd' ? zstdWindowSize(head) : undefined;
+    // Only the first frame is checked; the frames of one layer come from one encoder.
+    if (window !== undefined && window > ZSTD_MAX_WINDOW) {
+        await iterator.return?.();
+        throw new LayerDecodeError(`zstd layer needs a ${mebibytes(window)} window; the zstd decoder here reads only windows under 64 MiB correctly; compress the layer without --long or --ultra levels, or with gzip`);
+    }
+    const input = external_node_stream_.Readable.from(replay(peeked, iterator), { objectMode: false });
+    const declared = mediaType === undefined ? undefined : mediaTypeCompression(mediaType);
+    const note = declared === undefined || declared === compression
+        ? undefined
+        : `media type ${mediaType ?? ''} says ${declared}, but the blob's bytes are ${compression}; read as ${compression}`;
+    return { compression, stream: decode(input, compression), note };
+}
+/**
+ * The window a zstd frame header declares: how far back its matches may reach. Undefined when
+ * the bytes do not hold a whole frame header.
+ */
+function zstdWindowSize(head) {
+    const descriptor = head[4];
+    if (detectCompression(head) !== 'zstd' || descriptor === undefined)
+        return undefined;
+    const singleSegment = (descriptor & 0x20) !== 0;
+    if (!singleSegment) {
+        const windowByte = head[5];
+        if (windowByte === undefined)
+            return undefined;
+        const base = 2 ** (10 + (windowByte >> 3));
+        return base + (base / 8) * (windowByte & 7);
+    }
+    // A single-segment frame's window is its content size, stored after the dictionary id.
+    const dictionaryBytes = [0, 1, 2, 4][descriptor & 3] ?? 0;
+    const sizeBytes = [1, 2, 4, 8][descriptor >> 6] ?? 1;
+    const start = 5 + dictionaryBytes;
+    if (head.length < start + sizeBytes)
+        return undefined;
+    let size = 0;
+    for (let index = start + sizeBytes - 1; index >= start; index--) {
+        size = size * 256 + (head[index] ?? 0);
+    }
+    return sizeBytes === 2 ? size + 256 : size;
+}
+function mebibytes(bytes) {
+    return `${Number((bytes / 2 ** 20).toFixed(1))} MiB`;
+}
+async function* replay(peeked, iterator) {
+    try {
+        yield* peeked;
+        for (;;) {
+            const next = await iterator.next();
+            if (next.done === true)
+                return;
+            yield byteChunk(next.value, 'layer decompressor');
+        }
+    }
+    finally {
+        await iterator.return?.();
+    }
+}
+function decode(input, compression) {
+    if (compression === 'none')
+        return input;
+    const decoder = compression === 'gzip' ? (0,external_node_zlib_.createGunzip)() : new ZstdDecompress();
+    const output = new external_node_stream_.PassThrough();
+    // Wired by hand rather than with pipeline() so the reader gets an error that names the cause.
+    input.on('error', error => output.destroy(error));
+    decoder.on('error', error => output.destroy(explainDecodeError(compression, error)));
+    output.on('close', () => {
+        input.destroy();
+        decoder.destroy();
+    });
+    return input.pipe(decoder).pipe(output);
+}
+/** A layer blob that cannot be decompressed (or not correctly, by the decoders here). */
+class LayerDecodeError extends Error {
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'LayerDecodeError';
+    }
+}
+function explainDecodeError(compression, error) {
+    if (error instanceof LayerDecodeError)
+        return error;
+    // zlib says Z_BUF_ERROR when the input ends before the gzip trailer.
+    const code = 'code' in error ? error.code : undefined;
+    const problem = code === 'Z_BUF_ERROR' ? 'ended early' : `is corrupt (${error.message})`;
+    return new LayerDecodeError(`${compression} stream of the layer ${problem}; ${TRUNCATED_FIX}`, {
+        cause: error
+    });
+}
+/**
+ * zstd decompression as a Transform, on fzstd's streaming decoder. Input is fed in small
+ * slices; when the reader's buffer is full, feeding pauses until it asks for more.
+ */
+class ZstdDecompress extends external_node_stream_.Transform {
+    #decoder;
+    #resume;
+    #readerIsFull = false;
+    constructor() {
+        super();
+        this.#decoder = new Decompress(data => {
+            if (data.length === 0)
+                return;
+            if (!this.push(Buffer.from(data.buffer, data.byteOffset, data.length))) {
+                this.#readerIsFull = true;
+            }
+        });
+    }
+    _transform(chunk, _encoding, callback) {
+        this.#feed(chunk, 0, callback);
+    }
+    _read(size) {
+        const resume = this.#resume;
+        this.#resume = undefined;
+        resume?.();
+        // Transform's own _read hands over the write callback it held back while the reader was full.
+        super._read(size);
+    }
+    _flush(callback) {
+        try {
+            this.#decoder.push(new Uint8Array(0), true);
+        }
+        catch (error) {
+            callback(zstdError(error));
+            return;
+        }
+        callback();
+    }
+    #feed(chunk, start, callback) {
+        try {
+            for (let position = start; position < chunk.length;) {
+                this.#decoder.push(chunk.subarray(position, position + ZSTD_SLICE_BYTES));
+                position += ZSTD_SLICE_BYTES;
+                // Pause only after a push said so: a _read that ends without pushing is never re-called.
+                if (this.#takeReaderIsFull() && position < chunk.length) {
+                    const next = position;
+                    this.#resume = () => {
+                        this.#feed(chunk, next, callback);
+                    };
+                    return;
+                }
+            }
+        }
+        catch (error) {
+            callback(zstdError(error));
+            return;
+        }
+        callback();
+    }
+    #takeReaderIsFull() {
+        const full = this.#readerIsFull;
+        this.#readerIsFull = false;
+        return full;
+    }
+}
+/** fzstd's errors carry a numeric code; 5 is "unexpected EOF". */
+function zstdError(error) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+    const detail = error instanceof Error ? error.message : String(error);
+    const problem = code === 5 ? 'ended inside a frame' : `is corrupt (${detail})`;
+    return new LayerDecodeError(`zstd stream of the layer ${problem}; ${TRUNCATED_FIX}`, {
+        cause: error
+    });
+}
+
+;// CONCATENATED MODULE: ./src/verify/elf.ts
+/** What an ELF header says about the machine a file was built for, and its OCI name. */
+/** Bytes of the ELF file header, up to and including e_flags and the fields after it. */
+const ELF_HEADER_BYTES = { 32: 52, 64: 64 };
+const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
+/**
+ * Read the identity from the first bytes of a file; undefined unless they hold a whole
+ * ELF header (magic, a known class and byte order).
+ */
+function readElfIdentity(header) {
+    if (!ELF_MAGIC.every((byte, index) => header[index] === byte))
+        return undefined;
+    const elfClass = header[4] === 1 ? 32 : header[4] === 2 ? 64 : undefined;
+    const endian = header[5] === 1 ? 'little' : header[5] === 2 ? 'big' : undefined;
+    if (elfClass === undefined || endian === undefined)
+        return undefined;
+    if (header.length < ELF_HEADER_BYTES[elfClass])
+        return undefined;
+    const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
+    const littleEndian = endian === 'little';
+    return {
+        elfClass,
+        endian,
+        machine: view.getUint16(18, littleEndian),
+        flags: view.getUint32(elfClass === 32 ? 36 : 48, littleEndian)
+    };
+}
+const EM_386 = 3;
+const EM_MIPS = 8;
+const EM_PPC64 = 21;
+const EM_S390 = 22;
+const EM_ARM = 40;
+const EM_X86_64 = 62;
+const EM_AARCH64 = 183;
+const EM_RISCV = 243;
+const EM_LOONGARCH = 258;
+/**
+ * The OCI architecture an ELF file runs on, or undefined for machines no image platform
+ * names (eBPF objects, firmware for other CPUs, 32-bit halves of 64-bit families).
+ */
+function elfPlatform(identity) {
+    const { elfClass, endian, machine } = identity;
+    const is64 = elfClass === 64;
+    switch (machine) {
+        // x32 binaries are EM_X86_64 in ELFCLASS32 and run only on amd64 kernels.
+        case EM_X86_64:
+            return { architecture: 'amd64' };
+        case EM_386:
+            return elfClass === 32 ? { architecture: '386' } : undefined;
+        case EM_AARCH64:
+            return { architecture: 'arm64' };
+        // v6 and v7 share EABI5 in e_flags; only .ARM.attributes tells them apart, so no variant.
+        case EM_ARM:
+            return elfClass === 32 ? { architecture: 'arm' } : undefined;
+        case EM_PPC64:
+            return is64 ? { architecture: endian === 'little' ? 'ppc64le' : 'ppc64' } : undefined;
+        case EM_S390:
+            return is64 && endian === 'big' ? { architecture: 's390x' } : undefined;
+        case EM_RISCV:
+            return is64 ? { architecture: 'riscv64' } : undefined;
+        case EM_MIPS:
+            return is64 ? { architecture: endian === 'little' ? 'mips64le' : 'mips64' } : undefined;
+        case EM_LOONGARCH:
+            return is64 ? { architecture: 'loong64' } : undefined;
+        default:
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/verify/glob.ts
+/**
+ * Path patterns for allow-lists: `*` and `?` stay within one path segment, `**` spans any
+ * number of segments. Nothing else is special, so `[` and `{` match themselves.
+ */
+/** Compile one pattern; a leading `/` or `./` is optional, as in the paths it is matched to. */
+function compileGlob(pattern) {
+    const segments = normaliseLayerPath(pattern).split('/');
+    if (segments.length === 1 && segments[0] === '') {
+        throw new Error(`path pattern ${JSON.stringify(pattern)} is empty; give a path such as usr/lib/firmware/**`);
+    }
+    let source = '';
+    segments.forEach((segment, index) => {
+        const last = index === segments.length - 1;
+        if (segment === '**') {
+            // As a whole segment `**` also matches no segment at all, so `a/**/b` matches `a/b`.
+            source += last ? '.*' : '(?:[^/]*/)*';
+        }
+        else {
+            source += segmentSource(segment) + (last ? '' : '/');
+        }
+    });
+    const regex = new RegExp(`^${source}$`, 'u');
+    return path => regex.test(normaliseLayerPath(path));
+}
+/** A tar path as it lands in the image's root: no leading `/` or `./`, no empty or `.` parts. */
+function normaliseLayerPath(path) {
+    return path
+        .split('/')
+        .filter(part => part !== '' && part !== '.')
+        .join('/');
+}
+function segmentSource(segment) {
+    let source = '';
+    for (const character of segment) {
+        if (character === '*')
+            source += '[^/]*';
+        else if (character === '?')
+            source += '[^/]';
+        else
+            source += character.replace(/[\\^$.|+()[\]{}]/u, '\\$&');
+    }
+    return source;
+}
+
+;// CONCATENATED MODULE: ./src/verify/tar.ts
+/**
+ * A streaming tar reader: each entry's header and the first bytes of its content, with the
+ * rest of the content skipped as it streams past, so memory stays at a few blocks per layer.
+ * Where formats are ambiguous it reads archives the way Go's archive/tar does, because
+ * docker, containerd, BuildKit and buildah all unpack layers with it.
+ */
+
+/** A stream that is not a valid, complete tar archive. */
+class TarError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'TarError';
+    }
+}
+/** Enough for a 64-bit ELF header, the longest magic the checks need. */
+const TAR_HEAD_BYTES = 64;
+const BLOCK = 512;
+/** Long names and PAX headers are read whole; a cap keeps a hostile layer from filling memory. */
+const MAX_EXTENSION_BYTES = 1024 * 1024;
+/** Go's isHeaderOnlyType: these types carry no content whatever their size field says. */
+const HEADER_ONLY_TYPES = new Set(['1', '2', '3', '4', '5', '6']);
+const tar_TRUNCATED_FIX = 'the layer is truncated; download it again or rebuild and push it';
+/**
+ * Read the entries of an uncompressed tar stream. Throws TarError when the stream is cut
+ * short, has a bad header, or lacks the end-of-archive marker.
+ */
+async function* readTar(source, meter) {
+    const bytes = new ByteQueue(source, meter);
+    let longName;
+    let pax = {};
+    let entries = 0;
+    try {
+        for (;;) {
+            const headerOffset = bytes.offset;
+            const block = await bytes.read(BLOCK);
+            if (block.length < BLOCK)
+                throw truncatedHeader(block.length, headerOffset, entries);
+            if (isZeroBlock(block)) {
+                await readEndOfArchive(bytes, headerOffset);
+                return;
+            }
+            const header = parseHeader(block, headerOffset);
+            if (header.typeflag === 'L') {
+                const data = await readExtension(bytes, header.size, 'GNU long name', headerOffset);
+                longName = cString(data, 0, data.length);
+                continue;
+            }
+            if (header.typeflag === 'x') {
+                const data = await readExtension(bytes, header.size, 'PAX', headerOffset);
+                pax = paxOverrides(parsePaxRecords(data, headerOffset), headerOffset);
+                continue;
+            }
+            // Global PAX records and GNU long link names say nothing about which file is where.
+            if (header.typeflag === 'g' || header.typeflag === 'K') {
+                await skipExtension(bytes, header.size, header.typeflag, headerOffset);
+                continue;
+            }
+            if (header.isExtendedSparse)
+                await skipSparseExtensions(bytes);
+            const path = pax.path ?? longName ?? header.name;
+            // Sparse files are stored as their data regions, so their first bytes are not the file's.
+            const sparse = header.typeflag === 'S' || pax.sparse === true;
+            const type = sparse ? 'other' : entryType(header.typeflag, path);
+            const size = HEADER_ONLY_TYPES.has(header.typeflag) ? 0 : (pax.size ?? header.size);
+            longName = undefined;
+            pax = {};
+            const headLength = type === 'file' ? Math.min(size, TAR_HEAD_BYTES) : 0;
+            // A copy, so a kept entry does not pin the whole chunk its head was cut from.
+            const head = Buffer.from(await bytes.read(headLength));
+            const rest = paddedSize(size) - headLength;
+            if (head.length < headLength || (await bytes.skip(rest)) < rest) {
+                throw new TarError(`tar stream ended inside the content of ${path} (entry at byte ${headerOffset}, ${size} bytes); ${tar_TRUNCATED_FIX}`);
+            }
+            entries++;
+            yield { path, type, size, head };
+        }
+    }
+    finally {
+        await bytes.close();
+    }
+}
+/** Bytes buffered from an async iterable of chunks: exact reads, and skips that hold nothing. */
+class ByteQueue {
+    #iterator;
+    #meter;
+    #chunks = [];
+    #buffered = 0;
+    /** Bytes consumed since the start of the stream, for error messages. */
+    offset = 0;
+    constructor(source, meter) {
+        this.#iterator = source[Symbol.asyncIterator]();
+        this.#meter = meter;
+    }
+    /** The next `length` bytes, or fewer if the stream ends first. */
+    async read(length) {
+        while (this.#buffered < length) {
+            if (!(await this.#pull()))
+                break;
+        }
+        const available = Math.min(length, this.#buffered);
+        const first = this.#chunks[0];
+        const bytes = first !== undefined && first.length >= available
+            ? first.subarray(0, available)
+            : Buffer.concat(this.#chunks, available);
+        this.#drop(available);
+        return bytes;
+    }
+    /** Discard the next `length` bytes as they arrive; returns how many there were. */
+    async skip(length) {
+        let remaining = length;
+        for (;;) {
+            const dropped = Math.min(remaining, this.#buffered);
+            this.#drop(dropped);
+            remaining -= dropped;
+            if (remaining === 0)
+                return length;
+            if (!(await this.#pull()))
+                return length - remaining;
+        }
+    }
+    async close() {
+        await this.#iterator.return?.();
+    }
+    async #pull() {
+        const next = await this.#iterator.next();
+        if (next.done === true)
+            return false;
+        const chunk = byteChunk(next.value, 'tar reader');
+        this.#chunks.push(chunk);
+        this.#buffered += chunk.length;
+        if (this.#meter !== undefined && this.#buffered > this.#meter.peakBytes) {
+            this.#meter.peakBytes = this.#buffered;
+        }
+        return true;
+    }
+    #drop(length) {
+        this.offset += length;
+        this.#buffered -= length;
+        let remaining = length;
+        while (remaining > 0) {
+            const first = this.#chunks[0];
+            if (first === undefined)
+                return;
+            if (first.length <= remaining) {
+                this.#chunks.shift();
+                remaining -= first.length;
+            }
+            else {
+                this.#chunks[0] = first.subarray(remaining);
+                remaining = 0;
+            }
+        }
+    }
+}
+function parseHeader(block, offset) {
+    tar_verifyChecksum(block, offset);
+    const flagByte = block.readUInt8(156);
+    const typeflag = flagByte === 0 ? '\0' : String.fromCharCode(flagByte);
+    const name = cString(block, 0, 100);
+    // Only POSIX ustar has the prefix field; GNU keeps access and change times in those bytes.
+    const isPosixUstar = block.toString('latin1', 257, 263) === 'ustar\0';
+    const prefix = isPosixUstar ? cString(block, 345, 155) : '';
+    return {
+        name: prefix === '' ? name : `${prefix}/${name}`,
+        typeflag,
+        size: parseSize(block, offset),
+        isExtendedSparse: typeflag === 'S' && block.readUInt8(482) !== 0
+    };
+}
+function tar_verifyChecksum(block, offset) {
+    const stored = parseNumber(block, 148, 8);
+    // The checksum counts its own field as spaces; some old writers summed signed bytes.
+    let unsigned = 0;
+    let signed = 0;
+    for (let index = 0; index < BLOCK; index++) {
+        const byte = index >= 148 && index < 156 ? 0x20 : block.readUInt8(index);
+        unsigned += byte;
+        signed += byte > 127 ? byte - 256 : byte;
+    }
+    if (stored !== unsigned && stored !== signed) {
+        throw new TarError(`tar header at byte ${offset} fails its checksum; the layer is not an uncompressed tar archive (wrong media type or compression?) or is corrupt`);
+    }
+}
+function parseSize(block, offset) {
+    const size = parseNumber(block, 124, 12);
+    if (size === undefined) {
+        const text = JSON.stringify(block.toString('latin1', 124, 136));
+        throw new TarError(`tar header at byte ${offset} has size ${text}, neither octal nor a base-256 count; the layer is not a valid tar archive`);
+    }
+    return size;
+}
+/**
+ * A numeric header field: octal text, or GNU base-256 when the high bit of the first byte is
+ * set. Undefined when it is neither, negative, or beyond exact doubles.
+ */
+function parseNumber(block, start, length) {
+    const first = block.readUInt8(start);
+    if (first & 0x80) {
+        if (first === 0xff)
+            return undefined;
+        let value = first & 0x7f;
+        for (let index = start + 1; index < start + length; index++) {
+            value = value * 256 + block.readUInt8(index);
+        }
+        return Number.isSafeInteger(value) ? value : undefined;
+    }
+    // Like Go: trim blanks and NULs, then stop at the first NUL.
+    const raw = block.toString('latin1', start, start + length);
+    const text = (raw.replace(/^[ \0]+/, '').split('\0')[0] ?? '').trim();
+    if (text === '')
+        return 0;
+    return /^[0-7]+$/.test(text) ? Number.parseInt(text, 8) : undefined;
+}
+/** A NUL-terminated (or field-filling) UTF-8 string. */
+function cString(bytes, start, length) {
+    const field = bytes.subarray(start, start + length);
+    const end = field.indexOf(0);
+    return field.toString('utf8', 0, end === -1 ? field.length : end);
+}
+function entryType(typeflag, path) {
+    switch (typeflag) {
+        case '0':
+        case '7':
+            return 'file';
+        // Pre-POSIX archives mark directories only by a trailing slash.
+        case '\0':
+            return path.endsWith('/') ? 'dir' : 'file';
+        case '1':
+            return 'hardlink';
+        case '2':
+            return 'symlink';
+        case '5':
+            return 'dir';
+        default:
+            return 'other';
+    }
+}
+function isZeroBlock(block) {
+    return block.every(byte => byte === 0);
+}
+function paddedSize(size) {
+    return Math.ceil(size / BLOCK) * BLOCK;
+}
+function truncatedHeader(got, offset, entries) {
+    if (offset === 0 && got === 0) {
+        return new TarError(`tar stream is empty; ${tar_TRUNCATED_FIX}`);
+    }
+    if (got === 0) {
+        return new TarError(`tar stream ended after ${entries} entries without its end-of-archive marker; ${tar_TRUNCATED_FIX}`);
+    }
+    return new TarError(`tar stream ended inside the header at byte ${offset} (${got} of ${BLOCK} bytes); ${tar_TRUNCATED_FIX}`);
+}
+/** As Go reads it: a zero block then the end of the stream, or a second zero block, ends the archive. */
+async function readEndOfArchive(bytes, offset) {
+    const next = await bytes.read(BLOCK);
+    if (isZeroBlock(next))
+        return;
+    throw new TarError(`tar stream has a zero block at byte ${offset} followed by data; the layer is not a valid tar archive`);
+}
+async function skipExtension(bytes, size, typeflag, offset) {
+    const padded = paddedSize(size);
+    if ((await bytes.skip(padded)) < padded) {
+        throw new TarError(`tar stream ended inside the '${typeflag}' entry at byte ${offset}; ${tar_TRUNCATED_FIX}`);
+    }
+}
+/** The content of a long-name or PAX entry, read whole, with its padding skipped. */
+async function readExtension(bytes, size, kind, offset) {
+    if (size > MAX_EXTENSION_BYTES) {
+        throw new TarError(`tar ${kind} header at byte ${offset} is ${size} bytes, over the ${MAX_EXTENSION_BYTES} this reader accepts; the layer is corrupt or hostile`);
+    }
+    const data = await bytes.read(size);
+    const padding = paddedSize(size) - size;
+    if (data.length < size || (await bytes.skip(padding)) < padding) {
+        throw new TarError(`tar stream ended inside the ${kind} header at byte ${offset}; ${tar_TRUNCATED_FIX}`);
+    }
+    return data;
+}
+async function skipSparseExtensions(bytes) {
+    for (;;) {
+        const offset = bytes.offset;
+        const block = await bytes.read(BLOCK);
+        if (block.length < BLOCK) {
+            throw new TarError(`tar stream ended inside a sparse header at byte ${offset}; ${tar_TRUNCATED_FIX}`);
+        }
+        if (block.readUInt8(504) === 0)
+            return;
+    }
+}
+/** `<length> <key>=<value>\n` records, length counting the whole record in bytes. */
+function parsePaxRecords(data, offset) {
+    const records = new Map();
+    let position = 0;
+    while (position < data.length) {
+        const space = data.indexOf(0x20, position);
+        const lengthText = space === -1 ? '' : data.toString('latin1', position, space);
+        const length = /^[0-9]+$/.test(lengthText) ? Number(lengthText) : 0;
+        const end = position + length;
+        if (length <= space - position + 1 || end > data.length || data[end - 1] !== 0x0a) {
+            throw new TarError(`tar PAX header at byte ${offset} has a malformed record at byte ${position} of its data; the layer is not a valid tar archive`);
+        }
+        const record = data.toString('utf8', space + 1, end - 1);
+        const equals = record.indexOf('=');
+        if (equals <= 0) {
+            throw new TarError(`tar PAX header at byte ${offset} has a record without a key: ${JSON.stringify(record)}`);
+        }
+        records.set(record.slice(0, equals), record.slice(equals + 1));
+        position = end;
+    }
+    return records;
+}
+function paxOverrides(records, offset) {
+    // An empty value removes the keyword, leaving the ustar field in force.
+    const value = (key) => {
+        const text = records.get(key);
+        return text === '' ? undefined : text;
+    };
+    const sizeText = value('size');
+    if (sizeText !== undefined &&
+        !(/^[0-9]+$/.test(sizeText) && Number.isSafeInteger(Number(sizeText)))) {
+        throw new TarError(`tar PAX header at byte ${offset} has size ${JSON.stringify(sizeText)}, not a decimal number; the layer is not a valid tar archive`);
+    }
+    const size = sizeText === undefined ? undefined : Number(sizeText);
+    const sparse = records.has('GNU.sparse.major') ||
+        records.has('GNU.sparse.map') ||
+        records.has('GNU.sparse.numblocks');
+    return {
+        // GNU sparse formats 0.1 and 1.0 keep the real name here and a placeholder in `path`.
+        path: value('GNU.sparse.name') ?? value('path'),
+        size,
+        sparse
+    };
+}
+
+;// CONCATENATED MODULE: ./src/verify/check.ts
+/**
+ * The architecture check: every ELF file in a layer must be built for the platform the image
+ * claims, unless an allow-list pattern says the file is meant to be foreign.
+ */
+
+
+
+
+
+/** x86-64 CPUs run i386 code natively, and amd64 images carry it (lib32, grub's i386-pc modules). */
+const ALSO_NATIVE = { amd64: ['386'] };
+/**
+ * Judge one file by the first bytes of its content. Only the architecture is compared: an
+ * ELF header cannot tell arm v6 from v7, nor amd64 v2 from v3.
+ */
+function judgeFile(path, head, expected, allow) {
+    const identity = readElfIdentity(head);
+    if (identity === undefined)
+        return { kind: 'not-elf' };
+    const platform = elfPlatform(identity);
+    if (platform === undefined || runsAs(platform, expected))
+        return { kind: 'native' };
+    return {
+        kind: 'foreign',
+        found: formatPlatform({ os: 'linux', ...platform }),
+        allowed: allow.some(matches => matches(path))
+    };
+}
+function runsAs(platform, expected) {
+    return (platform.architecture === expected.architecture ||
+        (ALSO_NATIVE[expected.architecture]?.includes(platform.architecture) ?? false));
+}
+/**
+ * Stream one layer blob (gzip, zstd or plain tar) and report the ELF files built for another
+ * architecture. File contents are skipped after their first bytes, so memory stays bounded.
+ */
+async function scanLayer(source, expected, options) {
+    const allow = options.allow.map(compileGlob);
+    const expectedName = formatPlatform({ os: 'linux', ...expected });
+    const layer = await decompressLayer(source, options.mediaType);
+    let files = 0;
+    let elfFiles = 0;
+    const mismatches = [];
+    const allowed = [];
+    for await (const entry of readTar(layer.stream)) {
+        if (entry.type !== 'file')
+            continue;
+        files++;
+        const path = normaliseLayerPath(entry.path);
+        const verdict = judgeFile(path, entry.head, expected, allow);
+        if (verdict.kind === 'not-elf')
+            continue;
+        elfFiles++;
+        if (verdict.kind === 'native')
+            continue;
+        if (verdict.allowed)
+            allowed.push({ path, found: verdict.found });
+        else
+            mismatches.push({ path, found: verdict.found, expected: expectedName });
+    }
+    return {
+        files,
+        elfFiles,
+        mismatches,
+        allowed,
+        compression: layer.compression,
+        ...(layer.note === undefined ? {} : { note: layer.note })
+    };
+}
+/** One line for an error message: `usr/bin/app is linux/amd64, expected linux/arm64`. */
+function formatMismatch(mismatch) {
+    return `${mismatch.path} is ${mismatch.found}, expected ${mismatch.expected}`;
+}
+
+;// CONCATENATED MODULE: ./src/verify/image.ts
+
+
+
+
+/**
+ * Check every layer of every platform for ELF files of another architecture. A layer is read
+ * once per architecture however many platforms share it. Under `error`, a mismatch throws
+ * (naming file, found and expected) before any tag moves; under `warn` it is annotated.
+ */
+async function verifyPlatforms(images, policy, allow, 
+/** Filled as platforms are checked, so a caller sees the results even when this throws. */
+results = [], 
+/** The engine pushed to the tags itself, so the check comes too late to keep them. */
+afterTagsMoved = false) {
+    const scans = new Map();
+    for (const image of images) {
+        const layers = image.layers.length;
+        const bytes = image.layers.reduce((total, layer) => total + layer.size, 0);
+        if (policy === 'off') {
+            results.push({ ...empty(image.platform, layers, bytes), status: 'skipped' });
+            continue;
+        }
+        const expected = parsePlatform(image.platform);
+        let scanned = 0;
+        let elfFiles = 0;
+        const mismatches = [];
+        const allowed = [];
+        for (const layer of image.layers) {
+            const key = `${layer.digest} ${expected.architecture}`;
+            let scan = scans.get(key);
+            if (scan === undefined) {
+                scanned++;
+                scan = image.open(layer.digest).then(source => scanLayer(source, {
+                    architecture: expected.architecture,
+                    ...(expected.variant ? { variant: expected.variant } : {})
+                }, { allow, mediaType: layer.mediaType }));
+                scans.set(key, scan);
+            }
+            const result = await scan;
+            elfFiles += result.elfFiles;
+            mismatches.push(...result.mismatches.map(mismatch => ({ ...mismatch, expected: image.platform })));
+            allowed.push(...result.allowed);
+        }
+        const status = mismatches.length === 0 ? 'passed' : policy === 'warn' ? 'warned' : 'failed';
+        results.push({
+            platform: image.platform,
+            layers,
+            bytes,
+            scanned,
+            elfFiles,
+            mismatches,
+            allowed,
+            status
+        });
+        info(`${image.platform}: ${elfFiles} ELF files in ${layers} layers (${scanned} read): ${mismatches.length === 0 ? 'all match' : `${mismatches.length} of another architecture`}${allowed.length > 0 ? `, ${allowed.length} foreign but allowed` : ''}`);
+        for (const file of allowed)
+            info(`  allowed: ${file.path} is ${file.found}`);
+        for (const mismatch of mismatches) {
+            const message = formatMismatch(mismatch);
+            if (policy === 'warn')
+                warning(message, { title: `architecture check (${image.platform})` });
+            else
+                info(`  ${message}`);
+        }
+    }
+    const failed = results.filter(result => result.status === 'failed');
+    if (failed.length > 0) {
+        const lines = failed.flatMap(result => result.mismatches.slice(0, 5).map(formatMismatch));
+        const more = failed.reduce((total, result) => total + result.mismatches.length, 0) - lines.length;
+        throw new ActionError(`architecture check failed: ${lines.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`, `Build those files for the target platform (a base image or toolchain of that architecture), list legitimately foreign paths in verify-arch-allow, or set verify-arch: warn. ${afterTagsMoved
+            ? 'This engine pushed to the tags before the check could run: they name the faulty image'
+            : 'No tag was moved'}`);
+    }
+    return results;
+}
+function empty(platform, layers, bytes) {
+    return { platform, layers, bytes, scanned: 0, elfFiles: 0, mismatches: [], allowed: [] };
+}
+
+;// CONCATENATED MODULE: ./src/modes/build/steps.ts
+/** The real effects behind the publish pipeline in build mode: registry, layout, engine. */
+
+
+
+
+
+
+function buildSteps(engine, pool, settings, 
+/** Filled as platforms are checked, for the summary. */
+verification) {
+    const platforms = settings.plan.map(entry => entry.name);
+    return {
+        open: image => openResult(image, platforms, pool),
+        verify: async (images) => {
+            await verifyPlatforms(images, settings.verifyArch, settings.verifyArchAllow, verification);
+        },
+        smokeTest: async (image) => {
+            const results = await engine.smokeTest(settings.plan, settings.smokeTest, image);
+            for (const result of results) {
+                const entry = settings.plan.find(planned => planned.name === result.platform);
+                info(`${result.platform}${entry?.emulated ? ' (emulated)' : ''}: exit ${result.exitCode} in ${result.seconds.toFixed(1)} s: ${result.output.slice(0, 200)}`);
+            }
+            return results;
+        },
+        pushByDigest: async (result, image) => {
+            if (result.local !== undefined)
+                await pushByDigest(result.local, settings.tags, pool);
+            else if (image.kind === 'registry')
+                await copyByDigest(image, settings.tags, pool);
+            else
+                throw new ActionError('the built image has neither a layout nor a registry copy');
+        },
+        moveTags: result => moveTags(result, settings.tags, pool),
+        readBack: async () => {
+            const pushed = await readBack(settings.tags, settings.plan.map(entry => entry.platform), pool);
+            info(`digest: ${pushed.digest}`);
+            for (const [platform, digest] of Object.entries(pushed.digests)) {
+                info(`${platform}: ${digest}`);
+            }
+            return pushed;
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/modes/build/run.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * `mode: build`: plan -> QEMU -> engine -> the publish pipeline (check, smoke test, push by
+ * digest, tags, read-back) -> outputs.
+ */
+async function runBuild(inputs, host) {
+    const plan = planBuild(inputs.platforms, host, { arm32OnArm64: inputs.nativeArm32 });
+    const { context, file } = await resolvePaths(inputs);
+    const logins = loginsFrom(inputs);
+    // A fan-out leg leaves its platform under `<tag>-<slug>` for the merge; no final tag moves.
+    const [legPlatform] = plan;
+    const finalTags = inputs.pushByDigest && legPlatform !== undefined
+        ? inputs.tags.map(tag => legTag(tag, legPlatform.platform))
+        : inputs.tags;
+    for (const login of logins) {
+        setSecret(login.credentials.password);
+        // Docker config files carry the pair as base64: that form must never show either.
+        setSecret(basicAuth(login.credentials));
+    }
+    for (const secret of inputs.secrets)
+        setSecret(secret.value);
+    await group('Set up QEMU', async () => {
+        const reports = await setupQemu(plan, {
+            choice: inputs.qemu,
+            platforms: inputs.qemuPlatforms,
+            allowInstall: inputs.qemuInstall
+        });
+        for (const report of reports)
+            info(describeOutcome(report));
+    });
+    const request = {
+        platforms: plan,
+        context,
+        file,
+        tags: finalTags,
+        labels: inputs.labels,
+        annotations: inputs.annotations,
+        buildArgs: inputs.buildArgs,
+        secrets: inputs.secrets,
+        target: inputs.target,
+        noCache: inputs.noCache,
+        pull: inputs.pull,
+        push: inputs.push,
+        keepForChecks: inputs.verifyArch !== 'off' || inputs.smokeTest !== '',
+        cacheFrom: inputs.cacheFrom,
+        cacheTo: inputs.cacheTo,
+        logins,
+        tempDir: await runTempDir()
+    };
+    const engine = await selectEngine(inputs, group);
+    const forget = onCancel(() => engine.dispose());
+    // One client per registry for the whole run: push, read-back and check share connections and tokens.
+    const pool = new RegistryPool(registry => credentialsFor(registry, logins));
+    const progress = {
+        engine: engine.name,
+        tags: finalTags,
+        builds: [],
+        verification: [],
+        record: emptyRecord()
+    };
+    let image;
+    try {
+        await group('Set up the builder', () => engine.prepare(request));
+        const result = await engine.build(request);
+        image = result.image;
+        progress.engine = engineLabel(result.metadata, engine.name);
+        progress.builds = result.builds;
+        const steps = buildSteps(engine, pool, {
+            plan,
+            tags: finalTags,
+            smokeTest: inputs.smokeTest,
+            verifyArch: inputs.verifyArch,
+            verifyArchAllow: inputs.verifyArchAllow
+        }, progress.verification);
+        const record = await publish(result.image, {
+            platforms: plan,
+            push: inputs.push,
+            verifyArch: inputs.verifyArch,
+            smokeTest: inputs.smokeTest,
+            smokeTestExpect: inputs.smokeTestExpect
+        }, steps, group, progress.record);
+        if (!inputs.push)
+            reportLocal(record);
+        await writeBuildSummary(summaryOf(progress, plan, undefined));
+        const described = record.pushed ?? record.result;
+        const emulated = plan.filter(entry => entry.emulated).map(entry => entry.name);
+        writeOutputs({
+            [Output.Digest]: described?.digest,
+            [Output.Digests]: described === undefined ? undefined : JSON.stringify(described.digests),
+            [Output.Attestations]: described === undefined ? undefined : JSON.stringify(described.attestations),
+            [Output.Manifest]: record.pushed?.manifest ?? record.result?.bytes.toString('utf8'),
+            [Output.Images]: record.pushed?.images.join('\n'),
+            [Output.ImageId]: result.imageId,
+            [Output.Metadata]: JSON.stringify({
+                ...result.metadata,
+                builds: result.builds,
+                smoke: record.smoke,
+                attestations: described?.attestations ?? {},
+                skipped: record.skipped
+            }),
+            [Output.Emulated]: emulated.join(',')
+        });
+    }
+    catch (error) {
+        await writeBuildSummary(summaryOf(progress, plan, error)).catch(() => undefined);
+        throw error;
+    }
+    finally {
+        await pool.close();
+        forget();
+        await engine.dispose();
+        // A layout of the action's own can be as large as the image; it has served its purpose.
+        if (image?.kind === 'layout' && image.temporary) {
+            await (0,promises_namespaceObject.rm)(image.dir, { recursive: true, force: true });
+        }
+    }
+}
+/** Without a push, say plainly what the checks saw of the local result and what they skipped. */
+function reportLocal(record) {
+    const ran = [];
+    if (record.result !== undefined &&
+        !record.skipped.some(note => note.startsWith('architecture'))) {
+        ran.push('architecture check');
+    }
+    if (record.smoke.length > 0)
+        ran.push('smoke test');
+    notice([
+        '`push` is false: nothing was pushed and no tag moved.',
+        ran.length > 0 ? `Ran on the local result: ${ran.join(', ')}.` : 'No check ran.',
+        ...record.skipped.map(note => `Skipped ${note}.`),
+        record.result === undefined
+            ? '`digest`, `digests` and `manifest` stay empty.'
+            : '`digest`, `digests` and `manifest` describe the local result; `images` stays empty.'
+    ].join(' '));
+}
+/**
+ * The context and Dockerfile, resolved against the workspace (symlinks followed) and
+ * required to stay inside it: a build step has no business reading the runner's files.
+ */
+async function resolvePaths(inputs) {
+    const workspace = await (0,promises_namespaceObject.realpath)(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const context = await insideWorkspace(Input.Context, inputs.context, workspace, 'directory');
+    const file = await insideWorkspace(Input.File, inputs.file === '' ? external_node_path_default().join(context, 'Dockerfile') : inputs.file, workspace, 'file');
+    return { context, file };
+}
+async function insideWorkspace(input, given, workspace, kind) {
+    let resolved;
+    try {
+        resolved = await (0,promises_namespaceObject.realpath)(external_node_path_default().resolve(workspace, given));
+    }
+    catch {
+        throw new InputError(input, `\`${given}\` does not exist in the workspace`, input === Input.File
+            ? 'Give the path of the Dockerfile (default: <context>/Dockerfile)'
+            : 'Give a directory of the checked-out repository');
+    }
+    const relative = external_node_path_default().relative(workspace, resolved);
+    if (relative.startsWith('..') || external_node_path_default().isAbsolute(relative)) {
+        throw new InputError(input, `\`${given}\` is outside the workspace (${workspace})`, 'Give a path inside the checked-out repository');
+    }
+    const stats = await (0,promises_namespaceObject.stat)(resolved);
+    if (kind === 'directory' ? !stats.isDirectory() : !stats.isFile()) {
+        throw new InputError(input, `\`${given}\` is not a ${kind}`);
+    }
+    return resolved;
+}
+
+;// CONCATENATED MODULE: ./src/modes/matrix/run.ts
+
+
+
+
+
+/** `mode: matrix`: one leg per platform on the runner that runs it natively; nothing is built. */
 async function runMatrix(inputs) {
     const matrix = planMatrix(inputs.platforms, inputs.runners, {
         arm32OnArm64: inputs.nativeArm32
@@ -44277,6 +44491,350 @@ async function runMatrix(inputs) {
             .map(leg => leg.platform)
             .join(',')
     });
+}
+
+;// CONCATENATED MODULE: ./src/modes/merge/assemble.ts
+/**
+ * The pure half of `mode: merge`: from the manifests the build legs pushed, one OCI index
+ * with every expected platform exactly once, in the order of the `platforms` input, so the
+ * same legs always give the same index digest.
+ */
+
+
+
+
+/** `linux/arm64` for an entry that says arm64 + v8, as the `platforms` input spells it. */
+function platformKey(platform) {
+    return descriptorPlatformName(platform) ?? 'unknown';
+}
+/** Split an index's entries into platform images and attestations. */
+function splitIndex(reference, manifests) {
+    return {
+        reference,
+        images: manifests.filter(entry => !isAttestation(entry)),
+        attestations: manifests.filter(isAttestation)
+    };
+}
+/**
+ * Every expected platform exactly once, nothing unexpected, attestations kept next to
+ * the image they describe. Throws naming what is missing, doubled or unexpected.
+ */
+function assembleIndex(expected, sources) {
+    const byPlatform = new Map();
+    const attestationsOf = new Map();
+    for (const source of sources) {
+        for (const image of source.images) {
+            const key = platformKey(image.platform);
+            const seen = byPlatform.get(key);
+            if (seen === undefined)
+                byPlatform.set(key, { image, from: [source.reference] });
+            else if (seen.image.digest !== image.digest)
+                seen.from.push(source.reference);
+        }
+        for (const attestation of source.attestations) {
+            const subject = attestation.annotations?.[ATTESTATION_SUBJECT];
+            if (subject === undefined)
+                continue;
+            const list = attestationsOf.get(subject) ?? [];
+            if (!list.some(entry => entry.digest === attestation.digest))
+                list.push(attestation);
+            attestationsOf.set(subject, list);
+        }
+    }
+    const doubled = [...byPlatform.entries()].filter(([, entry]) => entry.from.length > 1);
+    const missing = expected.filter(platform => !byPlatform.has(platform));
+    const unexpected = [...byPlatform.keys()].filter(platform => !expected.includes(platform));
+    const problems = [
+        ...doubled.map(([platform, entry]) => `${platform} comes from ${entry.from.join(' and ')}`),
+        ...(missing.length > 0 ? [`missing: ${missing.join(', ')}`] : []),
+        ...(unexpected.length > 0 ? [`not in \`platforms\`: ${unexpected.join(', ')}`] : [])
+    ];
+    if (problems.length > 0) {
+        throw new ActionError(`cannot merge: ${problems.join('; ')}`, 'Each platform must come from exactly one leg; no tag was moved');
+    }
+    const entries = [];
+    for (const platform of expected) {
+        const found = byPlatform.get(platform);
+        if (found === undefined)
+            continue;
+        entries.push(canonicalDescriptor(found.image));
+        for (const attestation of attestationsOf.get(found.image.digest) ?? []) {
+            entries.push(canonicalDescriptor(attestation));
+        }
+    }
+    const index = {
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.ociIndex,
+        manifests: entries
+    };
+    return { index: Buffer.from(JSON.stringify(index)), entries };
+}
+/** Fixed key order, so equal inputs serialise to equal bytes (and equal digests). */
+function canonicalDescriptor(descriptor) {
+    const platform = descriptor.platform;
+    return {
+        mediaType: descriptor.mediaType,
+        digest: descriptor.digest,
+        size: descriptor.size,
+        ...(platform === undefined
+            ? {}
+            : {
+                platform: {
+                    architecture: platform.architecture,
+                    os: platform.os,
+                    ...(platform.variant === undefined || platform.variant === ''
+                        ? {}
+                        : { variant: platform.variant })
+                }
+            }),
+        ...(descriptor.annotations === undefined
+            ? {}
+            : {
+                annotations: Object.fromEntries(Object.entries(descriptor.annotations).sort(([a], [b]) => a.localeCompare(b)))
+            })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/modes/merge/merge.ts
+
+
+
+
+
+
+
+
+
+
+
+/** The legs' images: the `sources` input, else each platform's tag next to the first tag. */
+function mergeSources(sources, tags, platforms) {
+    if (sources.length > 0)
+        return [...sources];
+    const [first] = tags;
+    if (first === undefined)
+        throw new ActionError('input `tags`: merge mode needs a tag to push');
+    return platforms.map(platform => legTag(first, platform));
+}
+/** What a leg pushed: an index is flattened; a lone manifest gets its platform from its config. */
+async function resolveSource(pool, source) {
+    const client = await pool.get(source.registry);
+    const manifest = await client.getManifest(source);
+    const parsed = JSON.parse(manifest.raw.toString('utf8'));
+    const reference = formatReference(source);
+    if (isIndexMediaType(manifest.mediaType))
+        return splitIndex(reference, parsed.manifests ?? []);
+    if (parsed.config === undefined)
+        throw new ActionError(`${reference} is neither an index nor an image`);
+    const config = await client.getBlobJson(source.repository, parsed.config.digest);
+    if (config.architecture === undefined) {
+        throw new ActionError(`${reference}: its config names no architecture`);
+    }
+    const image = {
+        mediaType: manifest.mediaType,
+        digest: manifest.digest,
+        size: manifest.raw.length,
+        platform: {
+            os: config.os ?? 'linux',
+            architecture: config.architecture,
+            ...(config.variant === undefined ? {} : { variant: config.variant })
+        }
+    };
+    return { reference, images: [image], attestations: [] };
+}
+/** Make a manifest (and its blobs) present in `repository`, taking it from `from` on the same registry. */
+async function bringManifest(client, from, repository, descriptor) {
+    if (from === repository)
+        return;
+    const target = { registry: client.registry, repository, digest: descriptor.digest };
+    if (await client.hasManifest(target))
+        return;
+    const manifest = await client.getManifest({ ...target, repository: from });
+    const parsed = JSON.parse(manifest.raw.toString('utf8'));
+    for (const blob of [...(parsed.config ? [parsed.config] : []), ...(parsed.layers ?? [])]) {
+        await client.mountBlob(from, repository, blob.digest);
+    }
+    await client.putManifest(repository, descriptor.digest, manifest.raw, manifest.mediaType);
+}
+/**
+ * Assemble and push the index: resolve the legs' images, check every platform is there
+ * exactly once, copy them into each tag's repository, push the index by digest, and only
+ * then move the tags.
+ */
+async function runMerge(platforms, tags, sourceInput, pool, 
+/** Checks the platform images before the index is pushed (the architecture check). */
+verify = () => Promise.resolve()) {
+    const sources = mergeSources(sourceInput, tags, platforms);
+    const resolved = await group('Collect the legs', async () => {
+        const images = [];
+        for (const [position, source] of sources.entries()) {
+            const image = await resolveSource(pool, source).catch((error) => {
+                const platform = sourceInput.length === 0 ? platforms[position] : undefined;
+                if (error instanceof RegistryError && error.status === 404 && platform !== undefined) {
+                    throw new ActionError(`cannot merge: no leg pushed ${formatPlatform(platform)} (${formatReference(source)} does not exist)`, 'Run its build leg with push-by-digest: true first; no tag was moved');
+                }
+                throw error;
+            });
+            info(`${image.reference}: ${image.images.map(entry => entry.digest).join(', ')}${image.attestations.length > 0 ? ` (+${image.attestations.length} attestations)` : ''}`);
+            images.push(image);
+        }
+        return images;
+    });
+    const expected = platforms.map(formatPlatform);
+    const { index, entries } = assembleIndex(expected, resolved);
+    const image = { digest: merge_digestOf(index), bytes: index, mediaType: MEDIA_TYPES.ociIndex };
+    await verify(await platformImages(pool, sources, resolved, entries));
+    await group('Push the index by digest (no tag moves yet)', async () => {
+        for (const tag of uniqueRepositories(tags)) {
+            const client = await pool.get(tag.registry);
+            for (const [position, source] of sources.entries()) {
+                if (source.registry !== tag.registry) {
+                    throw new ActionError(`${formatReference(source)} is on ${source.registry}, the tags on ${tag.registry}`, 'Merge within one registry: push the legs to the registry of the final tags');
+                }
+                const from = resolved[position];
+                if (from === undefined)
+                    continue;
+                for (const entry of [...from.images, ...from.attestations]) {
+                    if (entries.some(kept => kept.digest === entry.digest)) {
+                        await bringManifest(client, source.repository, tag.repository, entry);
+                    }
+                }
+            }
+            await client.putManifest(tag.repository, image.digest, index, image.mediaType);
+            info(`${tag.registry}/${tag.repository}@${image.digest}`);
+        }
+    });
+    await group('Move the tags', () => moveTags(image, tags, pool));
+    return { digest: image.digest, sources };
+}
+/** The kept platform images, their layers streamed from the leg's repository. */
+async function platformImages(pool, sources, resolved, entries) {
+    const images = [];
+    for (const [position, source] of sources.entries()) {
+        const kept = (resolved[position]?.images ?? []).filter(entry => entries.some(entryKept => entryKept.digest === entry.digest));
+        images.push(...(await registryPlatformImages(await pool.get(source.registry), source.registry, source.repository, kept.map(entry => ({ platform: platformKey(entry.platform), digest: entry.digest })))));
+    }
+    return images;
+}
+function uniqueRepositories(tags) {
+    const seen = new Set();
+    return tags.filter(tag => {
+        const key = `${tag.registry}/${tag.repository}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+function merge_digestOf(bytes) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+
+;// CONCATENATED MODULE: ./src/modes/merge/run.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** `mode: merge`: legs' images -> one index -> tags -> read back -> outputs. */
+async function runMergeMode(inputs) {
+    const logins = loginsFrom(inputs);
+    for (const login of logins) {
+        setSecret(login.credentials.password);
+        setSecret(basicAuth(login.credentials));
+    }
+    const lookup = (registry) => credentialsFor(registry, logins);
+    const pool = new RegistryPool(lookup);
+    const verification = [];
+    try {
+        const merged = await runMerge(inputs.platforms, inputs.tags, inputs.sources, pool, images => group("Check each platform's binaries", () => verifyPlatforms(images, inputs.verifyArch, inputs.verifyArchAllow, verification)));
+        const image = await group('Read back from the registry', async () => {
+            const pushed = await readBack(inputs.tags, inputs.platforms, pool);
+            if (pushed.digest !== merged.digest) {
+                throw new ActionError(`the registry serves ${pushed.digest} under the tags, but this run pushed ${merged.digest}`, 'Another push moved a tag meanwhile');
+            }
+            for (const [platform, digest] of Object.entries(pushed.digests)) {
+                info(`${platform}: ${digest}`);
+            }
+            return pushed;
+        });
+        await writeBuildSummary({
+            title: `${repositoryName(inputs.tags[0] ?? { registry: '', repository: 'merge' })} (merged)`,
+            engine: 'registry API',
+            indexDigest: image.digest,
+            tags: inputs.tags.map(formatReference),
+            rows: inputs.platforms.map(formatPlatform).map(platform => {
+                const checked = verification.find(entry => entry.platform === platform);
+                const [mismatch] = checked?.mismatches ?? [];
+                return {
+                    platform,
+                    emulated: false,
+                    digest: image.digests[platform],
+                    link: undefined,
+                    layers: checked?.layers,
+                    bytes: checked?.bytes,
+                    buildSeconds: undefined,
+                    archCheck: checked === undefined
+                        ? { status: 'skipped' }
+                        : {
+                            status: checked.status,
+                            ...(mismatch === undefined
+                                ? {}
+                                : { detail: `${mismatch.path} is ${mismatch.found}` })
+                        },
+                    smokeTest: { status: 'skipped' }
+                };
+            }),
+            failure: undefined,
+            nextSteps: []
+        });
+        writeOutputs({
+            [Output.Digest]: image.digest,
+            [Output.Digests]: JSON.stringify(image.digests),
+            [Output.Attestations]: JSON.stringify(image.attestations),
+            [Output.Manifest]: image.manifest,
+            [Output.Images]: image.images.join('\n')
+        });
+    }
+    finally {
+        await pool.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+/** Read the inputs once and hand them to their mode; any failure fails the step. */
+async function run() {
+    handleCancellation();
+    try {
+        markMainStarted();
+        const inputs = readInputs(core_namespaceObject);
+        if (inputs.mode === 'matrix')
+            await runMatrix(inputs);
+        else if (inputs.mode === 'merge')
+            await runMergeMode(inputs);
+        else
+            await runBuild(inputs, hostPlatform(process.arch));
+    }
+    catch (error) {
+        setFailed(errorMessage(error));
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/index.ts

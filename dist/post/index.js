@@ -31617,6 +31617,7 @@ var Input;
     Input["Username"] = "username";
     Input["Password"] = "password";
     Input["BuildxVersion"] = "buildx-version";
+    Input["GithubToken"] = "github-token";
     Input["Driver"] = "driver";
     Input["DriverOpts"] = "driver-opts";
     Input["BuildkitdConfigInline"] = "buildkitd-config-inline";
@@ -31664,6 +31665,7 @@ var Output;
 (function (Output) {
     Output["Digest"] = "digest";
     Output["Digests"] = "digests";
+    Output["Attestations"] = "attestations";
     Output["Manifest"] = "manifest";
     Output["Images"] = "images";
     Output["ImageId"] = "imageid";
@@ -31712,12 +31714,20 @@ async function src_exec_exec(program, args, options = {}) {
 }
 
 ;// CONCATENATED MODULE: ./src/state.ts
+/**
+ * The runner's state between the main and the post step. This module alone owns the keys:
+ * what main records here is exactly what post undoes.
+ */
 
 
 
 
 
 
+/** Marks that the post step should run cleanup (the runner runs it after main either way). */
+function markMainStarted() {
+    core.saveState(State.IsPost, 'true');
+}
 /**
  * A private folder for this run's temporary files (auth file, build secrets), mode 0700.
  * Its path goes into the step state so the post step removes it even when main failed.
@@ -31728,12 +31738,43 @@ async function runTempDir() {
     core.saveState(State.TempDir, dir);
     return dir;
 }
+/** Should main die before removing the builder, the post step removes it with this argv. */
+function rememberBuilder(builder) {
+    core.saveState(State.CreatedBuilder, JSON.stringify(builder));
+}
+/** Main removed the builder itself: nothing left for the post step. */
+function forgetBuilder() {
+    core.saveState(State.CreatedBuilder, '');
+}
+function savedBuilder() {
+    const text = getState(constants_State.CreatedBuilder);
+    if (text === '')
+        return undefined;
+    try {
+        const parsed = JSON.parse(text);
+        if (typeof parsed.name !== 'string' || !Array.isArray(parsed.removeArgs))
+            return undefined;
+        return { name: parsed.name, removeArgs: parsed.removeArgs, env: parsed.env ?? {} };
+    }
+    catch {
+        return undefined;
+    }
+}
 /** The post step: remove what main created, and nothing else. */
 async function cleanup() {
-    const builder = getState(constants_State.CreatedBuilder);
-    if (builder !== '') {
-        // Gone already when main finished normally; this is for a main step that died.
-        await src_exec_exec('docker', ['buildx', 'rm', builder], { silent: true, allowFailure: true }).catch(() => undefined);
+    const builder = savedBuilder();
+    if (builder === undefined) {
+        info('no builder to remove: main removed what it created, or created none');
+    }
+    else {
+        const result = await src_exec_exec('docker', builder.removeArgs, {
+            env: builder.env,
+            silent: true,
+            allowFailure: true
+        }).catch(() => undefined);
+        info(result?.exitCode === 0
+            ? `removed builder ${builder.name}`
+            : `builder ${builder.name} was already gone or could not be removed${result ? `: ${result.stderr.trim()}` : ''}`);
     }
     const dir = getState(constants_State.TempDir);
     if (dir !== '') {

@@ -4,15 +4,17 @@ import { readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { ActionError, errorMessage } from '../errors.js'
 import { ExecError, exec } from '../exec.js'
-import type { CacheSpec } from '../inputs.js'
 import type { PlannedPlatform } from '../plan.js'
-import type { BuildRequest, BuildResult, Engine, PlatformBuild, SmokeResult } from './engine.js'
-
-/** Secret files as written for one build: `--secret id=...,src=...` points at them. */
-export interface SecretFile {
-  readonly id: string
-  readonly file: string
-}
+import type { CacheSpec } from '../values.js'
+import type {
+  BuildRequest,
+  BuildResult,
+  Engine,
+  Group,
+  PlatformBuild,
+  SmokeResult
+} from './engine.js'
+import { type SecretFile, removeSecretFiles, writeSecretFiles } from './secrets.js'
 
 /** buildah takes one cache repository each way; buildx's `type=registry,ref=X` names it. */
 export function buildahCacheRepository(
@@ -79,7 +81,12 @@ export class BuildahEngine implements Engine {
   /** Each platform's image id, for the smoke test. */
   private readonly images = new Map<string, string>()
 
-  constructor(readonly version: string) {}
+  private authFile: string | undefined
+
+  constructor(
+    readonly version: string,
+    private readonly group: Group
+  ) {}
 
   /** The installed buildah's version, or undefined when there is none. */
   static async detect(): Promise<string | undefined> {
@@ -90,22 +97,31 @@ export class BuildahEngine implements Engine {
     return /version (\S+)/.exec(result.stdout)?.[1] ?? 'unknown'
   }
 
-  async build(request: BuildRequest): Promise<BuildResult> {
+  async prepare(request: BuildRequest): Promise<void> {
     // Refuse cache settings buildah cannot honour before anything runs.
     buildahCacheRepository(request.cacheFrom, 'cache-from')
     buildahCacheRepository(request.cacheTo, 'cache-to')
+    core.info(
+      `buildah ${this.version}: no builder to set up; each platform builds in this runner's image store`
+    )
+    this.authFile = await this.login(request)
+    for (const { registry } of request.logins)
+      core.info(`logged in to ${registry} (private auth file)`)
+  }
+
+  async build(request: BuildRequest): Promise<BuildResult> {
     const version = this.version
-    const authFile = await this.login(request)
+    const authFile = this.authFile
     const manifestList = `localhost/multiarch-build-${randomBytes(6).toString('hex')}`
     this.manifestList = manifestList
-    const secretFiles = await writeSecrets(request)
+    const secretFiles = await writeSecretFiles(request.secrets, request.tempDir)
     const builds: PlatformBuild[] = []
     try {
       for (const platform of request.platforms) {
         const started = performance.now()
         const label = `${platform.name}${platform.emulated ? ' (emulated)' : ''}`
         const iidFile = path.join(request.tempDir, `iid-${platform.slug}`)
-        const result = await core.group(`Build ${label}`, async () => {
+        const result = await this.group(`Build ${label}`, async () => {
           try {
             return await exec(
               'buildah',
@@ -127,31 +143,39 @@ export class BuildahEngine implements Engine {
         })
       }
     } finally {
-      await Promise.all(secretFiles.map(secret => rm(secret.file, { force: true })))
+      await removeSecretFiles(secretFiles)
     }
     // The list id is only for the outputs: look it up while the push runs.
     const imageIdLookup = this.listId(manifestList)
     let layout: string | undefined
-    if (request.push) {
-      // The orchestrator pushes by digest, verifies, then moves tags: hand it the bytes.
+    if (request.push || request.keepForChecks) {
+      // The action checks, pushes by digest, then moves tags: hand it the bytes.
       layout = path.join(request.tempDir, `layout-${randomBytes(4).toString('hex')}`)
-      const destination = layout
-      await core.group('Export the image', () =>
-        exec('buildah', buildahExportArgs(manifestList, destination))
+      await exec('buildah', buildahExportArgs(manifestList, layout), { silent: true })
+      core.info(
+        `exported the list to an OCI layout for the checks${request.push ? ' and the push' : ''}`
       )
     }
     const imageId = await imageIdLookup
     return {
-      pushed: [],
-      ...(layout === undefined ? {} : { layout }),
+      image:
+        layout === undefined
+          ? { kind: 'unavailable', reason: "it stays in buildah's image store" }
+          : { kind: 'layout', dir: layout, temporary: true },
       imageId,
       builds,
       metadata: { engine: 'buildah', version, manifestList, imageId }
     }
   }
 
-  /** Run `command` in a container of the platform's image: under QEMU where it is foreign. */
-  async smokeTest(platform: PlannedPlatform, command: string): Promise<SmokeResult> {
+  /** Run `command` in a container of each platform's image: under QEMU where it is foreign. */
+  async smokeTest(platforms: readonly PlannedPlatform[], command: string): Promise<SmokeResult[]> {
+    const results: SmokeResult[] = []
+    for (const platform of platforms) results.push(await this.smokeTestOne(platform, command))
+    return results
+  }
+
+  private async smokeTestOne(platform: PlannedPlatform, command: string): Promise<SmokeResult> {
     const image = this.images.get(platform.name)
     if (image === undefined) throw new ActionError(`${platform.name} has no image to smoke-test`)
     const started = performance.now()
@@ -166,6 +190,7 @@ export class BuildahEngine implements Engine {
         allowFailure: true
       })
       return {
+        platform: platform.name,
         exitCode: result.exitCode,
         output: `${result.stdout}${result.stderr}`.trim(),
         seconds: (performance.now() - started) / 1000
@@ -221,26 +246,4 @@ export class BuildahEngine implements Engine {
     }
     return authFile
   }
-}
-
-async function writeSecrets(request: BuildRequest): Promise<SecretFile[]> {
-  const files: SecretFile[] = []
-  for (const secret of request.secrets) {
-    const file = path.join(request.tempDir, `secret-${randomBytes(6).toString('hex')}`)
-    try {
-      await writeFile(file, secret.value, { mode: 0o600 })
-    } catch (error) {
-      // A half-written secret must not stay behind, nor any written before it.
-      await Promise.all(
-        [file, ...files.map(written => written.file)].map(name => rm(name, { force: true }))
-      )
-      const code = (error as NodeJS.ErrnoException).code ?? 'error'
-      throw new ActionError(
-        `cannot write build secret \`${secret.id}\` into ${request.tempDir} (${code})`,
-        code === 'ENOSPC' ? 'Free space in RUNNER_TEMP' : 'Check that RUNNER_TEMP is writable'
-      )
-    }
-    files.push({ id: secret.id, file })
-  }
-  return files
 }

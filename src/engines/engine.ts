@@ -1,13 +1,17 @@
-import type { BuildSecret, CacheSpec, KeyValue } from '../inputs.js'
 import type { PlannedPlatform } from '../plan.js'
 import type { ImageReference } from '../reference.js'
 import type { Credentials } from '../registry/credentials.js'
+import type { BuildSecret, CacheSpec, KeyValue } from '../values.js'
+
+/** Runs `work` inside one collapsible log section; the mode decides how sections look. */
+export type Group = <T>(name: string, work: () => Promise<T>) => Promise<T>
 
 /** Everything an engine needs to build; the same for every engine. */
 export interface BuildRequest {
   readonly platforms: readonly PlannedPlatform[]
   readonly context: string
   readonly file: string
+  /** Where the image will be tagged; an engine pushes into the first one's repository by digest only. */
   readonly tags: readonly ImageReference[]
   readonly labels: readonly KeyValue[]
   readonly annotations: readonly KeyValue[]
@@ -16,7 +20,10 @@ export interface BuildRequest {
   readonly target: string
   readonly noCache: boolean
   readonly pull: boolean
+  /** Hand the result over for a push: pushed by digest, or as an OCI layout the action pushes. */
   readonly push: boolean
+  /** Without a push, still leave the result where the checks can read it (an OCI layout). */
+  readonly keepForChecks: boolean
   readonly cacheFrom: readonly CacheSpec[]
   readonly cacheTo: readonly CacheSpec[]
   /** Per registry host, for login. */
@@ -32,14 +39,22 @@ export interface PlatformBuild {
   readonly cacheHits: number
 }
 
+/** Where the built image is, for the checks and the push. No engine ever names a tag. */
+export type BuiltImage =
+  /** An OCI layout on disk; `temporary` ones are the action's to remove. */
+  | { readonly kind: 'layout'; readonly dir: string; readonly temporary: boolean }
+  /** Pushed by digest into one repository, untagged. */
+  | {
+      readonly kind: 'registry'
+      readonly registry: string
+      readonly repository: string
+      readonly digest: string
+    }
+  /** Nowhere the action can read it (a builder's cache, the docker image store, plain files). */
+  | { readonly kind: 'unavailable'; readonly reason: string }
+
 export interface BuildResult {
-  /** Tags the engine pushed itself, in input order. */
-  readonly pushed: readonly ImageReference[]
-  /**
-   * An OCI layout holding the result, for the orchestrator to push by digest, check and
-   * only then tag. Engines that push themselves leave it out.
-   */
-  readonly layout?: string
+  readonly image: BuiltImage
   /** The engine's id of the local result (manifest list or image). */
   readonly imageId: string
   readonly builds: readonly PlatformBuild[]
@@ -48,6 +63,7 @@ export interface BuildResult {
 }
 
 export interface SmokeResult {
+  readonly platform: string
   readonly exitCode: number
   /** stdout and stderr together, trimmed. */
   readonly output: string
@@ -56,9 +72,15 @@ export interface SmokeResult {
 
 export interface Engine {
   readonly name: 'buildah' | 'buildx'
+  /** Ready the engine (version, builder, logins) and log what was created or reused. */
+  prepare(request: BuildRequest): Promise<void>
   build(request: BuildRequest): Promise<BuildResult>
-  /** Run a command in the built image of one platform, before anything is pushed. */
-  smokeTest?(platform: PlannedPlatform, command: string): Promise<SmokeResult>
-  /** Remove what build() left in local storage. */
+  /** Run a command in each platform's image of the result, before any tag moves. */
+  smokeTest(
+    platforms: readonly PlannedPlatform[],
+    command: string,
+    image: BuiltImage
+  ): Promise<SmokeResult[]>
+  /** Remove what prepare() and build() left behind; safe to call more than once. */
   dispose(): Promise<void>
 }

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { descriptorPlatformName } from '../platform.js'
 import { MEDIA_TYPES } from './client.js'
-import { isIndexMediaType } from './descriptor.js'
+import { ATTESTATION_SUBJECT, isAttestation, isIndexMediaType } from './descriptor.js'
 
 /** A blob a manifest refers to (config or layer). */
 export interface BlobRef {
@@ -17,6 +17,10 @@ export interface LayoutManifest {
   readonly bytes: Buffer
   /** `linux/arm64` in canonical spelling, from the index entry. */
   readonly platform: string | undefined
+  /** An attestation manifest (provenance, SBOM) for another entry, not a platform's image. */
+  readonly attestation: boolean
+  /** For an attestation: the image manifest it describes. */
+  readonly subject: string | undefined
   readonly config: BlobRef
   readonly layers: readonly BlobRef[]
 }
@@ -39,6 +43,7 @@ interface Descriptor {
     readonly architecture?: string
     readonly variant?: string
   }
+  readonly annotations?: Readonly<Record<string, string>>
 }
 
 export function blobPath(dir: string, digest: string): string {
@@ -61,6 +66,8 @@ async function readManifest(dir: string, descriptor: Descriptor): Promise<Layout
     mediaType: parsed.mediaType ?? descriptor.mediaType ?? MEDIA_TYPES.ociManifest,
     bytes,
     platform: descriptorPlatformName(descriptor.platform),
+    attestation: isAttestation(descriptor),
+    subject: descriptor.annotations?.[ATTESTATION_SUBJECT],
     config: parsed.config,
     layers: parsed.layers
   }

@@ -49,6 +49,63 @@ export async function pushByDigest(
   }
 }
 
+interface ManifestJson {
+  readonly manifests?: readonly { readonly digest: string }[]
+  readonly config?: { readonly digest: string }
+  readonly layers?: readonly { readonly digest: string }[]
+}
+
+/**
+ * Make an image that an engine pushed by digest into one repository present, by digest, in
+ * every other tag's repository: blobs are mounted within a registry and streamed across
+ * registries, then the manifests follow, children first. No tag moves.
+ */
+export async function copyByDigest(
+  source: { readonly registry: string; readonly repository: string; readonly digest: string },
+  tags: readonly ImageReference[],
+  pool: RegistryPool
+): Promise<void> {
+  const from = await pool.get(source.registry)
+  const top = await from.getManifest({ ...source })
+  const parsed = JSON.parse(top.raw.toString('utf8')) as ManifestJson
+  const children: Manifest[] = []
+  for (const child of parsed.manifests ?? []) {
+    children.push(await from.getManifest({ ...source, digest: child.digest }))
+  }
+  const blobs = new Set<string>()
+  for (const manifest of [top, ...children]) {
+    const body = JSON.parse(manifest.raw.toString('utf8')) as ManifestJson
+    for (const blob of [...(body.config ? [body.config] : []), ...(body.layers ?? [])]) {
+      blobs.add(blob.digest)
+    }
+  }
+  const done = new Set([`${source.registry}/${source.repository}`])
+  core.info(
+    `${source.registry}/${source.repository}@${source.digest}: pushed by the engine, by digest`
+  )
+  for (const tag of tags) {
+    const key = `${tag.registry}/${tag.repository}`
+    if (done.has(key)) continue
+    done.add(key)
+    const client = await pool.get(tag.registry)
+    let moved = 0
+    for (const blob of blobs) {
+      const outcome =
+        tag.registry === source.registry
+          ? await client.mountBlob(source.repository, tag.repository, blob)
+          : await client.copyBlob(source.repository, tag.repository, blob, from)
+      if (outcome !== 'present') moved++
+    }
+    for (const manifest of children) {
+      await client.putManifest(tag.repository, manifest.digest, manifest.raw, manifest.mediaType)
+    }
+    await client.putManifest(tag.repository, top.digest, top.raw, top.mediaType)
+    core.info(
+      `${key}@${top.digest}: ${blobs.size} blobs (${moved} ${tag.registry === source.registry ? 'mounted' : 'copied'}, ${blobs.size - moved} already there)`
+    )
+  }
+}
+
 /**
  * Point every tag at the pushed image. If one fails, the tags moved before it go back to
  * what they held, so the registry is left as it was wherever that can be done.

@@ -2,7 +2,7 @@ import { ActionError } from '../errors.js'
 import { type Platform, descriptorPlatformName, formatPlatform } from '../platform.js'
 import { type ImageReference, formatReference, repositoryName } from '../reference.js'
 import type { Manifest } from './client.js'
-import { isAttestation, isIndexMediaType } from './descriptor.js'
+import { ATTESTATION_SUBJECT, isAttestation, isIndexMediaType } from './descriptor.js'
 import type { RegistryPool } from './pool.js'
 
 interface Descriptor {
@@ -24,6 +24,8 @@ export interface PushedImage {
   readonly manifest: string
   /** Canonical platform -> manifest digest, attestation manifests left out. */
   readonly digests: Readonly<Record<string, string>>
+  /** Canonical platform -> its attestation manifests' digests. */
+  readonly attestations: Readonly<Record<string, readonly string[]>>
   /** `name@digest` for every tag. */
   readonly images: readonly string[]
 }
@@ -39,6 +41,26 @@ export function platformDigests(index: {
     digests[name] = descriptor.digest
   }
   return digests
+}
+
+/**
+ * Platform -> the attestation manifests (provenance, SBOM) an index holds for that
+ * platform's image, in index order. One whose subject is not in the index is left out.
+ */
+export function attestationDigests(index: {
+  manifests?: readonly Descriptor[]
+}): Record<string, string[]> {
+  const platformOf = new Map(
+    Object.entries(platformDigests(index)).map(([platform, digest]) => [digest, platform])
+  )
+  const attestations: Record<string, string[]> = {}
+  for (const descriptor of index.manifests ?? []) {
+    if (!isAttestation(descriptor)) continue
+    const platform = platformOf.get(descriptor.annotations?.[ATTESTATION_SUBJECT] ?? '')
+    if (platform === undefined) continue
+    attestations[platform] = [...(attestations[platform] ?? []), descriptor.digest]
+  }
+  return attestations
 }
 
 /**
@@ -63,8 +85,10 @@ export async function readBack(
   if (first === undefined) throw new ActionError('nothing was pushed, so nothing can be read back')
   const parsed = JSON.parse(first.raw.toString('utf8')) as { manifests?: Descriptor[] }
   let digests: Record<string, string>
+  let attestations: Record<string, string[]> = {}
   if (isIndexMediaType(first.mediaType)) {
     digests = platformDigests(parsed)
+    attestations = attestationDigests(parsed)
   } else {
     const [only] = expected
     digests = only === undefined ? {} : { [formatPlatform(only)]: first.digest }
@@ -80,6 +104,7 @@ export async function readBack(
     mediaType: first.mediaType,
     manifest: first.raw.toString('utf8'),
     digests,
+    attestations,
     images: tags.map(tag => `${repositoryName(tag)}@${first.digest}`)
   }
 }

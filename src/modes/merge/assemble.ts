@@ -3,10 +3,10 @@
  * with every expected platform exactly once, in the order of the `platforms` input, so the
  * same legs always give the same index digest.
  */
-import { ActionError } from '../errors.js'
-import { descriptorPlatformName } from '../platform.js'
-import { MEDIA_TYPES } from '../registry/client.js'
-import { ATTESTATION_SUBJECT, isAttestation } from '../registry/descriptor.js'
+import { ActionError } from '../../errors.js'
+import { descriptorPlatformName } from '../../platform.js'
+import { MEDIA_TYPES } from '../../registry/client.js'
+import { ATTESTATION_SUBJECT, isAttestation } from '../../registry/descriptor.js'
 
 export interface PlatformSpec {
   readonly os: string

@@ -1,20 +1,25 @@
 import * as core from '@actions/core'
-import { Output } from '../constants.js'
-import type { Inputs } from '../inputs.js'
-import { credentialsFor, loginsFrom } from '../login.js'
-import { writeOutputs } from '../outputs.js'
-import { RegistryPool } from '../registry/pool.js'
-import { readBack } from '../registry/readback.js'
-import { formatPlatform } from '../platform.js'
-import { formatReference, repositoryName } from '../reference.js'
-import { writeBuildSummary } from '../summary.js'
-import { type PlatformVerification, verifyPlatforms } from '../verify/image.js'
-import { runMerge } from './run.js'
+import { Output } from '../../constants.js'
+import { basicAuth } from '../../engines/buildx/docker-config.js'
+import { ActionError } from '../../errors.js'
+import type { Inputs } from '../../inputs.js'
+import { credentialsFor, loginsFrom } from '../../login.js'
+import { writeOutputs } from '../../outputs.js'
+import { RegistryPool } from '../../registry/pool.js'
+import { readBack } from '../../registry/readback.js'
+import { formatPlatform } from '../../platform.js'
+import { formatReference, repositoryName } from '../../reference.js'
+import { writeBuildSummary } from '../../summary.js'
+import { type PlatformVerification, verifyPlatforms } from '../../verify/image.js'
+import { runMerge } from './merge.js'
 
 /** `mode: merge`: legs' images -> one index -> tags -> read back -> outputs. */
 export async function runMergeMode(inputs: Inputs): Promise<void> {
   const logins = loginsFrom(inputs)
-  for (const login of logins) core.setSecret(login.credentials.password)
+  for (const login of logins) {
+    core.setSecret(login.credentials.password)
+    core.setSecret(basicAuth(login.credentials))
+  }
   const lookup = (registry: string) => credentialsFor(registry, logins)
   const pool = new RegistryPool(lookup)
   const verification: PlatformVerification[] = []
@@ -27,7 +32,10 @@ export async function runMergeMode(inputs: Inputs): Promise<void> {
     const image = await core.group('Read back from the registry', async () => {
       const pushed = await readBack(inputs.tags, inputs.platforms, pool)
       if (pushed.digest !== merged.digest) {
-        throw new Error(`the registry serves ${pushed.digest}, but ${merged.digest} was pushed`)
+        throw new ActionError(
+          `the registry serves ${pushed.digest} under the tags, but this run pushed ${merged.digest}`,
+          'Another push moved a tag meanwhile'
+        )
       }
       for (const [platform, digest] of Object.entries(pushed.digests)) {
         core.info(`${platform}: ${digest}`)
@@ -68,6 +76,7 @@ export async function runMergeMode(inputs: Inputs): Promise<void> {
     writeOutputs({
       [Output.Digest]: image.digest,
       [Output.Digests]: JSON.stringify(image.digests),
+      [Output.Attestations]: JSON.stringify(image.attestations),
       [Output.Manifest]: image.manifest,
       [Output.Images]: image.images.join('\n')
     })

@@ -1,6 +1,5 @@
 /** Find, resolve, download, verify and install the docker buildx CLI plugin. */
 import * as core from '@actions/core'
-import { HttpClient } from '@actions/http-client'
 import * as toolCache from '@actions/tool-cache'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
@@ -8,11 +7,10 @@ import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import path from 'node:path'
 import semver from 'semver'
-import { ActionError, InputError, errorMessage } from '../errors.js'
-import { exec } from '../exec.js'
+import { ActionError, InputError, errorMessage } from '../../errors.js'
+import { exec } from '../../exec.js'
 
-export const VERSION_INPUT = 'buildx-version'
-const RELEASES_URL = 'https://api.github.com/repos/docker/buildx/releases?per_page=100'
+const VERSION_INPUT = 'buildx-version'
 const DOWNLOAD_BASE = 'https://github.com/docker/buildx/releases/download'
 const TOOL_NAME = 'docker-buildx'
 const VALID_VERSIONS =
@@ -160,26 +158,48 @@ export async function installedBuildxVersion(): Promise<string | undefined> {
   return parseBuildxVersion(output)
 }
 
-/** Tag names of the newest 100 buildx releases (older ones need an exact version). */
-export async function fetchReleaseTags(): Promise<string[]> {
-  const client = new HttpClient('multiarch-build-action')
-  try {
-    const response = await client.getJson<{ tag_name?: unknown }[]>(RELEASES_URL, {
-      accept: 'application/vnd.github+json'
-    })
-    const tags = (response.result ?? [])
-      .map(release => release.tag_name)
-      .filter((tag): tag is string => typeof tag === 'string')
-    if (tags.length === 0) throw new Error(`HTTP ${response.statusCode} with no releases`)
-    return tags
-  } catch (error) {
-    throw new ActionError(
-      `could not list buildx releases from api.github.com: ${errorMessage(error)}`,
-      'Pin `buildx-version` to an exact version (e.g. 0.17.1) to skip the lookup'
-    )
-  } finally {
-    client.dispose()
+/** Lists buildx release tags; given the `github-token` input (empty: anonymous). */
+export type ReleaseLister = (token: string) => Promise<string[]>
+
+const LOOKUP_ATTEMPTS = 3
+
+/** Whether a failed API call may succeed when tried again: server trouble, rate limits, the network. */
+function retryable(error: unknown): boolean {
+  const status = (error as { status?: unknown }).status
+  return typeof status !== 'number' || status >= 500 || status === 429 || status === 403
+}
+
+/**
+ * Tag names of the newest 100 buildx releases (older ones need an exact version), through
+ * the GitHub API with the job's token: anonymous calls share 60 an hour per address.
+ */
+export async function fetchReleaseTags(token: string): Promise<string[]> {
+  // Loaded only when a range must be resolved: most runs never pay for the client.
+  const { GitHub, getOctokitOptions } = await import('@actions/github/lib/utils')
+  const octokit = token === '' ? new GitHub() : new GitHub(getOctokitOptions(token))
+  let failure: unknown
+  for (let attempt = 1; attempt <= LOOKUP_ATTEMPTS; attempt++) {
+    try {
+      const response = await octokit.rest.repos.listReleases({
+        owner: 'docker',
+        repo: 'buildx',
+        per_page: 100
+      })
+      const tags = response.data.map(release => release.tag_name)
+      if (tags.length === 0) throw new Error('the release list is empty')
+      return tags
+    } catch (error) {
+      failure = error
+      if (!retryable(error) || attempt === LOOKUP_ATTEMPTS) break
+      await new Promise(resolve => setTimeout(resolve, 1000 * 2 ** (attempt - 1)))
+    }
   }
+  throw new ActionError(
+    `could not list buildx releases through the GitHub API${
+      token === '' ? ' (anonymously, as `github-token` is empty)' : ''
+    }: ${errorMessage(failure)}`,
+    'Pin `buildx-version` to an exact version (e.g. 0.17.1) to skip the lookup, or pass `github-token`'
+  )
 }
 
 async function sha256OfFile(file: string): Promise<string> {
@@ -224,14 +244,38 @@ export async function installBuildx(
 /** Make `docker buildx` satisfy the `buildx-version` input; returns the version in use. */
 export async function ensureBuildx(
   range: string,
-  listReleases: () => Promise<string[]> = fetchReleaseTags
+  token: string,
+  listReleases: ReleaseLister = fetchReleaseTags
 ): Promise<string> {
   const installed = await installedBuildxVersion()
-  if (installed !== undefined && !needsInstall(installed, range)) return installed
-  const version = exactVersion(range) ?? resolveVersion(range, await listReleases())
-  if (installed !== undefined && comparableVersion(installed) === version) return installed
-  core.info(`installing buildx ${version}${installed === undefined ? '' : ` (found ${installed})`}`)
-  await installBuildx(version)
+  if (installed !== undefined && !needsInstall(installed, range)) {
+    core.info(
+      `buildx ${installed} (installed${range.trim() === '' ? '' : `; satisfies \`${range.trim()}\``})`
+    )
+    return installed
+  }
+  const shortfall =
+    installed === undefined
+      ? 'docker has no buildx plugin'
+      : `installed buildx ${installed} does not satisfy \`${range.trim()}\``
+  let version: string
+  try {
+    version = exactVersion(range) ?? resolveVersion(range, await listReleases(token))
+  } catch (error) {
+    throw new ActionError(
+      `${shortfall}, and no version to install could be chosen: ${errorMessage(error)}`
+    )
+  }
+  if (installed !== undefined && comparableVersion(installed) === version) {
+    core.info(`buildx ${installed} (installed; the newest release for \`${range.trim()}\`)`)
+    return installed
+  }
+  core.info(`${shortfall}: installing buildx ${version}`)
+  try {
+    await installBuildx(version)
+  } catch (error) {
+    throw new ActionError(`${shortfall}, and installing ${version} failed: ${errorMessage(error)}`)
+  }
   const active = await installedBuildxVersion()
   if (active === undefined || comparableVersion(active) !== version) {
     throw new ActionError(
@@ -239,5 +283,6 @@ export async function ensureBuildx(
       'Another docker-buildx plugin shadows it; remove it or set DOCKER_CONFIG'
     )
   }
+  core.info(`buildx ${active} (installed now, checksum verified)`)
   return active
 }

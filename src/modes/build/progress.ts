@@ -1,26 +1,19 @@
 /** What a build run learnt along the way, turned into the job summary (also after a failure). */
-import type { PlatformBuild } from './engines/engine.js'
-import { errorMessage } from './errors.js'
-import type { PlannedPlatform } from './plan.js'
-import { type ImageReference, formatReference, repositoryName } from './reference.js'
-import { type BuildSummary, type PlatformRow, registryWebLink } from './summary.js'
-import type { PlatformVerification } from './verify/image.js'
-
-export interface SmokeOutcome {
-  readonly platform: string
-  readonly passed: boolean
-  readonly seconds: number
-  readonly output: string
-}
+import type { PlatformBuild } from '../../engines/engine.js'
+import { errorMessage } from '../../errors.js'
+import type { PlannedPlatform } from '../../plan.js'
+import type { PublishRecord } from '../../publish/pipeline.js'
+import { type ImageReference, formatReference, repositoryName } from '../../reference.js'
+import { type BuildSummary, type PlatformRow, registryWebLink } from '../../summary.js'
+import type { PlatformVerification } from '../../verify/image.js'
 
 export interface BuildProgress {
   engine: string
-  tags: readonly ImageReference[]
+  readonly tags: readonly ImageReference[]
   builds: readonly PlatformBuild[]
-  readonly smoke: SmokeOutcome[]
   readonly verification: PlatformVerification[]
-  digests: Readonly<Record<string, string>>
-  indexDigest: string | undefined
+  /** The publish pipeline's record: smoke outcomes, the local result, what was pushed. */
+  readonly record: PublishRecord
 }
 
 /** `buildah 1.28.2` from the engine's metadata. */
@@ -39,7 +32,7 @@ export function nextSteps(progress: BuildProgress, failure: string): string[] {
       `${result.platform} holds \`${first.path}\` built for ${first.found}: build it FROM a base image of ${result.platform}, or cross-compile for it; if it is meant to be foreign, list its path in \`verify-arch-allow\``
     )
   }
-  for (const outcome of progress.smoke.filter(entry => !entry.passed)) {
+  for (const outcome of progress.record.smoke.filter(entry => !entry.passed)) {
     steps.push(
       `The smoke test failed on ${outcome.platform}; reproduce it in that image (under QEMU: \`qemu-user-static\`) before pushing again`
     )
@@ -59,7 +52,8 @@ export function nextSteps(progress: BuildProgress, failure: string): string[] {
 
 function linkFor(progress: BuildProgress, digest: string | undefined): string | undefined {
   const [tag] = progress.tags
-  return tag === undefined || digest === undefined
+  // Only a pushed image has a page to link to.
+  return tag === undefined || digest === undefined || progress.record.pushed === undefined
     ? undefined
     : registryWebLink(tag.registry, tag.repository, digest)
 }
@@ -70,16 +64,17 @@ export function summaryOf(
   error: unknown
 ): BuildSummary {
   const failure = error === undefined ? undefined : errorMessage(error)
+  const digests = (progress.record.pushed ?? progress.record.result)?.digests ?? {}
   const rows: PlatformRow[] = plan.map(entry => {
     const build = progress.builds.find(item => item.platform === entry.name)
     const verification = progress.verification.find(item => item.platform === entry.name)
-    const smoke = progress.smoke.find(item => item.platform === entry.name)
+    const smoke = progress.record.smoke.find(item => item.platform === entry.name)
     const [mismatch] = verification?.mismatches ?? []
     return {
       platform: entry.name,
       emulated: entry.emulated,
-      digest: progress.digests[entry.name],
-      link: linkFor(progress, progress.digests[entry.name]),
+      digest: digests[entry.name],
+      link: linkFor(progress, digests[entry.name]),
       layers: verification?.layers,
       bytes: verification?.bytes,
       buildSeconds: build?.seconds,
@@ -103,7 +98,7 @@ export function summaryOf(
   return {
     title: progress.tags[0] === undefined ? 'Multi-arch build' : repositoryName(progress.tags[0]),
     engine: progress.engine,
-    indexDigest: progress.indexDigest,
+    indexDigest: (progress.record.pushed ?? progress.record.result)?.digest,
     tags: progress.tags.map(formatReference),
     rows,
     failure,

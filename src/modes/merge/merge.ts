@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
-import { ActionError } from '../errors.js'
-import { type Platform, formatPlatform, platformSlug } from '../platform.js'
-import { type ImageReference, formatReference } from '../reference.js'
-import { MEDIA_TYPES, type RegistryClient, RegistryError } from '../registry/client.js'
-import { isIndexMediaType } from '../registry/descriptor.js'
-import type { RegistryPool } from '../registry/pool.js'
-import { moveTags } from '../registry/publish.js'
-import type { PlatformImage } from '../verify/image.js'
-import { registryPlatformImages } from '../verify/sources.js'
+import { ActionError } from '../../errors.js'
+import { type Platform, formatPlatform } from '../../platform.js'
+import { legTag } from '../../plan.js'
+import { type ImageReference, formatReference } from '../../reference.js'
+import { MEDIA_TYPES, type RegistryClient, RegistryError } from '../../registry/client.js'
+import { isIndexMediaType } from '../../registry/descriptor.js'
+import type { RegistryPool } from '../../registry/pool.js'
+import { moveTags } from '../../registry/publish.js'
+import type { PlatformImage } from '../../verify/image.js'
+import { registryPlatformImages } from '../../verify/sources.js'
 import {
   type Descriptor,
   type SourceImage,
@@ -16,15 +17,6 @@ import {
   platformKey,
   splitIndex
 } from './assemble.js'
-
-/** The per-platform tag a build leg leaves for the merge: `<tag>-<platform-slug>`. */
-export function legTag(tag: ImageReference, platform: Platform): ImageReference {
-  const name = `${tag.tag ?? 'latest'}-${platformSlug(platform)}`
-  if (name.length > 128) {
-    throw new ActionError(`the per-platform tag \`${name}\` is longer than 128 characters`)
-  }
-  return { registry: tag.registry, repository: tag.repository, tag: name }
-}
 
 /** The legs' images: the `sources` input, else each platform's tag next to the first tag. */
 export function mergeSources(

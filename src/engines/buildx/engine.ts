@@ -1,0 +1,219 @@
+/** The buildx engine: one `docker buildx build` of every platform, pushed by digest only. */
+import { randomBytes } from 'node:crypto'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { ActionError } from '../../errors.js'
+import { ExecError, type ExecResult, exec } from '../../exec.js'
+import type { PlannedPlatform } from '../../plan.js'
+import { repositoryName } from '../../reference.js'
+import { readLayout } from '../../registry/layout.js'
+import type { BuildxOptions } from '../../values.js'
+import type {
+  BuildRequest,
+  BuildResult,
+  BuiltImage,
+  Engine,
+  Group,
+  SmokeResult
+} from '../engine.js'
+import { removeSecretFiles, writeSecretFiles } from '../secrets.js'
+import {
+  type BuildxRun,
+  type SmokeBase,
+  buildxBuildArgs,
+  smokeBuildArgs,
+  smokeDockerfile
+} from './argv.js'
+import { type Builder, prepareBuilder, removeBuilder } from './builder.js'
+import { privateDockerEnv } from './docker-config.js'
+import { ensureBuildx } from './install.js'
+import { parseMetadataFile } from './metadata.js'
+import { describeFailure, summarizeProgress } from './progress.js'
+import { builtImage, planOutputs } from './result.js'
+
+export class BuildxEngine implements Engine {
+  readonly name = 'buildx'
+  private version = ''
+  private tempDir = ''
+  private builder: Builder | undefined
+
+  constructor(
+    private readonly options: BuildxOptions,
+    private readonly group: Group
+  ) {}
+
+  async prepare(request: BuildRequest): Promise<void> {
+    this.tempDir = request.tempDir
+    this.version = await ensureBuildx(this.options.version, this.options.githubToken)
+    const env = await privateDockerEnv(request)
+    this.builder = await prepareBuilder(
+      this.options,
+      request.platforms,
+      this.version,
+      env,
+      request.tempDir
+    )
+  }
+
+  async build(request: BuildRequest): Promise<BuildResult> {
+    const builder = this.requireBuilder()
+    const names = request.platforms.map(entry => entry.name)
+    const id = randomBytes(4).toString('hex')
+    const [first] = request.tags
+    const outputs = planOutputs(
+      this.options.outputs,
+      this.options.load,
+      request.push,
+      request.keepForChecks,
+      path.join(request.tempDir, `layout-${id}`)
+    )
+    if (outputs.kind === 'push' && first === undefined) {
+      throw new ActionError('the buildx engine was asked to push, but no tag names a repository')
+    }
+    const secretFiles = await writeSecretFiles(request.secrets, request.tempDir)
+    const run: BuildxRun = {
+      builder: builder.name,
+      metadataFile: path.join(request.tempDir, `buildx-metadata-${id}.json`),
+      iidFile: path.join(request.tempDir, `buildx-iid-${id}`),
+      secretFiles,
+      ...(outputs.kind === 'push' && first !== undefined ? { pushTo: first } : {}),
+      ...(outputs.kind === 'layout' && outputs.temporary ? { layoutDir: outputs.dir } : {})
+    }
+    const started = performance.now()
+    let result: ExecResult
+    try {
+      result = await this.group(`Build ${names.join(', ')}`, () =>
+        exec('docker', buildxBuildArgs(request, this.options, run, process.env), {
+          env: builder.env,
+          allowFailure: true
+        })
+      )
+    } finally {
+      await removeSecretFiles(secretFiles)
+    }
+    const seconds = (performance.now() - started) / 1000
+    const progress = summarizeProgress(`${result.stdout}\n${result.stderr}`, names)
+    if (result.exitCode !== 0) {
+      // BuildKit pushes by digest only, so whatever it pushed before failing is untagged.
+      throw new ActionError(
+        `${describeFailure(request.platforms, progress.failed)}: ${new ExecError('docker buildx build', result).message}`,
+        'No tag was moved'
+      )
+    }
+    const metadata = parseMetadataFile(await readJson(run.metadataFile, 'buildx metadata file'))
+    if (outputs.kind === 'push' && metadata.digest === undefined) {
+      throw new ActionError('buildx pushed, but its metadata names no image digest')
+    }
+    const image = await builtImage(
+      outputs,
+      first !== undefined && metadata.digest !== undefined
+        ? { registry: first.registry, repository: first.repository, digest: metadata.digest }
+        : undefined,
+      request.tempDir
+    )
+    const imageId = (await readFile(run.iidFile, 'utf8').catch(() => '')).trim()
+    return {
+      image,
+      imageId,
+      // One build covers every platform, so each shares its duration.
+      builds: names.map(platform => ({
+        platform,
+        seconds,
+        cacheHits: progress.cacheHits[platform] ?? 0
+      })),
+      metadata: {
+        engine: 'buildx',
+        version: this.version,
+        builder: builder.name,
+        driver: builder.driver,
+        ...metadata,
+        imageId
+      }
+    }
+  }
+
+  /**
+   * One throwaway build of every platform FROM the built image, on the same builder (so on
+   * the native node or under the same QEMU), that records the command's output and exit code.
+   */
+  async smokeTest(
+    platforms: readonly PlannedPlatform[],
+    command: string,
+    image: BuiltImage
+  ): Promise<SmokeResult[]> {
+    const builder = this.requireBuilder()
+    const base = await smokeBase(image)
+    const dir = path.join(this.tempDir, `smoke-${randomBytes(4).toString('hex')}`)
+    const contextDir = path.join(dir, 'context')
+    const outDir = path.join(dir, 'out')
+    await mkdir(contextDir, { recursive: true })
+    await writeFile(path.join(contextDir, 'Dockerfile'), smokeDockerfile(base))
+    const names = platforms.map(entry => entry.name)
+    const started = performance.now()
+    try {
+      const result = await exec(
+        'docker',
+        smokeBuildArgs(this.version, builder.name, names, base, command, contextDir, outDir),
+        { env: builder.env, silent: true, allowFailure: true }
+      )
+      if (result.exitCode !== 0) {
+        throw new ActionError(
+          `the smoke test's build failed: ${new ExecError('docker buildx build', result).message}`,
+          'The image needs /bin/sh for the smoke test; no tag was moved'
+        )
+      }
+      const seconds = (performance.now() - started) / 1000
+      return await Promise.all(
+        platforms.map(async entry => {
+          // A one-platform local output is flat; more platforms get a folder each.
+          const folder =
+            platforms.length === 1 ? outDir : path.join(outDir, entry.name.replaceAll('/', '_'))
+          const output = await readFile(path.join(folder, '.smoke-output'), 'utf8')
+          const exitCode = Number.parseInt(
+            await readFile(path.join(folder, '.smoke-exit'), 'utf8'),
+            10
+          )
+          return { platform: entry.name, exitCode, output: output.trim(), seconds }
+        })
+      )
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+
+  async dispose(): Promise<void> {
+    const builder = this.builder
+    this.builder = undefined
+    if (builder !== undefined) await removeBuilder(builder)
+  }
+
+  private requireBuilder(): Builder {
+    if (this.builder === undefined) throw new Error('BuildxEngine.prepare() must run first')
+    return this.builder
+  }
+}
+
+async function smokeBase(image: BuiltImage): Promise<SmokeBase> {
+  switch (image.kind) {
+    case 'registry':
+      return { kind: 'registry', reference: `${repositoryName(image)}@${image.digest}` }
+    case 'layout':
+      return { kind: 'layout', dir: image.dir, digest: (await readLayout(image.dir)).digest }
+    case 'unavailable':
+      throw new ActionError(`the smoke test cannot run: ${image.reason}`)
+  }
+}
+
+async function readJson(file: string, what: string): Promise<unknown> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch {
+    throw new ActionError(`buildx wrote no ${what} (${file})`)
+  }
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    throw new ActionError(`the ${what} (${file}) is not JSON`)
+  }
+}

@@ -1,0 +1,219 @@
+import * as core from '@actions/core'
+import { realpath, rm, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { onCancel } from '../../cancel.js'
+import { Input, Output } from '../../constants.js'
+import { basicAuth } from '../../engines/buildx/docker-config.js'
+import type { BuildRequest, BuiltImage } from '../../engines/engine.js'
+import { InputError } from '../../errors.js'
+import type { Inputs } from '../../inputs.js'
+import { credentialsFor, loginsFrom } from '../../login.js'
+import { writeOutputs } from '../../outputs.js'
+import type { Platform } from '../../platform.js'
+import { legTag, planBuild } from '../../plan.js'
+import { type PublishRecord, emptyRecord, publish } from '../../publish/pipeline.js'
+import { describeOutcome, setupQemu } from '../../qemu/setup.js'
+import { RegistryPool } from '../../registry/pool.js'
+import { runTempDir } from '../../state.js'
+import { writeBuildSummary } from '../../summary.js'
+import { selectEngine } from './engine-choice.js'
+import { type BuildProgress, engineLabel, summaryOf } from './progress.js'
+import { buildSteps } from './steps.js'
+
+/**
+ * `mode: build`: plan -> QEMU -> engine -> the publish pipeline (check, smoke test, push by
+ * digest, tags, read-back) -> outputs.
+ */
+export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
+  const plan = planBuild(inputs.platforms, host, { arm32OnArm64: inputs.nativeArm32 })
+  const { context, file } = await resolvePaths(inputs)
+  const logins = loginsFrom(inputs)
+  // A fan-out leg leaves its platform under `<tag>-<slug>` for the merge; no final tag moves.
+  const [legPlatform] = plan
+  const finalTags =
+    inputs.pushByDigest && legPlatform !== undefined
+      ? inputs.tags.map(tag => legTag(tag, legPlatform.platform))
+      : inputs.tags
+  for (const login of logins) {
+    core.setSecret(login.credentials.password)
+    // Docker config files carry the pair as base64: that form must never show either.
+    core.setSecret(basicAuth(login.credentials))
+  }
+  for (const secret of inputs.secrets) core.setSecret(secret.value)
+
+  await core.group('Set up QEMU', async () => {
+    const reports = await setupQemu(plan, {
+      choice: inputs.qemu,
+      platforms: inputs.qemuPlatforms,
+      allowInstall: inputs.qemuInstall
+    })
+    for (const report of reports) core.info(describeOutcome(report))
+  })
+
+  const request: BuildRequest = {
+    platforms: plan,
+    context,
+    file,
+    tags: finalTags,
+    labels: inputs.labels,
+    annotations: inputs.annotations,
+    buildArgs: inputs.buildArgs,
+    secrets: inputs.secrets,
+    target: inputs.target,
+    noCache: inputs.noCache,
+    pull: inputs.pull,
+    push: inputs.push,
+    keepForChecks: inputs.verifyArch !== 'off' || inputs.smokeTest !== '',
+    cacheFrom: inputs.cacheFrom,
+    cacheTo: inputs.cacheTo,
+    logins,
+    tempDir: await runTempDir()
+  }
+  const engine = await selectEngine(inputs, core.group)
+  const forget = onCancel(() => engine.dispose())
+  // One client per registry for the whole run: push, read-back and check share connections and tokens.
+  const pool = new RegistryPool(registry => credentialsFor(registry, logins))
+  const progress: BuildProgress = {
+    engine: engine.name,
+    tags: finalTags,
+    builds: [],
+    verification: [],
+    record: emptyRecord()
+  }
+  let image: BuiltImage | undefined
+  try {
+    await core.group('Set up the builder', () => engine.prepare(request))
+    const result = await engine.build(request)
+    image = result.image
+    progress.engine = engineLabel(result.metadata, engine.name)
+    progress.builds = result.builds
+    const steps = buildSteps(
+      engine,
+      pool,
+      {
+        plan,
+        tags: finalTags,
+        smokeTest: inputs.smokeTest,
+        verifyArch: inputs.verifyArch,
+        verifyArchAllow: inputs.verifyArchAllow
+      },
+      progress.verification
+    )
+    const record = await publish(
+      result.image,
+      {
+        platforms: plan,
+        push: inputs.push,
+        verifyArch: inputs.verifyArch,
+        smokeTest: inputs.smokeTest,
+        smokeTestExpect: inputs.smokeTestExpect
+      },
+      steps,
+      core.group,
+      progress.record
+    )
+    if (!inputs.push) reportLocal(record)
+    await writeBuildSummary(summaryOf(progress, plan, undefined))
+    const described = record.pushed ?? record.result
+    const emulated = plan.filter(entry => entry.emulated).map(entry => entry.name)
+    writeOutputs({
+      [Output.Digest]: described?.digest,
+      [Output.Digests]: described === undefined ? undefined : JSON.stringify(described.digests),
+      [Output.Attestations]:
+        described === undefined ? undefined : JSON.stringify(described.attestations),
+      [Output.Manifest]: record.pushed?.manifest ?? record.result?.bytes.toString('utf8'),
+      [Output.Images]: record.pushed?.images.join('\n'),
+      [Output.ImageId]: result.imageId,
+      [Output.Metadata]: JSON.stringify({
+        ...result.metadata,
+        builds: result.builds,
+        smoke: record.smoke,
+        attestations: described?.attestations ?? {},
+        skipped: record.skipped
+      }),
+      [Output.Emulated]: emulated.join(',')
+    })
+  } catch (error) {
+    await writeBuildSummary(summaryOf(progress, plan, error)).catch(() => undefined)
+    throw error
+  } finally {
+    await pool.close()
+    forget()
+    await engine.dispose()
+    // A layout of the action's own can be as large as the image; it has served its purpose.
+    if (image?.kind === 'layout' && image.temporary) {
+      await rm(image.dir, { recursive: true, force: true })
+    }
+  }
+}
+
+/** Without a push, say plainly what the checks saw of the local result and what they skipped. */
+function reportLocal(record: PublishRecord): void {
+  const ran: string[] = []
+  if (
+    record.result !== undefined &&
+    !record.skipped.some(note => note.startsWith('architecture'))
+  ) {
+    ran.push('architecture check')
+  }
+  if (record.smoke.length > 0) ran.push('smoke test')
+  core.notice(
+    [
+      '`push` is false: nothing was pushed and no tag moved.',
+      ran.length > 0 ? `Ran on the local result: ${ran.join(', ')}.` : 'No check ran.',
+      ...record.skipped.map(note => `Skipped ${note}.`),
+      record.result === undefined
+        ? '`digest`, `digests` and `manifest` stay empty.'
+        : '`digest`, `digests` and `manifest` describe the local result; `images` stays empty.'
+    ].join(' ')
+  )
+}
+
+/**
+ * The context and Dockerfile, resolved against the workspace (symlinks followed) and
+ * required to stay inside it: a build step has no business reading the runner's files.
+ */
+async function resolvePaths(inputs: Inputs): Promise<{ context: string; file: string }> {
+  const workspace = await realpath(process.env.GITHUB_WORKSPACE ?? process.cwd())
+  const context = await insideWorkspace(Input.Context, inputs.context, workspace, 'directory')
+  const file = await insideWorkspace(
+    Input.File,
+    inputs.file === '' ? path.join(context, 'Dockerfile') : inputs.file,
+    workspace,
+    'file'
+  )
+  return { context, file }
+}
+
+async function insideWorkspace(
+  input: Input,
+  given: string,
+  workspace: string,
+  kind: 'file' | 'directory'
+): Promise<string> {
+  let resolved: string
+  try {
+    resolved = await realpath(path.resolve(workspace, given))
+  } catch {
+    throw new InputError(
+      input,
+      `\`${given}\` does not exist in the workspace`,
+      input === Input.File
+        ? 'Give the path of the Dockerfile (default: <context>/Dockerfile)'
+        : 'Give a directory of the checked-out repository'
+    )
+  }
+  const relative = path.relative(workspace, resolved)
+  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new InputError(
+      input,
+      `\`${given}\` is outside the workspace (${workspace})`,
+      'Give a path inside the checked-out repository'
+    )
+  }
+  const stats = await stat(resolved)
+  if (kind === 'directory' ? !stats.isDirectory() : !stats.isFile()) {
+    throw new InputError(input, `\`${given}\` is not a ${kind}`)
+  }
+  return resolved
+}
