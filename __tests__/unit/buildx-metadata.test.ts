@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseMetadataFile } from '../../src/engines/buildx/metadata.js'
+import { parsePlatforms } from '../../src/platform.js'
 import { openResult } from '../../src/publish/result-image.js'
 import { RegistryPool } from '../../src/registry/pool.js'
 
@@ -120,7 +121,7 @@ describe('openResult on an OCI layout as buildx writes it', () => {
     const top = field(index, 'manifests', '0', 'digest') as string
     const image = await openResult(
       layout('oci-layout-multi'),
-      ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
+      parsePlatforms(['linux/amd64', 'linux/arm64', 'linux/arm/v7']),
       pool
     )
     const nested = blobs('oci-layout-multi')(top) as {
@@ -150,7 +151,7 @@ describe('openResult on an OCI layout as buildx writes it', () => {
   it('gives a lone manifest the one planned platform', async () => {
     const index = json('oci-layout-single', 'index.json')
     const top = field(index, 'manifests', '0', 'digest') as string
-    const image = await openResult(layout('oci-layout-single'), ['linux/s390x'], pool)
+    const image = await openResult(layout('oci-layout-single'), parsePlatforms(['s390x']), pool)
     expect(image.digest).toBe(top)
     expect(image.mediaType).toBe('application/vnd.oci.image.manifest.v1+json')
     expect(image.digests).toEqual({ 'linux/s390x': top })

@@ -42375,6 +42375,24 @@ function summaryOf(progress, plan, error) {
 
 
 
+/**
+ * The facts of a top manifest: an index names its platforms; a lone manifest carries its
+ * platform only in its config, so it gets the one planned platform.
+ */
+function imageFacts(digest, mediaType, bytes, expected) {
+    if (!isIndexMediaType(mediaType)) {
+        const [only] = expected;
+        const digests = only === undefined || expected.length > 1 ? {} : { [formatPlatform(only)]: digest };
+        return { digest, mediaType, digests, attestations: {} };
+    }
+    const index = JSON.parse(bytes.toString('utf8'));
+    return {
+        digest,
+        mediaType,
+        digests: platformDigests(index),
+        attestations: attestationDigests(index)
+    };
+}
 /** Platform -> digest from an index's entries. Pure; tested on real index shapes. */
 function platformDigests(index) {
     const digests = {};
@@ -42418,27 +42436,15 @@ async function readBack(tags, expected, pool) {
     }
     if (first === undefined)
         throw new ActionError('nothing was pushed, so nothing can be read back');
-    const parsed = JSON.parse(first.raw.toString('utf8'));
-    let digests;
-    let attestations = {};
-    if (isIndexMediaType(first.mediaType)) {
-        digests = platformDigests(parsed);
-        attestations = attestationDigests(parsed);
-    }
-    else {
-        const [only] = expected;
-        digests = only === undefined ? {} : { [formatPlatform(only)]: first.digest };
-    }
+    const facts = imageFacts(first.digest, first.mediaType, first.raw, expected);
+    const digests = facts.digests;
     const missing = expected.map(formatPlatform).filter(name => digests[name] === undefined);
     if (missing.length > 0) {
         throw new ActionError(`the registry's ${first.digest} lacks ${missing.join(', ')}; it holds ${Object.keys(digests).join(', ') || 'nothing'}`);
     }
     return {
-        digest: first.digest,
-        mediaType: first.mediaType,
+        ...facts,
         manifest: first.raw.toString('utf8'),
-        digests,
-        attestations,
         images: tags.map(tag => `${repositoryName(tag)}@${first.digest}`)
     };
 }
@@ -42466,62 +42472,36 @@ async function registryPlatformImages(client, registry, repository, manifests) {
 
 
 
-
-/** One-platform images carry their platform in the config only; the plan knows it. */
-function loneDigests(digest, onlyPlatform) {
-    return onlyPlatform === undefined ? {} : { [onlyPlatform]: digest };
-}
 /** Read the result: from its OCI layout on disk, or streamed from the repository it was pushed to. */
-async function openResult(image, plannedPlatforms, pool) {
-    const onlyPlatform = plannedPlatforms.length === 1 ? plannedPlatforms[0] : undefined;
+async function openResult(image, planned, pool) {
     if (image.kind === 'unavailable') {
         throw new ActionError(`the built image cannot be read: ${image.reason}`);
     }
     if (image.kind === 'layout') {
         const local = await readLayout(image.dir);
-        const index = isIndexMediaType(local.mediaType)
-            ? JSON.parse(local.bytes.toString('utf8'))
-            : undefined;
-        const digests = index === undefined ? loneDigests(local.digest, onlyPlatform) : platformDigests(index);
-        const byDigest = new Map(Object.entries(digests).map(([platform, digest]) => [digest, platform]));
-        return {
-            digest: local.digest,
-            mediaType: local.mediaType,
-            bytes: local.bytes,
-            digests,
-            attestations: index === undefined ? {} : attestationDigests(index),
-            platforms: local.manifests
-                .filter(manifest => !manifest.attestation && byDigest.has(manifest.digest))
-                .map(manifest => ({
-                platform: byDigest.get(manifest.digest) ?? '',
+        const facts = imageFacts(local.digest, local.mediaType, local.bytes, planned);
+        const platformOf = new Map(Object.entries(facts.digests).map(([platform, digest]) => [digest, platform]));
+        const platforms = [];
+        for (const manifest of local.manifests) {
+            const platform = platformOf.get(manifest.digest);
+            if (platform === undefined || manifest.attestation)
+                continue;
+            platforms.push({
+                platform,
                 layers: manifest.layers,
                 open: digest => Promise.resolve((0,external_node_fs_namespaceObject.createReadStream)(blobPath(local.dir, digest)))
-            })),
-            local
-        };
+            });
+        }
+        return { ...facts, bytes: local.bytes, platforms, local };
     }
     const client = await pool.get(image.registry);
-    const top = await client.getManifest({
-        registry: image.registry,
-        repository: image.repository,
-        digest: image.digest
-    });
+    const top = await client.getManifest({ ...image });
     if (top.digest !== image.digest) {
         throw new ActionError(`${image.registry}/${image.repository}@${image.digest} is served as ${top.digest}`);
     }
-    const index = isIndexMediaType(top.mediaType)
-        ? JSON.parse(top.raw.toString('utf8'))
-        : undefined;
-    const digests = index === undefined ? loneDigests(top.digest, onlyPlatform) : platformDigests(index);
-    return {
-        digest: top.digest,
-        mediaType: top.mediaType,
-        bytes: top.raw,
-        digests,
-        attestations: index === undefined ? {} : attestationDigests(index),
-        platforms: await registryPlatformImages(client, image.registry, image.repository, Object.entries(digests).map(([platform, digest]) => ({ platform, digest }))),
-        local: undefined
-    };
+    const facts = imageFacts(top.digest, top.mediaType, top.raw, planned);
+    const platforms = await registryPlatformImages(client, image.registry, image.repository, Object.entries(facts.digests).map(([platform, digest]) => ({ platform, digest })));
+    return { ...facts, bytes: top.raw, platforms, local: undefined };
 }
 
 ;// CONCATENATED MODULE: ./src/registry/publish.ts
@@ -44248,7 +44228,7 @@ function empty(platform, layers, bytes) {
 function buildSteps(engine, pool, settings, 
 /** Filled as platforms are checked, for the summary. */
 verification) {
-    const platforms = settings.plan.map(entry => entry.name);
+    const platforms = settings.plan.map(entry => entry.platform);
     return {
         open: image => openResult(image, platforms, pool),
         verify: async (images) => {

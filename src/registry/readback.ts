@@ -16,18 +16,47 @@ interface Descriptor {
   readonly annotations?: Readonly<Record<string, string>>
 }
 
-export interface PushedImage {
-  /** Index digest, or the manifest digest for a single-platform push. */
+/** What an image's top manifest says of it, wherever it is read from. */
+export interface ImageFacts {
+  /** Index digest, or the manifest digest for a single-platform image. */
   readonly digest: string
   readonly mediaType: string
-  /** Exactly the bytes the registry serves. */
-  readonly manifest: string
   /** Canonical platform -> manifest digest, attestation manifests left out. */
   readonly digests: Readonly<Record<string, string>>
   /** Canonical platform -> its attestation manifests' digests. */
   readonly attestations: Readonly<Record<string, readonly string[]>>
+}
+
+export interface PushedImage extends ImageFacts {
+  /** Exactly the bytes the registry serves. */
+  readonly manifest: string
   /** `name@digest` for every tag. */
   readonly images: readonly string[]
+}
+
+/**
+ * The facts of a top manifest: an index names its platforms; a lone manifest carries its
+ * platform only in its config, so it gets the one planned platform.
+ */
+export function imageFacts(
+  digest: string,
+  mediaType: string,
+  bytes: Buffer,
+  expected: readonly Platform[]
+): ImageFacts {
+  if (!isIndexMediaType(mediaType)) {
+    const [only] = expected
+    const digests: Record<string, string> =
+      only === undefined || expected.length > 1 ? {} : { [formatPlatform(only)]: digest }
+    return { digest, mediaType, digests, attestations: {} }
+  }
+  const index = JSON.parse(bytes.toString('utf8')) as { manifests?: Descriptor[] }
+  return {
+    digest,
+    mediaType,
+    digests: platformDigests(index),
+    attestations: attestationDigests(index)
+  }
 }
 
 /** Platform -> digest from an index's entries. Pure; tested on real index shapes. */
@@ -83,16 +112,8 @@ export async function readBack(
     first ??= manifest
   }
   if (first === undefined) throw new ActionError('nothing was pushed, so nothing can be read back')
-  const parsed = JSON.parse(first.raw.toString('utf8')) as { manifests?: Descriptor[] }
-  let digests: Record<string, string>
-  let attestations: Record<string, string[]> = {}
-  if (isIndexMediaType(first.mediaType)) {
-    digests = platformDigests(parsed)
-    attestations = attestationDigests(parsed)
-  } else {
-    const [only] = expected
-    digests = only === undefined ? {} : { [formatPlatform(only)]: first.digest }
-  }
+  const facts = imageFacts(first.digest, first.mediaType, first.raw, expected)
+  const digests = facts.digests
   const missing = expected.map(formatPlatform).filter(name => digests[name] === undefined)
   if (missing.length > 0) {
     throw new ActionError(
@@ -100,11 +121,8 @@ export async function readBack(
     )
   }
   return {
-    digest: first.digest,
-    mediaType: first.mediaType,
+    ...facts,
     manifest: first.raw.toString('utf8'),
-    digests,
-    attestations,
     images: tags.map(tag => `${repositoryName(tag)}@${first.digest}`)
   }
 }

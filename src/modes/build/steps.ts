@@ -30,7 +30,7 @@ export function buildSteps(
   /** Filled as platforms are checked, for the summary. */
   verification: PlatformVerification[]
 ): PublishSteps {
-  const platforms = settings.plan.map(entry => entry.name)
+  const platforms = settings.plan.map(entry => entry.platform)
   return {
     open: image => openResult(image, platforms, pool),
     verify: async images => {
