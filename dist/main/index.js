@@ -38716,17 +38716,6 @@ function describeOutcome(report) {
     }
 }
 
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
 ;// CONCATENATED MODULE: ./src/registry/challenge.ts
 /** `WWW-Authenticate` challenges and token scopes of the distribution auth spec. Pure. */
 // One item of a challenge list: `name=value`, `name="quoted, value"` or a scheme name.
@@ -38856,6 +38845,29 @@ function verifyingStream(digest, mismatch) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/registry/oci.ts
+/** The OCI image and distribution types every part of the house shares. Pure. */
+const MEDIA_TYPES = {
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
+};
+/** The annotations by which BuildKit ties an attestation manifest to the image it describes. */
+const ATTESTATION_TYPE = 'vnd.docker.reference.type';
+const ATTESTATION_SUBJECT = 'vnd.docker.reference.digest';
+function isIndexMediaType(mediaType) {
+    return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerList;
+}
+/** An index entry that is an attestation (provenance, SBOM), not an image of a platform. */
+function isAttestation(descriptor) {
+    return (descriptor.annotations?.[ATTESTATION_TYPE] === 'attestation-manifest' ||
+        (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown'));
+}
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
 ;// CONCATENATED MODULE: ./src/registry/retry.ts
 /** When and how long to wait before trying a registry request again. Pure; table-tested. */
 const DEFAULT_RETRY_POLICY = {
@@ -38947,6 +38959,9 @@ function plainHttpSign(error) {
     return sign?.[0];
 }
 
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
 ;// CONCATENATED MODULE: ./src/registry/transport.ts
 /** One HTTP exchange with the limits a registry client needs: idle and total timeouts, streams. */
 
@@ -39135,7 +39150,50 @@ function transportProblem(error) {
     return fix === undefined ? named : `${named}; ${fix}`;
 }
 
-;// CONCATENATED MODULE: ./src/registry/client.ts
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
+;// CONCATENATED MODULE: ./src/registry/endpoint.ts
+/** Where a registry's API lives, and what a host's own setup says about reaching it. */
+
+
+/**
+ * Docker Hub's names (`docker.io`, `index.docker.io`) serve a web site, not the API: every
+ * docker client maps them to `registry-1.docker.io`. Other registries serve it themselves.
+ */
+function apiHost(registry) {
+    const name = registry.toLowerCase();
+    return name === 'docker.io' || name === 'index.docker.io' ? 'registry-1.docker.io' : registry;
+}
+function isLoopback(host) {
+    const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    return name === 'localhost' || name === '::1' || /^127\./.test(name);
+}
+/** CA certificates the containers tools trust for these hosts (so buildah and we agree). */
+async function containersCa(hosts) {
+    const found = [];
+    for (const host of new Set(hosts)) {
+        const dir = external_node_path_default().join('/etc/containers/certs.d', host);
+        try {
+            const files = (await (0,promises_namespaceObject.readdir)(dir)).filter(file => file.endsWith('.crt'));
+            found.push(...(await Promise.all(files.map(file => (0,promises_namespaceObject.readFile)(external_node_path_default().join(dir, file), 'utf8')))));
+        }
+        catch {
+            // No folder for this host: the system's roots alone.
+        }
+    }
+    return found;
+}
+
+;// CONCATENATED MODULE: ./src/registry/session.ts
+/**
+ * One registry's HTTP session: protocol probe, TLS with the containers' CA, the 401
+ * challenge (basic or bearer tokens per scope, renewed before they expire), redirects that
+ * never carry our Authorization to another host, retries with backoff, and deadlines.
+ * It knows requests, not manifests or blobs: client.ts and upload.ts speak the API.
+ */
 
 
 
@@ -39145,23 +39203,11 @@ function transportProblem(error) {
 
 
 
-
-
-
-const MEDIA_TYPES = {
-    ociIndex: 'application/vnd.oci.image.index.v1+json',
-    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-    dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
-};
-const MANIFEST_ACCEPT = Object.values(MEDIA_TYPES).join(', ');
 /** Manifests are capped at 4 MiB by the spec; configs are smaller. Blobs are streamed. */
 const BODY_LIMIT = 32 * 1024 * 1024;
 const ERROR_BODY_LIMIT = 1024 * 1024;
 const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-// The distribution grammar of a repository path, as in ../reference.ts.
-const client_REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 class RegistryError extends Error {
     registry;
     status;
@@ -39185,49 +39231,14 @@ class Retryable extends Error {
         this.name = 'Retryable';
     }
 }
-function isLoopback(host) {
-    const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-    return name === 'localhost' || name === '::1' || /^127\./.test(name);
-}
-/** CA certificates the containers tools trust for this host (so buildah and we agree). */
-async function containersCa(registry) {
-    const dir = external_node_path_default().join('/etc/containers/certs.d', registry);
-    try {
-        const files = (await (0,promises_namespaceObject.readdir)(dir)).filter(file => file.endsWith('.crt'));
-        return await Promise.all(files.map(file => (0,promises_namespaceObject.readFile)(external_node_path_default().join(dir, file), 'utf8')));
-    }
-    catch {
-        return [];
-    }
-}
 function header(headers, name) {
     const value = headers[name];
     return Array.isArray(value) ? value[0] : value;
 }
-/** `repo:tag` or `repo@sha256:...`, as errors name what they were about. */
-function named(repository, reference) {
-    return isDigest(reference) ? `${repository}@${reference}` : `${repository}:${reference}`;
-}
-function pull(repository) {
-    return repositoryScope(repository, 'pull');
-}
-function push(repository) {
-    return repositoryScope(repository, 'pull,push');
-}
 function basic(credentials) {
     return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
 }
-/**
- * An OCI distribution client: manifests by tag or digest, blobs by digest (HEAD, streamed
- * GET, cross-repository mount, streamed copy), with basic auth or the bearer-token
- * challenge, TLS with the containers' CA, retries with backoff and per-request timeouts.
- * Loopback registries may speak plain HTTP, as docker allows.
- *
- * What is retried: GET/HEAD/PUT/DELETE of manifests and blob reads (idempotent), upload
- * starts and mounts (a lost session is only garbage), and blob copies as a whole, from a
- * fresh GET into a fresh session (a half-sent stream cannot be resumed).
- */
-class RegistryClient {
+class RegistrySession {
     registry;
     options;
     scheme;
@@ -39235,199 +39246,20 @@ class RegistryClient {
     tokens = new Map();
     agents;
     pinged;
-    constructor(registry, options = {}) {
+    /** Where the API is served: the registry's own host, but `registry-1.docker.io` for Docker Hub. */
+    host;
+    constructor(
+    /** The registry's name, as references and credentials spell it (`docker.io`, `ghcr.io`). */
+    registry, options = {}) {
         this.registry = registry;
         this.options = options;
+        this.host = apiHost(registry);
     }
-    /** The protocol this client settled on (after its first request), or undefined before. */
+    /** The protocol this session settled on (after its first request), or undefined before. */
     get protocol() {
         return this.scheme;
     }
-    /** Resolve a tag or digest to the manifest or index it names, with its exact bytes. */
-    async getManifest(reference) {
-        const name = reference.digest ?? reference.tag ?? 'latest';
-        const operation = `GET manifest ${named(reference.repository, name)}`;
-        const response = await this.buffered({
-            operation,
-            method: 'GET',
-            target: `/v2/${reference.repository}/manifests/${name}`,
-            headers: { accept: MANIFEST_ACCEPT },
-            scopes: [pull(reference.repository)]
-        }, this.deadline());
-        if (response.status === 404) {
-            throw this.error(operation, `does not exist; ${statusProblem(404, response.body)}`, 404);
-        }
-        if (response.status !== 200) {
-            throw this.error(operation, statusProblem(response.status, response.body), response.status);
-        }
-        const digest = digestOf(response.body, reference.digest === undefined ? 'sha256' : digestAlgorithm(reference.digest));
-        if (reference.digest !== undefined && reference.digest !== digest) {
-            throw this.error(operation, `served bytes for ${reference.digest} hash to ${digest}`);
-        }
-        const headerDigest = header(response.headers, 'docker-content-digest');
-        if (headerDigest !== undefined && headerDigest !== digest) {
-            throw this.error(operation, `says ${headerDigest} but the bytes hash to ${digest}`);
-        }
-        let parsed;
-        try {
-            parsed = JSON.parse(response.body.toString('utf8'));
-        }
-        catch (error) {
-            throw this.error(operation, `served a manifest that is not JSON: ${transportProblem(error)}`);
-        }
-        const mediaType = typeof parsed.mediaType === 'string'
-            ? parsed.mediaType
-            : (header(response.headers, 'content-type') ?? '');
-        return { mediaType, digest, raw: response.body };
-    }
-    /** Whether a tag or digest exists (404 is an answer, not an error). */
-    async hasManifest(reference) {
-        const name = reference.digest ?? reference.tag ?? 'latest';
-        const operation = `HEAD manifest ${named(reference.repository, name)}`;
-        const response = await this.buffered({
-            operation,
-            method: 'HEAD',
-            target: `/v2/${reference.repository}/manifests/${name}`,
-            headers: { accept: MANIFEST_ACCEPT },
-            scopes: [pull(reference.repository)]
-        }, this.deadline());
-        if (response.status === 404)
-            return false;
-        if (response.status === 200)
-            return true;
-        throw this.error(operation, statusProblem(response.status), response.status);
-    }
-    /**
-     * Store `body` under a tag or its digest and return its digest, checked against the one
-     * the registry reports. Blobs and child manifests must be in the repository already.
-     */
-    async putManifest(repository, reference, body, mediaType) {
-        const operation = `PUT manifest ${named(repository, reference)}`;
-        this.checkRepository(operation, repository);
-        if (!isDigest(reference) && !isTag(reference)) {
-            throw this.error(operation, `\`${reference}\` is neither a tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) nor a digest (sha256:<64 hex>)`);
-        }
-        const digest = digestOf(body, isDigest(reference) ? digestAlgorithm(reference) : 'sha256');
-        if (isDigest(reference) && reference !== digest) {
-            throw this.error(operation, `the bytes hash to ${digest}, not ${reference}; put a manifest under its own digest`);
-        }
-        const response = await this.buffered({
-            operation,
-            method: 'PUT',
-            target: `/v2/${repository}/manifests/${reference}`,
-            headers: { 'content-type': mediaType, 'content-length': String(body.length) },
-            body,
-            scopes: [push(repository)]
-        }, this.deadline());
-        if (response.status < 200 || response.status > 299) {
-            throw this.error(operation, statusProblem(response.status, response.body), response.status);
-        }
-        const stored = header(response.headers, 'docker-content-digest');
-        if (stored !== undefined &&
-            digestAlgorithm(stored) === digestAlgorithm(digest) &&
-            stored !== digest) {
-            throw this.error(operation, `says it stored ${stored}, but the bytes sent hash to ${digest}`);
-        }
-        return digest;
-    }
-    /** Delete a manifest by digest; false when it was not there. */
-    async deleteManifest(repository, digest) {
-        const operation = `DELETE manifest ${named(repository, digest)}`;
-        this.checkRepository(operation, repository);
-        this.checkDigest(operation, digest);
-        const response = await this.buffered({
-            operation,
-            method: 'DELETE',
-            target: `/v2/${repository}/manifests/${digest}`,
-            scopes: [push(repository)]
-        }, this.deadline());
-        if (response.status === 404)
-            return false;
-        if (response.status >= 200 && response.status <= 299)
-            return true;
-        throw this.error(operation, statusProblem(response.status, response.body), response.status);
-    }
-    async hasBlob(repository, digest) {
-        return this.blobExists(repository, digest, this.deadline());
-    }
-    /**
-     * The blob's bytes as a stream, following redirects to storage (without our credentials
-     * when the host differs). The stream fails at its end if the bytes do not match `digest`.
-     */
-    async getBlob(repository, digest) {
-        const operation = `GET blob ${named(repository, digest)}`;
-        const blob = await this.openBlob(repository, digest, operation, this.deadline(), error => error instanceof RegistryError ? error : this.error(operation, transportProblem(error)));
-        return blob.body;
-    }
-    /** A small JSON blob (an image config), checked against its digest and parsed. */
-    async getBlobJson(repository, digest) {
-        const operation = `GET blob ${named(repository, digest)}`;
-        this.checkRepository(operation, repository);
-        this.checkDigest(operation, digest);
-        const response = await this.buffered({
-            operation,
-            method: 'GET',
-            target: `/v2/${repository}/blobs/${digest}`,
-            scopes: [pull(repository)],
-            followRedirects: true
-        }, this.deadline());
-        if (response.status !== 200) {
-            throw this.error(operation, statusProblem(response.status, response.body), response.status);
-        }
-        const actual = digestOf(response.body, digestAlgorithm(digest));
-        if (actual !== digest)
-            throw this.error(operation, `served bytes that hash to ${actual}`);
-        try {
-            return JSON.parse(response.body.toString('utf8'));
-        }
-        catch (error) {
-            throw this.error(operation, `is not JSON: ${transportProblem(error)}`);
-        }
-    }
-    /**
-     * Link a blob from one repository into another without moving its bytes. A registry may
-     * refuse (202: it opened an upload instead); then the bytes are copied through us.
-     */
-    async mountBlob(fromRepository, toRepository, digest) {
-        const operation = `mount blob ${digest} from ${fromRepository} into ${toRepository}`;
-        this.checkRepository(operation, fromRepository);
-        this.checkRepository(operation, toRepository);
-        this.checkDigest(operation, digest);
-        const deadline = this.deadline();
-        const query = new URLSearchParams({ mount: digest, from: fromRepository });
-        const response = await this.buffered({
-            operation,
-            method: 'POST',
-            target: `/v2/${toRepository}/blobs/uploads/?${query.toString()}`,
-            headers: { 'content-length': '0' },
-            scopes: [push(toRepository), pull(fromRepository)]
-        }, deadline);
-        if (response.status === 201)
-            return 'mounted';
-        if (response.status !== 202) {
-            throw this.error(operation, statusProblem(response.status, response.body), response.status);
-        }
-        this.log(`registry ${this.registry}: ${operation}: refused (202); copying the bytes instead`);
-        const location = header(response.headers, 'location');
-        await this.upload(`copy blob ${digest} from ${fromRepository} to ${toRepository}`, () => this.openBlob(fromRepository, digest, `copy blob ${digest}`, deadline), toRepository, digest, location === undefined ? undefined : this.resolve(location), deadline);
-        return 'copied';
-    }
-    /**
-     * Stream a blob from `fromRepository` (of `source`, this registry by default) into
-     * `toRepository` with a monolithic PUT (or PATCH + PUT when its size is unknown);
-     * a failed transfer starts over from a fresh GET. 'present' when already there.
-     */
-    async copyBlob(fromRepository, toRepository, digest, source = this) {
-        const from = source === this ? fromRepository : `${source.registry}/${fromRepository}`;
-        const operation = `copy blob ${digest} from ${from} to ${toRepository}`;
-        this.checkRepository(operation, toRepository);
-        const deadline = this.deadline();
-        if (await this.blobExists(toRepository, digest, deadline))
-            return 'present';
-        await this.upload(operation, () => source.openBlob(fromRepository, digest, operation, deadline), toRepository, digest, undefined, deadline);
-        return 'copied';
-    }
-    /** Drop pooled connections; the client stays usable and reconnects on demand. */
+    /** Drop pooled connections; the session stays usable and reconnects on demand. */
     close() {
         const agents = this.agents;
         this.agents = undefined;
@@ -39435,151 +39267,6 @@ class RegistryClient {
             http.destroy();
             https.destroy();
         });
-    }
-    async blobExists(repository, digest, deadline) {
-        const operation = `HEAD blob ${named(repository, digest)}`;
-        this.checkRepository(operation, repository);
-        this.checkDigest(operation, digest);
-        const response = await this.buffered({
-            operation,
-            method: 'HEAD',
-            target: `/v2/${repository}/blobs/${digest}`,
-            scopes: [pull(repository)],
-            followRedirects: true
-        }, deadline);
-        if (response.status === 404)
-            return false;
-        if (response.status === 200)
-            return true;
-        throw this.error(operation, statusProblem(response.status), response.status);
-    }
-    async openBlob(repository, digest, operation, deadline, describe = error => error) {
-        this.checkRepository(operation, repository);
-        this.checkDigest(operation, digest);
-        const opened = await this.streamed({
-            operation,
-            method: 'GET',
-            target: `/v2/${repository}/blobs/${digest}`,
-            scopes: [pull(repository)],
-            followRedirects: true,
-            streaming: true
-        }, deadline);
-        const response = opened.body;
-        const verified = verifyingStream(digest, actual => this.error(operation, `served bytes that hash to ${actual}`));
-        response.on('error', (error) => verified.destroy(describe(error)));
-        verified.on('close', () => {
-            if (!response.complete)
-                response.destroy();
-        });
-        response.pipe(verified);
-        const length = Number(header(opened.headers, 'content-length'));
-        return {
-            body: verified,
-            size: Number.isSafeInteger(length) && length >= 0 ? length : undefined
-        };
-    }
-    /**
-     * Upload a blob from local bytes (a file of an OCI layout); `open` is called once per
-     * attempt, since a stream can be read only once. 'present' when the registry has it.
-     */
-    async uploadBlob(repository, digest, size, open) {
-        const operation = `upload blob ${named(repository, digest)}`;
-        this.checkRepository(operation, repository);
-        const deadline = this.deadline();
-        if (await this.blobExists(repository, digest, deadline))
-            return 'present';
-        await this.upload(operation, () => {
-            const verified = verifyingStream(digest, actual => this.error(operation, `local bytes hash to ${actual}`));
-            const body = open();
-            body.on('error', (error) => verified.destroy(error));
-            body.pipe(verified);
-            return Promise.resolve({ body: verified, size });
-        }, repository, digest, undefined, deadline);
-        return 'uploaded';
-    }
-    /** Upload a blob read from `openSource`; every attempt starts a fresh read (streams are one-shot). */
-    async upload(operation, openSource, toRepository, digest, firstLocation, deadline) {
-        let location = firstLocation;
-        await this.retrying(operation, deadline, async () => {
-            const start = location ?? (await this.startUpload(operation, toRepository, deadline));
-            // A failed attempt may have spoiled the session; the next one opens its own.
-            location = undefined;
-            const blob = await openSource();
-            try {
-                await this.sendBlob(operation, start, toRepository, digest, blob, deadline);
-            }
-            finally {
-                blob.body.destroy();
-            }
-        });
-    }
-    async startUpload(operation, repository, deadline) {
-        const response = await this.buffered({
-            operation: `${operation} (POST upload)`,
-            method: 'POST',
-            target: `/v2/${repository}/blobs/uploads/`,
-            headers: { 'content-length': '0' },
-            scopes: [push(repository)]
-        }, deadline);
-        const location = header(response.headers, 'location');
-        if (response.status !== 202 || location === undefined) {
-            throw this.error(operation, `starting the upload ${statusProblem(response.status, response.body)}`, response.status);
-        }
-        return this.resolve(location);
-    }
-    /** One try at sending the bytes; the caller retries the whole transfer. */
-    async sendBlob(operation, location, repository, digest, blob, deadline) {
-        const scopes = [push(repository)];
-        let closing = location;
-        if (blob.size === undefined) {
-            const patched = await this.attempt({
-                operation,
-                method: 'PATCH',
-                target: location,
-                headers: { 'content-type': 'application/octet-stream' },
-                body: blob.body,
-                scopes,
-                streaming: true
-            }, deadline);
-            const answer = await readAll(patched.body, ERROR_BODY_LIMIT);
-            const next = header(patched.headers, 'location');
-            if (patched.status !== 202 || next === undefined) {
-                this.failedUpload(operation, patched, answer);
-            }
-            closing = this.resolve(next);
-        }
-        const url = new URL(closing);
-        url.searchParams.set('digest', digest);
-        const put = await this.attempt({
-            operation,
-            method: 'PUT',
-            target: url,
-            headers: {
-                'content-type': 'application/octet-stream',
-                'content-length': String(blob.size ?? 0)
-            },
-            ...(blob.size === undefined ? {} : { body: blob.body }),
-            scopes,
-            streaming: true
-        }, deadline);
-        const answer = await readAll(put.body, ERROR_BODY_LIMIT);
-        if (put.status !== 201)
-            this.failedUpload(operation, put, answer);
-    }
-    failedUpload(operation, opened, body) {
-        if (isRetryableStatus(opened.status))
-            throw this.retryable(opened, body);
-        throw this.error(operation, statusProblem(opened.status, body), opened.status);
-    }
-    checkRepository(operation, repository) {
-        if (!client_REPOSITORY.test(repository)) {
-            throw this.error(operation, `\`${repository}\` is not a repository name (lowercase letters, digits and . _ - separators, parts joined by /)`);
-        }
-    }
-    checkDigest(operation, digest) {
-        if (!isDigest(digest)) {
-            throw this.error(operation, `\`${digest}\` is not a digest (sha256:<64 hex>)`);
-        }
     }
     error(operation, problem, status) {
         return new RegistryError(this.registry, `${operation}: ${problem}`, status);
@@ -39598,7 +39285,7 @@ class RegistryClient {
         return budget === undefined ? undefined : Date.now() + budget;
     }
     get base() {
-        return new URL(`${this.scheme ?? 'https'}://${this.registry}`);
+        return new URL(`${this.scheme ?? 'https'}://${this.host}`);
     }
     resolve(target) {
         return new URL(target, this.base);
@@ -39677,14 +39364,14 @@ class RegistryClient {
         }
         if (this.scheme === undefined) {
             try {
-                const opened = await this.exchange('GET', new URL(`https://${this.registry}/v2/`), {}, undefined, false, deadline, agents);
+                const opened = await this.exchange('GET', new URL(`https://${this.host}/v2/`), {}, undefined, false, deadline, agents);
                 this.scheme = 'https';
                 await this.readPing(opened);
                 return;
             }
             catch (error) {
                 if (this.scheme !== undefined ||
-                    !isLoopback(this.registry) ||
+                    !isLoopback(this.host) ||
                     plainHttpSign(error) === undefined) {
                     throw error;
                 }
@@ -39692,13 +39379,18 @@ class RegistryClient {
                 this.log(`registry ${this.registry}: answers in plain HTTP (TLS handshake: ${plainHttpSign(error)}); this client uses http://`);
             }
         }
-        const opened = await this.exchange('GET', new URL(`${this.scheme}://${this.registry}/v2/`), {}, undefined, false, deadline, agents);
+        const opened = await this.exchange('GET', new URL(`${this.scheme}://${this.host}/v2/`), {}, undefined, false, deadline, agents);
         await this.readPing(opened);
     }
     async readPing(opened) {
         const body = await readAll(opened.body, ERROR_BODY_LIMIT);
         if (opened.status === 401) {
             this.challenge = preferredChallenge(header(opened.headers, 'www-authenticate') ?? '');
+        }
+        else if (REDIRECTS.has(opened.status)) {
+            // docker.io sends its API root to the web site: what answers there is no registry,
+            // and a 200 from it must never pass for "the blob exists".
+            throw this.error('GET /v2/', `answered ${opened.status}, a redirect to ${header(opened.headers, 'location') ?? 'nowhere'}: ${this.host} does not serve the registry API`, opened.status);
         }
         else if (isRetryableStatus(opened.status)) {
             throw this.retryable(opened, body);
@@ -39802,7 +39494,7 @@ class RegistryClient {
             : 'refused the credentials (401); check `username`/`password` or the auth file', 401);
     }
     loadAgents() {
-        this.agents ??= containersCa(this.registry).then(found => {
+        this.agents ??= containersCa([this.registry, this.host]).then(found => {
             const ca = [...(this.options.ca ?? []), ...found];
             return {
                 http: new (external_node_http_default()).Agent({ keepAlive: true }),
@@ -39836,6 +39528,518 @@ class RegistryClient {
             idleTimeoutMs: Math.min(timeoutMs, deadline === undefined ? timeoutMs : deadline - now),
             ...(end === undefined ? {} : { deadline: end, deadlineName })
         });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/upload.ts
+
+
+
+
+
+/** Chunks of large uploads; blobs up to this size go in one request. */
+const DEFAULT_CHUNK_BYTES = 32 * 1024 * 1024;
+/** How often one chunked upload may resume before the attempt fails as a whole. */
+const MAX_RESUMES = 8;
+function pushScope(repository) {
+    return repositoryScope(repository, 'pull,push');
+}
+/** Upload one blob into `toRepository`, starting at `firstLocation` when a session is open. */
+async function upload(session, operation, source, toRepository, digest, firstLocation, deadline) {
+    const chunkBytes = session.options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    const size = source.seekable ? source.size : undefined;
+    let location = firstLocation;
+    await session.retrying(operation, deadline, async () => {
+        const start = location ?? (await startUpload(session, operation, toRepository, deadline));
+        // A failed attempt may have spoiled the session; the next one opens its own.
+        location = undefined;
+        if (size !== undefined && size > chunkBytes) {
+            const target = { repository: toRepository, digest, size, chunkBytes };
+            await sendChunks(session, operation, start, target, source, deadline);
+            return;
+        }
+        const blob = await source.open(0);
+        try {
+            await sendWhole(session, operation, start, toRepository, digest, blob, deadline);
+        }
+        finally {
+            blob.body.destroy();
+        }
+    });
+}
+async function startUpload(session, operation, repository, deadline) {
+    const response = await session.buffered({
+        operation: `${operation} (POST upload)`,
+        method: 'POST',
+        target: `/v2/${repository}/blobs/uploads/`,
+        headers: { 'content-length': '0' },
+        scopes: [pushScope(repository)]
+    }, deadline);
+    const location = header(response.headers, 'location');
+    if (response.status !== 202 || location === undefined) {
+        throw session.error(operation, `starting the upload ${statusProblem(response.status, response.body)}`, response.status);
+    }
+    return session.resolve(location);
+}
+/** One try at sending the bytes in one request; the caller retries the whole transfer. */
+async function sendWhole(session, operation, location, repository, digest, blob, deadline) {
+    const scopes = [pushScope(repository)];
+    let closing = location;
+    if (blob.size === undefined) {
+        const patched = await session.attempt({
+            operation,
+            method: 'PATCH',
+            target: location,
+            headers: { 'content-type': 'application/octet-stream' },
+            body: blob.body,
+            scopes,
+            streaming: true
+        }, deadline);
+        const answer = await readAll(patched.body, ERROR_BODY_LIMIT);
+        const next = header(patched.headers, 'location');
+        if (patched.status !== 202 || next === undefined) {
+            failedUpload(session, operation, patched, answer);
+        }
+        closing = session.resolve(next);
+    }
+    await closeUpload(session, operation, closing, repository, digest, blob.size === undefined ? undefined : blob, deadline);
+}
+/** PUT `?digest=`: with the bytes (a monolithic upload) or without (after PATCHes). */
+async function closeUpload(session, operation, location, repository, digest, blob, deadline) {
+    const url = new URL(location);
+    url.searchParams.set('digest', digest);
+    const put = await session.attempt({
+        operation,
+        method: 'PUT',
+        target: url,
+        headers: {
+            'content-type': 'application/octet-stream',
+            'content-length': String(blob?.size ?? 0)
+        },
+        ...(blob === undefined ? {} : { body: blob.body }),
+        scopes: [pushScope(repository)],
+        streaming: true
+    }, deadline);
+    const answer = await readAll(put.body, ERROR_BODY_LIMIT);
+    if (put.status !== 201)
+        failedUpload(session, operation, put, answer);
+}
+/**
+ * PATCH the bytes chunk by chunk, each with its Content-Range. A chunk whose connection
+ * drops is not sent again blindly: the registry says (GET on the upload) how many bytes it
+ * holds, and the upload goes on from there.
+ */
+async function sendChunks(session, operation, start, target, source, deadline) {
+    const { repository, digest, size, chunkBytes } = target;
+    const scopes = [pushScope(repository)];
+    let location = start;
+    let offset = 0;
+    let resumes = 0;
+    while (offset < size) {
+        const end = Math.min(offset + chunkBytes, size);
+        try {
+            const chunk = await source.open(offset, end);
+            let patched;
+            try {
+                patched = await session.attempt({
+                    operation: `${operation} (bytes ${offset}-${end - 1} of ${size})`,
+                    method: 'PATCH',
+                    target: location,
+                    headers: {
+                        'content-type': 'application/octet-stream',
+                        'content-range': `${offset}-${end - 1}`,
+                        'content-length': String(end - offset)
+                    },
+                    body: chunk.body,
+                    scopes,
+                    streaming: true
+                }, deadline);
+            }
+            finally {
+                chunk.body.destroy();
+            }
+            const answer = await readAll(patched.body, ERROR_BODY_LIMIT);
+            const next = header(patched.headers, 'location');
+            if (patched.status !== 202 || next === undefined) {
+                // 416: the registry holds another amount than we thought; ask it, as after a drop.
+                if (patched.status !== 416)
+                    failedUpload(session, operation, patched, answer);
+                throw new Retryable(statusProblem(patched.status, answer), undefined, patched.status);
+            }
+            location = session.resolve(next);
+            offset = end;
+        }
+        catch (error) {
+            const resumable = error instanceof Retryable || isRetryableError(error);
+            if (!resumable || resumes >= MAX_RESUMES)
+                throw error;
+            resumes++;
+            const held = await uploadStatus(session, operation, location, repository, deadline);
+            session.log(`registry ${session.registry}: ${operation}: the chunk at ${offset} failed; the registry holds ${held.offset} of ${size} bytes, resuming there (${resumes}/${MAX_RESUMES})`);
+            location = held.location;
+            offset = held.offset;
+        }
+    }
+    await closeUpload(session, operation, location, repository, digest, undefined, deadline);
+}
+/** How many bytes an open upload holds, from the `Range: 0-N` of a GET on it. */
+async function uploadStatus(session, operation, location, repository, deadline) {
+    const response = await session.buffered({
+        operation: `${operation} (upload status)`,
+        method: 'GET',
+        target: location,
+        scopes: [pushScope(repository)]
+    }, deadline);
+    if (response.status !== 204 && response.status !== 200) {
+        throw session.error(operation, `the upload cannot be resumed: its status ${statusProblem(response.status, response.body)}`, response.status);
+    }
+    return {
+        offset: heldBytes(header(response.headers, 'range')),
+        location: session.resolve(header(response.headers, 'location') ?? location)
+    };
+}
+/**
+ * Bytes held by an upload whose status says `Range: 0-N` (N inclusive). Registries answer
+ * `0-0` for an empty upload too, so it counts as nothing: at worst one byte is sent again.
+ */
+function heldBytes(range) {
+    const match = /^(?:bytes=)?0-(\d+)$/.exec(range?.trim() ?? '');
+    if (match?.[1] === undefined)
+        return 0;
+    const last = Number(match[1]);
+    return last === 0 ? 0 : last + 1;
+}
+function failedUpload(session, operation, opened, body) {
+    if (isRetryableStatus(opened.status))
+        throw session.retryable(opened, body);
+    throw session.error(operation, statusProblem(opened.status, body), opened.status);
+}
+
+;// CONCATENATED MODULE: ./src/registry/client.ts
+
+
+
+
+
+
+
+
+
+const MANIFEST_ACCEPT = Object.values(MEDIA_TYPES).join(', ');
+/** Answers to a mount that mean "not here": upload the bytes instead. */
+const MOUNT_REFUSALS = new Set([401, 403, 404, 405]);
+// The distribution grammar of a repository path, as in ../reference.ts.
+const client_REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+/** `repo:tag` or `repo@sha256:...`, as errors name what they were about. */
+function named(repository, reference) {
+    return isDigest(reference) ? `${repository}@${reference}` : `${repository}:${reference}`;
+}
+function pull(repository) {
+    return repositoryScope(repository, 'pull');
+}
+function push(repository) {
+    return repositoryScope(repository, 'pull,push');
+}
+class RegistryClient {
+    session;
+    constructor(registry, options = {}) {
+        this.session = new RegistrySession(registry, options);
+    }
+    /** The registry's name, as references spell it. */
+    get registry() {
+        return this.session.registry;
+    }
+    /** The protocol this client settled on (after its first request), or undefined before. */
+    get protocol() {
+        return this.session.protocol;
+    }
+    /** Drop pooled connections; the client stays usable and reconnects on demand. */
+    close() {
+        this.session.close();
+    }
+    async getManifest(reference) {
+        const name = reference.digest ?? reference.tag ?? 'latest';
+        const operation = `GET manifest ${named(reference.repository, name)}`;
+        const response = await this.session.buffered({
+            operation,
+            method: 'GET',
+            target: `/v2/${reference.repository}/manifests/${name}`,
+            headers: { accept: MANIFEST_ACCEPT },
+            scopes: [pull(reference.repository)]
+        }, this.session.deadline());
+        if (response.status === 404) {
+            throw this.session.error(operation, `does not exist; ${statusProblem(404, response.body)}`, 404);
+        }
+        if (response.status !== 200) {
+            throw this.session.error(operation, statusProblem(response.status, response.body), response.status);
+        }
+        const digest = digestOf(response.body, reference.digest === undefined ? 'sha256' : digestAlgorithm(reference.digest));
+        if (reference.digest !== undefined && reference.digest !== digest) {
+            throw this.session.error(operation, `served bytes for ${reference.digest} hash to ${digest}`);
+        }
+        const headerDigest = header(response.headers, 'docker-content-digest');
+        if (headerDigest !== undefined && headerDigest !== digest) {
+            throw this.session.error(operation, `says ${headerDigest} but the bytes hash to ${digest}`);
+        }
+        let parsed;
+        try {
+            parsed = JSON.parse(response.body.toString('utf8'));
+        }
+        catch (error) {
+            throw this.session.error(operation, `served a manifest that is not JSON: ${transportProblem(error)}`);
+        }
+        const mediaType = typeof parsed.mediaType === 'string'
+            ? parsed.mediaType
+            : (header(response.headers, 'content-type') ?? '');
+        return { mediaType, digest, raw: response.body };
+    }
+    /** Whether a tag or digest exists (404 is an answer, not an error). */
+    async hasManifest(reference) {
+        const name = reference.digest ?? reference.tag ?? 'latest';
+        const operation = `HEAD manifest ${named(reference.repository, name)}`;
+        const response = await this.session.buffered({
+            operation,
+            method: 'HEAD',
+            target: `/v2/${reference.repository}/manifests/${name}`,
+            headers: { accept: MANIFEST_ACCEPT },
+            scopes: [pull(reference.repository)]
+        }, this.session.deadline());
+        if (response.status === 404)
+            return false;
+        if (response.status === 200)
+            return true;
+        throw this.session.error(operation, statusProblem(response.status), response.status);
+    }
+    /**
+     * Store `body` under a tag or its digest and return its digest, checked against the one
+     * the registry reports. Blobs and child manifests must be in the repository already.
+     */
+    async putManifest(repository, reference, body, mediaType) {
+        const operation = `PUT manifest ${named(repository, reference)}`;
+        this.checkRepository(operation, repository);
+        if (!isDigest(reference) && !isTag(reference)) {
+            throw this.session.error(operation, `\`${reference}\` is neither a tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) nor a digest (sha256:<64 hex>)`);
+        }
+        const digest = digestOf(body, isDigest(reference) ? digestAlgorithm(reference) : 'sha256');
+        if (isDigest(reference) && reference !== digest) {
+            throw this.session.error(operation, `the bytes hash to ${digest}, not ${reference}; put a manifest under its own digest`);
+        }
+        const response = await this.session.buffered({
+            operation,
+            method: 'PUT',
+            target: `/v2/${repository}/manifests/${reference}`,
+            headers: { 'content-type': mediaType, 'content-length': String(body.length) },
+            body,
+            scopes: [push(repository)]
+        }, this.session.deadline());
+        if (response.status < 200 || response.status > 299) {
+            throw this.session.error(operation, statusProblem(response.status, response.body), response.status);
+        }
+        const stored = header(response.headers, 'docker-content-digest');
+        if (stored !== undefined &&
+            digestAlgorithm(stored) === digestAlgorithm(digest) &&
+            stored !== digest) {
+            throw this.session.error(operation, `says it stored ${stored}, but the bytes sent hash to ${digest}`);
+        }
+        return digest;
+    }
+    /** Delete a manifest by digest; false when it was not there. */
+    async deleteManifest(repository, digest) {
+        const operation = `DELETE manifest ${named(repository, digest)}`;
+        this.checkRepository(operation, repository);
+        this.checkDigest(operation, digest);
+        const response = await this.session.buffered({
+            operation,
+            method: 'DELETE',
+            target: `/v2/${repository}/manifests/${digest}`,
+            scopes: [push(repository)]
+        }, this.session.deadline());
+        if (response.status === 404)
+            return false;
+        if (response.status >= 200 && response.status <= 299)
+            return true;
+        throw this.session.error(operation, statusProblem(response.status, response.body), response.status);
+    }
+    async hasBlob(repository, digest) {
+        return this.blobExists(repository, digest, this.session.deadline());
+    }
+    /**
+     * The blob's bytes as a stream, following redirects to storage (without our credentials
+     * when the host differs). The stream fails at its end if the bytes do not match `digest`.
+     */
+    async getBlob(repository, digest) {
+        const operation = `GET blob ${named(repository, digest)}`;
+        const blob = await this.openBlob(repository, digest, operation, this.session.deadline(), error => error instanceof RegistryError
+            ? error
+            : this.session.error(operation, transportProblem(error)));
+        return blob.body;
+    }
+    /** A small JSON blob (an image config), checked against its digest and parsed. */
+    async getBlobJson(repository, digest) {
+        const operation = `GET blob ${named(repository, digest)}`;
+        this.checkRepository(operation, repository);
+        this.checkDigest(operation, digest);
+        const response = await this.session.buffered({
+            operation,
+            method: 'GET',
+            target: `/v2/${repository}/blobs/${digest}`,
+            scopes: [pull(repository)],
+            followRedirects: true
+        }, this.session.deadline());
+        if (response.status !== 200) {
+            throw this.session.error(operation, statusProblem(response.status, response.body), response.status);
+        }
+        const actual = digestOf(response.body, digestAlgorithm(digest));
+        if (actual !== digest)
+            throw this.session.error(operation, `served bytes that hash to ${actual}`);
+        try {
+            return JSON.parse(response.body.toString('utf8'));
+        }
+        catch (error) {
+            throw this.session.error(operation, `is not JSON: ${transportProblem(error)}`);
+        }
+    }
+    /**
+     * Link a blob from one repository into another without moving its bytes. A registry may
+     * refuse: with 202 it opened an upload instead, with 401, 403, 404 or 405 it will not mount
+     * at all (GHCR and Docker Hub refuse mounts across namespaces); either way the bytes are
+     * then copied through us.
+     */
+    async mountBlob(fromRepository, toRepository, digest) {
+        const operation = `mount blob ${digest} from ${fromRepository} into ${toRepository}`;
+        this.checkRepository(operation, fromRepository);
+        this.checkRepository(operation, toRepository);
+        this.checkDigest(operation, digest);
+        const deadline = this.session.deadline();
+        const query = new URLSearchParams({ mount: digest, from: fromRepository });
+        let response;
+        try {
+            response = await this.session.buffered({
+                operation,
+                method: 'POST',
+                target: `/v2/${toRepository}/blobs/uploads/?${query.toString()}`,
+                headers: { 'content-length': '0' },
+                scopes: [push(toRepository), pull(fromRepository)]
+            }, deadline);
+        }
+        catch (error) {
+            // A token that may push here but not read the source ends in a refusal, not a mount.
+            if (!(error instanceof RegistryError) || !MOUNT_REFUSALS.has(error.status ?? 0))
+                throw error;
+            response = { status: error.status ?? 401, headers: {}, body: Buffer.alloc(0) };
+        }
+        if (response.status === 201)
+            return 'mounted';
+        if (response.status !== 202 && !MOUNT_REFUSALS.has(response.status)) {
+            throw this.session.error(operation, statusProblem(response.status, response.body), response.status);
+        }
+        this.session.log(`registry ${this.registry}: ${operation}: refused (${response.status}); copying the bytes instead`);
+        const location = response.status === 202 ? header(response.headers, 'location') : undefined;
+        await upload(this.session, `copy blob ${digest} from ${fromRepository} to ${toRepository}`, this.registrySource(fromRepository, digest, `copy blob ${digest}`, deadline), toRepository, digest, location === undefined ? undefined : this.session.resolve(location), deadline);
+        return 'copied';
+    }
+    /**
+     * Stream a blob from `fromRepository` (of `source`, this registry by default) into
+     * `toRepository` with a monolithic PUT (or PATCH + PUT when its size is unknown);
+     * a failed transfer starts over from a fresh GET. 'present' when already there.
+     */
+    async copyBlob(fromRepository, toRepository, digest, source = this) {
+        const from = source === this ? fromRepository : `${source.registry}/${fromRepository}`;
+        const operation = `copy blob ${digest} from ${from} to ${toRepository}`;
+        this.checkRepository(operation, toRepository);
+        const deadline = this.session.deadline();
+        if (await this.blobExists(toRepository, digest, deadline))
+            return 'present';
+        await upload(this.session, operation, source.registrySource(fromRepository, digest, operation, deadline), toRepository, digest, undefined, deadline);
+        return 'copied';
+    }
+    async blobExists(repository, digest, deadline) {
+        const operation = `HEAD blob ${named(repository, digest)}`;
+        this.checkRepository(operation, repository);
+        this.checkDigest(operation, digest);
+        const response = await this.session.buffered({
+            operation,
+            method: 'HEAD',
+            target: `/v2/${repository}/blobs/${digest}`,
+            scopes: [pull(repository)],
+            followRedirects: true
+        }, deadline);
+        if (response.status === 404)
+            return false;
+        if (response.status === 200)
+            return true;
+        throw this.session.error(operation, statusProblem(response.status), response.status);
+    }
+    async openBlob(repository, digest, operation, deadline, describe = error => error) {
+        this.checkRepository(operation, repository);
+        this.checkDigest(operation, digest);
+        const opened = await this.session.streamed({
+            operation,
+            method: 'GET',
+            target: `/v2/${repository}/blobs/${digest}`,
+            scopes: [pull(repository)],
+            followRedirects: true,
+            streaming: true
+        }, deadline);
+        const response = opened.body;
+        const verified = verifyingStream(digest, actual => this.session.error(operation, `served bytes that hash to ${actual}`));
+        response.on('error', (error) => verified.destroy(describe(error)));
+        verified.on('close', () => {
+            if (!response.complete)
+                response.destroy();
+        });
+        response.pipe(verified);
+        const length = Number(header(opened.headers, 'content-length'));
+        return {
+            body: verified,
+            size: Number.isSafeInteger(length) && length >= 0 ? length : undefined
+        };
+    }
+    /**
+     * Upload a blob from local bytes (a file of an OCI layout). `open(start, end)` is called
+     * once per attempt or chunk, since a stream can be read only once; a large blob goes in
+     * chunks that resume where the registry says it got to. 'present' when it is there.
+     */
+    async uploadBlob(repository, digest, size, open) {
+        const operation = `upload blob ${named(repository, digest)}`;
+        this.checkRepository(operation, repository);
+        const deadline = this.session.deadline();
+        if (await this.blobExists(repository, digest, deadline))
+            return 'present';
+        const source = {
+            seekable: true,
+            size,
+            open: (start, end = size) => {
+                const body = open(start, end);
+                if (start !== 0 || end !== size)
+                    return Promise.resolve({ body, size: end - start });
+                // Whole, the bytes are checked on the way; chunks are checked by the registry's PUT.
+                const verified = verifyingStream(digest, actual => this.session.error(operation, `local bytes hash to ${actual}`));
+                body.on('error', (error) => verified.destroy(error));
+                body.pipe(verified);
+                return Promise.resolve({ body: verified, size });
+            }
+        };
+        await upload(this.session, operation, source, repository, digest, undefined, deadline);
+        return 'uploaded';
+    }
+    /** A blob of this registry as an upload's source: read from the start on every attempt. */
+    registrySource(repository, digest, operation, deadline) {
+        return {
+            seekable: false,
+            size: undefined,
+            open: () => this.openBlob(repository, digest, operation, deadline)
+        };
+    }
+    checkRepository(operation, repository) {
+        if (!client_REPOSITORY.test(repository)) {
+            throw this.session.error(operation, `\`${repository}\` is not a repository name (lowercase letters, digits and . _ - separators, parts joined by /)`);
+        }
+    }
+    checkDigest(operation, digest) {
+        if (!isDigest(digest)) {
+            throw this.session.error(operation, `\`${digest}\` is not a digest (sha256:<64 hex>)`);
+        }
     }
 }
 
@@ -40501,22 +40705,7 @@ class BuildahEngine {
     }
 }
 
-;// CONCATENATED MODULE: ./src/registry/descriptor.ts
-
-/** The annotations by which BuildKit ties an attestation manifest to the image it describes. */
-const ATTESTATION_TYPE = 'vnd.docker.reference.type';
-const ATTESTATION_SUBJECT = 'vnd.docker.reference.digest';
-function isIndexMediaType(mediaType) {
-    return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerList;
-}
-/** An index entry that is an attestation (provenance, SBOM), not an image of a platform. */
-function isAttestation(descriptor) {
-    return (descriptor.annotations?.[ATTESTATION_TYPE] === 'attestation-manifest' ||
-        (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown'));
-}
-
 ;// CONCATENATED MODULE: ./src/registry/layout.ts
-
 
 
 
@@ -42510,6 +42699,7 @@ async function openResult(image, planned, pool) {
 
 
 
+
 /**
  * Push every blob and manifest of the image into each tag's repository, addressed by
  * digest only: no tag moves. Within one registry the first repository receives the
@@ -42529,7 +42719,7 @@ async function pushByDigest(image, tags, pool) {
         let uploaded = 0;
         for (const blob of blobs) {
             if (source === undefined) {
-                const result = await client.uploadBlob(tag.repository, blob.digest, blob.size, () => (0,external_node_fs_namespaceObject.createReadStream)(blob.file));
+                const result = await client.uploadBlob(tag.repository, blob.digest, blob.size, (start, end) => end > start ? (0,external_node_fs_namespaceObject.createReadStream)(blob.file, { start, end: end - 1 }) : external_node_stream_.Readable.from([]));
                 if (result === 'uploaded')
                     uploaded++;
             }

@@ -1,8 +1,13 @@
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { descriptorPlatformName } from '../platform.js'
-import { MEDIA_TYPES } from './client.js'
-import { ATTESTATION_SUBJECT, isAttestation, isIndexMediaType } from './descriptor.js'
+import {
+  ATTESTATION_SUBJECT,
+  type Descriptor,
+  MEDIA_TYPES,
+  isAttestation,
+  isIndexMediaType
+} from './oci.js'
 
 /** A blob a manifest refers to (config or layer). */
 export interface BlobRef {
@@ -32,18 +37,6 @@ export interface LocalImage {
   readonly mediaType: string
   readonly bytes: Buffer
   readonly manifests: readonly LayoutManifest[]
-}
-
-interface Descriptor {
-  readonly mediaType?: string
-  readonly digest: string
-  readonly size?: number
-  readonly platform?: {
-    readonly os?: string
-    readonly architecture?: string
-    readonly variant?: string
-  }
-  readonly annotations?: Readonly<Record<string, string>>
 }
 
 export function blobPath(dir: string, digest: string): string {

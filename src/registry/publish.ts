@@ -1,8 +1,9 @@
 import * as core from '@actions/core'
 import { createReadStream } from 'node:fs'
+import { Readable } from 'node:stream'
 import { ActionError, errorMessage } from '../errors.js'
 import { type ImageReference, formatReference } from '../reference.js'
-import type { Manifest } from './client.js'
+import type { Manifest } from './oci.js'
 import { type LocalImage, layoutBlobs } from './layout.js'
 import type { RegistryPool } from './pool.js'
 
@@ -28,8 +29,12 @@ export async function pushByDigest(
     let uploaded = 0
     for (const blob of blobs) {
       if (source === undefined) {
-        const result = await client.uploadBlob(tag.repository, blob.digest, blob.size, () =>
-          createReadStream(blob.file)
+        const result = await client.uploadBlob(
+          tag.repository,
+          blob.digest,
+          blob.size,
+          (start, end) =>
+            end > start ? createReadStream(blob.file, { start, end: end - 1 }) : Readable.from([])
         )
         if (result === 'uploaded') uploaded++
       } else {

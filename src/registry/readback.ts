@@ -1,20 +1,14 @@
 import { ActionError } from '../errors.js'
 import { type Platform, descriptorPlatformName, formatPlatform } from '../platform.js'
 import { type ImageReference, formatReference, repositoryName } from '../reference.js'
-import type { Manifest } from './client.js'
-import { ATTESTATION_SUBJECT, isAttestation, isIndexMediaType } from './descriptor.js'
+import {
+  ATTESTATION_SUBJECT,
+  type Descriptor,
+  type Manifest,
+  isAttestation,
+  isIndexMediaType
+} from './oci.js'
 import type { RegistryPool } from './pool.js'
-
-interface Descriptor {
-  readonly mediaType?: string
-  readonly digest: string
-  readonly platform?: {
-    readonly os?: string
-    readonly architecture?: string
-    readonly variant?: string
-  }
-  readonly annotations?: Readonly<Record<string, string>>
-}
 
 /** What an image's top manifest says of it, wherever it is read from. */
 export interface ImageFacts {

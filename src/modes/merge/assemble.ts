@@ -5,8 +5,8 @@
  */
 import { ActionError } from '../../errors.js'
 import { descriptorPlatformName } from '../../platform.js'
-import { MEDIA_TYPES } from '../../registry/client.js'
-import { ATTESTATION_SUBJECT, isAttestation } from '../../registry/descriptor.js'
+import { MEDIA_TYPES } from '../../registry/oci.js'
+import { ATTESTATION_SUBJECT, isAttestation } from '../../registry/oci.js'
 
 export interface PlatformSpec {
   readonly os: string
