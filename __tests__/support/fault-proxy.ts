@@ -19,9 +19,11 @@ export type RequestKind =
 
 /**
  * `503`/`429` answer at once (429 with Retry-After); `reset` sends a TCP RST; `stall`
- * never answers; `stall-body` forwards status and headers, then never the body.
+ * never answers; `stall-body` forwards status and headers, then never the body;
+ * `reset-midway` forwards half the request body, then resets; `pass` forwards faithfully
+ * (to let some requests of a listed rule through).
  */
-export type Fault = '503' | '429' | 'reset' | 'stall' | 'stall-body'
+export type Fault = '503' | '429' | 'reset' | 'stall' | 'stall-body' | 'reset-midway' | 'pass'
 
 export interface FaultRule {
   /** `any` applies to every kind, each counted on its own. */
@@ -40,10 +42,14 @@ export interface FaultProxyOptions {
   readonly retryAfterSeconds?: number
   /** Forward cross-repository mounts as plain upload starts, so the registry answers 202. */
   readonly refuseMounts?: boolean
+  /** Answer cross-repository mounts with this status (403 or 404, as registries that never mount do). */
+  readonly refuseMountsWith?: number
   /** Serve blobs chunked, without Content-Length. */
   readonly hideBlobSizes?: boolean
   /** Answer blob GETs with a 307 to this `host:port` (another origin), same path. */
   readonly redirectBlobsTo?: string
+  /** Hold every PUT of a manifest under this tag until `release()` names the answer. */
+  readonly holdTagPut?: string
 }
 
 export interface ProxiedRequest {
@@ -64,6 +70,10 @@ export interface FaultProxy {
   /** Requests seen per kind. */
   counts(): Partial<Record<RequestKind, number>>
   requests(): readonly ProxiedRequest[]
+  /** Whether a PUT of the `holdTagPut` tag is waiting. */
+  holding(): boolean
+  /** Answer the held PUTs with `status` (a 4xx ends them for good), and forward later ones. */
+  release(status: number): void
   close(): Promise<void>
 }
 
@@ -119,6 +129,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const rules = options.rules ?? []
   const counts: Partial<Record<RequestKind, number>> = {}
   const seen: ProxiedRequest[] = []
+  const held: http.ServerResponse[] = []
+  let released = false
   const server = await listen((request, response) => {
     const method = request.method ?? 'GET'
     const url = request.url ?? '/'
@@ -154,8 +166,24 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       case 'stall-body':
         forward(request, response, options.target, { stallBody: true })
         return
+      case 'reset-midway':
+        forward(request, response, options.target, {
+          resetAfterBytes: Math.floor(Number(request.headers['content-length'] ?? 0) / 2)
+        })
+        return
+      case 'pass':
       case undefined:
         break
+    }
+    if (
+      kind === 'manifest-put' &&
+      !released &&
+      options.holdTagPut !== undefined &&
+      url.split('?')[0]?.endsWith(`/manifests/${options.holdTagPut}`) === true
+    ) {
+      request.resume()
+      held.push(response)
+      return
     }
     if (kind === 'blob-get' && options.redirectBlobsTo !== undefined) {
       request.resume()
@@ -164,6 +192,20 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         'content-length': 0
       })
       response.end()
+      return
+    }
+    if (
+      kind === 'upload-post' &&
+      options.refuseMountsWith !== undefined &&
+      url.includes('mount=')
+    ) {
+      request.resume()
+      const body = JSON.stringify({ errors: [{ code: 'DENIED', message: 'mounts refused' }] })
+      response.writeHead(options.refuseMountsWith, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body)
+      })
+      response.end(body)
       return
     }
     if (kind === 'upload-post' && options.refuseMounts === true && url.includes('mount=')) {
@@ -178,6 +220,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     address: server.address,
     counts: () => ({ ...counts }),
     requests: () => [...seen],
+    holding: () => held.length > 0,
+    release: status => {
+      released = true
+      for (const response of held.splice(0)) refuse(response, status, {})
+    },
     close: () => server.close()
   }
 }

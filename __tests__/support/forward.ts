@@ -11,6 +11,8 @@ export interface ForwardOptions {
   readonly stallBody?: boolean
   /** Answer chunked, so the client cannot know the size in advance. */
   readonly dropContentLength?: boolean
+  /** Pass this many bytes of the request body on, then reset both connections. */
+  readonly resetAfterBytes?: number
 }
 
 function withoutHopByHop(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
@@ -55,5 +57,20 @@ export function forward(
   )
   upstream.on('error', () => response.destroy())
   response.on('close', () => upstream.destroy())
-  request.pipe(upstream)
+  const limit = options.resetAfterBytes
+  if (limit === undefined) {
+    request.pipe(upstream)
+    return
+  }
+  let passed = 0
+  request.on('data', (chunk: Buffer) => {
+    if (passed >= limit) return
+    const part = chunk.subarray(0, limit - passed)
+    passed += part.length
+    upstream.write(part)
+    if (passed < limit) return
+    // Let the registry take what it got, as when a runner's connection drops mid-upload.
+    upstream.end()
+    request.socket.resetAndDestroy()
+  })
 }

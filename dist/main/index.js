@@ -39691,7 +39691,9 @@ async function uploadStatus(session, operation, location, repository, deadline) 
         scopes: [pushScope(repository)]
     }, deadline);
     if (response.status !== 204 && response.status !== 200) {
-        throw session.error(operation, `the upload cannot be resumed: its status ${statusProblem(response.status, response.body)}`, response.status);
+        // A registry may cancel an upload cut off mid-chunk; then only a new one will do.
+        session.log(`registry ${session.registry}: ${operation}: the registry no longer has the upload (${statusProblem(response.status, response.body)}); starting it again`);
+        throw new Retryable(`the upload was dropped by the registry (${response.status})`, undefined, response.status);
     }
     return {
         offset: heldBytes(header(response.headers, 'range')),
@@ -40048,14 +40050,21 @@ class RegistryClient {
 /** One client per registry host, created with that host's credentials on first use. */
 class RegistryPool {
     credentialsFor;
+    log;
     clients = new Map();
-    constructor(credentialsFor) {
+    constructor(credentialsFor, 
+    /** Where the clients say what they retried, fell back to or resumed. */
+    log) {
         this.credentialsFor = credentialsFor;
+        this.log = log;
     }
     get(registry) {
         let client = this.clients.get(registry);
         if (client === undefined) {
-            client = this.credentialsFor(registry).then(credentials => new RegistryClient(registry, credentials === undefined ? {} : { credentials }));
+            client = this.credentialsFor(registry).then(credentials => new RegistryClient(registry, {
+                ...(credentials === undefined ? {} : { credentials }),
+                ...(this.log === undefined ? {} : { log: this.log })
+            }));
             this.clients.set(registry, client);
         }
         return client;
@@ -42782,7 +42791,8 @@ async function copyByDigest(source, tags, pool) {
 }
 /**
  * Point every tag at the pushed image. If one fails, the tags moved before it go back to
- * what they held, so the registry is left as it was wherever that can be done.
+ * what they held, but only those that still hold this run's image: a tag another run has
+ * moved since is that run's, and stays. The error says what was put back and what was left.
  */
 async function moveTags(image, tags, pool) {
     const moved = [];
@@ -42796,21 +42806,34 @@ async function moveTags(image, tags, pool) {
         }
     }
     catch (error) {
-        const unrestored = [];
+        const restored = [];
+        const left = [];
         for (const { tag, previous } of moved.reverse()) {
+            const name = formatReference(tag);
             const client = await pool.get(tag.registry);
-            if (previous === undefined) {
-                // The distribution API cannot remove a tag without deleting the image it names.
-                unrestored.push(formatReference(tag));
+            const now = await client.getManifest(tag).catch(() => undefined);
+            if (now?.digest !== image.digest) {
+                left.push(`${name} (now ${now?.digest ?? 'unreadable'}: moved by another push since)`);
                 continue;
             }
-            await client
-                .putManifest(tag.repository, tag.tag ?? 'latest', previous.raw, previous.mediaType)
-                .catch(() => unrestored.push(formatReference(tag)));
+            if (previous === undefined) {
+                // The distribution API cannot remove a tag without deleting the image it names.
+                left.push(`${name} (new; a tag cannot be removed without deleting its image)`);
+                continue;
+            }
+            try {
+                await client.putManifest(tag.repository, tag.tag ?? 'latest', previous.raw, previous.mediaType);
+                restored.push(`${name} (back to ${previous.digest})`);
+            }
+            catch (restoreError) {
+                left.push(`${name} (putting ${previous.digest} back failed: ${errorMessage(restoreError)})`);
+            }
         }
-        throw new ActionError(`moving the tags failed: ${errorMessage(error)}${unrestored.length > 0
-            ? `; these new tags could not be taken back: ${unrestored.join(', ')}`
-            : '; the tags moved before it were put back'}`);
+        throw new ActionError([
+            `moving the tags failed: ${errorMessage(error)}`,
+            restored.length > 0 ? `put back: ${restored.join(', ')}` : 'no tag needed putting back',
+            ...(left.length > 0 ? [`left as they are: ${left.join(', ')}`] : [])
+        ].join('; '));
     }
 }
 
@@ -44522,7 +44545,7 @@ async function runBuild(inputs, host) {
     const engine = await selectEngine(inputs, group);
     const forget = onCancel(() => engine.dispose());
     // One client per registry for the whole run: push, read-back and check share connections and tokens.
-    const pool = new RegistryPool(registry => credentialsFor(registry, logins));
+    const pool = new RegistryPool(registry => credentialsFor(registry, logins), info);
     const progress = {
         engine: engine.name,
         tags: finalTags,
@@ -44922,7 +44945,7 @@ async function runMergeMode(inputs) {
         setSecret(basicAuth(login.credentials));
     }
     const lookup = (registry) => credentialsFor(registry, logins);
-    const pool = new RegistryPool(lookup);
+    const pool = new RegistryPool(lookup, info);
     const verification = [];
     try {
         const merged = await runMerge(inputs.platforms, inputs.tags, inputs.sources, pool, images => group("Check each platform's binaries", () => verifyPlatforms(images, inputs.verifyArch, inputs.verifyArchAllow, verification)));

@@ -6,7 +6,9 @@ export class RegistryPool {
   private readonly clients = new Map<string, Promise<RegistryClient>>()
 
   constructor(
-    private readonly credentialsFor: (registry: string) => Promise<Credentials | undefined>
+    private readonly credentialsFor: (registry: string) => Promise<Credentials | undefined>,
+    /** Where the clients say what they retried, fell back to or resumed. */
+    private readonly log?: (message: string) => void
   ) {}
 
   get(registry: string): Promise<RegistryClient> {
@@ -14,7 +16,10 @@ export class RegistryPool {
     if (client === undefined) {
       client = this.credentialsFor(registry).then(
         credentials =>
-          new RegistryClient(registry, credentials === undefined ? {} : { credentials })
+          new RegistryClient(registry, {
+            ...(credentials === undefined ? {} : { credentials }),
+            ...(this.log === undefined ? {} : { log: this.log })
+          })
       )
       this.clients.set(registry, client)
     }

@@ -113,7 +113,8 @@ export async function copyByDigest(
 
 /**
  * Point every tag at the pushed image. If one fails, the tags moved before it go back to
- * what they held, so the registry is left as it was wherever that can be done.
+ * what they held, but only those that still hold this run's image: a tag another run has
+ * moved since is that run's, and stays. The error says what was put back and what was left.
  */
 export async function moveTags(
   image: Pick<LocalImage, 'digest' | 'bytes' | 'mediaType'>,
@@ -130,24 +131,39 @@ export async function moveTags(
       core.info(`${formatReference(tag)} -> ${image.digest}`)
     }
   } catch (error) {
-    const unrestored: string[] = []
+    const restored: string[] = []
+    const left: string[] = []
     for (const { tag, previous } of moved.reverse()) {
+      const name = formatReference(tag)
       const client = await pool.get(tag.registry)
-      if (previous === undefined) {
-        // The distribution API cannot remove a tag without deleting the image it names.
-        unrestored.push(formatReference(tag))
+      const now = await client.getManifest(tag).catch(() => undefined)
+      if (now?.digest !== image.digest) {
+        left.push(`${name} (now ${now?.digest ?? 'unreadable'}: moved by another push since)`)
         continue
       }
-      await client
-        .putManifest(tag.repository, tag.tag ?? 'latest', previous.raw, previous.mediaType)
-        .catch(() => unrestored.push(formatReference(tag)))
+      if (previous === undefined) {
+        // The distribution API cannot remove a tag without deleting the image it names.
+        left.push(`${name} (new; a tag cannot be removed without deleting its image)`)
+        continue
+      }
+      try {
+        await client.putManifest(
+          tag.repository,
+          tag.tag ?? 'latest',
+          previous.raw,
+          previous.mediaType
+        )
+        restored.push(`${name} (back to ${previous.digest})`)
+      } catch (restoreError) {
+        left.push(`${name} (putting ${previous.digest} back failed: ${errorMessage(restoreError)})`)
+      }
     }
     throw new ActionError(
-      `moving the tags failed: ${errorMessage(error)}${
-        unrestored.length > 0
-          ? `; these new tags could not be taken back: ${unrestored.join(', ')}`
-          : '; the tags moved before it were put back'
-      }`
+      [
+        `moving the tags failed: ${errorMessage(error)}`,
+        restored.length > 0 ? `put back: ${restored.join(', ')}` : 'no tag needed putting back',
+        ...(left.length > 0 ? [`left as they are: ${left.join(', ')}`] : [])
+      ].join('; ')
     )
   }
 }

@@ -258,9 +258,13 @@ async function uploadStatus(
     deadline
   )
   if (response.status !== 204 && response.status !== 200) {
-    throw session.error(
-      operation,
-      `the upload cannot be resumed: its status ${statusProblem(response.status, response.body)}`,
+    // A registry may cancel an upload cut off mid-chunk; then only a new one will do.
+    session.log(
+      `registry ${session.registry}: ${operation}: the registry no longer has the upload (${statusProblem(response.status, response.body)}); starting it again`
+    )
+    throw new Retryable(
+      `the upload was dropped by the registry (${response.status})`,
+      undefined,
       response.status
     )
   }

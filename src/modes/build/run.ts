@@ -72,7 +72,7 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
   const engine = await selectEngine(inputs, core.group)
   const forget = onCancel(() => engine.dispose())
   // One client per registry for the whole run: push, read-back and check share connections and tokens.
-  const pool = new RegistryPool(registry => credentialsFor(registry, logins))
+  const pool = new RegistryPool(registry => credentialsFor(registry, logins), core.info)
   const progress: BuildProgress = {
     engine: engine.name,
     tags: finalTags,

@@ -21,7 +21,7 @@ export async function runMergeMode(inputs: Inputs): Promise<void> {
     core.setSecret(basicAuth(login.credentials))
   }
   const lookup = (registry: string) => credentialsFor(registry, logins)
-  const pool = new RegistryPool(lookup)
+  const pool = new RegistryPool(lookup, core.info)
   const verification: PlatformVerification[] = []
   try {
     const merged = await runMerge(inputs.platforms, inputs.tags, inputs.sources, pool, images =>
