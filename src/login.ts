@@ -1,3 +1,4 @@
+import * as core from '@actions/core'
 import { Input } from './constants.js'
 import type { BuildRequest } from './engines/engine.js'
 import { InputError } from './errors.js'
@@ -19,11 +20,22 @@ export function loginsFrom(inputs: Inputs): BuildRequest['logins'] {
   return [{ registry, credentials: { username, password } }]
 }
 
-/** The given login for this registry, else what docker's or podman's auth files hold. */
+/**
+ * The given login for this registry, else what docker's or podman's auth files hold (inline,
+ * or through a credential helper). Whatever is found is masked, in every form a log could
+ * show it: the password or token itself and the base64 `user:password` of auth files.
+ */
 export async function credentialsFor(
   registry: string,
   logins: BuildRequest['logins']
 ): Promise<Credentials | undefined> {
   const given = logins.find(login => login.registry === registry)
-  return given?.credentials ?? (await credentialsFromAuthFiles(registry, authFilePaths()))
+  const found = given?.credentials ?? (await credentialsFromAuthFiles(registry, authFilePaths()))
+  if (found !== undefined) maskCredentials(found)
+  return found
+}
+
+export function maskCredentials(credentials: Credentials): void {
+  core.setSecret(credentials.password)
+  core.setSecret(Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64'))
 }

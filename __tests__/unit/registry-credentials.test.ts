@@ -6,7 +6,9 @@ import {
   authFilePaths,
   authKeyHost,
   credentialsFromAuthFiles,
-  credentialsFromAuthJson
+  credentialsFromAuthJson,
+  credentialsFromHelperAnswer,
+  helperFor
 } from '../../src/registry/credentials.js'
 
 function auth(user: string, password: string): string {
@@ -183,5 +185,108 @@ describe('credentialsFromAuthFiles', () => {
         `^auth file ${broken} is not valid JSON .*Fix or remove it, or give \`username\`/\`password\``
       )
     )
+  })
+})
+
+describe('helperFor', () => {
+  it.each([
+    [{ credHelpers: { 'ghcr.io': 'gh' } }, 'ghcr.io', { helper: 'gh', server: 'ghcr.io' }],
+    [
+      { credHelpers: { 'ghcr.io': 'gh' }, credsStore: 'desktop' },
+      'quay.io',
+      { helper: 'desktop', server: 'quay.io' }
+    ],
+    [
+      { credHelpers: { 'https://index.docker.io/v1/': 'hub' } },
+      'docker.io',
+      { helper: 'hub', server: 'https://index.docker.io/v1/' }
+    ],
+    [
+      { credsStore: 'pass' },
+      'docker.io',
+      { helper: 'pass', server: 'https://index.docker.io/v1/' }
+    ],
+    [
+      { credHelpers: { '123.dkr.ecr.us-east-1.amazonaws.com': 'ecr-login' } },
+      '123.dkr.ecr.us-east-1.amazonaws.com',
+      { helper: 'ecr-login', server: '123.dkr.ecr.us-east-1.amazonaws.com' }
+    ],
+    [{ credHelpers: { 'ghcr.io': 'gh' } }, 'quay.io', undefined],
+    [{ credsStore: '' }, 'quay.io', undefined],
+    [{}, 'ghcr.io', undefined]
+  ])('%j for %s -> %j', (config, registry, expected) => {
+    expect(helperFor(config, registry)).toEqual(expected)
+  })
+})
+
+describe('credentialsFromHelperAnswer', () => {
+  it('reads the Username and Secret of a get answer', () => {
+    expect(
+      credentialsFromHelperAnswer(
+        '{"ServerURL":"ghcr.io","Username":"bot","Secret":"ghp_x"}',
+        'gh',
+        'ghcr.io'
+      )
+    ).toEqual({ username: 'bot', password: 'ghp_x' })
+  })
+
+  it('has nothing for an empty secret', () => {
+    expect(credentialsFromHelperAnswer('{"Username":"","Secret":""}', 'gh', 'ghcr.io')).toBe(
+      undefined
+    )
+  })
+
+  it('refuses an identity token, saying what to give instead', () => {
+    expect(() =>
+      credentialsFromHelperAnswer(
+        '{"Username":"<token>","Secret":"refresh"}',
+        'acr',
+        'x.azurecr.io'
+      )
+    ).toThrow(/identity token for x.azurecr.io.*Give `username` and `password`/)
+  })
+
+  it('names the helper whose answer is not JSON', () => {
+    expect(() => credentialsFromHelperAnswer('oops', 'gh', 'ghcr.io')).toThrow(
+      /docker-credential-gh answered for ghcr.io with something that is not JSON/
+    )
+  })
+})
+
+describe('credentialsFromAuthFiles with helpers', () => {
+  const dirs: string[] = []
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true })
+  })
+
+  async function file(content: unknown): Promise<string> {
+    const dir = await mkdtemp(path.join(tmpdir(), 'helpers-'))
+    dirs.push(dir)
+    const name = path.join(dir, 'config.json')
+    await writeFile(name, JSON.stringify(content))
+    return name
+  }
+
+  it('asks the helper before the inline auths, and falls back to them when it has nothing', async () => {
+    const asked: string[] = []
+    const runner = (helper: string, server: string) => {
+      asked.push(`${helper} ${server}`)
+      return Promise.resolve(
+        server === 'ghcr.io' ? '{"Username":"helper-user","Secret":"from-helper"}' : undefined
+      )
+    }
+    const name = await file({
+      credsStore: 'store',
+      auths: { 'ghcr.io': {}, 'quay.io': { auth: auth('inline', 'pw') } }
+    })
+    expect(await credentialsFromAuthFiles('ghcr.io', [name], runner)).toEqual({
+      username: 'helper-user',
+      password: 'from-helper'
+    })
+    expect(await credentialsFromAuthFiles('quay.io', [name], runner)).toEqual({
+      username: 'inline',
+      password: 'pw'
+    })
+    expect(asked).toEqual(['store ghcr.io', 'store quay.io'])
   })
 })

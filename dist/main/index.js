@@ -38053,67 +38053,12 @@ function deepFreeze(value) {
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/engines/buildx/docker-config.ts
-/** The private docker config a buildx run uses, so the action's logins never touch the user's. */
-
-
-
-function record(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-        ? value
-        : {};
-}
-/** Where docker keeps credentials for a registry: Docker Hub has its legacy key. */
-function authKey(registry) {
-    return registry === 'docker.io' ? 'https://index.docker.io/v1/' : registry;
-}
-/** The `auth` field docker writes: base64 of `user:password`. */
-function basicAuth(credentials) {
-    return Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
-}
-/**
- * A docker config.json for this run: the user's settings plus the action's logins. A helper
- * for one of these registries, or a `credsStore` (it serves every registry), would shadow the
- * inline `auths`, so both go: registries known only to that store lose their login here.
- */
-function dockerConfigWithLogins(original, logins) {
-    const base = { ...record(original) };
-    const auths = { ...record(base.auths) };
-    const helpers = { ...record(base.credHelpers) };
-    for (const { registry, credentials } of logins) {
-        auths[authKey(registry)] = { auth: basicAuth(credentials) };
-        Reflect.deleteProperty(helpers, authKey(registry));
-    }
-    Reflect.deleteProperty(base, 'credsStore');
-    return { ...base, auths, credHelpers: helpers };
-}
-/**
- * With logins, buildx gets a private DOCKER_CONFIG so credentials never land in the user's
- * config.json. Plugins and contexts stay shared through links, builders through BUILDX_CONFIG.
- */
-async function privateDockerEnv(request) {
-    if (request.logins.length === 0)
-        return {};
-    const original = process.env.DOCKER_CONFIG ?? external_node_path_default().join((0,external_node_os_namespaceObject.homedir)(), '.docker');
-    const dir = external_node_path_default().join(request.tempDir, 'docker-config');
-    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true, mode: 0o700 });
-    // A missing or broken config.json leaves only the action's logins, as docker would read it.
-    const existing = await (0,promises_namespaceObject.readFile)(external_node_path_default().join(original, 'config.json'), 'utf8')
-        .then((text) => JSON.parse(text))
-        .catch(() => ({}));
-    await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(dir, 'config.json'), JSON.stringify(dockerConfigWithLogins(existing, request.logins)), { mode: 0o600 });
-    for (const shared of ['cli-plugins', 'contexts']) {
-        await (0,promises_namespaceObject.symlink)(external_node_path_default().join(original, shared), external_node_path_default().join(dir, shared)).catch(() => undefined);
-    }
-    return {
-        DOCKER_CONFIG: dir,
-        BUILDX_CONFIG: process.env.BUILDX_CONFIG ?? external_node_path_default().join(original, 'buildx')
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/registry/credentials.ts
+
 
 
 
@@ -38168,7 +38113,63 @@ function credentialsFromAuthJson(text, registry) {
     }
     return undefined;
 }
-async function credentialsFromAuthFiles(registry, files) {
+/** The key Docker Hub's credentials live under in helpers and stores: the v1 index URL. */
+const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
+/**
+ * Which credential helper a config names for a registry, and the server name to ask it for:
+ * `credHelpers` for that registry first, then `credsStore` for every registry, as docker does.
+ */
+function helperFor(config, registry) {
+    const hub = registry === 'docker.io';
+    const helpers = typeof config.credHelpers === 'object' && config.credHelpers !== null
+        ? config.credHelpers
+        : {};
+    for (const key of hub ? [DOCKER_HUB_SERVER, ...DOCKER_HUB_KEYS] : [registry.toLowerCase()]) {
+        const helper = helpers[key];
+        if (typeof helper === 'string' && helper !== '')
+            return { helper, server: key };
+    }
+    if (typeof config.credsStore === 'string' && config.credsStore !== '') {
+        return { helper: config.credsStore, server: hub ? DOCKER_HUB_SERVER : registry };
+    }
+    return undefined;
+}
+/** Read a helper's `get` answer: `{"ServerURL", "Username", "Secret"}`. */
+function credentialsFromHelperAnswer(text, helper, server) {
+    let answer;
+    try {
+        answer = JSON.parse(text);
+    }
+    catch {
+        throw new ActionError(`credential helper docker-credential-${helper} answered for ${server} with something that is not JSON`);
+    }
+    const username = typeof answer.Username === 'string' ? answer.Username : '';
+    const secret = typeof answer.Secret === 'string' ? answer.Secret : '';
+    if (secret === '')
+        return undefined;
+    if (username === '<token>') {
+        throw new ActionError(`credential helper docker-credential-${helper} holds an identity token for ${server}, which this action cannot exchange yet`, 'Give `username` and `password` (a token the registry takes as a password)');
+    }
+    return { username, password: secret };
+}
+/** The real helper: a program on PATH, given 30 s. "Not found" answers exit non-zero. */
+const runHelper = (helper, server) => new Promise((resolve, reject) => {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(helper)) {
+        reject(new ActionError(`credential helper name \`${helper}\` is not a program name`));
+        return;
+    }
+    const child = (0,external_node_child_process_namespaceObject.execFile)(`docker-credential-${helper}`, ['get'], { timeout: 30_000, maxBuffer: 1024 * 1024 }, (error, stdout) => {
+        const code = error?.code;
+        if (code === 'ENOENT') {
+            reject(new ActionError(`the docker config names credential helper \`${helper}\`, but docker-credential-${helper} is not on PATH`, 'Install it before this step, or give `username`/`password`'));
+            return;
+        }
+        // Helpers exit 1 with "credentials not found" when they hold nothing for the server.
+        resolve(error === null ? stdout : undefined);
+    });
+    child.stdin?.end(server);
+});
+async function credentialsFromAuthFiles(registry, files, helpers = runHelper) {
     for (const file of files) {
         let text;
         try {
@@ -38177,12 +38178,24 @@ async function credentialsFromAuthFiles(registry, files) {
         catch {
             continue;
         }
+        let config;
         let found;
         try {
+            config = JSON.parse(text);
             found = credentialsFromAuthJson(text, registry);
         }
         catch (error) {
             throw new ActionError(`auth file ${file} is not valid JSON (${error instanceof Error ? error.message : String(error)})`, 'Fix or remove it, or give `username`/`password`');
+        }
+        // A helper for this registry (or a store for all) holds the secret; `auths` only a placeholder.
+        const named = helperFor(config, registry);
+        if (named !== undefined) {
+            const answer = await helpers(named.helper, named.server);
+            const fromHelper = answer === undefined
+                ? undefined
+                : credentialsFromHelperAnswer(answer, named.helper, named.server);
+            if (fromHelper !== undefined)
+                return fromHelper;
         }
         if (found !== undefined)
             return found;
@@ -38191,6 +38204,7 @@ async function credentialsFromAuthFiles(registry, files) {
 }
 
 ;// CONCATENATED MODULE: ./src/login.ts
+
 
 
 
@@ -38205,10 +38219,21 @@ function loginsFrom(inputs) {
     }
     return [{ registry, credentials: { username, password } }];
 }
-/** The given login for this registry, else what docker's or podman's auth files hold. */
+/**
+ * The given login for this registry, else what docker's or podman's auth files hold (inline,
+ * or through a credential helper). Whatever is found is masked, in every form a log could
+ * show it: the password or token itself and the base64 `user:password` of auth files.
+ */
 async function credentialsFor(registry, logins) {
     const given = logins.find(login => login.registry === registry);
-    return given?.credentials ?? (await credentialsFromAuthFiles(registry, authFilePaths()));
+    const found = given?.credentials ?? (await credentialsFromAuthFiles(registry, authFilePaths()));
+    if (found !== undefined)
+        maskCredentials(found);
+    return found;
+}
+function maskCredentials(credentials) {
+    setSecret(credentials.password);
+    setSecret(Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64'));
 }
 
 ;// CONCATENATED MODULE: ./src/outputs.ts
@@ -42186,6 +42211,64 @@ async function removeBuilder(builder) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/engines/buildx/docker-config.ts
+/** The private docker config a buildx run uses, so the action's logins never touch the user's. */
+
+
+
+function record(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value
+        : {};
+}
+/** Where docker keeps credentials for a registry: Docker Hub has its legacy key. */
+function authKey(registry) {
+    return registry === 'docker.io' ? 'https://index.docker.io/v1/' : registry;
+}
+/** The `auth` field docker writes: base64 of `user:password`. */
+function basicAuth(credentials) {
+    return Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+}
+/**
+ * A docker config.json for this run: the user's settings plus the action's logins. A helper
+ * for one of these registries, or a `credsStore` (it serves every registry), would shadow the
+ * inline `auths`, so both go: registries known only to that store lose their login here.
+ */
+function dockerConfigWithLogins(original, logins) {
+    const base = { ...record(original) };
+    const auths = { ...record(base.auths) };
+    const helpers = { ...record(base.credHelpers) };
+    for (const { registry, credentials } of logins) {
+        auths[authKey(registry)] = { auth: basicAuth(credentials) };
+        Reflect.deleteProperty(helpers, authKey(registry));
+    }
+    Reflect.deleteProperty(base, 'credsStore');
+    return { ...base, auths, credHelpers: helpers };
+}
+/**
+ * With logins, buildx gets a private DOCKER_CONFIG so credentials never land in the user's
+ * config.json. Plugins and contexts stay shared through links, builders through BUILDX_CONFIG.
+ */
+async function privateDockerEnv(request) {
+    if (request.logins.length === 0)
+        return {};
+    const original = process.env.DOCKER_CONFIG ?? external_node_path_default().join((0,external_node_os_namespaceObject.homedir)(), '.docker');
+    const dir = external_node_path_default().join(request.tempDir, 'docker-config');
+    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true, mode: 0o700 });
+    // A missing or broken config.json leaves only the action's logins, as docker would read it.
+    const existing = await (0,promises_namespaceObject.readFile)(external_node_path_default().join(original, 'config.json'), 'utf8')
+        .then((text) => JSON.parse(text))
+        .catch(() => ({}));
+    await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(dir, 'config.json'), JSON.stringify(dockerConfigWithLogins(existing, request.logins)), { mode: 0o600 });
+    for (const shared of ['cli-plugins', 'contexts']) {
+        await (0,promises_namespaceObject.symlink)(external_node_path_default().join(original, shared), external_node_path_default().join(dir, shared)).catch(() => undefined);
+    }
+    return {
+        DOCKER_CONFIG: dir,
+        BUILDX_CONFIG: process.env.BUILDX_CONFIG ?? external_node_path_default().join(original, 'buildx')
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/engines/buildx/metadata.ts
 /** What buildx says it built: its `--metadata-file`. Pure. */
 
@@ -44493,7 +44576,6 @@ verification) {
 
 
 
-
 /**
  * `mode: build`: plan -> QEMU -> engine -> the publish pipeline (check, smoke test, push by
  * digest, tags, read-back) -> outputs.
@@ -44507,11 +44589,8 @@ async function runBuild(inputs, host) {
     const finalTags = inputs.pushByDigest && legPlatform !== undefined
         ? inputs.tags.map(tag => legTag(tag, legPlatform.platform))
         : inputs.tags;
-    for (const login of logins) {
-        setSecret(login.credentials.password);
-        // Docker config files carry the pair as base64: that form must never show either.
-        setSecret(basicAuth(login.credentials));
-    }
+    for (const login of logins)
+        maskCredentials(login.credentials);
     for (const secret of inputs.secrets)
         setSecret(secret.value);
     await group('Set up QEMU', async () => {
@@ -44936,14 +45015,11 @@ function merge_digestOf(bytes) {
 
 
 
-
 /** `mode: merge`: legs' images -> one index -> tags -> read back -> outputs. */
 async function runMergeMode(inputs) {
     const logins = loginsFrom(inputs);
-    for (const login of logins) {
-        setSecret(login.credentials.password);
-        setSecret(basicAuth(login.credentials));
-    }
+    for (const login of logins)
+        maskCredentials(login.credentials);
     const lookup = (registry) => credentialsFor(registry, logins);
     const pool = new RegistryPool(lookup, info);
     const verification = [];

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import path from 'node:path'
@@ -56,9 +57,94 @@ export function credentialsFromAuthJson(text: string, registry: string): Credent
   return undefined
 }
 
+/** The key Docker Hub's credentials live under in helpers and stores: the v1 index URL. */
+const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/'
+
+/** Runs `docker-credential-<name> get` with the server on stdin; answers its stdout, or undefined when it has nothing. */
+export type HelperRunner = (helper: string, server: string) => Promise<string | undefined>
+
+/**
+ * Which credential helper a config names for a registry, and the server name to ask it for:
+ * `credHelpers` for that registry first, then `credsStore` for every registry, as docker does.
+ */
+export function helperFor(
+  config: { credHelpers?: unknown; credsStore?: unknown },
+  registry: string
+): { helper: string; server: string } | undefined {
+  const hub = registry === 'docker.io'
+  const helpers =
+    typeof config.credHelpers === 'object' && config.credHelpers !== null
+      ? (config.credHelpers as Record<string, unknown>)
+      : {}
+  for (const key of hub ? [DOCKER_HUB_SERVER, ...DOCKER_HUB_KEYS] : [registry.toLowerCase()]) {
+    const helper = helpers[key]
+    if (typeof helper === 'string' && helper !== '') return { helper, server: key }
+  }
+  if (typeof config.credsStore === 'string' && config.credsStore !== '') {
+    return { helper: config.credsStore, server: hub ? DOCKER_HUB_SERVER : registry }
+  }
+  return undefined
+}
+
+/** Read a helper's `get` answer: `{"ServerURL", "Username", "Secret"}`. */
+export function credentialsFromHelperAnswer(
+  text: string,
+  helper: string,
+  server: string
+): Credentials | undefined {
+  let answer: { Username?: unknown; Secret?: unknown }
+  try {
+    answer = JSON.parse(text) as { Username?: unknown; Secret?: unknown }
+  } catch {
+    throw new ActionError(
+      `credential helper docker-credential-${helper} answered for ${server} with something that is not JSON`
+    )
+  }
+  const username = typeof answer.Username === 'string' ? answer.Username : ''
+  const secret = typeof answer.Secret === 'string' ? answer.Secret : ''
+  if (secret === '') return undefined
+  if (username === '<token>') {
+    throw new ActionError(
+      `credential helper docker-credential-${helper} holds an identity token for ${server}, which this action cannot exchange yet`,
+      'Give `username` and `password` (a token the registry takes as a password)'
+    )
+  }
+  return { username, password: secret }
+}
+
+/** The real helper: a program on PATH, given 30 s. "Not found" answers exit non-zero. */
+export const runHelper: HelperRunner = (helper, server) =>
+  new Promise((resolve, reject) => {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(helper)) {
+      reject(new ActionError(`credential helper name \`${helper}\` is not a program name`))
+      return
+    }
+    const child = execFile(
+      `docker-credential-${helper}`,
+      ['get'],
+      { timeout: 30_000, maxBuffer: 1024 * 1024 },
+      (error, stdout) => {
+        const code = (error as NodeJS.ErrnoException | null)?.code
+        if (code === 'ENOENT') {
+          reject(
+            new ActionError(
+              `the docker config names credential helper \`${helper}\`, but docker-credential-${helper} is not on PATH`,
+              'Install it before this step, or give `username`/`password`'
+            )
+          )
+          return
+        }
+        // Helpers exit 1 with "credentials not found" when they hold nothing for the server.
+        resolve(error === null ? stdout : undefined)
+      }
+    )
+    child.stdin?.end(server)
+  })
+
 export async function credentialsFromAuthFiles(
   registry: string,
-  files: readonly string[]
+  files: readonly string[],
+  helpers: HelperRunner = runHelper
 ): Promise<Credentials | undefined> {
   for (const file of files) {
     let text: string
@@ -67,14 +153,26 @@ export async function credentialsFromAuthFiles(
     } catch {
       continue
     }
+    let config: { credHelpers?: unknown; credsStore?: unknown }
     let found: Credentials | undefined
     try {
+      config = JSON.parse(text) as { credHelpers?: unknown; credsStore?: unknown }
       found = credentialsFromAuthJson(text, registry)
     } catch (error) {
       throw new ActionError(
         `auth file ${file} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
         'Fix or remove it, or give `username`/`password`'
       )
+    }
+    // A helper for this registry (or a store for all) holds the secret; `auths` only a placeholder.
+    const named = helperFor(config, registry)
+    if (named !== undefined) {
+      const answer = await helpers(named.helper, named.server)
+      const fromHelper =
+        answer === undefined
+          ? undefined
+          : credentialsFromHelperAnswer(answer, named.helper, named.server)
+      if (fromHelper !== undefined) return fromHelper
     }
     if (found !== undefined) return found
   }

@@ -3,11 +3,10 @@ import { realpath, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { onCancel } from '../../cancel.js'
 import { Input, Output } from '../../constants.js'
-import { basicAuth } from '../../engines/buildx/docker-config.js'
 import type { BuildRequest, BuiltImage } from '../../engines/engine.js'
 import { InputError } from '../../errors.js'
 import type { Inputs } from '../../inputs.js'
-import { credentialsFor, loginsFrom } from '../../login.js'
+import { credentialsFor, loginsFrom, maskCredentials } from '../../login.js'
 import { writeOutputs } from '../../outputs.js'
 import type { Platform } from '../../platform.js'
 import { legTag, planBuild } from '../../plan.js'
@@ -34,11 +33,7 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
     inputs.pushByDigest && legPlatform !== undefined
       ? inputs.tags.map(tag => legTag(tag, legPlatform.platform))
       : inputs.tags
-  for (const login of logins) {
-    core.setSecret(login.credentials.password)
-    // Docker config files carry the pair as base64: that form must never show either.
-    core.setSecret(basicAuth(login.credentials))
-  }
+  for (const login of logins) maskCredentials(login.credentials)
   for (const secret of inputs.secrets) core.setSecret(secret.value)
 
   await core.group('Set up QEMU', async () => {

@@ -1,9 +1,8 @@
 import * as core from '@actions/core'
 import { Output } from '../../constants.js'
-import { basicAuth } from '../../engines/buildx/docker-config.js'
 import { ActionError } from '../../errors.js'
 import type { Inputs } from '../../inputs.js'
-import { credentialsFor, loginsFrom } from '../../login.js'
+import { credentialsFor, loginsFrom, maskCredentials } from '../../login.js'
 import { writeOutputs } from '../../outputs.js'
 import { RegistryPool } from '../../registry/pool.js'
 import { readBack } from '../../registry/readback.js'
@@ -16,10 +15,7 @@ import { runMerge } from './merge.js'
 /** `mode: merge`: legs' images -> one index -> tags -> read back -> outputs. */
 export async function runMergeMode(inputs: Inputs): Promise<void> {
   const logins = loginsFrom(inputs)
-  for (const login of logins) {
-    core.setSecret(login.credentials.password)
-    core.setSecret(basicAuth(login.credentials))
-  }
+  for (const login of logins) maskCredentials(login.credentials)
   const lookup = (registry: string) => credentialsFor(registry, logins)
   const pool = new RegistryPool(lookup, core.info)
   const verification: PlatformVerification[] = []
