@@ -28,6 +28,8 @@ export interface StepOptions {
   /** Run the step as this user id (and the same group id), as an unprivileged runner would. */
   readonly uid?: number
   readonly onSpawn?: (pid: number) => void
+  /** Run the step inside this network namespace (`ip netns exec`), as root. */
+  readonly netns?: string
   readonly onStdout?: (text: string) => void
 }
 

@@ -86,7 +86,13 @@ function commandFiles(prefix, shared) {
 
 function runScript(script, env, options) {
   return new Promise((resolve, reject) => {
-    const child = spawn(options.node ?? process.execPath, [script], {
+    const node = options.node ?? process.execPath
+    // A step on a runner whose network is the lab's namespace: the real registry names resolve there.
+    const [program, args] =
+      options.netns === undefined
+        ? [node, [script]]
+        : ['ip', ['netns', 'exec', options.netns, node, script]]
+    const child = spawn(program, args, {
       cwd: options.cwd ?? ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

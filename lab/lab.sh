@@ -7,12 +7,18 @@ set -euo pipefail
 umask 022 # file modes end up in the image layers; a caller's umask must not change digests
 
 LAB_DIR=${LAB_DIR:-/tmp/multiarch-lab}
+LAB_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PLAIN_PORT=${LAB_PLAIN_PORT:-5000}
 TLS_PORT=${LAB_TLS_PORT:-5443}
 PLAIN=127.0.0.1:$PLAIN_PORT
 TLS=127.0.0.1:$TLS_PORT
 FIXTURE=fixtures/busybox:latest
-PKGS=(qemu-user-static binfmt-support buildah skopeo docker-registry containerd runc apache2-utils openssl ca-certificates curl)
+PKGS=(qemu-user-static binfmt-support buildah skopeo docker-registry containerd runc apache2-utils openssl ca-certificates curl iproute2)
+# The Docker Hub and GHCR look-alike: real names, loopback addresses, a namespace of its own.
+HUB_NETNS=${LAB_HUB_NETNS:-multiarch-hub}
+HUB_API=127.0.1.1 HUB_AUTH=127.0.1.2 HUB_WEBSITE=127.0.1.3 GHCR=127.0.1.4 STORAGE=127.0.1.5
+HUB_BACKEND=127.0.2.1:5000 GHCR_BACKEND=127.0.2.2:5000
+STORAGE_HOST=storage.lab.test
 # debian-arch:oci-arch:oci-variant
 ARCHES=(amd64:amd64: arm64:arm64:v8 armhf:arm:v7 s390x:s390x: ppc64el:ppc64le:)
 APPLETS=(sh ash uname cat chmod chown echo ls sha256sum md5sum gzip gunzip zcat head tail tr wc true false env
@@ -53,12 +59,14 @@ cmd_install() {
 
 # Start a daemon detached, unless its pid file points at a live process of the same binary
 # (checking /proc/PID/exe guards against a recycled PID after a reboot or crash).
-alive() { local f=$LAB_DIR/$1.pid; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && [ "$(readlink "/proc/$(cat "$f")/exe")" = "$(command -v "$2")" ]; }
-start() { # name binary args...
-  local name=$1; shift
+alive() { local f=$LAB_DIR/$1.pid; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && [ "$(readlink "/proc/$(cat "$f")/exe")" = "$(readlink -f "$(command -v "$2")")" ]; }
+start() { # name [--netns NAME] binary args...
+  local name=$1 inside=(); shift
+  # ip netns exec replaces itself with the program, so the pid names the program itself.
+  if [ "$1" = --netns ]; then inside=(ip netns exec "$2"); shift 2; fi
   if alive "$name" "$1"; then log "$name already running (pid $(cat "$LAB_DIR/$name.pid"))"; return 0; fi
   # setsid: own session, so a test runner killing its process group leaves the lab up.
-  setsid "$@" >"$LAB_DIR/logs/$name.log" 2>&1 </dev/null &
+  setsid "${inside[@]}" "$@" >"$LAB_DIR/logs/$name.log" 2>&1 </dev/null &
   echo $! >"$LAB_DIR/$name.pid"
   log "started $name (pid $!)"
 }
@@ -104,6 +112,85 @@ setup_certs() { # generated once so the CA stays stable across up/down (tests ma
   mkdir -p /etc/containers/registries.conf.d
   printf '# written by multiarch lab.sh\n[[registry]]\nlocation = "%s"\ninsecure = true\n' "$PLAIN" \
     >"/etc/containers/registries.conf.d/50-multiarch-lab-$PLAIN_PORT.conf" # per port: labs may coexist
+}
+
+# A namespace where registry-1.docker.io, auth.docker.io, docker.io, ghcr.io and the storage
+# host resolve to loopback addresses (ip netns exec binds /etc/netns/NAME/hosts over
+# /etc/hosts), each served over TLS by lab/hub-front.mjs in front of a real registry with
+# token auth. Nothing outside the namespace sees these names.
+setup_hub_certs() {
+  local c=$LAB_DIR/certs host
+  if [ ! -s "$c/hub.crt" ]; then
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=registry-1.docker.io" -keyout "$c/hub.key" -out "$c/hub.csr" 2>/dev/null
+    openssl x509 -req -in "$c/hub.csr" -CA "$c/ca.crt" -CAkey "$c/ca.key" -CAcreateserial -days 825 -out "$c/hub.crt" \
+      -extfile <(printf 'subjectAltName=DNS:registry-1.docker.io,DNS:auth.docker.io,DNS:docker.io,DNS:index.docker.io,DNS:ghcr.io,DNS:%s\nextendedKeyUsage=serverAuth\n' "$STORAGE_HOST") 2>/dev/null
+  fi
+  # The token issuer signs JWTs; the registries trust its certificate (rootcertbundle).
+  [ -s "$c/token.crt" ] || openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=multiarch-lab token issuer" \
+    -keyout "$c/token.key" -out "$c/token.crt" 2>/dev/null
+  [ -s "$LAB_DIR/hub-password" ] || (umask 077; openssl rand -hex 16 >"$LAB_DIR/hub-password")
+  [ -s "$LAB_DIR/ghcr-password" ] || (umask 077; printf 'ghp_%s' "$(openssl rand -hex 18)" >"$LAB_DIR/ghcr-password")
+  # skopeo inside the namespace finds the CA per host here (--cert-dir).
+  mkdir -p "$LAB_DIR/hub-certs.d"
+  cp "$c/ca.crt" "$LAB_DIR/hub-certs.d/ca.crt"
+}
+
+# Inside the namespace, /etc/containers is a copy of the host's plus the look-alikes' CA
+# per host (ip netns exec binds /etc/netns/NAME/containers over it), as on a runner that
+# trusts these registries: buildah and skopeo there verify them like the real ones.
+hub_containers_config() {
+  local etc=/etc/netns/$HUB_NETNS host
+  rm -rf "$etc/containers"
+  cp -a /etc/containers "$etc/containers"
+  for host in registry-1.docker.io docker.io ghcr.io "$STORAGE_HOST"; do
+    mkdir -p "$etc/containers/certs.d/$host"
+    cp "$LAB_DIR/certs/ca.crt" "$etc/containers/certs.d/$host/ca.crt"
+  done
+}
+
+in_hub() { ip netns exec "$HUB_NETNS" "$@"; }
+
+start_hub() {
+  local c=$LAB_DIR/certs d=$LAB_DIR/hub
+  mkdir -p "$d"
+  setup_hub_certs
+  if ! ip netns list | grep -qw "$HUB_NETNS"; then
+    ip netns add "$HUB_NETNS"
+    log "created network namespace $HUB_NETNS"
+  fi
+  in_hub ip link set lo up
+  mkdir -p "/etc/netns/$HUB_NETNS"
+  printf '127.0.0.1 localhost\n%s registry-1.docker.io\n%s auth.docker.io\n%s docker.io index.docker.io\n%s ghcr.io\n%s %s\n' \
+    "$HUB_API" "$HUB_AUTH" "$HUB_WEBSITE" "$GHCR" "$STORAGE" "$STORAGE_HOST" >"/etc/netns/$HUB_NETNS/hosts"
+  hub_containers_config
+  registry_config hub "$HUB_BACKEND" "auth:
+  token: {realm: 'https://auth.docker.io/token', service: registry.docker.io, issuer: multiarch-lab, rootcertbundle: $c/token.crt}"
+  registry_config ghcr "$GHCR_BACKEND" "auth:
+  token: {realm: 'https://ghcr.io/token', service: ghcr.io, issuer: multiarch-lab, rootcertbundle: $c/token.crt}"
+  cat >"$d/front.json" <<EOF
+{"cert": "$c/hub.crt", "key": "$c/hub.key", "tokenKey": "$c/token.key", "tokenCert": "$c/token.crt",
+ "issuer": "multiarch-lab", "storageHost": "$STORAGE_HOST",
+ "hubBackend": "$HUB_BACKEND", "ghcrBackend": "$GHCR_BACKEND",
+ "hubUser": "someuser", "hubPassword": "$(cat "$LAB_DIR/hub-password")",
+ "ghcrUser": "owner", "ghcrPassword": "$(cat "$LAB_DIR/ghcr-password")",
+ "addresses": {"hubApi": "$HUB_API", "hubAuth": "$HUB_AUTH", "hubWebsite": "$HUB_WEBSITE", "ghcr": "$GHCR", "storage": "$STORAGE"}}
+EOF
+  chmod 600 "$d/front.json"
+  start registry-hub --netns "$HUB_NETNS" docker-registry serve "$LAB_DIR/registry-hub/config.yml"
+  start registry-ghcr --netns "$HUB_NETNS" docker-registry serve "$LAB_DIR/registry-ghcr/config.yml"
+  start hub-front --netns "$HUB_NETNS" node "$LAB_SCRIPTS/hub-front.mjs" "$d/front.json"
+  wait_for registry-hub in_hub curl -s -o /dev/null "http://$HUB_BACKEND/v2/"
+  wait_for registry-ghcr in_hub curl -s -o /dev/null "http://$GHCR_BACKEND/v2/"
+  wait_for hub-front in_hub curl -s -o /dev/null --cacert "$c/ca.crt" https://registry-1.docker.io/v2/
+  wait_for hub-front in_hub curl -s -o /dev/null --cacert "$c/ca.crt" https://ghcr.io/v2/
+}
+
+stop_hub() {
+  if ip netns list | grep -qw "$HUB_NETNS"; then
+    ip netns delete "$HUB_NETNS"
+    log "deleted network namespace $HUB_NETNS"
+  fi
+  rm -rf "/etc/netns/$HUB_NETNS"
 }
 
 registry_config() { # name addr extra-yaml
@@ -258,9 +345,16 @@ LAB_CTR_HOSTS_DIR=$LAB_DIR/containerd/hosts
 LAB_SNAPSHOTTER=$(cat "$LAB_DIR/containerd/snapshotter")
 LAB_BUSYBOX_DIR=$LAB_DIR/busybox
 LAB_FIXTURE=$FIXTURE
+LAB_HUB_NETNS=$HUB_NETNS
+LAB_HUB_USER=someuser
+LAB_HUB_PASSWORD=$(cat "$LAB_DIR/hub-password")
+LAB_GHCR_USER=owner
+LAB_GHCR_PASSWORD=$(cat "$LAB_DIR/ghcr-password")
+LAB_HUB_CERTS_DIR=$LAB_DIR/hub-certs.d
+LAB_HUB_LOG=$LAB_DIR/logs/hub-front.log
 EOF
   chmod 600 "$LAB_DIR/env"
-  sed 's/^LAB_PASSWORD=.*/LAB_PASSWORD=<see env file>/' "$LAB_DIR/env" # keep the secret out of CI logs
+  sed 's/^\(LAB_[A-Z_]*PASSWORD\)=.*/\1=<see env file>/' "$LAB_DIR/env" # keep the secrets out of CI logs
 }
 
 cmd_up() {
@@ -269,6 +363,7 @@ cmd_up() {
   setup_binfmt
   setup_certs
   start_registries
+  start_hub
   start_containerd
   build_fixture
   fetch_busybox # LAB_BUSYBOX_DIR must exist even when the image build was skipped
@@ -278,7 +373,7 @@ cmd_up() {
 cmd_down() {
   local n f pids=() i
   # TERM everything first, then wait: each registry takes ~2s to exit on TERM.
-  for n in containerd:containerd registry-tls:docker-registry registry-plain:docker-registry; do
+  for n in containerd:containerd hub-front:node registry-hub:docker-registry registry-ghcr:docker-registry registry-tls:docker-registry registry-plain:docker-registry; do
     f=$LAB_DIR/${n%%:*}.pid
     [ -f "$f" ] || continue
     # alive() also checks /proc/PID/exe so a stale file never makes us signal a stranger.
@@ -287,16 +382,19 @@ cmd_down() {
   done
   for i in $(seq 1 40); do
     for n in "${!pids[@]}"; do kill -0 "${pids[$n]}" 2>/dev/null || unset "pids[$n]"; done
-    [ ${#pids[@]} -eq 0 ] && return 0
+    [ ${#pids[@]} -eq 0 ] && break
     sleep 0.25
   done
-  log "KILL after 10s: ${pids[*]}"
-  kill -KILL "${pids[@]}" 2>/dev/null || true
+  if [ ${#pids[@]} -gt 0 ]; then
+    log "KILL after 10s: ${pids[*]}"
+    kill -KILL "${pids[@]}" 2>/dev/null || true
+  fi
+  stop_hub || true
 }
 
 cmd_status() {
   local n b rc=0
-  for n in registry-plain:docker-registry registry-tls:docker-registry containerd:containerd; do
+  for n in registry-plain:docker-registry registry-tls:docker-registry registry-hub:docker-registry registry-ghcr:docker-registry hub-front:node containerd:containerd; do
     b=${n#*:}; n=${n%%:*}
     if alive "$n" "$b"; then echo "$n: running (pid $(cat "$LAB_DIR/$n.pid"))"; else echo "$n: stopped"; rc=1; fi
   done

@@ -14,6 +14,16 @@ export interface LabEnv {
   /** `<dir>/<debian-arch>/bin/busybox`. */
   readonly LAB_BUSYBOX_DIR: string
   readonly LAB_FIXTURE: string
+  /** The network namespace where Docker Hub's and GHCR's names reach the lab's look-alikes. */
+  readonly LAB_HUB_NETNS: string
+  readonly LAB_HUB_USER: string
+  readonly LAB_HUB_PASSWORD: string
+  readonly LAB_GHCR_USER: string
+  readonly LAB_GHCR_PASSWORD: string
+  /** A --cert-dir for skopeo inside the namespace. */
+  readonly LAB_HUB_CERTS_DIR: string
+  /** One JSON line per request the look-alikes served. */
+  readonly LAB_HUB_LOG: string
 }
 
 declare module 'vitest' {

@@ -3,7 +3,8 @@ import {
   buildahBuildArgs,
   buildahCacheRepository,
   buildahExportArgs,
-  countCacheHits
+  countCacheHits,
+  loginFix
 } from '../../src/engines/buildah.js'
 import type { BuildRequest } from '../../src/engines/engine.js'
 import { parsePlatform, parsePlatforms } from '../../src/platform.js'
@@ -153,5 +154,18 @@ describe('buildah helpers', () => {
         'STEP 2/3: RUN x\n--> Using cache 0a1b2c\n--> 0a1b2c\nSTEP 3/3\n--> Using cache ffee00\n'
       )
     ).toBe(2)
+  })
+})
+
+describe('loginFix', () => {
+  it.each([
+    [
+      'x509: certificate signed by unknown authority',
+      /put its CA in \/etc\/containers\/certs.d\/ghcr.io\/ca.crt/
+    ],
+    ['dial tcp: lookup ghcr.io: no such host', /Check that ghcr.io is reachable/],
+    ['invalid username/password', /Check `username` and `password`/]
+  ])('%s -> %s', (detail, fix) => {
+    expect(loginFix('ghcr.io', detail)).toMatch(fix)
   })
 })

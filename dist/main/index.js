@@ -40591,6 +40591,16 @@ function buildahExportArgs(manifestList, layoutDir) {
 function countCacheHits(log) {
     return log.split('\n').filter(line => /^--> Using cache [0-9a-f]+/.test(line.trim())).length;
 }
+/** What to do about a failed `buildah login`, from what it said: not every failure is the password. */
+function loginFix(registry, detail) {
+    if (/x509|certificate/i.test(detail)) {
+        return `The runner does not trust ${registry}'s certificate: put its CA in /etc/containers/certs.d/${registry}/ca.crt`;
+    }
+    if (/no such host|connection refused|i\/o timeout|network is unreachable/i.test(detail)) {
+        return `Check that ${registry} is reachable from the runner`;
+    }
+    return 'Check `username` and `password`';
+}
 class BuildahEngine {
     version;
     group;
@@ -40732,7 +40742,7 @@ class BuildahEngine {
             }
             catch (error) {
                 const detail = error instanceof ExecError ? error.result.stderr.trim() : errorMessage(error);
-                throw new ActionError(`login to ${registry} failed: ${detail}`, 'Check `username` and `password`');
+                throw new ActionError(`login to ${registry} failed: ${detail}`, loginFix(registry, detail));
             }
         }
         return authFile;

@@ -75,6 +75,17 @@ export function countCacheHits(log: string): number {
   return log.split('\n').filter(line => /^--> Using cache [0-9a-f]+/.test(line.trim())).length
 }
 
+/** What to do about a failed `buildah login`, from what it said: not every failure is the password. */
+export function loginFix(registry: string, detail: string): string {
+  if (/x509|certificate/i.test(detail)) {
+    return `The runner does not trust ${registry}'s certificate: put its CA in /etc/containers/certs.d/${registry}/ca.crt`
+  }
+  if (/no such host|connection refused|i\/o timeout|network is unreachable/i.test(detail)) {
+    return `Check that ${registry} is reachable from the runner`
+  }
+  return 'Check `username` and `password`'
+}
+
 export class BuildahEngine implements Engine {
   readonly name = 'buildah'
   private manifestList: string | undefined
@@ -238,10 +249,7 @@ export class BuildahEngine implements Engine {
         )
       } catch (error) {
         const detail = error instanceof ExecError ? error.result.stderr.trim() : errorMessage(error)
-        throw new ActionError(
-          `login to ${registry} failed: ${detail}`,
-          'Check `username` and `password`'
-        )
+        throw new ActionError(`login to ${registry} failed: ${detail}`, loginFix(registry, detail))
       }
     }
     return authFile
