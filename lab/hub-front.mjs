@@ -17,9 +17,11 @@
  * Usage: hub-front.mjs CONFIG.json (see lab/lab.sh for the fields).
  */
 import { createHmac, createPrivateKey, randomBytes, sign, X509Certificate } from 'node:crypto'
+import { Buffer } from 'node:buffer'
 import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
+import { URL, URLSearchParams } from 'node:url'
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'))
 const tls = { cert: readFileSync(config.cert), key: readFileSync(config.key) }
