@@ -95,29 +95,59 @@ function json(response, status, body, headers = {}) {
   response.end(text)
 }
 
-/** GET /token?service=...&scope=... with optional basic credentials, as both token servers do. */
+/**
+ * The token endpoint, both ways the real ones take: GET with optional basic credentials and
+ * `service`/`scope` in the query (docker, most clients), and the OAuth2 POST with a form of
+ * `grant_type=password`, `username`, `password`, `service`, `scope` (containerd, BuildKit).
+ */
 function tokenServer(registry, request, response, url) {
-  let user = ''
+  if (request.method === 'POST') {
+    let body = ''
+    request.setEncoding('utf8')
+    request.on('data', chunk => (body += chunk))
+    request.on('end', () => {
+      const form = new URLSearchParams(body)
+      if (form.get('grant_type') !== 'password') {
+        json(response, 400, { error: 'unsupported_grant_type' })
+        return
+      }
+      const scopes = (form.get('scope') ?? '').split(' ').filter(scope => scope !== '')
+      issue(registry, response, form.get('service') ?? '', scopes, {
+        username: form.get('username') ?? '',
+        password: form.get('password') ?? ''
+      })
+    })
+    return
+  }
+  let credentials
   const authorization = request.headers.authorization ?? ''
   if (authorization.startsWith('Basic ')) {
     const decoded = Buffer.from(authorization.slice(6), 'base64').toString('utf8')
     const colon = decoded.indexOf(':')
-    const name = decoded.slice(0, colon)
-    if (colon <= 0 || registry.users[name] !== decoded.slice(colon + 1)) {
-      log({ host: 'token', service: registry.service, refused: name })
+    credentials = { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
+  }
+  const scopes = url.searchParams.getAll('scope').flatMap(scope => scope.split(' '))
+  issue(registry, response, url.searchParams.get('service') ?? '', scopes, credentials)
+}
+
+function issue(registry, response, service, scopes, credentials) {
+  let user = ''
+  if (credentials !== undefined) {
+    if (
+      credentials.username === '' ||
+      registry.users[credentials.username] !== credentials.password
+    ) {
+      log({ host: 'token', service: registry.service, refused: credentials.username })
       json(response, 401, { details: 'incorrect username or password' })
       return
     }
-    user = name
+    user = credentials.username
   }
-  const service = url.searchParams.get('service') ?? ''
   if (service !== registry.service) {
     json(response, 400, { details: `unknown service ${service}` })
     return
   }
-  const access = url.searchParams
-    .getAll('scope')
-    .flatMap(scope => scope.split(' '))
+  const access = scopes
     .map(scope => grant(registry, user, scope))
     .filter(entry => entry !== undefined)
   log({ host: 'token', service, user: user || 'anonymous', access })

@@ -7,10 +7,14 @@
  * BUILDX_E2E_BASE      a multi-arch base image with busybox (amd64, arm64, s390x, ppc64le)
  * BUILDX_E2E_ENDPOINT  a BuildKit address: builders use the `remote` driver on it; unset:
  *                      `docker-container` on the host network
+ * BUILDX_E2E_HUB_ENDPOINT  optional: a BuildKit daemon on the network of the lab's Docker Hub
+ *                      look-alike (lab/lab.sh), for the case that pushes there
+ * BUILDX_E2E_CA_BUNDLE the system CA bundle plus the lab's CA, for that case: the buildx client
+ *                      fetches registry tokens itself and trusts what SSL_CERT_FILE names
  */
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ROOT, nodeBinaries, runMain, runPost } from '../../harness/runner.mjs'
@@ -20,6 +24,18 @@ const available = buildx.status === 0
 const registry = process.env.BUILDX_E2E_REGISTRY ?? 'localhost:5000'
 const base = process.env.BUILDX_E2E_BASE ?? 'docker.io/library/busybox:1.36'
 const endpoint = process.env.BUILDX_E2E_ENDPOINT ?? ''
+const hubEndpoint = process.env.BUILDX_E2E_HUB_ENDPOINT ?? ''
+const caBundle = process.env.BUILDX_E2E_CA_BUNDLE ?? ''
+const labEnvFile = path.join(process.env.LAB_DIR ?? '/tmp/multiarch-lab', 'env')
+/** The lab's facts (lab/lab.sh writes them), for the Docker Hub case. */
+const labEnv: Record<string, string> = existsSync(labEnvFile)
+  ? Object.fromEntries(
+      readFileSync(labEnvFile, 'utf8')
+        .split('\n')
+        .filter(line => line.includes('='))
+        .map(line => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)])
+    )
+  : {}
 if (!available) {
   console.warn(
     '\n*** SKIPPING the buildx suite: `docker buildx version` does not work on this machine. ***\n' +
@@ -295,6 +311,61 @@ describe.runIf(available)('buildx engine end to end', () => {
       /`push` is false: nothing was pushed.*Ran on the local result: architecture check/
     )
     await runPost(step)
+  })
+})
+
+const hubReady =
+  available && hubEndpoint !== '' && caBundle !== '' && labEnv.LAB_HUB_NETNS !== undefined
+if (available && !hubReady) {
+  console.warn(
+    '*** buildx suite: the Docker Hub case is skipped (BUILDX_E2E_HUB_ENDPOINT, BUILDX_E2E_CA_BUNDLE and the lab are needed). ***'
+  )
+}
+
+describe.runIf(hubReady)('buildx engine against the Docker Hub look-alike', () => {
+  it('pushes a short name by digest with BuildKit, mounts it into a second repository, and tags both', async () => {
+    const netns = labEnv.LAB_HUB_NETNS ?? ''
+    const credentials = {
+      username: labEnv.LAB_HUB_USER ?? '',
+      password: labEnv.LAB_HUB_PASSWORD ?? ''
+    }
+    const log = labEnv.LAB_HUB_LOG ?? ''
+    const from = readFileSync(log).length
+    const tags = [`someuser/bx-${run}:1`, `someuser/bx-other-${run}:1`]
+    const step = await runMain({
+      inputs: {
+        engine: 'buildx',
+        driver: 'remote',
+        endpoint: hubEndpoint,
+        platforms: 'linux/amd64,linux/arm64',
+        context: context('FROM scratch\nCOPY Dockerfile /copied\n'),
+        tags: tags.join('\n'),
+        push: 'true',
+        provenance: 'false',
+        ...credentials
+      },
+      env: { NODE_EXTRA_CA_CERTS: labEnv.LAB_CA ?? '', SSL_CERT_FILE: caBundle },
+      netns,
+      ...(node === undefined ? {} : { node })
+    })
+    expect(step.errors).toEqual([])
+    expect(step.exitCode).toBe(0)
+    expect(step.outputs.images?.split('\n')).toEqual(
+      tags.map(tag => `docker.io/${tag.replace(/:1$/, '')}@${step.outputs.digest ?? ''}`)
+    )
+    const served = readFileSync(log, 'utf8')
+      .slice(from)
+      .split('\n')
+      .filter(line => line.startsWith('{'))
+      .map(line => JSON.parse(line) as { host: string; authorization?: boolean })
+    // BuildKit and the action both went to registry-1.docker.io, never to the web site, and
+    // the check's layer downloads went to storage without the registry's token.
+    expect(served.filter(entry => entry.host === 'docker.io')).toEqual([])
+    const storage = served.filter(entry => entry.host === 'storage')
+    expect(storage.length).toBeGreaterThan(0)
+    expect(storage.every(entry => entry.authorization === false)).toBe(true)
+    expect(step.stdout).toMatch(/blobs \(\d+ mounted, 0 already there\)/)
+    await runPost(step, { netns })
   })
 })
 
