@@ -4,10 +4,10 @@
  * started it.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { TestProject } from 'vitest/node'
-import type { LabEnv } from './lab.js'
+import { type LabEnv, TEST_STORAGE_CONF } from './lab.js'
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..')
 const LAB = path.join(ROOT, 'lab', 'lab.sh')
@@ -19,11 +19,23 @@ function lab(command: string): string {
   })
 }
 
+/** An empty image store for this run of the suites (see TEST_STORAGE_CONF). */
+function freshTestStore(): void {
+  const dir = path.dirname(TEST_STORAGE_CONF)
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(
+    TEST_STORAGE_CONF,
+    `[storage]\ndriver = "vfs"\ngraphroot = "${dir}/root"\nrunroot = "${dir}/run"\n`
+  )
+}
+
 export default function setup(project: TestProject): () => void {
   const status = spawnSync('bash', [LAB, 'status'], { encoding: 'utf8' })
   const wasRunning = /registry-plain: running/.test(status.stdout)
   lab('install')
   lab('up')
+  freshTestStore()
   const dir = process.env.LAB_DIR ?? '/tmp/multiarch-lab'
   const env = Object.fromEntries(
     readFileSync(path.join(dir, 'env'), 'utf8')

@@ -32,5 +32,18 @@ declare module 'vitest' {
   }
 }
 
+const LAB_DIR = process.env.LAB_DIR ?? '/tmp/multiarch-lab'
+
+/**
+ * The end-to-end suites' own image store, made afresh by the global setup: a list half
+ * written by a build a test kills on purpose cannot break the next run, and the machine's
+ * own store is never touched.
+ */
+export const TEST_STORAGE_CONF = `${LAB_DIR}/test-store/storage.conf`
+
 /** Environment for buildah on these machines (no overlay in the VM, no user namespaces). */
-export const BUILDAH_ENV = { STORAGE_DRIVER: 'vfs', BUILDAH_ISOLATION: 'chroot' }
+export const BUILDAH_ENV = {
+  STORAGE_DRIVER: 'vfs',
+  BUILDAH_ISOLATION: 'chroot',
+  CONTAINERS_STORAGE_CONF: TEST_STORAGE_CONF
+}

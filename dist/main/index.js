@@ -40716,7 +40716,15 @@ class BuildahEngine {
             return;
         const list = this.manifestList;
         this.manifestList = undefined;
-        await src_exec_exec('buildah', ['manifest', 'rm', list], { silent: true, allowFailure: true });
+        const removed = await src_exec_exec('buildah', ['manifest', 'rm', list], {
+            silent: true,
+            allowFailure: true
+        });
+        // A build killed mid-way can leave a list that `manifest rm` cannot read, and a list
+        // like that breaks every later `buildah images` on the runner: remove it by force.
+        if (removed.exitCode !== 0) {
+            await src_exec_exec('buildah', ['rmi', '--force', list], { silent: true, allowFailure: true });
+        }
     }
     async listId(manifestList) {
         const result = await src_exec_exec('buildah', ['images', '--noheading', '--no-trunc', '--format', '{{.ID}}', manifestList], { silent: true, allowFailure: true });

@@ -215,7 +215,15 @@ export class BuildahEngine implements Engine {
     if (this.manifestList === undefined) return
     const list = this.manifestList
     this.manifestList = undefined
-    await exec('buildah', ['manifest', 'rm', list], { silent: true, allowFailure: true })
+    const removed = await exec('buildah', ['manifest', 'rm', list], {
+      silent: true,
+      allowFailure: true
+    })
+    // A build killed mid-way can leave a list that `manifest rm` cannot read, and a list
+    // like that breaks every later `buildah images` on the runner: remove it by force.
+    if (removed.exitCode !== 0) {
+      await exec('buildah', ['rmi', '--force', list], { silent: true, allowFailure: true })
+    }
   }
 
   private async listId(manifestList: string): Promise<string> {
