@@ -24,6 +24,7 @@ export enum Input {
   QemuInstall = 'qemu-install',
   Runners = 'runners',
   NativeArm32 = 'native-arm32',
+  RunnerSets = 'runner-sets',
   VerifyArch = 'verify-arch',
   VerifyArchAllow = 'verify-arch-allow',
   SmokeTest = 'smoke-test',

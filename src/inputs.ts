@@ -10,6 +10,10 @@ import { parseList } from './input-list.js'
 import { type Platform, PlatformError, formatPlatform, parsePlatforms } from './platform.js'
 import { type ImageReference, parseReference } from './reference.js'
 import {
+  ARM32_CHOICES,
+  type Arm32Choice,
+  RUNNER_SET_NAMES,
+  type RunnerSet,
   type BuildSecret,
   type BuildxOptions,
   type CacheSpec,
@@ -68,7 +72,10 @@ export interface Inputs {
   /** May install qemu-user-static through apt when no emulator is on the machine. */
   readonly qemuInstall: boolean
   readonly runners: RunnerMap
-  readonly nativeArm32: boolean
+  /** `auto`: 32-bit Arm goes to arm64 runners, which probe whether they run it natively. */
+  readonly nativeArm32: Arm32Choice
+  /** Native runner families beyond GitHub's own that the matrix may use. */
+  readonly runnerSets: readonly RunnerSet[]
   readonly login: Registration
   /** A shell command run in each platform's image before anything is pushed; empty: none. */
   readonly smokeTest: string
@@ -202,7 +209,18 @@ export function readInputs(untrusted: InputSource): Inputs {
     qemuPlatforms: qemuPlatformsList.length === 0 ? undefined : qemuPlatformsList,
     qemuInstall: boolean(source, Input.QemuInstall),
     runners: runnerMap(source),
-    nativeArm32: boolean(source, Input.NativeArm32),
+    nativeArm32: oneOf(source, Input.NativeArm32, ARM32_CHOICES),
+    runnerSets: list(source, Input.RunnerSets, true).map(name => {
+      const set = RUNNER_SET_NAMES.find(known => known === name.trim().toLowerCase())
+      if (set === undefined) {
+        throw new InputError(
+          Input.RunnerSets,
+          `\`${name}\` is not a runner set`,
+          `Valid: ${RUNNER_SET_NAMES.join(', ')} (ibm: s390x and ppc64le, rise: riscv64)`
+        )
+      }
+      return set
+    }),
     login: { registry: registry === '' ? undefined : registry, username, password },
     smokeTest: source.getInput(Input.SmokeTest).trim(),
     verifyArch: oneOf(source, Input.VerifyArch, VERIFY_POLICIES),

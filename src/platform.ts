@@ -206,7 +206,7 @@ export function hostPlatform(nodeArch: string): Platform {
 }
 
 export interface NativeOptions {
-  /** The arm64 host executes 32-bit Arm (AArch32) code; GitHub's arm64 runners do not. */
+  /** The arm64 host executes 32-bit Arm (AArch32) code: CPUs differ, so a leg probes it. */
   readonly arm32OnArm64: boolean
 }
 

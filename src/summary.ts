@@ -8,7 +8,12 @@ import type { Matrix } from './plan.js'
 export interface PlatformRow {
   /** `linux/arm64`. */
   readonly platform: string
-  readonly emulated: boolean
+  /** Built under QEMU; undefined where nobody recorded it (a merged leg without a record). */
+  readonly emulated: boolean | undefined
+  /** The runner that built it, where a fan-out leg recorded one. */
+  readonly runner?: string
+  /** How `emulated` was decided, where that was not plain (`probed`). */
+  readonly runsNote?: string
   /** Manifest digest; undefined when not pushed. */
   readonly digest: string | undefined
   /** Web view of the digest, when the registry has one (see `registryWebLink`). */
@@ -42,6 +47,8 @@ export interface BuildSummary {
   readonly failure: string | undefined
   /** What to do next, one sentence each; `code` in backticks is shown as code. */
   readonly nextSteps: readonly string[]
+  /** Facts about the run worth a line under the table (a probe's verdict, skipped checks). */
+  readonly notes?: readonly string[]
 }
 
 /** Characters at most shown of a smoke test's output inside a table cell. */
@@ -93,6 +100,7 @@ export function renderBuildSummary(summary: BuildSummary): string {
     ...failureDetails(summary.failure),
     imageLines(summary),
     ...platformTable(summary.rows),
+    ...notesList(summary.notes ?? []),
     ...buildTimeChart(summary.rows),
     ...nextStepsList(summary.nextSteps),
     ...fullDigests(summary.rows)
@@ -144,7 +152,7 @@ function platformTable(rows: readonly PlatformRow[]): string[] {
     row =>
       `| ${[
         code(row.platform),
-        row.emulated ? 'emulated&nbsp;(QEMU)' : 'native',
+        runsCell(row),
         digestCell(row),
         row.layers === undefined ? '—' : String(row.layers),
         row.bytes === undefined ? '—' : unbroken(formatBytes(row.bytes)),
@@ -154,6 +162,19 @@ function platformTable(rows: readonly PlatformRow[]): string[] {
       ].join(' | ')} |`
   )
   return [[...header, ...body].join('\n')]
+}
+
+function runsCell(row: PlatformRow): string {
+  const runs =
+    row.emulated === undefined ? 'unknown' : row.emulated ? 'emulated&nbsp;(QEMU)' : 'native'
+  const details = [row.runner, row.runsNote].filter(detail => detail !== undefined)
+  return details.length === 0
+    ? runs
+    : `${runs}<br><sub>${details.map(detail => inline(detail)).join(' · ')}</sub>`
+}
+
+function notesList(notes: readonly string[]): string[] {
+  return notes.length === 0 ? [] : [notes.map(note => `- ${prose(note)}`).join('\n')]
 }
 
 function digestCell(row: PlatformRow): string {

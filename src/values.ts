@@ -73,6 +73,14 @@ export interface BuildxOptions {
   readonly load: boolean
 }
 
+/** `native-arm32`: probe the arm64 runner, or take it as known. */
+export const ARM32_CHOICES = ['auto', 'true', 'false'] as const
+export type Arm32Choice = (typeof ARM32_CHOICES)[number]
+
+/** `runner-sets`: families of native runners beyond GitHub's own. */
+export const RUNNER_SET_NAMES = ['ibm', 'rise'] as const
+export type RunnerSet = (typeof RUNNER_SET_NAMES)[number]
+
 export interface RunnerMap {
   /** Runner label per canonical platform (`linux/arm64` -> `my-arm-runner`). */
   readonly byPlatform: Readonly<Record<string, string>>

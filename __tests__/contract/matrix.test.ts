@@ -25,12 +25,52 @@ describe.each(nodeBinaries())('mode: matrix through dist/ under %s', node => {
           slug: 'linux-ppc64le'
         },
         { platform: 'linux/s390x', runner: 'ubuntu-24.04', emulated: true, slug: 'linux-s390x' },
-        { platform: 'linux/arm/v7', runner: 'ubuntu-24.04', emulated: true, slug: 'linux-arm-v7' }
+        // native-arm32 defaults to auto: the arm64 runner, which probes at run time.
+        {
+          platform: 'linux/arm/v7',
+          runner: 'ubuntu-24.04-arm',
+          emulated: false,
+          slug: 'linux-arm-v7',
+          probe: true
+        }
       ]
     })
-    expect(step.outputs.emulated).toBe('linux/ppc64le,linux/s390x,linux/arm/v7')
+    expect(step.outputs.emulated).toBe('linux/ppc64le,linux/s390x')
     expect(step.summary).toContain('<code>linux/arm/v7</code>')
     expect(step.stdout).toContain('::group::Plan the build matrix')
+  })
+
+  it('uses the IBM and RISE runner sets, and emulates 32-bit Arm when told native-arm32: false', async () => {
+    const step = await runMain({
+      node,
+      inputs: {
+        mode: 'matrix',
+        platforms: 's390x, ppc64le, riscv64, arm/v7',
+        'runner-sets': 'ibm, rise',
+        'native-arm32': 'false'
+      }
+    })
+    expect(step.errors).toEqual([])
+    const legs = (JSON.parse(step.outputs.matrix ?? '') as { include: { runner: string }[] })
+      .include
+    expect(legs.map(leg => leg.runner)).toEqual([
+      'ubuntu-24.04-s390x',
+      'ubuntu-24.04-ppc64le',
+      'ubuntu-24.04-riscv',
+      'ubuntu-24.04'
+    ])
+    expect(step.outputs.emulated).toBe('linux/arm/v7')
+  })
+
+  it('refuses a runner set it does not know, naming the valid ones', async () => {
+    const step = await runMain({
+      node,
+      inputs: { mode: 'matrix', platforms: 's390x', 'runner-sets': 'ibm, oracle' }
+    })
+    expect(step.exitCode).toBe(1)
+    expect(step.errors.join('\n')).toMatch(
+      /input `runner-sets`: `oracle` is not a runner set. Valid: ibm, rise/
+    )
   })
 
   it("follows the maintainer's runner map and native 32-bit Arm", async () => {

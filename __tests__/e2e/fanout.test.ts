@@ -297,12 +297,12 @@ describe('fan-out without the 40 lines of YAML: matrix -> legs -> merge', () => 
     expect(Date.now() - started).toBeLessThan(30_000)
   })
 
-  it('merges 30 platforms of synthetic images: no 20-leg cap', async () => {
+  it('merges 60 platforms of synthetic images: no 20-leg cap, legs fetched side by side', async () => {
     const client = new RegistryClient(lab.LAB_PLAIN)
     const synthetic = `fanout/synthetic-${run}`
     const platforms: Platform[] = []
     const sources = []
-    for (let position = 0; position < 30; position++) {
+    for (let position = 0; position < 60; position++) {
       const architecture = `synthetic${position}`
       const config = Buffer.from(
         JSON.stringify({ architecture, os: 'linux', rootfs: { type: 'layers', diff_ids: [] } })
@@ -331,6 +331,7 @@ describe('fan-out without the 40 lines of YAML: matrix -> legs -> merge', () => 
       sources.push(parseReference(`${lab.LAB_PLAIN}/${synthetic}@${digest}`))
     }
     const pool = new RegistryPool(() => Promise.resolve(undefined))
+    const started = Date.now()
     const merged = await runMerge(
       platforms,
       [parseReference(`${lab.LAB_PLAIN}/${synthetic}:all`)],
@@ -338,11 +339,96 @@ describe('fan-out without the 40 lines of YAML: matrix -> legs -> merge', () => 
       pool
     )
     await pool.close()
+    // Generous for a shared machine; sequential round trips for 60 legs were what it guards.
+    expect(Date.now() - started).toBeLessThan(20_000)
     const index = await client.getManifest(parseReference(`${lab.LAB_PLAIN}/${synthetic}:all`))
     expect(index.digest).toBe(merged.digest)
     expect((JSON.parse(index.raw.toString()) as { manifests: unknown[] }).manifests).toHaveLength(
-      30
+      60
+    )
+    expect(merged.legs.map(leg => leg.platform)).toEqual(
+      platforms.map(platform => `linux/${platform.architecture}`)
     )
     client.close()
+  })
+
+  it('probes a 32-bit Arm leg, falls back to QEMU on this x86-64 runner, and the merge shows every leg as it reported itself', async () => {
+    const plan = await runMain({
+      inputs: { mode: 'matrix', platforms: 'linux/amd64,linux/arm/v7' }
+    })
+    const legs = (
+      JSON.parse(plan.outputs.matrix ?? '') as { include: (Leg & { probe?: boolean })[] }
+    ).include
+    // native-arm32 defaults to auto: arm/v7 goes to the arm64 runner, which is to probe.
+    expect(legs.map(leg => [leg.platform, leg.runner, leg.probe === true])).toEqual([
+      ['linux/amd64', 'ubuntu-24.04', false],
+      ['linux/arm/v7', 'ubuntu-24.04-arm', true]
+    ])
+    const fanTag = `${lab.LAB_TLS}/fanout/arm32-${run}:1`
+    const built = await Promise.all(
+      legs.map(leg =>
+        runMain({
+          inputs: {
+            platforms: leg.platform,
+            context: 'examples/emulated-run',
+            'build-args': `BASE=${lab.LAB_PLAIN}/fixtures/busybox:latest`,
+            tags: fanTag,
+            push: 'true',
+            'push-by-digest': 'true',
+            engine: 'buildah',
+            registry: lab.LAB_TLS,
+            ...credentials
+          },
+          env: {
+            ...BUILDAH_ENV,
+            CONTAINERS_STORAGE_CONF: legStorage(leg.slug),
+            RUNNER_NAME: `runner-${leg.slug}`,
+            RUNNER_ARCH: 'X64'
+          }
+        })
+      )
+    )
+    const [amd64, armv7] = built
+    expect(amd64?.errors).toEqual([])
+    expect(armv7?.errors).toEqual([])
+    // The probe ran and was not fooled by the QEMU handler this machine has for 32-bit Arm.
+    expect(armv7?.stdout).toMatch(
+      /32-bit Arm probe: this amd64 runner does not run it natively \(it ran under \S+, not on the CPU\), so linux\/arm\/v7 build under QEMU/
+    )
+    expect(armv7?.summary).toContain('probed')
+    expect(amd64?.stdout).not.toContain('Probe 32-bit Arm')
+
+    const merge = await runMain({
+      inputs: {
+        mode: 'merge',
+        platforms: 'linux/amd64,linux/arm/v7',
+        tags: fanTag,
+        registry: lab.LAB_TLS,
+        ...credentials
+      }
+    })
+    expect(merge.errors).toEqual([])
+    expect(merge.exitCode).toBe(0)
+    // Every leg's own facts, read back from its record: how, where, by what and how long.
+    for (const [position, leg] of legs.entries()) {
+      const step = built[position]
+      const metadata = JSON.parse(step?.outputs.metadata ?? '{}') as {
+        builds: { platform: string; seconds: number }[]
+        engine: string
+        version: string
+      }
+      const seconds = metadata.builds.find(build => build.platform === leg.platform)?.seconds ?? 0
+      const how = step?.outputs.emulated === leg.platform ? 'under QEMU' : 'natively'
+      expect(merge.stdout).toContain(
+        `${leg.platform}: built ${how} on runner-${leg.slug} (X64) by ${metadata.engine} ${metadata.version} in ${seconds.toFixed(1)} s`
+      )
+      expect(merge.summary).toContain(`runner-${leg.slug} (X64)`)
+    }
+    expect(armv7?.outputs.emulated).toBe('linux/arm/v7')
+    expect(merge.summary).toMatch(
+      /emulated&nbsp;\(QEMU\)<br><sub>runner-linux-arm-v7 \(X64\) · probed<\/sub>/
+    )
+    expect(merge.summary).toMatch(/native<br><sub>runner-linux-amd64 \(X64\)<\/sub>/)
+    expect(merge.summary).toContain('2 legs; 2 left a record of how they were built')
   })
 })

@@ -35130,6 +35130,7 @@ var Input;
     Input["QemuInstall"] = "qemu-install";
     Input["Runners"] = "runners";
     Input["NativeArm32"] = "native-arm32";
+    Input["RunnerSets"] = "runner-sets";
     Input["VerifyArch"] = "verify-arch";
     Input["VerifyArchAllow"] = "verify-arch-allow";
     Input["SmokeTest"] = "smoke-test";
@@ -35404,6 +35405,10 @@ function armVersion(platform) {
  * consume them, and neither imports the other.
  */
 const DRIVERS = ['docker', 'docker-container', 'kubernetes', 'remote'];
+/** `native-arm32`: probe the arm64 runner, or take it as known. */
+const ARM32_CHOICES = ['auto', 'true', 'false'];
+/** `runner-sets`: families of native runners beyond GitHub's own. */
+const RUNNER_SET_NAMES = ['ibm', 'rise'];
 /** The fields of a buildx `--output` entry (`type=oci,dest=out,tar=false`), keys lower-cased. */
 function parseOutputSpec(text) {
     const fields = new Map();
@@ -37820,7 +37825,14 @@ function readInputs(untrusted) {
         qemuPlatforms: qemuPlatformsList.length === 0 ? undefined : qemuPlatformsList,
         qemuInstall: inputs_boolean(source, Input.QemuInstall),
         runners: runnerMap(source),
-        nativeArm32: inputs_boolean(source, Input.NativeArm32),
+        nativeArm32: oneOf(source, Input.NativeArm32, ARM32_CHOICES),
+        runnerSets: list(source, Input.RunnerSets, true).map(name => {
+            const set = RUNNER_SET_NAMES.find(known => known === name.trim().toLowerCase());
+            if (set === undefined) {
+                throw new InputError(Input.RunnerSets, `\`${name}\` is not a runner set`, `Valid: ${RUNNER_SET_NAMES.join(', ')} (ibm: s390x and ppc64le, rise: riscv64)`);
+            }
+            return set;
+        }),
         login: { registry: registry === '' ? undefined : registry, username, password },
         smokeTest: source.getInput(Input.SmokeTest).trim(),
         verifyArch: oneOf(source, Input.VerifyArch, VERIFY_POLICIES),
@@ -38053,6 +38065,127 @@ function deepFreeze(value) {
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/registry/oci.ts
+/** The OCI image and distribution types every part of the house shares. Pure. */
+const MEDIA_TYPES = {
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
+};
+/** The annotations by which BuildKit ties an attestation manifest to the image it describes. */
+const ATTESTATION_TYPE = 'vnd.docker.reference.type';
+const ATTESTATION_SUBJECT = 'vnd.docker.reference.digest';
+function isIndexMediaType(mediaType) {
+    return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerList;
+}
+/** An index entry that is an attestation (provenance, SBOM), not an image of a platform. */
+function isAttestation(descriptor) {
+    return (descriptor.annotations?.[ATTESTATION_TYPE] === 'attestation-manifest' ||
+        (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown'));
+}
+
+;// CONCATENATED MODULE: ./src/leg-record.ts
+/**
+ * What a fan-out leg knew about its build, left next to its image for the merge to read
+ * back: a small OCI artifact (an image manifest whose one layer is this JSON) tagged
+ * `sha256-<hex>.leg` after the leg's digest, so it is found from the digest alone, with no
+ * GitHub service in between. The merge shows it; nothing of it is guessed.
+ */
+
+
+
+const LEG_RECORD_TYPE = 'application/vnd.multiarch-build.leg.v1+json';
+const EMPTY_TYPE = 'application/vnd.oci.empty.v1+json';
+const EMPTY = Buffer.from('{}');
+/** `sha256-<hex>.leg`: the tag of the record of the image with that digest. */
+function legRecordTag(digest) {
+    return `${digest.replace(':', '-')}.leg`;
+}
+/** The runner as the leg sees it; undefined off a runner. */
+function runnerName(env) {
+    const name = env.RUNNER_NAME ?? '';
+    if (name === '')
+        return undefined;
+    return env.RUNNER_ARCH === undefined || env.RUNNER_ARCH === ''
+        ? name
+        : `${name} (${env.RUNNER_ARCH})`;
+}
+function digestOf(bytes) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+/** The artifact manifest for a record of `subject`, and the blobs it needs. Pure. */
+function legRecordManifest(record, subject) {
+    const body = Buffer.from(JSON.stringify(record));
+    const manifest = Buffer.from(JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.ociManifest,
+        artifactType: LEG_RECORD_TYPE,
+        config: { mediaType: EMPTY_TYPE, digest: digestOf(EMPTY), size: EMPTY.length },
+        layers: [{ mediaType: LEG_RECORD_TYPE, digest: digestOf(body), size: body.length }],
+        subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.raw.length }
+    }));
+    return {
+        manifest,
+        blobs: [
+            { digest: digestOf(EMPTY), bytes: EMPTY },
+            { digest: digestOf(body), bytes: body }
+        ]
+    };
+}
+async function writeLegRecord(client, repository, record, subject) {
+    const { manifest, blobs } = legRecordManifest(record, subject);
+    for (const blob of blobs) {
+        await client.uploadBlob(repository, blob.digest, blob.bytes.length, () => external_node_stream_.Readable.from([blob.bytes]));
+    }
+    const tag = legRecordTag(record.digest);
+    await client.putManifest(repository, tag, manifest, MEDIA_TYPES.ociManifest);
+    return tag;
+}
+/** A record is taken only when it names this very image and platform. Pure. */
+function parseLegRecord(value, digest, platform) {
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    const record = value;
+    if (record.digest !== digest || record.platform !== platform)
+        return undefined;
+    if (typeof record.emulated !== 'boolean' || typeof record.engine !== 'string')
+        return undefined;
+    const number = (field) => (typeof field === 'number' ? field : undefined);
+    return {
+        platform,
+        digest,
+        emulated: record.emulated,
+        probed: record.probed === true,
+        runner: typeof record.runner === 'string' ? record.runner : undefined,
+        engine: record.engine,
+        buildSeconds: number(record.buildSeconds),
+        archCheck: record.archCheck === 'passed' ||
+            record.archCheck === 'failed' ||
+            record.archCheck === 'warned'
+            ? record.archCheck
+            : 'skipped',
+        layers: number(record.layers),
+        bytes: number(record.bytes)
+    };
+}
+/** The record of the image `digest` in `repository`; undefined when the leg left none. */
+async function readLegRecord(client, repository, digest, platform) {
+    const reference = { registry: client.registry, repository, tag: legRecordTag(digest) };
+    if (!(await client.hasManifest(reference)))
+        return undefined;
+    const manifest = await client.getManifest(reference);
+    const parsed = JSON.parse(manifest.raw.toString('utf8'));
+    const layer = parsed.layers?.find(entry => entry.mediaType === LEG_RECORD_TYPE);
+    if (layer === undefined)
+        return undefined;
+    return parseLegRecord(await client.getBlobJson(repository, layer.digest), digest, platform);
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:os"
@@ -38267,44 +38400,71 @@ const GITHUB_ARM64_RUNNER = 'ubuntu-24.04-arm';
 /** GitHub rejects a job matrix with more legs than this. */
 const MAX_MATRIX_LEGS = 256;
 /**
+ * Native runner families beyond GitHub's own, by platform: IBM's GitHub app offers s390x
+ * and ppc64le runners to open-source projects, RISE riscv64 ones. Switched on by `runner-sets`.
+ */
+const RUNNER_SETS = {
+    ibm: { 'linux/s390x': 'ubuntu-24.04-s390x', 'linux/ppc64le': 'ubuntu-24.04-ppc64le' },
+    rise: { 'linux/riscv64': 'ubuntu-24.04-riscv' }
+};
+/**
  * The platform a runner label runs natively, where the label tells: GitHub's hosted
- * Ubuntu labels do. Self-hosted labels do not; for those, undefined.
+ * Ubuntu labels and the runner sets' do. Self-hosted labels do not; for those, undefined.
  */
 function runnerHost(label) {
     const lower = label.toLowerCase();
     if (/^ubuntu-[\w.]+-arm$/.test(lower) || /(^|-)arm64($|-)/.test(lower)) {
         return parsePlatform('linux/arm64');
     }
+    if (/^ubuntu-[\w.]+-s390x$/.test(lower))
+        return parsePlatform('linux/s390x');
+    if (/^ubuntu-[\w.]+-ppc64le$/.test(lower))
+        return parsePlatform('linux/ppc64le');
+    if (/^ubuntu-[\w.]+-riscv(64)?$/.test(lower))
+        return parsePlatform('linux/riscv64');
     if (/^ubuntu-/.test(lower))
         return parsePlatform('linux/amd64');
     return undefined;
 }
 /**
  * One leg per platform for `strategy.matrix`, each on a runner that executes it natively
- * where one exists. Maintainer entries win; a self-hosted label mapped to a platform is
- * taken to run that platform natively, and an unknown `default` label to be x86-64.
+ * where one exists. Maintainer entries win, then the runner sets, then GitHub's own labels;
+ * a self-hosted label mapped to a platform is taken to run that platform natively, and an
+ * unknown `default` label to be x86-64.
  */
 function planMatrix(platforms, runners, options) {
     if (platforms.length > MAX_MATRIX_LEGS) {
         throw new Error(`${platforms.length} platforms make more matrix legs than GitHub allows (${MAX_MATRIX_LEGS})`);
     }
     const amd64 = parsePlatform('linux/amd64');
-    const include = platforms.map(platform => {
+    // For the plan, `auto` expects the arm64 runner to run 32-bit Arm; the leg makes sure.
+    const native = { arm32OnArm64: options.arm32 !== 'false' };
+    const fromSets = Object.assign({}, ...options.runnerSets.map(set => RUNNER_SETS[set]));
+    const include = platforms.map((platform) => {
         const name = formatPlatform(platform);
-        const mapped = runners.byPlatform[name];
+        const mapped = runners.byPlatform[name] ?? fromSets[name];
         let runner;
         let emulated;
         if (mapped !== undefined) {
             const host = runnerHost(mapped);
             runner = mapped;
-            emulated = host !== undefined && !runsNatively(host, platform, options);
+            emulated = host !== undefined && !runsNatively(host, platform, native);
         }
         else {
-            const nativeDefault = [GITHUB_X64_RUNNER, GITHUB_ARM64_RUNNER].find(label => runsNatively(runnerHost(label) ?? amd64, platform, options));
+            const nativeDefault = [GITHUB_X64_RUNNER, GITHUB_ARM64_RUNNER].find(label => runsNatively(runnerHost(label) ?? amd64, platform, native));
             runner = nativeDefault ?? runners.fallback ?? GITHUB_X64_RUNNER;
-            emulated = !runsNatively(runnerHost(runner) ?? amd64, platform, options);
+            emulated = !runsNatively(runnerHost(runner) ?? amd64, platform, native);
         }
-        return { platform: name, runner, emulated, slug: platformSlug(platform) };
+        const probed = options.arm32 === 'auto' &&
+            platform.architecture === 'arm' &&
+            runnerHost(runner)?.architecture === 'arm64';
+        return {
+            platform: name,
+            runner,
+            emulated,
+            slug: platformSlug(platform),
+            ...(probed ? { probe: true } : {})
+        };
     });
     return { include };
 }
@@ -38389,6 +38549,69 @@ function smokeFailure(settings, failed) {
         .join(', ')}${settings.smokeTestExpect
         ? `; expected output matching /${settings.smokeTestExpect.source}/`
         : ''}`, 'No tag was moved');
+}
+
+;// CONCATENATED MODULE: ./src/qemu/arm32-probe-binary.ts
+// Generated by scripts/arm32-probe.sh from src/qemu/arm32-probe.S; do not edit.
+/** The 32-bit Arm probe, a static ELF executable, base64. */
+const ARM32_PROBE_BASE64 = 'f0VMRgEBAQAAAAAAAAAAAAIAKAABAAAAVAABADQAAACsAAAAAAIABTQAIAABACgABAADAAEAAAAAAAAAAAABAAAAAQB4AAAAeAAAAAUAAAAAEAAAFACP4gAQoOOicKDjAAAA7wAAoOMBcKDjAAAA7wAAAAAAo+ERQREAAABhZWFiaQABBwAAAAgBAC5zaHN0cnRhYgAudGV4dAAuQVJNLmF0dHJpYnV0ZXMAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAALAAAAAQAAAAYAAABUAAEAVAAAACQAAAAAAAAAAAAAAAQAAAAAAAAAEQAAAAMAAHAAAAAAAAAAAHgAAAASAAAAAAAAAAAAAAABAAAAAAAAAAEAAAADAAAAAAAAAAAAAACKAAAAIQAAAAAAAAAAAAAAAQAAAAAAAAA=';
+
+;// CONCATENATED MODULE: ./src/qemu/arm32-probe.ts
+/**
+ * Does this runner execute 32-bit Arm natively? Some arm64 CPUs do (AArch32 at EL0), many
+ * do not, and GitHub's arm64 runners have been reported both ways. The answer comes from
+ * running a tiny static arm/v7 binary and looking at what the kernel ran: a binfmt_misc
+ * handler for 32-bit Arm takes precedence over native execution, so "it exited 0" would be
+ * fooled by QEMU; /proc/PID/exe is the probe itself only when the CPU ran it.
+ */
+
+
+
+
+/** Native only when the process was the probe itself and it ended well. Pure. */
+function judgeProbe(run, probe) {
+    if (run.spawnError !== undefined) {
+        return {
+            native: false,
+            detail: `the kernel cannot run it (${run.spawnError}) and no QEMU handler is registered for it`
+        };
+    }
+    if (run.exe === undefined) {
+        return { native: false, detail: 'what ran it could not be seen' };
+    }
+    if (run.exe !== probe) {
+        return { native: false, detail: `it ran under ${run.exe}, not on the CPU` };
+    }
+    if (run.exitCode !== 0) {
+        return { native: false, detail: `it ran natively but exited ${String(run.exitCode)}` };
+    }
+    return { native: true, detail: 'the CPU ran it' };
+}
+/** Run the probe once from `dir` (the run's private folder) and judge it. */
+async function probeArm32(dir) {
+    const file = external_node_path_default().join(dir, 'arm32-probe');
+    await (0,promises_namespaceObject.writeFile)(file, Buffer.from(ARM32_PROBE_BASE64, 'base64'), { mode: 0o755 });
+    try {
+        const probe = await (0,promises_namespaceObject.realpath)(file);
+        const run = await new Promise(resolve => {
+            const child = (0,external_node_child_process_namespaceObject.spawn)(probe, [], { stdio: 'ignore' });
+            let exe;
+            child.once('spawn', () => {
+                // The probe sleeps 300 ms: long enough to see what the kernel started.
+                (0,promises_namespaceObject.readlink)(`/proc/${String(child.pid)}/exe`).then(found => (exe = found), () => undefined);
+            });
+            child.once('error', error => {
+                resolve({ spawnError: error.code ?? error.message });
+            });
+            child.once('exit', code => {
+                resolve({ ...(exe === undefined ? {} : { exe }), exitCode: code });
+            });
+        });
+        return judgeProbe(run, probe);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(file, { force: true });
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -38829,10 +39052,6 @@ function parseTokenAnswer(text) {
     };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./src/registry/digest.ts
 /** Content digests: computing, checking, and checking a stream as it passes. */
 
@@ -38848,7 +39067,7 @@ function isTag(text) {
 function digestAlgorithm(digest) {
     return digest.startsWith('sha512:') ? 'sha512' : 'sha256';
 }
-function digestOf(bytes, algorithm = 'sha256') {
+function digest_digestOf(bytes, algorithm = 'sha256') {
     return `${algorithm}:${(0,external_node_crypto_.createHash)(algorithm).update(bytes).digest('hex')}`;
 }
 /**
@@ -38868,26 +39087,6 @@ function verifyingStream(digest, mismatch) {
             callback(actual === digest ? null : mismatch(actual));
         }
     });
-}
-
-;// CONCATENATED MODULE: ./src/registry/oci.ts
-/** The OCI image and distribution types every part of the house shares. Pure. */
-const MEDIA_TYPES = {
-    ociIndex: 'application/vnd.oci.image.index.v1+json',
-    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-    dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
-};
-/** The annotations by which BuildKit ties an attestation manifest to the image it describes. */
-const ATTESTATION_TYPE = 'vnd.docker.reference.type';
-const ATTESTATION_SUBJECT = 'vnd.docker.reference.digest';
-function isIndexMediaType(mediaType) {
-    return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerList;
-}
-/** An index entry that is an attestation (provenance, SBOM), not an image of a platform. */
-function isAttestation(descriptor) {
-    return (descriptor.annotations?.[ATTESTATION_TYPE] === 'attestation-manifest' ||
-        (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown'));
 }
 
 // EXTERNAL MODULE: external "node:http"
@@ -39800,7 +39999,7 @@ class RegistryClient {
         if (response.status !== 200) {
             throw this.session.error(operation, statusProblem(response.status, response.body), response.status);
         }
-        const digest = digestOf(response.body, reference.digest === undefined ? 'sha256' : digestAlgorithm(reference.digest));
+        const digest = digest_digestOf(response.body, reference.digest === undefined ? 'sha256' : digestAlgorithm(reference.digest));
         if (reference.digest !== undefined && reference.digest !== digest) {
             throw this.session.error(operation, `served bytes for ${reference.digest} hash to ${digest}`);
         }
@@ -39847,7 +40046,7 @@ class RegistryClient {
         if (!isDigest(reference) && !isTag(reference)) {
             throw this.session.error(operation, `\`${reference}\` is neither a tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) nor a digest (sha256:<64 hex>)`);
         }
-        const digest = digestOf(body, isDigest(reference) ? digestAlgorithm(reference) : 'sha256');
+        const digest = digest_digestOf(body, isDigest(reference) ? digestAlgorithm(reference) : 'sha256');
         if (isDigest(reference) && reference !== digest) {
             throw this.session.error(operation, `the bytes hash to ${digest}, not ${reference}; put a manifest under its own digest`);
         }
@@ -39916,7 +40115,7 @@ class RegistryClient {
         if (response.status !== 200) {
             throw this.session.error(operation, statusProblem(response.status, response.body), response.status);
         }
-        const actual = digestOf(response.body, digestAlgorithm(digest));
+        const actual = digest_digestOf(response.body, digestAlgorithm(digest));
         if (actual !== digest)
             throw this.session.error(operation, `served bytes that hash to ${actual}`);
         try {
@@ -40223,6 +40422,7 @@ function renderBuildSummary(summary) {
         ...failureDetails(summary.failure),
         imageLines(summary),
         ...platformTable(summary.rows),
+        ...notesList(summary.notes ?? []),
         ...buildTimeChart(summary.rows),
         ...nextStepsList(summary.nextSteps),
         ...fullDigests(summary.rows)
@@ -40271,7 +40471,7 @@ function platformTable(rows) {
     ];
     const body = rows.map(row => `| ${[
         code(row.platform),
-        row.emulated ? 'emulated&nbsp;(QEMU)' : 'native',
+        runsCell(row),
         digestCell(row),
         row.layers === undefined ? '—' : String(row.layers),
         row.bytes === undefined ? '—' : unbroken(formatBytes(row.bytes)),
@@ -40280,6 +40480,16 @@ function platformTable(rows) {
         row.buildSeconds === undefined ? '—' : formatSeconds(row.buildSeconds)
     ].join(' | ')} |`);
     return [[...header, ...body].join('\n')];
+}
+function runsCell(row) {
+    const runs = row.emulated === undefined ? 'unknown' : row.emulated ? 'emulated&nbsp;(QEMU)' : 'native';
+    const details = [row.runner, row.runsNote].filter(detail => detail !== undefined);
+    return details.length === 0
+        ? runs
+        : `${runs}<br><sub>${details.map(detail => inline(detail)).join(' · ')}</sub>`;
+}
+function notesList(notes) {
+    return notes.length === 0 ? [] : [notes.map(note => `- ${prose(note)}`).join('\n')];
 }
 function digestCell(row) {
     if (row.digest === undefined)
@@ -42638,6 +42848,7 @@ function summaryOf(progress, plan, error) {
         return {
             platform: entry.name,
             emulated: entry.emulated,
+            ...(progress.probed.includes(entry.name) ? { runsNote: 'probed' } : {}),
             digest: digests[entry.name],
             link: linkFor(progress, digests[entry.name]),
             layers: verification?.layers,
@@ -42665,7 +42876,8 @@ function summaryOf(progress, plan, error) {
         tags: progress.tags.map(formatReference),
         rows,
         failure,
-        nextSteps: failure === undefined ? [] : nextSteps(progress, failure)
+        nextSteps: failure === undefined ? [] : nextSteps(progress, failure),
+        notes: [...progress.notes, ...progress.record.skipped.map(note => `Skipped the ${note}`)]
     };
 }
 
@@ -42748,20 +42960,35 @@ async function readBack(tags, expected, pool) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/bounded.ts
+/** `work` over every item, at most `limit` at a time, results in item order. */
+async function mapBounded(items, limit, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
 ;// CONCATENATED MODULE: ./src/verify/sources.ts
+
 /** Platform images held by a registry repository, their layers streamed from it. */
 async function registryPlatformImages(client, registry, repository, manifests) {
-    const images = [];
-    for (const { platform, digest } of manifests) {
+    // One request per manifest, a few at a time: a 60-platform merge should not wait 60 round trips.
+    return mapBounded(manifests, 8, async ({ platform, digest }) => {
         const manifest = await client.getManifest({ registry, repository, digest });
         const parsed = JSON.parse(manifest.raw.toString('utf8'));
-        images.push({
+        return {
             platform,
             layers: parsed.layers ?? [],
-            open: layer => client.getBlob(repository, layer)
-        });
-    }
-    return images;
+            open: (layer) => client.getBlob(repository, layer)
+        };
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/publish/result-image.ts
@@ -44594,12 +44821,17 @@ verification) {
 
 
 
+
+
+
 /**
  * `mode: build`: plan -> QEMU -> engine -> the publish pipeline (check, smoke test, push by
  * digest, tags, read-back) -> outputs.
  */
 async function runBuild(inputs, host) {
-    const plan = planBuild(inputs.platforms, host, { arm32OnArm64: inputs.nativeArm32 });
+    const tempDir = await runTempDir();
+    const arm32 = await arm32Natively(inputs, host, tempDir);
+    const plan = planBuild(inputs.platforms, host, { arm32OnArm64: arm32.native });
     const { context, file } = await resolvePaths(inputs);
     const logins = loginsFrom(inputs);
     // A fan-out leg leaves its platform under `<tag>-<slug>` for the merge; no final tag moves.
@@ -44637,7 +44869,7 @@ async function runBuild(inputs, host) {
         cacheFrom: inputs.cacheFrom,
         cacheTo: inputs.cacheTo,
         logins,
-        tempDir: await runTempDir()
+        tempDir
     };
     const engine = await selectEngine(inputs, group);
     const forget = onCancel(() => engine.dispose());
@@ -44648,7 +44880,11 @@ async function runBuild(inputs, host) {
         tags: finalTags,
         builds: [],
         verification: [],
-        record: emptyRecord()
+        record: emptyRecord(),
+        notes: arm32.note === undefined ? [] : [arm32.note],
+        probed: arm32.note === undefined
+            ? []
+            : plan.filter(entry => entry.platform.architecture === 'arm').map(entry => entry.name)
     };
     let image;
     try {
@@ -44673,6 +44909,9 @@ async function runBuild(inputs, host) {
         }, steps, group, progress.record);
         if (!inputs.push)
             reportLocal(record);
+        if (inputs.pushByDigest && record.pushed !== undefined) {
+            await group('Leave a record for the merge', () => leaveLegRecord(progress, plan, finalTags, pool));
+        }
         await writeBuildSummary(summaryOf(progress, plan, undefined));
         const described = record.pushed ?? record.result;
         const emulated = plan.filter(entry => entry.emulated).map(entry => entry.name);
@@ -44706,6 +44945,68 @@ async function runBuild(inputs, host) {
             await (0,promises_namespaceObject.rm)(image.dir, { recursive: true, force: true });
         }
     }
+}
+/** What this leg knew, next to its image in each tag's repository (see leg-record.ts). */
+async function leaveLegRecord(progress, plan, tags, pool) {
+    const pushed = progress.record.pushed;
+    const [leg] = plan;
+    if (pushed === undefined || leg === undefined)
+        return;
+    const verification = progress.verification.find(entry => entry.platform === leg.name);
+    const record = {
+        platform: leg.name,
+        digest: pushed.digest,
+        emulated: leg.emulated,
+        probed: progress.probed.includes(leg.name),
+        runner: runnerName(process.env),
+        engine: progress.engine,
+        buildSeconds: progress.builds.find(build => build.platform === leg.name)?.seconds,
+        archCheck: verification?.status ?? 'skipped',
+        layers: verification?.layers,
+        bytes: verification?.bytes
+    };
+    const subject = {
+        digest: pushed.digest,
+        mediaType: pushed.mediaType,
+        raw: Buffer.from(pushed.manifest)
+    };
+    const done = new Set();
+    for (const tag of tags) {
+        const key = `${tag.registry}/${tag.repository}`;
+        if (done.has(key))
+            continue;
+        done.add(key);
+        try {
+            const client = await pool.get(tag.registry);
+            const written = await writeLegRecord(client, tag.repository, record, subject);
+            info(`${key}:${written}: ${JSON.stringify(record)}`);
+        }
+        catch (error) {
+            // The image is published; only the merge's summary loses this leg's facts.
+            warning(`could not leave the leg record in ${key} (${errorMessage(error)}); the merge's summary will show ${leg.name} without them`);
+        }
+    }
+}
+/**
+ * Whether this runner runs 32-bit Arm natively: `true`/`false` say so; `auto` runs the probe
+ * when an arm/v7 or arm/v6 platform is planned, and says what it found.
+ */
+async function arm32Natively(inputs, host, tempDir) {
+    if (inputs.nativeArm32 !== 'auto')
+        return { native: inputs.nativeArm32 === 'true' };
+    const arm32 = inputs.platforms.filter(platform => platform.architecture === 'arm');
+    if (arm32.length === 0 || host.architecture === 'arm')
+        return { native: false };
+    return group('Probe 32-bit Arm', async () => {
+        const verdict = await probeArm32(tempDir);
+        const native = verdict.native && host.architecture === 'arm64';
+        const names = arm32.map(formatPlatform).join(', ');
+        const note = native
+            ? `32-bit Arm probe: this ${host.architecture} runner runs it natively (${verdict.detail}), so ${names} build without QEMU`
+            : `32-bit Arm probe: this ${host.architecture} runner does not run it natively (${verdict.detail}), so ${names} build under QEMU`;
+        info(note);
+        return { native, note };
+    });
 }
 /** Without a push, say plainly what the checks saw of the local result and what they skipped. */
 function reportLocal(record) {
@@ -44765,11 +45066,12 @@ async function insideWorkspace(input, given, workspace, kind) {
 /** `mode: matrix`: one leg per platform on the runner that runs it natively; nothing is built. */
 async function runMatrix(inputs) {
     const matrix = planMatrix(inputs.platforms, inputs.runners, {
-        arm32OnArm64: inputs.nativeArm32
+        arm32: inputs.nativeArm32,
+        runnerSets: inputs.runnerSets
     });
     await group('Plan the build matrix', () => {
         for (const leg of matrix.include) {
-            info(`${leg.platform}: ${leg.runner}${leg.emulated ? ' (emulated)' : ' (native)'}`);
+            info(`${leg.platform}: ${leg.runner}${leg.emulated ? ' (emulated)' : leg.probe ? ' (native if the runner runs 32-bit Arm; the leg checks)' : ' (native)'}`);
         }
         return Promise.resolve();
     });
@@ -44897,6 +45199,7 @@ function canonicalDescriptor(descriptor) {
 
 
 
+
 /** The legs' images: the `sources` input, else each platform's tag next to the first tag. */
 function mergeSources(sources, tags, platforms) {
     if (sources.length > 0)
@@ -44912,8 +45215,9 @@ async function resolveSource(pool, source) {
     const manifest = await client.getManifest(source);
     const parsed = JSON.parse(manifest.raw.toString('utf8'));
     const reference = formatReference(source);
-    if (isIndexMediaType(manifest.mediaType))
-        return splitIndex(reference, parsed.manifests ?? []);
+    if (isIndexMediaType(manifest.mediaType)) {
+        return { ...splitIndex(reference, parsed.manifests ?? []), digest: manifest.digest };
+    }
     if (parsed.config === undefined)
         throw new ActionError(`${reference} is neither an index nor an image`);
     const config = await client.getBlobJson(source.repository, parsed.config.digest);
@@ -44930,7 +45234,7 @@ async function resolveSource(pool, source) {
             ...(config.variant === undefined ? {} : { variant: config.variant })
         }
     };
-    return { reference, images: [image], attestations: [] };
+    return { reference, digest: manifest.digest, images: [image], attestations: [] };
 }
 /** Make a manifest (and its blobs) present in `repository`, taking it from `from` on the same registry. */
 async function bringManifest(client, from, repository, descriptor) {
@@ -44946,6 +45250,8 @@ async function bringManifest(client, from, repository, descriptor) {
     }
     await client.putManifest(repository, descriptor.digest, manifest.raw, manifest.mediaType);
 }
+/** Legs fetched at once: enough to hide round trips, few enough for any registry's limits. */
+const CONCURRENT_LEGS = 8;
 /**
  * Assemble and push the index: resolve the legs' images, check every platform is there
  * exactly once, copy them into each tag's repository, push the index by digest, and only
@@ -44955,21 +45261,19 @@ async function runMerge(platforms, tags, sourceInput, pool,
 /** Checks the platform images before the index is pushed (the architecture check). */
 verify = () => Promise.resolve()) {
     const sources = mergeSources(sourceInput, tags, platforms);
-    const resolved = await group('Collect the legs', async () => {
-        const images = [];
-        for (const [position, source] of sources.entries()) {
-            const image = await resolveSource(pool, source).catch((error) => {
-                const platform = sourceInput.length === 0 ? platforms[position] : undefined;
-                if (error instanceof RegistryError && error.status === 404 && platform !== undefined) {
-                    throw new ActionError(`cannot merge: no leg pushed ${formatPlatform(platform)} (${formatReference(source)} does not exist)`, 'Run its build leg with push-by-digest: true first; no tag was moved');
-                }
-                throw error;
-            });
-            info(`${image.reference}: ${image.images.map(entry => entry.digest).join(', ')}${image.attestations.length > 0 ? ` (+${image.attestations.length} attestations)` : ''}`);
-            images.push(image);
-        }
-        return images;
-    });
+    const resolved = await group('Collect the legs', () => 
+    // Many legs: their manifests are fetched side by side, a few at a time.
+    mapBounded(sources, CONCURRENT_LEGS, async (source, position) => {
+        const image = await resolveSource(pool, source).catch((error) => {
+            const platform = sourceInput.length === 0 ? platforms[position] : undefined;
+            if (error instanceof RegistryError && error.status === 404 && platform !== undefined) {
+                throw new ActionError(`cannot merge: no leg pushed ${formatPlatform(platform)} (${formatReference(source)} does not exist)`, 'Run its build leg with push-by-digest: true first; no tag was moved');
+            }
+            throw error;
+        });
+        info(`${image.reference}: ${image.images.map(entry => entry.digest).join(', ')}${image.attestations.length > 0 ? ` (+${image.attestations.length} attestations)` : ''}`);
+        return image;
+    }));
     const expected = platforms.map(formatPlatform);
     const { index, entries } = assembleIndex(expected, resolved);
     const image = { digest: merge_digestOf(index), bytes: index, mediaType: MEDIA_TYPES.ociIndex };
@@ -44995,16 +45299,22 @@ verify = () => Promise.resolve()) {
         }
     });
     await group('Move the tags', () => moveTags(image, tags, pool));
-    return { digest: image.digest, sources };
+    const legs = sources.flatMap((source, position) => (resolved[position]?.images ?? [])
+        .filter(entry => entries.some(kept => kept.digest === entry.digest))
+        .map(entry => ({
+        platform: platformKey(entry.platform),
+        source,
+        digest: resolved[position]?.digest
+    })));
+    return { digest: image.digest, sources, legs };
 }
 /** The kept platform images, their layers streamed from the leg's repository. */
 async function platformImages(pool, sources, resolved, entries) {
-    const images = [];
-    for (const [position, source] of sources.entries()) {
+    const perSource = await mapBounded(sources, CONCURRENT_LEGS, async (source, position) => {
         const kept = (resolved[position]?.images ?? []).filter(entry => entries.some(entryKept => entryKept.digest === entry.digest));
-        images.push(...(await registryPlatformImages(await pool.get(source.registry), source.registry, source.repository, kept.map(entry => ({ platform: platformKey(entry.platform), digest: entry.digest })))));
-    }
-    return images;
+        return registryPlatformImages(await pool.get(source.registry), source.registry, source.repository, kept.map(entry => ({ platform: platformKey(entry.platform), digest: entry.digest })));
+    });
+    return perSource.flat();
 }
 function uniqueRepositories(tags) {
     const seen = new Set();
@@ -45033,6 +45343,58 @@ function merge_digestOf(bytes) {
 
 
 
+
+
+/**
+ * The fan-out at a glance: every platform's digest, size and architecture check (this
+ * merge's own), and how and where its leg built it, from the leg's record.
+ */
+function mergeSummary(inputs, image, verification, records) {
+    const [first] = inputs.tags;
+    return {
+        title: `${repositoryName(first ?? { registry: '', repository: 'merge' })} (merged)`,
+        engine: 'registry API',
+        indexDigest: image.digest,
+        tags: inputs.tags.map(formatReference),
+        rows: inputs.platforms.map(formatPlatform).map((platform) => {
+            const checked = verification.find(entry => entry.platform === platform);
+            const record = records.get(platform);
+            const [mismatch] = checked?.mismatches ?? [];
+            const digest = image.digests[platform];
+            return {
+                platform,
+                emulated: record?.emulated,
+                ...(record === undefined
+                    ? { runsNote: 'no leg record' }
+                    : {
+                        ...(record.runner === undefined ? {} : { runner: record.runner }),
+                        ...(record.probed ? { runsNote: 'probed' } : {})
+                    }),
+                digest,
+                link: first === undefined || digest === undefined
+                    ? undefined
+                    : registryWebLink(first.registry, first.repository, digest),
+                layers: checked?.layers ?? record?.layers,
+                bytes: checked?.bytes ?? record?.bytes,
+                buildSeconds: record?.buildSeconds,
+                archCheck: checked === undefined
+                    ? { status: 'skipped' }
+                    : {
+                        status: checked.status,
+                        ...(mismatch === undefined
+                            ? {}
+                            : { detail: `${mismatch.path} is ${mismatch.found}` })
+                    },
+                smokeTest: { status: 'skipped' }
+            };
+        }),
+        failure: undefined,
+        nextSteps: [],
+        notes: [
+            `${records.size} legs; ${[...records.values()].filter(record => record !== undefined).length} left a record of how they were built`
+        ]
+    };
+}
 /** `mode: merge`: legs' images -> one index -> tags -> read back -> outputs. */
 async function runMergeMode(inputs) {
     const logins = loginsFrom(inputs);
@@ -45053,36 +45415,22 @@ async function runMergeMode(inputs) {
             }
             return pushed;
         });
-        await writeBuildSummary({
-            title: `${repositoryName(inputs.tags[0] ?? { registry: '', repository: 'merge' })} (merged)`,
-            engine: 'registry API',
-            indexDigest: image.digest,
-            tags: inputs.tags.map(formatReference),
-            rows: inputs.platforms.map(formatPlatform).map(platform => {
-                const checked = verification.find(entry => entry.platform === platform);
-                const [mismatch] = checked?.mismatches ?? [];
-                return {
-                    platform,
-                    emulated: false,
-                    digest: image.digests[platform],
-                    link: undefined,
-                    layers: checked?.layers,
-                    bytes: checked?.bytes,
-                    buildSeconds: undefined,
-                    archCheck: checked === undefined
-                        ? { status: 'skipped' }
-                        : {
-                            status: checked.status,
-                            ...(mismatch === undefined
-                                ? {}
-                                : { detail: `${mismatch.path} is ${mismatch.found}` })
-                        },
-                    smokeTest: { status: 'skipped' }
-                };
-            }),
-            failure: undefined,
-            nextSteps: []
+        const records = await group("Read the legs' records", async () => {
+            const found = await mapBounded(merged.legs, CONCURRENT_LEGS, async (leg) => leg.digest === undefined
+                ? undefined
+                : readLegRecord(await pool.get(leg.source.registry), leg.source.repository, leg.digest, leg.platform).catch((error) => {
+                    warning(`${leg.platform}: its leg record could not be read (${errorMessage(error)})`);
+                    return undefined;
+                }));
+            for (const [position, leg] of merged.legs.entries()) {
+                const record = found[position];
+                info(record === undefined
+                    ? `${leg.platform}: no leg record (the leg was not built by this action, or left none)`
+                    : `${leg.platform}: built ${record.emulated ? 'under QEMU' : 'natively'}${record.runner === undefined ? '' : ` on ${record.runner}`} by ${record.engine}${record.buildSeconds === undefined ? '' : ` in ${record.buildSeconds.toFixed(1)} s`}`);
+            }
+            return new Map(merged.legs.map((leg, position) => [leg.platform, found[position]]));
         });
+        await writeBuildSummary(mergeSummary(inputs, image, verification, records));
         writeOutputs({
             [Output.Digest]: image.digest,
             [Output.Digests]: JSON.stringify(image.digests),

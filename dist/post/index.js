@@ -31609,6 +31609,7 @@ var Input;
     Input["QemuInstall"] = "qemu-install";
     Input["Runners"] = "runners";
     Input["NativeArm32"] = "native-arm32";
+    Input["RunnerSets"] = "runner-sets";
     Input["VerifyArch"] = "verify-arch";
     Input["VerifyArchAllow"] = "verify-arch-allow";
     Input["SmokeTest"] = "smoke-test";

@@ -1,3 +1,4 @@
+import { mapBounded } from '../bounded.js'
 import type { RegistryClient } from '../registry/client.js'
 import type { PlatformImage } from './image.js'
 
@@ -8,17 +9,16 @@ export async function registryPlatformImages(
   repository: string,
   manifests: readonly { readonly platform: string; readonly digest: string }[]
 ): Promise<PlatformImage[]> {
-  const images: PlatformImage[] = []
-  for (const { platform, digest } of manifests) {
+  // One request per manifest, a few at a time: a 60-platform merge should not wait 60 round trips.
+  return mapBounded(manifests, 8, async ({ platform, digest }) => {
     const manifest = await client.getManifest({ registry, repository, digest })
     const parsed = JSON.parse(manifest.raw.toString('utf8')) as {
       layers?: { digest: string; size: number; mediaType: string }[]
     }
-    images.push({
+    return {
       platform,
       layers: parsed.layers ?? [],
-      open: layer => client.getBlob(repository, layer)
-    })
-  }
-  return images
+      open: (layer: string) => client.getBlob(repository, layer)
+    }
+  })
 }

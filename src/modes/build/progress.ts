@@ -14,6 +14,10 @@ export interface BuildProgress {
   readonly verification: PlatformVerification[]
   /** The publish pipeline's record: smoke outcomes, the local result, what was pushed. */
   readonly record: PublishRecord
+  /** Lines for under the summary's table, such as the 32-bit Arm probe's verdict. */
+  readonly notes: readonly string[]
+  /** Platforms whose native or emulated build the 32-bit Arm probe decided. */
+  readonly probed: readonly string[]
 }
 
 /** `buildah 1.28.2` from the engine's metadata. */
@@ -73,6 +77,7 @@ export function summaryOf(
     return {
       platform: entry.name,
       emulated: entry.emulated,
+      ...(progress.probed.includes(entry.name) ? { runsNote: 'probed' } : {}),
       digest: digests[entry.name],
       link: linkFor(progress, digests[entry.name]),
       layers: verification?.layers,
@@ -102,6 +107,7 @@ export function summaryOf(
     tags: progress.tags.map(formatReference),
     rows,
     failure,
-    nextSteps: failure === undefined ? [] : nextSteps(progress, failure)
+    nextSteps: failure === undefined ? [] : nextSteps(progress, failure),
+    notes: [...progress.notes, ...progress.record.skipped.map(note => `Skipped the ${note}`)]
   }
 }

@@ -4,13 +4,16 @@ import path from 'node:path'
 import { onCancel } from '../../cancel.js'
 import { Input, Output } from '../../constants.js'
 import type { BuildRequest, BuiltImage } from '../../engines/engine.js'
-import { InputError } from '../../errors.js'
+import { InputError, errorMessage } from '../../errors.js'
 import type { Inputs } from '../../inputs.js'
+import { type LegRecord, runnerName, writeLegRecord } from '../../leg-record.js'
 import { credentialsFor, loginsFrom, maskCredentials } from '../../login.js'
 import { writeOutputs } from '../../outputs.js'
-import type { Platform } from '../../platform.js'
-import { legTag, planBuild } from '../../plan.js'
+import { type Platform, formatPlatform } from '../../platform.js'
+import { type PlannedPlatform, legTag, planBuild } from '../../plan.js'
+import type { ImageReference } from '../../reference.js'
 import { type PublishRecord, emptyRecord, publish } from '../../publish/pipeline.js'
+import { probeArm32 } from '../../qemu/arm32-probe.js'
 import { describeOutcome, setupQemu } from '../../qemu/setup.js'
 import { RegistryPool } from '../../registry/pool.js'
 import { runTempDir } from '../../state.js'
@@ -24,7 +27,9 @@ import { buildSteps } from './steps.js'
  * digest, tags, read-back) -> outputs.
  */
 export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
-  const plan = planBuild(inputs.platforms, host, { arm32OnArm64: inputs.nativeArm32 })
+  const tempDir = await runTempDir()
+  const arm32 = await arm32Natively(inputs, host, tempDir)
+  const plan = planBuild(inputs.platforms, host, { arm32OnArm64: arm32.native })
   const { context, file } = await resolvePaths(inputs)
   const logins = loginsFrom(inputs)
   // A fan-out leg leaves its platform under `<tag>-<slug>` for the merge; no final tag moves.
@@ -62,7 +67,7 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
     cacheFrom: inputs.cacheFrom,
     cacheTo: inputs.cacheTo,
     logins,
-    tempDir: await runTempDir()
+    tempDir
   }
   const engine = await selectEngine(inputs, core.group)
   const forget = onCancel(() => engine.dispose())
@@ -73,7 +78,12 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
     tags: finalTags,
     builds: [],
     verification: [],
-    record: emptyRecord()
+    record: emptyRecord(),
+    notes: arm32.note === undefined ? [] : [arm32.note],
+    probed:
+      arm32.note === undefined
+        ? []
+        : plan.filter(entry => entry.platform.architecture === 'arm').map(entry => entry.name)
   }
   let image: BuiltImage | undefined
   try {
@@ -108,6 +118,11 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
       progress.record
     )
     if (!inputs.push) reportLocal(record)
+    if (inputs.pushByDigest && record.pushed !== undefined) {
+      await core.group('Leave a record for the merge', () =>
+        leaveLegRecord(progress, plan, finalTags, pool)
+      )
+    }
     await writeBuildSummary(summaryOf(progress, plan, undefined))
     const described = record.pushed ?? record.result
     const emulated = plan.filter(entry => entry.emulated).map(entry => entry.name)
@@ -140,6 +155,76 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
       await rm(image.dir, { recursive: true, force: true })
     }
   }
+}
+
+/** What this leg knew, next to its image in each tag's repository (see leg-record.ts). */
+async function leaveLegRecord(
+  progress: BuildProgress,
+  plan: readonly PlannedPlatform[],
+  tags: readonly ImageReference[],
+  pool: RegistryPool
+): Promise<void> {
+  const pushed = progress.record.pushed
+  const [leg] = plan
+  if (pushed === undefined || leg === undefined) return
+  const verification = progress.verification.find(entry => entry.platform === leg.name)
+  const record: LegRecord = {
+    platform: leg.name,
+    digest: pushed.digest,
+    emulated: leg.emulated,
+    probed: progress.probed.includes(leg.name),
+    runner: runnerName(process.env),
+    engine: progress.engine,
+    buildSeconds: progress.builds.find(build => build.platform === leg.name)?.seconds,
+    archCheck: verification?.status ?? 'skipped',
+    layers: verification?.layers,
+    bytes: verification?.bytes
+  }
+  const subject = {
+    digest: pushed.digest,
+    mediaType: pushed.mediaType,
+    raw: Buffer.from(pushed.manifest)
+  }
+  const done = new Set<string>()
+  for (const tag of tags) {
+    const key = `${tag.registry}/${tag.repository}`
+    if (done.has(key)) continue
+    done.add(key)
+    try {
+      const client = await pool.get(tag.registry)
+      const written = await writeLegRecord(client, tag.repository, record, subject)
+      core.info(`${key}:${written}: ${JSON.stringify(record)}`)
+    } catch (error) {
+      // The image is published; only the merge's summary loses this leg's facts.
+      core.warning(
+        `could not leave the leg record in ${key} (${errorMessage(error)}); the merge's summary will show ${leg.name} without them`
+      )
+    }
+  }
+}
+
+/**
+ * Whether this runner runs 32-bit Arm natively: `true`/`false` say so; `auto` runs the probe
+ * when an arm/v7 or arm/v6 platform is planned, and says what it found.
+ */
+async function arm32Natively(
+  inputs: Inputs,
+  host: Platform,
+  tempDir: string
+): Promise<{ native: boolean; note?: string }> {
+  if (inputs.nativeArm32 !== 'auto') return { native: inputs.nativeArm32 === 'true' }
+  const arm32 = inputs.platforms.filter(platform => platform.architecture === 'arm')
+  if (arm32.length === 0 || host.architecture === 'arm') return { native: false }
+  return core.group('Probe 32-bit Arm', async () => {
+    const verdict = await probeArm32(tempDir)
+    const native = verdict.native && host.architecture === 'arm64'
+    const names = arm32.map(formatPlatform).join(', ')
+    const note = native
+      ? `32-bit Arm probe: this ${host.architecture} runner runs it natively (${verdict.detail}), so ${names} build without QEMU`
+      : `32-bit Arm probe: this ${host.architecture} runner does not run it natively (${verdict.detail}), so ${names} build under QEMU`
+    core.info(note)
+    return { native, note }
+  })
 }
 
 /** Without a push, say plainly what the checks saw of the local result and what they skipped. */

@@ -8,11 +8,14 @@ import { writeMatrixSummary } from '../../summary.js'
 /** `mode: matrix`: one leg per platform on the runner that runs it natively; nothing is built. */
 export async function runMatrix(inputs: Inputs): Promise<void> {
   const matrix = planMatrix(inputs.platforms, inputs.runners, {
-    arm32OnArm64: inputs.nativeArm32
+    arm32: inputs.nativeArm32,
+    runnerSets: inputs.runnerSets
   })
   await core.group('Plan the build matrix', () => {
     for (const leg of matrix.include) {
-      core.info(`${leg.platform}: ${leg.runner}${leg.emulated ? ' (emulated)' : ' (native)'}`)
+      core.info(
+        `${leg.platform}: ${leg.runner}${leg.emulated ? ' (emulated)' : leg.probe ? ' (native if the runner runs 32-bit Arm; the leg checks)' : ' (native)'}`
+      )
     }
     return Promise.resolve()
   })

@@ -25,6 +25,8 @@ export interface Descriptor {
 /** What one source (a leg's `image@digest`) turned out to hold. */
 export interface SourceImage {
   readonly reference: string
+  /** The digest the leg's reference resolved to (its index, or its one manifest). */
+  readonly digest?: string
   /** Platform manifests, each with its platform set. */
   readonly images: readonly Descriptor[]
   /** Attestation manifests, each naming the image it describes. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
+import { mapBounded } from '../../bounded.js'
 import { ActionError } from '../../errors.js'
 import { type Platform, formatPlatform } from '../../platform.js'
 import { legTag } from '../../plan.js'
@@ -43,7 +44,9 @@ async function resolveSource(pool: RegistryPool, source: ImageReference): Promis
   const manifest = await client.getManifest(source)
   const parsed = JSON.parse(manifest.raw.toString('utf8')) as ParsedManifest
   const reference = formatReference(source)
-  if (isIndexMediaType(manifest.mediaType)) return splitIndex(reference, parsed.manifests ?? [])
+  if (isIndexMediaType(manifest.mediaType)) {
+    return { ...splitIndex(reference, parsed.manifests ?? []), digest: manifest.digest }
+  }
   if (parsed.config === undefined)
     throw new ActionError(`${reference} is neither an index nor an image`)
   const config = await client.getBlobJson<{ os?: string; architecture?: string; variant?: string }>(
@@ -63,7 +66,7 @@ async function resolveSource(pool: RegistryPool, source: ImageReference): Promis
       ...(config.variant === undefined ? {} : { variant: config.variant })
     }
   }
-  return { reference, images: [image], attestations: [] }
+  return { reference, digest: manifest.digest, images: [image], attestations: [] }
 }
 
 /** Make a manifest (and its blobs) present in `repository`, taking it from `from` on the same registry. */
@@ -84,10 +87,22 @@ async function bringManifest(
   await client.putManifest(repository, descriptor.digest, manifest.raw, manifest.mediaType)
 }
 
+/** One platform of the merge and the leg it came from. */
+export interface MergedLeg {
+  readonly platform: string
+  readonly source: ImageReference
+  /** What the leg's reference resolved to: the digest its record is filed under. */
+  readonly digest: string | undefined
+}
+
 export interface MergeResult {
   readonly digest: string
   readonly sources: readonly ImageReference[]
+  readonly legs: readonly MergedLeg[]
 }
+
+/** Legs fetched at once: enough to hide round trips, few enough for any registry's limits. */
+export const CONCURRENT_LEGS = 8
 
 /**
  * Assemble and push the index: resolve the legs' images, check every platform is there
@@ -103,9 +118,9 @@ export async function runMerge(
   verify: (images: PlatformImage[]) => Promise<unknown> = () => Promise.resolve()
 ): Promise<MergeResult> {
   const sources = mergeSources(sourceInput, tags, platforms)
-  const resolved = await core.group('Collect the legs', async () => {
-    const images = []
-    for (const [position, source] of sources.entries()) {
+  const resolved = await core.group('Collect the legs', () =>
+    // Many legs: their manifests are fetched side by side, a few at a time.
+    mapBounded(sources, CONCURRENT_LEGS, async (source, position) => {
       const image = await resolveSource(pool, source).catch((error: unknown) => {
         const platform = sourceInput.length === 0 ? platforms[position] : undefined
         if (error instanceof RegistryError && error.status === 404 && platform !== undefined) {
@@ -121,10 +136,9 @@ export async function runMerge(
           image.attestations.length > 0 ? ` (+${image.attestations.length} attestations)` : ''
         }`
       )
-      images.push(image)
-    }
-    return images
-  })
+      return image
+    })
+  )
   const expected = platforms.map(formatPlatform)
   const { index, entries } = assembleIndex(expected, resolved)
   const image = { digest: digestOf(index), bytes: index, mediaType: MEDIA_TYPES.ociIndex }
@@ -152,7 +166,16 @@ export async function runMerge(
     }
   })
   await core.group('Move the tags', () => moveTags(image, tags, pool))
-  return { digest: image.digest, sources }
+  const legs = sources.flatMap((source, position) =>
+    (resolved[position]?.images ?? [])
+      .filter(entry => entries.some(kept => kept.digest === entry.digest))
+      .map(entry => ({
+        platform: platformKey(entry.platform),
+        source,
+        digest: resolved[position]?.digest
+      }))
+  )
+  return { digest: image.digest, sources, legs }
 }
 
 /** The kept platform images, their layers streamed from the leg's repository. */
@@ -162,21 +185,18 @@ async function platformImages(
   resolved: readonly SourceImage[],
   entries: readonly Descriptor[]
 ): Promise<PlatformImage[]> {
-  const images: PlatformImage[] = []
-  for (const [position, source] of sources.entries()) {
+  const perSource = await mapBounded(sources, CONCURRENT_LEGS, async (source, position) => {
     const kept = (resolved[position]?.images ?? []).filter(entry =>
       entries.some(entryKept => entryKept.digest === entry.digest)
     )
-    images.push(
-      ...(await registryPlatformImages(
-        await pool.get(source.registry),
-        source.registry,
-        source.repository,
-        kept.map(entry => ({ platform: platformKey(entry.platform), digest: entry.digest }))
-      ))
+    return registryPlatformImages(
+      await pool.get(source.registry),
+      source.registry,
+      source.repository,
+      kept.map(entry => ({ platform: platformKey(entry.platform), digest: entry.digest }))
     )
-  }
-  return images
+  })
+  return perSource.flat()
 }
 
 function uniqueRepositories(tags: readonly ImageReference[]): ImageReference[] {

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { Output } from '../../constants.js'
-import { ActionError } from '../../errors.js'
+import { ActionError, errorMessage } from '../../errors.js'
 import type { Inputs } from '../../inputs.js'
 import { credentialsFor, loginsFrom, maskCredentials } from '../../login.js'
 import { writeOutputs } from '../../outputs.js'
@@ -8,9 +8,75 @@ import { RegistryPool } from '../../registry/pool.js'
 import { readBack } from '../../registry/readback.js'
 import { formatPlatform } from '../../platform.js'
 import { formatReference, repositoryName } from '../../reference.js'
-import { writeBuildSummary } from '../../summary.js'
+import { mapBounded } from '../../bounded.js'
+import { type LegRecord, readLegRecord } from '../../leg-record.js'
+import { type PushedImage } from '../../registry/readback.js'
+import {
+  type BuildSummary,
+  type PlatformRow,
+  registryWebLink,
+  writeBuildSummary
+} from '../../summary.js'
 import { type PlatformVerification, verifyPlatforms } from '../../verify/image.js'
-import { runMerge } from './merge.js'
+import { CONCURRENT_LEGS, runMerge } from './merge.js'
+
+/**
+ * The fan-out at a glance: every platform's digest, size and architecture check (this
+ * merge's own), and how and where its leg built it, from the leg's record.
+ */
+export function mergeSummary(
+  inputs: Pick<Inputs, 'platforms' | 'tags'>,
+  image: PushedImage,
+  verification: readonly PlatformVerification[],
+  records: ReadonlyMap<string, LegRecord | undefined>
+): BuildSummary {
+  const [first] = inputs.tags
+  return {
+    title: `${repositoryName(first ?? { registry: '', repository: 'merge' })} (merged)`,
+    engine: 'registry API',
+    indexDigest: image.digest,
+    tags: inputs.tags.map(formatReference),
+    rows: inputs.platforms.map(formatPlatform).map((platform): PlatformRow => {
+      const checked = verification.find(entry => entry.platform === platform)
+      const record = records.get(platform)
+      const [mismatch] = checked?.mismatches ?? []
+      const digest = image.digests[platform]
+      return {
+        platform,
+        emulated: record?.emulated,
+        ...(record === undefined
+          ? { runsNote: 'no leg record' }
+          : {
+              ...(record.runner === undefined ? {} : { runner: record.runner }),
+              ...(record.probed ? { runsNote: 'probed' } : {})
+            }),
+        digest,
+        link:
+          first === undefined || digest === undefined
+            ? undefined
+            : registryWebLink(first.registry, first.repository, digest),
+        layers: checked?.layers ?? record?.layers,
+        bytes: checked?.bytes ?? record?.bytes,
+        buildSeconds: record?.buildSeconds,
+        archCheck:
+          checked === undefined
+            ? { status: 'skipped' as const }
+            : {
+                status: checked.status,
+                ...(mismatch === undefined
+                  ? {}
+                  : { detail: `${mismatch.path} is ${mismatch.found}` })
+              },
+        smokeTest: { status: 'skipped' as const }
+      }
+    }),
+    failure: undefined,
+    nextSteps: [],
+    notes: [
+      `${records.size} legs; ${[...records.values()].filter(record => record !== undefined).length} left a record of how they were built`
+    ]
+  }
+}
 
 /** `mode: merge`: legs' images -> one index -> tags -> read back -> outputs. */
 export async function runMergeMode(inputs: Inputs): Promise<void> {
@@ -38,37 +104,33 @@ export async function runMergeMode(inputs: Inputs): Promise<void> {
       }
       return pushed
     })
-    await writeBuildSummary({
-      title: `${repositoryName(inputs.tags[0] ?? { registry: '', repository: 'merge' })} (merged)`,
-      engine: 'registry API',
-      indexDigest: image.digest,
-      tags: inputs.tags.map(formatReference),
-      rows: inputs.platforms.map(formatPlatform).map(platform => {
-        const checked = verification.find(entry => entry.platform === platform)
-        const [mismatch] = checked?.mismatches ?? []
-        return {
-          platform,
-          emulated: false,
-          digest: image.digests[platform],
-          link: undefined,
-          layers: checked?.layers,
-          bytes: checked?.bytes,
-          buildSeconds: undefined,
-          archCheck:
-            checked === undefined
-              ? { status: 'skipped' as const }
-              : {
-                  status: checked.status,
-                  ...(mismatch === undefined
-                    ? {}
-                    : { detail: `${mismatch.path} is ${mismatch.found}` })
-                },
-          smokeTest: { status: 'skipped' as const }
-        }
-      }),
-      failure: undefined,
-      nextSteps: []
+    const records = await core.group("Read the legs' records", async () => {
+      const found = await mapBounded(merged.legs, CONCURRENT_LEGS, async leg =>
+        leg.digest === undefined
+          ? undefined
+          : readLegRecord(
+              await pool.get(leg.source.registry),
+              leg.source.repository,
+              leg.digest,
+              leg.platform
+            ).catch((error: unknown) => {
+              core.warning(
+                `${leg.platform}: its leg record could not be read (${errorMessage(error)})`
+              )
+              return undefined
+            })
+      )
+      for (const [position, leg] of merged.legs.entries()) {
+        const record = found[position]
+        core.info(
+          record === undefined
+            ? `${leg.platform}: no leg record (the leg was not built by this action, or left none)`
+            : `${leg.platform}: built ${record.emulated ? 'under QEMU' : 'natively'}${record.runner === undefined ? '' : ` on ${record.runner}`} by ${record.engine}${record.buildSeconds === undefined ? '' : ` in ${record.buildSeconds.toFixed(1)} s`}`
+        )
+      }
+      return new Map(merged.legs.map((leg, position) => [leg.platform, found[position]]))
     })
+    await writeBuildSummary(mergeSummary(inputs, image, verification, records))
     writeOutputs({
       [Output.Digest]: image.digest,
       [Output.Digests]: JSON.stringify(image.digests),
