@@ -4,12 +4,14 @@
  * credentials come from `docker-credential-<name> get`. Through dist/ as the runner calls it.
  */
 import { execFileSync } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
-import { ROOT, type StepResult, runMain } from '../../harness/runner.mjs'
+import { ROOT, runMain } from '../../harness/runner.mjs'
+import { servedDigest } from '../support/skopeo.js'
+import { readableText, secretForms } from '../support/step-text.js'
 import { BUILDAH_ENV } from './lab.js'
 
 const lab = inject('lab')
@@ -50,34 +52,7 @@ function context(): string {
   return path.relative(ROOT, dir)
 }
 
-function servedDigest(reference: string): string {
-  const raw = execFileSync('skopeo', [
-    'inspect',
-    '--raw',
-    '--creds',
-    `${lab.LAB_USER}:${lab.LAB_PASSWORD}`,
-    `docker://${reference}`
-  ])
-  return `sha256:${createHash('sha256').update(raw).digest('hex')}`
-}
-
-/** What a person can read of the run: the runner's own mask commands left out. */
-function readable(step: StepResult): string {
-  return [
-    step.stdout
-      .split('\n')
-      .filter(line => !line.startsWith('::add-mask::'))
-      .join('\n'),
-    step.stderr,
-    JSON.stringify(step.outputs),
-    step.summary
-  ].join('\n')
-}
-
-const forms = [
-  lab.LAB_PASSWORD,
-  Buffer.from(`${lab.LAB_USER}:${lab.LAB_PASSWORD}`).toString('base64')
-]
+const forms = secretForms({ username: lab.LAB_USER, password: lab.LAB_PASSWORD })
 
 describe.each([
   ['credHelpers', { credHelpers: { [lab.LAB_TLS]: 'labtest' } }],
@@ -104,12 +79,14 @@ describe.each([
     })
     expect(step.errors).toEqual([])
     expect(step.exitCode).toBe(0)
-    expect(step.outputs.digest).toBe(servedDigest(tag))
+    expect(step.outputs.digest).toBe(
+      servedDigest(tag, { creds: `${lab.LAB_USER}:${lab.LAB_PASSWORD}` })
+    )
     expect(execFileSync('cat', [asked], { encoding: 'utf8' })).toContain(lab.LAB_TLS)
     // Masked for the runner in both forms, and readable in neither.
     for (const form of forms) {
       expect(step.stdout).toContain(`::add-mask::${form}`)
-      expect(readable(step)).not.toContain(form)
+      expect(readableText(step)).not.toContain(form)
     }
   })
 })

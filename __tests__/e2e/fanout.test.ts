@@ -60,6 +60,28 @@ function legStorage(slug: string): string {
   return config
 }
 
+/** A build leg of the fan-out, as the matrix's job would run it, pushed to the TLS registry. */
+const legInputs = (platform: string, legTag: string): Record<string, string> => ({
+  platforms: platform,
+  context: 'examples/emulated-run',
+  'build-args': `BASE=${lab.LAB_PLAIN}/fixtures/busybox:latest`,
+  tags: legTag,
+  push: 'true',
+  'push-by-digest': 'true',
+  engine: 'buildah',
+  registry: lab.LAB_TLS,
+  ...credentials
+})
+
+/** The merge job of the fan-out. */
+const mergeInputs = (platforms: string, mergeTag: string): Record<string, string> => ({
+  mode: 'merge',
+  platforms,
+  tags: mergeTag,
+  registry: lab.LAB_TLS,
+  ...credentials
+})
+
 describe('fan-out without the 40 lines of YAML: matrix -> legs -> merge', () => {
   const legDigests: Record<string, string> = {}
   const legImages: string[] = []
@@ -77,17 +99,7 @@ describe('fan-out without the 40 lines of YAML: matrix -> legs -> merge', () => 
     const built = await Promise.all(
       legs.map(leg =>
         runMain({
-          inputs: {
-            platforms: leg.platform,
-            context: 'examples/emulated-run',
-            'build-args': `BASE=${lab.LAB_PLAIN}/fixtures/busybox:latest`,
-            tags: tag,
-            push: 'true',
-            'push-by-digest': 'true',
-            engine: 'buildah',
-            registry: lab.LAB_TLS,
-            ...credentials
-          },
+          inputs: legInputs(leg.platform, tag),
           env: { ...BUILDAH_ENV, CONTAINERS_STORAGE_CONF: legStorage(leg.slug) }
         })
       )
@@ -105,15 +117,7 @@ describe('fan-out without the 40 lines of YAML: matrix -> legs -> merge', () => 
     }
     expect(skopeoExists(tag)).toBe(false)
 
-    const merge = await runMain({
-      inputs: {
-        mode: 'merge',
-        platforms: 'linux/amd64,linux/arm64',
-        tags: tag,
-        registry: lab.LAB_TLS,
-        ...credentials
-      }
-    })
+    const merge = await runMain({ inputs: mergeInputs('linux/amd64,linux/arm64', tag) })
     expect(merge.errors).toEqual([])
     expect(merge.exitCode).toBe(0)
     expect(JSON.parse(merge.outputs.digests ?? '{}')).toEqual(legDigests)
@@ -368,17 +372,7 @@ describe('fan-out without the 40 lines of YAML: matrix -> legs -> merge', () => 
     const built = await Promise.all(
       legs.map(leg =>
         runMain({
-          inputs: {
-            platforms: leg.platform,
-            context: 'examples/emulated-run',
-            'build-args': `BASE=${lab.LAB_PLAIN}/fixtures/busybox:latest`,
-            tags: fanTag,
-            push: 'true',
-            'push-by-digest': 'true',
-            engine: 'buildah',
-            registry: lab.LAB_TLS,
-            ...credentials
-          },
+          inputs: legInputs(leg.platform, fanTag),
           env: {
             ...BUILDAH_ENV,
             CONTAINERS_STORAGE_CONF: legStorage(leg.slug),
@@ -398,15 +392,7 @@ describe('fan-out without the 40 lines of YAML: matrix -> legs -> merge', () => 
     expect(armv7?.summary).toContain('probed')
     expect(amd64?.stdout).not.toContain('Probe 32-bit Arm')
 
-    const merge = await runMain({
-      inputs: {
-        mode: 'merge',
-        platforms: 'linux/amd64,linux/arm/v7',
-        tags: fanTag,
-        registry: lab.LAB_TLS,
-        ...credentials
-      }
-    })
+    const merge = await runMain({ inputs: mergeInputs('linux/amd64,linux/arm/v7', fanTag) })
     expect(merge.errors).toEqual([])
     expect(merge.exitCode).toBe(0)
     // Every leg's own facts, read back from its record: how, where, by what and how long.

@@ -5,12 +5,13 @@
  * verify, docker.io's redirect to its web site, and a storage host that serves blob
  * downloads and refuses the registry's token. Through dist/ as the runner calls it.
  */
-import { execFileSync, spawnSync } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
-import { ROOT, type StepResult, runMain } from '../../harness/runner.mjs'
+import { ROOT, runMain } from '../../harness/runner.mjs'
+import { rawManifest, servedDigest } from '../support/skopeo.js'
+import { readableText, secretForms } from '../support/step-text.js'
 import { BUILDAH_ENV } from './lab.js'
 
 const lab = inject('lab')
@@ -55,60 +56,12 @@ const step = (inputs: Record<string, string>) =>
     netns: lab.LAB_HUB_NETNS
   })
 
-/** The digest the registry serves, read by skopeo (which maps docker.io by itself). */
-function servedDigest(reference: string, credentials: { username: string; password: string }) {
-  const raw = execFileSync('ip', [
-    'netns',
-    'exec',
-    lab.LAB_HUB_NETNS,
-    'skopeo',
-    'inspect',
-    '--raw',
-    '--cert-dir',
-    lab.LAB_HUB_CERTS_DIR,
-    '--creds',
-    `${credentials.username}:${credentials.password}`,
-    `docker://${reference}`
-  ])
-  return `sha256:${createHash('sha256').update(raw).digest('hex')}`
-}
-
-function exists(reference: string, credentials: { username: string; password: string }): boolean {
-  return (
-    spawnSync('ip', [
-      'netns',
-      'exec',
-      lab.LAB_HUB_NETNS,
-      'skopeo',
-      'inspect',
-      '--raw',
-      '--cert-dir',
-      lab.LAB_HUB_CERTS_DIR,
-      '--creds',
-      `${credentials.username}:${credentials.password}`,
-      `docker://${reference}`
-    ]).status === 0
-  )
-}
-
-function readable(result: StepResult): string {
-  return [
-    result.stdout
-      .split('\n')
-      .filter(line => !line.startsWith('::add-mask::'))
-      .join('\n'),
-    result.stderr,
-    JSON.stringify(result.outputs),
-    result.summary
-  ].join('\n')
-}
-
-function secretForms(credentials: { username: string; password: string }): string[] {
-  return [
-    credentials.password,
-    Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')
-  ]
-}
+/** Read by skopeo inside the namespace, which maps docker.io by itself. */
+const inHub = (credentials: { username: string; password: string }) => ({
+  creds: `${credentials.username}:${credentials.password}`,
+  certDir: lab.LAB_HUB_CERTS_DIR,
+  netns: lab.LAB_HUB_NETNS
+})
 
 describe('Docker Hub', () => {
   it('pushes a short name (someuser/app) to registry-1.docker.io with tokens from auth.docker.io', async () => {
@@ -117,7 +70,7 @@ describe('Docker Hub', () => {
     const result = await step({ tags: `${repository}:1`, push: 'true', ...hub })
     expect(result.errors).toEqual([])
     expect(result.exitCode).toBe(0)
-    expect(result.outputs.digest).toBe(servedDigest(`docker.io/${repository}:1`, hub))
+    expect(result.outputs.digest).toBe(servedDigest(`docker.io/${repository}:1`, inHub(hub)))
     expect(result.outputs.images).toBe(`docker.io/${repository}@${result.outputs.digest ?? ''}`)
     const requests = served(from)
     // The API host answered; docker.io itself, a web site, was never asked.
@@ -133,7 +86,7 @@ describe('Docker Hub', () => {
       )
     ).toBe(true)
     expect(result.summary).toContain(`https://hub.docker.com/r/${repository}/tags`)
-    for (const form of secretForms(hub)) expect(readable(result)).not.toContain(form)
+    for (const form of secretForms(hub)) expect(readableText(result)).not.toContain(form)
   })
 
   it('fans out and merges, reading every layer through the storage host without the registry token', async () => {
@@ -153,7 +106,7 @@ describe('Docker Hub', () => {
     })
     expect(merged.errors).toEqual([])
     expect(merged.exitCode).toBe(0)
-    expect(merged.outputs.digest).toBe(servedDigest(`docker.io/${repository}:1`, hub))
+    expect(merged.outputs.digest).toBe(servedDigest(`docker.io/${repository}:1`, inHub(hub)))
     const storage = served(from).filter(entry => entry.host === 'storage')
     // The architecture check streamed the layer from storage, which would refuse a token.
     expect(storage.length).toBeGreaterThan(0)
@@ -183,7 +136,7 @@ describe('Docker Hub', () => {
     expect(merged.errors.join('\n')).toMatch(
       /token endpoint https:\/\/auth.docker.io\/token: refused the credentials of `someuser` \(401\)/
     )
-    expect(exists(`docker.io/${repository}:1`, hub)).toBe(false)
+    expect(rawManifest(`docker.io/${repository}:1`, inHub(hub))).toBeUndefined()
   })
 
   it('says so when a reference names docker.io itself, which serves a web site, not the API', async () => {
@@ -202,13 +155,13 @@ describe('GHCR', () => {
     const result = await step({ tags: `ghcr.io/${repository}:1`, push: 'true', ...ghcr })
     expect(result.errors).toEqual([])
     expect(result.exitCode).toBe(0)
-    expect(result.outputs.digest).toBe(servedDigest(`ghcr.io/${repository}:1`, ghcr))
+    expect(result.outputs.digest).toBe(servedDigest(`ghcr.io/${repository}:1`, inHub(ghcr)))
     const tokens = served(from).filter(entry => entry.host === 'token')
     expect(tokens.length).toBeGreaterThan(0)
     expect(tokens.every(entry => entry.service === 'ghcr.io' && entry.user === 'owner')).toBe(true)
     expect(result.summary).toContain(
       `https://github.com/users/owner/packages/container/package/app-${run}`
     )
-    for (const form of secretForms(ghcr)) expect(readable(result)).not.toContain(form)
+    for (const form of secretForms(ghcr)) expect(readableText(result)).not.toContain(form)
   })
 })

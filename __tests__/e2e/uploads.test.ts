@@ -3,14 +3,14 @@
  * 200 MB layer in resumable chunks over a connection that drops, a registry that refuses
  * mounts, and two runs moving the same tag at once.
  */
-import { execFileSync } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { finished } from 'node:stream/promises'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { ROOT, runMain } from '../../harness/runner.mjs'
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js'
+import { rawManifest, servedDigest } from '../support/skopeo.js'
 import { BUILDAH_ENV } from './lab.js'
 
 const lab = inject('lab')
@@ -49,27 +49,23 @@ async function fileContext(bytes: number, label: string): Promise<string> {
   return path.relative(ROOT, dir)
 }
 
-/** The digest the lab registry itself serves for a reference, read by skopeo. */
-function servedDigest(repositoryAndTag: string): string {
-  const raw = execFileSync('skopeo', [
-    'inspect',
-    '--raw',
-    '--tls-verify=false',
-    `docker://${lab.LAB_PLAIN}/${repositoryAndTag}`
-  ])
-  return `sha256:${createHash('sha256').update(raw).digest('hex')}`
+/** The digest the lab registry itself serves for a reference. */
+const served = (repositoryAndTag: string) =>
+  servedDigest(`${lab.LAB_PLAIN}/${repositoryAndTag}`, { insecure: true })
+
+/** Until `proxy` holds the PUT of its held tag: the run is between its two tags. */
+async function untilHolding(proxy: FaultProxy): Promise<void> {
+  for (let waited = 0; !proxy.holding(); waited += 100) {
+    if (waited > 240_000) throw new Error('the run never reached its second tag')
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
 }
 
 /** The size of the first layer, through the index buildah pushes even for one platform. */
 function layerSize(repositoryAndTag: string): number {
   const read = (reference: string) =>
     JSON.parse(
-      execFileSync('skopeo', [
-        'inspect',
-        '--raw',
-        '--tls-verify=false',
-        `docker://${lab.LAB_PLAIN}/${reference}`
-      ]).toString('utf8')
+      rawManifest(`${lab.LAB_PLAIN}/${reference}`, { insecure: true })?.toString('utf8') ?? '{}'
     ) as { manifests?: { digest: string }[]; layers?: { size: number }[] }
   const top = read(repositoryAndTag)
   const [first] = top.manifests ?? []
@@ -103,7 +99,7 @@ describe('uploads', () => {
     ])
     expect(step.errors).toEqual([])
     expect(step.exitCode).toBe(0)
-    expect(step.outputs.digest).toBe(servedDigest(`${repository}:1`))
+    expect(step.outputs.digest).toBe(served(`${repository}:1`))
     const size = layerSize(`${repository}:1`)
     expect(size).toBeGreaterThan(200 * 1024 * 1024)
     const requests = faults.requests()
@@ -132,7 +128,7 @@ describe('uploads', () => {
     ])
     expect(step.errors).toEqual([])
     expect(step.exitCode).toBe(0)
-    expect(step.outputs.digest).toBe(servedDigest(`${repository}:1`))
+    expect(step.outputs.digest).toBe(served(`${repository}:1`))
     expect(step.stdout).toMatch(/the registry no longer has the upload .*; starting it again/)
     // The layer's session twice, the config's once.
     expect(faults.requests().filter(request => request.kind === 'upload-post')).toHaveLength(3)
@@ -149,8 +145,8 @@ describe('uploads', () => {
     expect(step.errors).toEqual([])
     expect(step.exitCode).toBe(0)
     expect(step.stdout).toMatch(/refused \(403\); copying the bytes instead/)
-    expect(servedDigest(`${first}:1`)).toBe(step.outputs.digest)
-    expect(servedDigest(`${second}:1`)).toBe(step.outputs.digest)
+    expect(served(`${first}:1`)).toBe(step.outputs.digest)
+    expect(served(`${second}:1`)).toBe(step.outputs.digest)
   })
 })
 
@@ -173,10 +169,7 @@ describe('two runs moving the same tag', () => {
       `${slow.address}/${repository}:shared`,
       `${slow.address}/${repository}:slow`
     ])
-    for (let waited = 0; !slow.holding(); waited += 100) {
-      if (waited > 240_000) throw new Error('the loser never reached its second tag')
-      await new Promise(resolve => setTimeout(resolve, 100))
-    }
+    await untilHolding(slow)
     const winner = await build(await fileContext(1024, 'winner'), [
       `${lab.LAB_PLAIN}/${repository}:shared`
     ])
@@ -189,7 +182,7 @@ describe('two runs moving the same tag', () => {
         `moving the tags failed: .*no tag needed putting back; left as they are: .*${repository}:shared \\(now ${winner.outputs.digest ?? ''}: moved by another push since\\)`
       )
     )
-    expect(servedDigest(`${repository}:shared`)).toBe(winner.outputs.digest)
+    expect(served(`${repository}:shared`)).toBe(winner.outputs.digest)
   })
 
   it('puts the tags it moved back when nobody else touched them', async () => {
@@ -200,16 +193,13 @@ describe('two runs moving the same tag', () => {
       `${slow.address}/${repository}:shared`,
       `${slow.address}/${repository}:slow`
     ])
-    for (let waited = 0; !slow.holding(); waited += 100) {
-      if (waited > 240_000) throw new Error('the run never reached its second tag')
-      await new Promise(resolve => setTimeout(resolve, 100))
-    }
+    await untilHolding(slow)
     slow.release(400)
     const step = await failing
     expect(step.exitCode).toBe(1)
     expect(step.errors.join('\n')).toMatch(
       new RegExp(`put back: .*${repository}:shared \\(back to ${before}\\)`)
     )
-    expect(servedDigest(`${repository}:shared`)).toBe(before)
+    expect(served(`${repository}:shared`)).toBe(before)
   })
 })

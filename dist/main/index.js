@@ -44829,11 +44829,12 @@ verification) {
  * digest, tags, read-back) -> outputs.
  */
 async function runBuild(inputs, host) {
+    // Inputs that can be wrong are checked before anything runs, the probe included.
+    const { context, file } = await resolvePaths(inputs);
+    const logins = loginsFrom(inputs);
     const tempDir = await runTempDir();
     const arm32 = await arm32Natively(inputs, host, tempDir);
     const plan = planBuild(inputs.platforms, host, { arm32OnArm64: arm32.native });
-    const { context, file } = await resolvePaths(inputs);
-    const logins = loginsFrom(inputs);
     // A fan-out leg leaves its platform under `<tag>-<slug>` for the merge; no final tag moves.
     const [legPlatform] = plan;
     const finalTags = inputs.pushByDigest && legPlatform !== undefined

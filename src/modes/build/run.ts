@@ -27,11 +27,12 @@ import { buildSteps } from './steps.js'
  * digest, tags, read-back) -> outputs.
  */
 export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
+  // Inputs that can be wrong are checked before anything runs, the probe included.
+  const { context, file } = await resolvePaths(inputs)
+  const logins = loginsFrom(inputs)
   const tempDir = await runTempDir()
   const arm32 = await arm32Natively(inputs, host, tempDir)
   const plan = planBuild(inputs.platforms, host, { arm32OnArm64: arm32.native })
-  const { context, file } = await resolvePaths(inputs)
-  const logins = loginsFrom(inputs)
   // A fan-out leg leaves its platform under `<tag>-<slug>` for the merge; no final tag moves.
   const [legPlatform] = plan
   const finalTags =
