@@ -1,3 +1,6 @@
+/** Requests to one registry at once: enough to hide round trips, few enough for any registry's limits. */
+export const REGISTRY_CONCURRENCY = 8
+
 /** `work` over every item, at most `limit` at a time, results in item order. */
 export async function mapBounded<T, R>(
   items: readonly T[],

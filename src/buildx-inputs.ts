@@ -3,10 +3,13 @@ import semver from 'semver'
 import { Input } from './constants.js'
 import { InputError } from './errors.js'
 import { PlatformError, formatPlatform, parsePlatform } from './platform.js'
-import { type AppendNode, type BuildxDriver, type BuildxOptions, DRIVERS } from './values.js'
-
-export const BUILDX_VERSIONS =
-  'Valid: latest, an exact version (0.17.1) or a semver range (^0.17, >=0.13 <1)'
+import {
+  type AppendNode,
+  BUILDX_VERSION_FORMS,
+  type BuildxDriver,
+  type BuildxOptions,
+  DRIVERS
+} from './values.js'
 
 export function parseDriver(text: string): BuildxDriver {
   const value = text.trim().toLowerCase()
@@ -24,7 +27,7 @@ export function checkBuildxVersion(text: string): string {
     throw new InputError(
       Input.BuildxVersion,
       `\`${value}\` is not a version or range`,
-      BUILDX_VERSIONS
+      BUILDX_VERSION_FORMS
     )
   }
   return value

@@ -4,9 +4,9 @@
  * `sha256-<hex>.leg` after the leg's digest, so it is found from the digest alone, with no
  * GitHub service in between. The merge shows it; nothing of it is guessed.
  */
-import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { RegistryClient } from './registry/client.js'
+import { digestOf } from './registry/digest.js'
 import { MEDIA_TYPES, type Manifest } from './registry/oci.js'
 
 export const LEG_RECORD_TYPE = 'application/vnd.multiarch-build.leg.v1+json'
@@ -41,10 +41,6 @@ export function runnerName(env: Readonly<Record<string, string | undefined>>): s
   return env.RUNNER_ARCH === undefined || env.RUNNER_ARCH === ''
     ? name
     : `${name} (${env.RUNNER_ARCH})`
-}
-
-function digestOf(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`
 }
 
 /** The artifact manifest for a record of `subject`, and the blobs it needs. Pure. */

@@ -6,6 +6,7 @@ import type { Inputs } from './inputs.js'
 import {
   type Credentials,
   authFilePaths,
+  basicAuth,
   credentialsFromAuthFiles
 } from './registry/credentials.js'
 
@@ -37,5 +38,5 @@ export async function credentialsFor(
 
 export function maskCredentials(credentials: Credentials): void {
   core.setSecret(credentials.password)
-  core.setSecret(Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64'))
+  core.setSecret(basicAuth(credentials))
 }

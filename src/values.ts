@@ -20,6 +20,10 @@ export interface CacheSpec {
 }
 
 export const DRIVERS = ['docker', 'docker-container', 'kubernetes', 'remote'] as const
+
+/** What `buildx-version` takes, for the errors that refuse what it was given. */
+export const BUILDX_VERSION_FORMS =
+  'Valid: latest, an exact version (0.17.1) or a semver range (^0.17, >=0.13 <1)'
 export type BuildxDriver = (typeof DRIVERS)[number]
 
 /** One `append` line, parsed. */

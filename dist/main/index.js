@@ -35405,6 +35405,8 @@ function armVersion(platform) {
  * consume them, and neither imports the other.
  */
 const DRIVERS = ['docker', 'docker-container', 'kubernetes', 'remote'];
+/** What `buildx-version` takes, for the errors that refuse what it was given. */
+const BUILDX_VERSION_FORMS = 'Valid: latest, an exact version (0.17.1) or a semver range (^0.17, >=0.13 <1)';
 /** `native-arm32`: probe the arm64 runner, or take it as known. */
 const ARM32_CHOICES = ['auto', 'true', 'false'];
 /** `runner-sets`: families of native runners beyond GitHub's own. */
@@ -35434,7 +35436,6 @@ function parseOutputSpec(text) {
 
 
 
-const BUILDX_VERSIONS = 'Valid: latest, an exact version (0.17.1) or a semver range (^0.17, >=0.13 <1)';
 function parseDriver(text) {
     const value = text.trim().toLowerCase();
     const driver = DRIVERS.find(candidate => candidate === value);
@@ -35447,7 +35448,7 @@ function parseDriver(text) {
 function checkBuildxVersion(text) {
     const value = text.trim();
     if (value !== '' && value !== 'latest' && semver_default().validRange(value) === null) {
-        throw new InputError(Input.BuildxVersion, `\`${value}\` is not a version or range`, BUILDX_VERSIONS);
+        throw new InputError(Input.BuildxVersion, `\`${value}\` is not a version or range`, BUILDX_VERSION_FORMS);
     }
     return value;
 }
@@ -38065,10 +38066,47 @@ function deepFreeze(value) {
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/registry/digest.ts
+/** Content digests: computing, checking, and checking a stream as it passes. */
+
+
+const digest_DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+const digest_TAG = /^[\w][\w.-]{0,127}$/;
+function isDigest(text) {
+    return digest_DIGEST.test(text);
+}
+function isTag(text) {
+    return digest_TAG.test(text);
+}
+function digestAlgorithm(digest) {
+    return digest.startsWith('sha512:') ? 'sha512' : 'sha256';
+}
+function digestOf(bytes, algorithm = 'sha256') {
+    return `${algorithm}:${(0,external_node_crypto_.createHash)(algorithm).update(bytes).digest('hex')}`;
+}
+/**
+ * A pass-through that hashes what flows and fails at the end if the bytes are not the
+ * ones `digest` names, so a consumer never mistakes a corrupt or truncated blob for a good one.
+ */
+function verifyingStream(digest, mismatch) {
+    const algorithm = digestAlgorithm(digest);
+    const hash = (0,external_node_crypto_.createHash)(algorithm);
+    return new external_node_stream_.Transform({
+        transform(chunk, _encoding, callback) {
+            hash.update(chunk);
+            callback(null, chunk);
+        },
+        flush(callback) {
+            const actual = `${algorithm}:${hash.digest('hex')}`;
+            callback(actual === digest ? null : mismatch(actual));
+        }
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/registry/oci.ts
 /** The OCI image and distribution types every part of the house shares. Pure. */
 const MEDIA_TYPES = {
@@ -38114,9 +38152,6 @@ function runnerName(env) {
     return env.RUNNER_ARCH === undefined || env.RUNNER_ARCH === ''
         ? name
         : `${name} (${env.RUNNER_ARCH})`;
-}
-function digestOf(bytes) {
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
 }
 /** The artifact manifest for a record of `subject`, and the blobs it needs. Pure. */
 function legRecordManifest(record, subject) {
@@ -38207,6 +38242,12 @@ function authFilePaths(env = process.env) {
     return files;
 }
 const DOCKER_HUB_KEYS = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
+/** The key Docker Hub's credentials live under in auth files, helpers and stores: the v1 index URL. */
+const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
+/** `base64(user:password)`: an auth file's `auth` field, and Basic authentication's value. */
+function basicAuth(credentials) {
+    return Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+}
 /**
  * The registry host an `auths` key stands for: docker writes URLs such as
  * `https://index.docker.io/v1/`, podman bare hosts; podman's `host/namespace` keys cover
@@ -38246,8 +38287,6 @@ function credentialsFromAuthJson(text, registry) {
     }
     return undefined;
 }
-/** The key Docker Hub's credentials live under in helpers and stores: the v1 index URL. */
-const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
 /**
  * Which credential helper a config names for a registry, and the server name to ask it for:
  * `credHelpers` for that registry first, then `credsStore` for every registry, as docker does.
@@ -38366,7 +38405,7 @@ async function credentialsFor(registry, logins) {
 }
 function maskCredentials(credentials) {
     setSecret(credentials.password);
-    setSecret(Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64'));
+    setSecret(basicAuth(credentials));
 }
 
 ;// CONCATENATED MODULE: ./src/outputs.ts
@@ -39016,6 +39055,14 @@ function preferredChallenge(header) {
 function repositoryScope(repository, actions) {
     return `repository:${repository}:${actions}`;
 }
+/** What reading a repository needs. */
+function pullScope(repository) {
+    return repositoryScope(repository, 'pull');
+}
+/** What writing a repository needs (a push reads too: HEAD before upload). */
+function pushScope(repository) {
+    return repositoryScope(repository, 'pull,push');
+}
 /** Scopes in a stable order, duplicates dropped, so equal requests share one cached token. */
 function normaliseScopes(scopes) {
     return [...new Set(scopes.flatMap(scope => scope.split(/\s+/)).filter(Boolean))].sort();
@@ -39050,43 +39097,6 @@ function parseTokenAnswer(text) {
         token: value,
         expiresIn: typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : 60
     };
-}
-
-;// CONCATENATED MODULE: ./src/registry/digest.ts
-/** Content digests: computing, checking, and checking a stream as it passes. */
-
-
-const digest_DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
-const digest_TAG = /^[\w][\w.-]{0,127}$/;
-function isDigest(text) {
-    return digest_DIGEST.test(text);
-}
-function isTag(text) {
-    return digest_TAG.test(text);
-}
-function digestAlgorithm(digest) {
-    return digest.startsWith('sha512:') ? 'sha512' : 'sha256';
-}
-function digest_digestOf(bytes, algorithm = 'sha256') {
-    return `${algorithm}:${(0,external_node_crypto_.createHash)(algorithm).update(bytes).digest('hex')}`;
-}
-/**
- * A pass-through that hashes what flows and fails at the end if the bytes are not the
- * ones `digest` names, so a consumer never mistakes a corrupt or truncated blob for a good one.
- */
-function verifyingStream(digest, mismatch) {
-    const algorithm = digestAlgorithm(digest);
-    const hash = (0,external_node_crypto_.createHash)(algorithm);
-    return new external_node_stream_.Transform({
-        transform(chunk, _encoding, callback) {
-            hash.update(chunk);
-            callback(null, chunk);
-        },
-        flush(callback) {
-            const actual = `${algorithm}:${hash.digest('hex')}`;
-            callback(actual === digest ? null : mismatch(actual));
-        }
-    });
 }
 
 // EXTERNAL MODULE: external "node:http"
@@ -39427,6 +39437,7 @@ async function containersCa(hosts) {
 
 
 
+
 /** Manifests are capped at 4 MiB by the spec; configs are smaller. Blobs are streamed. */
 const BODY_LIMIT = 32 * 1024 * 1024;
 const ERROR_BODY_LIMIT = 1024 * 1024;
@@ -39460,7 +39471,7 @@ function header(headers, name) {
     return Array.isArray(value) ? value[0] : value;
 }
 function basic(credentials) {
-    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+    return `Basic ${basicAuth(credentials)}`;
 }
 class RegistrySession {
     registry;
@@ -39765,9 +39776,6 @@ class RegistrySession {
 const DEFAULT_CHUNK_BYTES = 32 * 1024 * 1024;
 /** How often one chunked upload may resume before the attempt fails as a whole. */
 const MAX_RESUMES = 8;
-function pushScope(repository) {
-    return repositoryScope(repository, 'pull,push');
-}
 /** Upload one blob into `toRepository`, starting at `firstLocation` when a session is open. */
 async function upload(session, operation, source, toRepository, digest, firstLocation, deadline) {
     const chunkBytes = session.options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
@@ -39960,12 +39968,6 @@ const client_REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(
 function named(repository, reference) {
     return isDigest(reference) ? `${repository}@${reference}` : `${repository}:${reference}`;
 }
-function pull(repository) {
-    return repositoryScope(repository, 'pull');
-}
-function push(repository) {
-    return repositoryScope(repository, 'pull,push');
-}
 class RegistryClient {
     session;
     constructor(registry, options = {}) {
@@ -39991,7 +39993,7 @@ class RegistryClient {
             method: 'GET',
             target: `/v2/${reference.repository}/manifests/${name}`,
             headers: { accept: MANIFEST_ACCEPT },
-            scopes: [pull(reference.repository)]
+            scopes: [pullScope(reference.repository)]
         }, this.session.deadline());
         if (response.status === 404) {
             throw this.session.error(operation, `does not exist; ${statusProblem(404, response.body)}`, 404);
@@ -39999,7 +40001,7 @@ class RegistryClient {
         if (response.status !== 200) {
             throw this.session.error(operation, statusProblem(response.status, response.body), response.status);
         }
-        const digest = digest_digestOf(response.body, reference.digest === undefined ? 'sha256' : digestAlgorithm(reference.digest));
+        const digest = digestOf(response.body, reference.digest === undefined ? 'sha256' : digestAlgorithm(reference.digest));
         if (reference.digest !== undefined && reference.digest !== digest) {
             throw this.session.error(operation, `served bytes for ${reference.digest} hash to ${digest}`);
         }
@@ -40028,7 +40030,7 @@ class RegistryClient {
             method: 'HEAD',
             target: `/v2/${reference.repository}/manifests/${name}`,
             headers: { accept: MANIFEST_ACCEPT },
-            scopes: [pull(reference.repository)]
+            scopes: [pullScope(reference.repository)]
         }, this.session.deadline());
         if (response.status === 404)
             return false;
@@ -40046,7 +40048,7 @@ class RegistryClient {
         if (!isDigest(reference) && !isTag(reference)) {
             throw this.session.error(operation, `\`${reference}\` is neither a tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) nor a digest (sha256:<64 hex>)`);
         }
-        const digest = digest_digestOf(body, isDigest(reference) ? digestAlgorithm(reference) : 'sha256');
+        const digest = digestOf(body, isDigest(reference) ? digestAlgorithm(reference) : 'sha256');
         if (isDigest(reference) && reference !== digest) {
             throw this.session.error(operation, `the bytes hash to ${digest}, not ${reference}; put a manifest under its own digest`);
         }
@@ -40056,7 +40058,7 @@ class RegistryClient {
             target: `/v2/${repository}/manifests/${reference}`,
             headers: { 'content-type': mediaType, 'content-length': String(body.length) },
             body,
-            scopes: [push(repository)]
+            scopes: [pushScope(repository)]
         }, this.session.deadline());
         if (response.status < 200 || response.status > 299) {
             throw this.session.error(operation, statusProblem(response.status, response.body), response.status);
@@ -40078,7 +40080,7 @@ class RegistryClient {
             operation,
             method: 'DELETE',
             target: `/v2/${repository}/manifests/${digest}`,
-            scopes: [push(repository)]
+            scopes: [pushScope(repository)]
         }, this.session.deadline());
         if (response.status === 404)
             return false;
@@ -40109,13 +40111,13 @@ class RegistryClient {
             operation,
             method: 'GET',
             target: `/v2/${repository}/blobs/${digest}`,
-            scopes: [pull(repository)],
+            scopes: [pullScope(repository)],
             followRedirects: true
         }, this.session.deadline());
         if (response.status !== 200) {
             throw this.session.error(operation, statusProblem(response.status, response.body), response.status);
         }
-        const actual = digest_digestOf(response.body, digestAlgorithm(digest));
+        const actual = digestOf(response.body, digestAlgorithm(digest));
         if (actual !== digest)
             throw this.session.error(operation, `served bytes that hash to ${actual}`);
         try {
@@ -40145,7 +40147,7 @@ class RegistryClient {
                 method: 'POST',
                 target: `/v2/${toRepository}/blobs/uploads/?${query.toString()}`,
                 headers: { 'content-length': '0' },
-                scopes: [push(toRepository), pull(fromRepository)]
+                scopes: [pushScope(toRepository), pullScope(fromRepository)]
             }, deadline);
         }
         catch (error) {
@@ -40187,7 +40189,7 @@ class RegistryClient {
             operation,
             method: 'HEAD',
             target: `/v2/${repository}/blobs/${digest}`,
-            scopes: [pull(repository)],
+            scopes: [pullScope(repository)],
             followRedirects: true
         }, deadline);
         if (response.status === 404)
@@ -40203,7 +40205,7 @@ class RegistryClient {
             operation,
             method: 'GET',
             target: `/v2/${repository}/blobs/${digest}`,
-            scopes: [pull(repository)],
+            scopes: [pullScope(repository)],
             followRedirects: true,
             streaming: true
         }, deadline);
@@ -41915,10 +41917,10 @@ function _unique(values) {
 
 
 
-const VERSION_INPUT = 'buildx-version';
+
+
 const DOWNLOAD_BASE = 'https://github.com/docker/buildx/releases/download';
 const TOOL_NAME = 'docker-buildx';
-const VALID_VERSIONS = 'Valid: latest, an exact version (0.17.1) or a semver range (^0.17, >=0.13 <1)';
 /** `docker buildx version` -> `0.17.1` (or `0.17.1-desktop.1`, `0.11.2+azure-1`); undefined when absent. */
 function parseBuildxVersion(output) {
     return /github\.com\/docker\/buildx\s+v?(\d+\.\d+\.\d+[0-9A-Za-z.+~-]*)/.exec(output)?.[1];
@@ -41935,7 +41937,7 @@ function buildxAtLeast(version, minimum) {
 function checkedRange(range) {
     const valid = semver_default().validRange(range);
     if (valid === null) {
-        throw new InputError(VERSION_INPUT, `\`${range}\` is not a version or range`, VALID_VERSIONS);
+        throw new InputError(Input.BuildxVersion, `\`${range}\` is not a version or range`, BUILDX_VERSION_FORMS);
     }
     return valid;
 }
@@ -41971,7 +41973,7 @@ function resolveVersion(range, tags) {
     if (chosen !== null)
         return chosen;
     const newest = semver_default().maxSatisfying(releases, '*');
-    throw new InputError(VERSION_INPUT, `no buildx release satisfies \`${wanted}\`${newest === null ? '' : `; newest is v${newest}`}`, VALID_VERSIONS);
+    throw new InputError(Input.BuildxVersion, `no buildx release satisfies \`${wanted}\`${newest === null ? '' : `; newest is v${newest}`}`, BUILDX_VERSION_FORMS);
 }
 /** buildx release asset suffixes, by Node's `process.arch`. */
 const ASSET_ARCH = {
@@ -42444,6 +42446,7 @@ async function removeBuilder(builder) {
 
 
 
+
 function record(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value)
         ? value
@@ -42451,11 +42454,7 @@ function record(value) {
 }
 /** Where docker keeps credentials for a registry: Docker Hub has its legacy key. */
 function authKey(registry) {
-    return registry === 'docker.io' ? 'https://index.docker.io/v1/' : registry;
-}
-/** The `auth` field docker writes: base64 of `user:password`. */
-function basicAuth(credentials) {
-    return Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+    return registry === 'docker.io' ? DOCKER_HUB_SERVER : registry;
 }
 /**
  * A docker config.json for this run: the user's settings plus the action's logins. A helper
@@ -42961,6 +42960,8 @@ async function readBack(tags, expected, pool) {
 }
 
 ;// CONCATENATED MODULE: ./src/bounded.ts
+/** Requests to one registry at once: enough to hide round trips, few enough for any registry's limits. */
+const REGISTRY_CONCURRENCY = 8;
 /** `work` over every item, at most `limit` at a time, results in item order. */
 async function mapBounded(items, limit, work) {
     const results = new Array(items.length);
@@ -42980,7 +42981,7 @@ async function mapBounded(items, limit, work) {
 /** Platform images held by a registry repository, their layers streamed from it. */
 async function registryPlatformImages(client, registry, repository, manifests) {
     // One request per manifest, a few at a time: a 60-platform merge should not wait 60 round trips.
-    return mapBounded(manifests, 8, async ({ platform, digest }) => {
+    return mapBounded(manifests, REGISTRY_CONCURRENCY, async ({ platform, digest }) => {
         const manifest = await client.getManifest({ registry, repository, digest });
         const parsed = JSON.parse(manifest.raw.toString('utf8'));
         return {
@@ -45251,8 +45252,6 @@ async function bringManifest(client, from, repository, descriptor) {
     }
     await client.putManifest(repository, descriptor.digest, manifest.raw, manifest.mediaType);
 }
-/** Legs fetched at once: enough to hide round trips, few enough for any registry's limits. */
-const CONCURRENT_LEGS = 8;
 /**
  * Assemble and push the index: resolve the legs' images, check every platform is there
  * exactly once, copy them into each tag's repository, push the index by digest, and only
@@ -45264,7 +45263,7 @@ verify = () => Promise.resolve()) {
     const sources = mergeSources(sourceInput, tags, platforms);
     const resolved = await group('Collect the legs', () => 
     // Many legs: their manifests are fetched side by side, a few at a time.
-    mapBounded(sources, CONCURRENT_LEGS, async (source, position) => {
+    mapBounded(sources, REGISTRY_CONCURRENCY, async (source, position) => {
         const image = await resolveSource(pool, source).catch((error) => {
             const platform = sourceInput.length === 0 ? platforms[position] : undefined;
             if (error instanceof RegistryError && error.status === 404 && platform !== undefined) {
@@ -45277,7 +45276,7 @@ verify = () => Promise.resolve()) {
     }));
     const expected = platforms.map(formatPlatform);
     const { index, entries } = assembleIndex(expected, resolved);
-    const image = { digest: merge_digestOf(index), bytes: index, mediaType: MEDIA_TYPES.ociIndex };
+    const image = { digest: digestOf(index), bytes: index, mediaType: MEDIA_TYPES.ociIndex };
     await verify(await platformImages(pool, sources, resolved, entries));
     await group('Push the index by digest (no tag moves yet)', async () => {
         for (const tag of uniqueRepositories(tags)) {
@@ -45311,7 +45310,7 @@ verify = () => Promise.resolve()) {
 }
 /** The kept platform images, their layers streamed from the leg's repository. */
 async function platformImages(pool, sources, resolved, entries) {
-    const perSource = await mapBounded(sources, CONCURRENT_LEGS, async (source, position) => {
+    const perSource = await mapBounded(sources, REGISTRY_CONCURRENCY, async (source, position) => {
         const kept = (resolved[position]?.images ?? []).filter(entry => entries.some(entryKept => entryKept.digest === entry.digest));
         return registryPlatformImages(await pool.get(source.registry), source.registry, source.repository, kept.map(entry => ({ platform: platformKey(entry.platform), digest: entry.digest })));
     });
@@ -45326,9 +45325,6 @@ function uniqueRepositories(tags) {
         seen.add(key);
         return true;
     });
-}
-function merge_digestOf(bytes) {
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
 }
 
 ;// CONCATENATED MODULE: ./src/modes/merge/run.ts
@@ -45417,7 +45413,7 @@ async function runMergeMode(inputs) {
             return pushed;
         });
         const records = await group("Read the legs' records", async () => {
-            const found = await mapBounded(merged.legs, CONCURRENT_LEGS, async (leg) => leg.digest === undefined
+            const found = await mapBounded(merged.legs, REGISTRY_CONCURRENCY, async (leg) => leg.digest === undefined
                 ? undefined
                 : readLegRecord(await pool.get(leg.source.registry), leg.source.repository, leg.digest, leg.platform).catch((error) => {
                     warning(`${leg.platform}: its leg record could not be read (${errorMessage(error)})`);

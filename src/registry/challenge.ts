@@ -66,6 +66,16 @@ export function repositoryScope(repository: string, actions: RepositoryActions):
   return `repository:${repository}:${actions}`
 }
 
+/** What reading a repository needs. */
+export function pullScope(repository: string): string {
+  return repositoryScope(repository, 'pull')
+}
+
+/** What writing a repository needs (a push reads too: HEAD before upload). */
+export function pushScope(repository: string): string {
+  return repositoryScope(repository, 'pull,push')
+}
+
 /** Scopes in a stable order, duplicates dropped, so equal requests share one cached token. */
 export function normaliseScopes(scopes: readonly string[]): string[] {
   return [...new Set(scopes.flatMap(scope => scope.split(/\s+/)).filter(Boolean))].sort()

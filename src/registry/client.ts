@@ -9,7 +9,7 @@
  */
 import type { Readable } from 'node:stream'
 import type { ImageReference } from '../reference.js'
-import { repositoryScope } from './challenge.js'
+import { pullScope, pushScope } from './challenge.js'
 import { digestAlgorithm, digestOf, isDigest, isTag, verifyingStream } from './digest.js'
 import { MEDIA_TYPES, type Manifest } from './oci.js'
 import { statusProblem, transportProblem } from './problems.js'
@@ -39,14 +39,6 @@ export type BlobTransfer = 'mounted' | 'copied' | 'present'
 /** `repo:tag` or `repo@sha256:...`, as errors name what they were about. */
 export function named(repository: string, reference: string): string {
   return isDigest(reference) ? `${repository}@${reference}` : `${repository}:${reference}`
-}
-
-export function pull(repository: string): string {
-  return repositoryScope(repository, 'pull')
-}
-
-export function push(repository: string): string {
-  return repositoryScope(repository, 'pull,push')
 }
 
 export class RegistryClient {
@@ -80,7 +72,7 @@ export class RegistryClient {
         method: 'GET',
         target: `/v2/${reference.repository}/manifests/${name}`,
         headers: { accept: MANIFEST_ACCEPT },
-        scopes: [pull(reference.repository)]
+        scopes: [pullScope(reference.repository)]
       },
       this.session.deadline()
     )
@@ -135,7 +127,7 @@ export class RegistryClient {
         method: 'HEAD',
         target: `/v2/${reference.repository}/manifests/${name}`,
         headers: { accept: MANIFEST_ACCEPT },
-        scopes: [pull(reference.repository)]
+        scopes: [pullScope(reference.repository)]
       },
       this.session.deadline()
     )
@@ -176,7 +168,7 @@ export class RegistryClient {
         target: `/v2/${repository}/manifests/${reference}`,
         headers: { 'content-type': mediaType, 'content-length': String(body.length) },
         body,
-        scopes: [push(repository)]
+        scopes: [pushScope(repository)]
       },
       this.session.deadline()
     )
@@ -211,7 +203,7 @@ export class RegistryClient {
         operation,
         method: 'DELETE',
         target: `/v2/${repository}/manifests/${digest}`,
-        scopes: [push(repository)]
+        scopes: [pushScope(repository)]
       },
       this.session.deadline()
     )
@@ -257,7 +249,7 @@ export class RegistryClient {
         operation,
         method: 'GET',
         target: `/v2/${repository}/blobs/${digest}`,
-        scopes: [pull(repository)],
+        scopes: [pullScope(repository)],
         followRedirects: true
       },
       this.session.deadline()
@@ -304,7 +296,7 @@ export class RegistryClient {
           method: 'POST',
           target: `/v2/${toRepository}/blobs/uploads/?${query.toString()}`,
           headers: { 'content-length': '0' },
-          scopes: [push(toRepository), pull(fromRepository)]
+          scopes: [pushScope(toRepository), pullScope(fromRepository)]
         },
         deadline
       )
@@ -378,7 +370,7 @@ export class RegistryClient {
         operation,
         method: 'HEAD',
         target: `/v2/${repository}/blobs/${digest}`,
-        scopes: [pull(repository)],
+        scopes: [pullScope(repository)],
         followRedirects: true
       },
       deadline
@@ -402,7 +394,7 @@ export class RegistryClient {
         operation,
         method: 'GET',
         target: `/v2/${repository}/blobs/${digest}`,
-        scopes: [pull(repository)],
+        scopes: [pullScope(repository)],
         followRedirects: true,
         streaming: true
       },

@@ -20,6 +20,14 @@ export function authFilePaths(env: NodeJS.ProcessEnv = process.env): string[] {
 
 const DOCKER_HUB_KEYS = ['docker.io', 'index.docker.io', 'registry-1.docker.io']
 
+/** The key Docker Hub's credentials live under in auth files, helpers and stores: the v1 index URL. */
+export const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/'
+
+/** `base64(user:password)`: an auth file's `auth` field, and Basic authentication's value. */
+export function basicAuth(credentials: Credentials): string {
+  return Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')
+}
+
 /**
  * The registry host an `auths` key stands for: docker writes URLs such as
  * `https://index.docker.io/v1/`, podman bare hosts; podman's `host/namespace` keys cover
@@ -56,9 +64,6 @@ export function credentialsFromAuthJson(text: string, registry: string): Credent
   }
   return undefined
 }
-
-/** The key Docker Hub's credentials live under in helpers and stores: the v1 index URL. */
-const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/'
 
 /** Runs `docker-credential-<name> get` with the server on stdin; answers its stdout, or undefined when it has nothing. */
 export type HelperRunner = (helper: string, server: string) => Promise<string | undefined>

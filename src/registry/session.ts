@@ -17,7 +17,7 @@ import {
   preferredChallenge,
   tokenUrl
 } from './challenge.js'
-import type { Credentials } from './credentials.js'
+import { type Credentials, basicAuth } from './credentials.js'
 import { apiHost, containersCa, isLoopback } from './endpoint.js'
 import { statusProblem, transportProblem } from './problems.js'
 import {
@@ -117,7 +117,7 @@ export function header(headers: http.IncomingHttpHeaders, name: string): string 
 }
 
 function basic(credentials: Credentials): string {
-  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
+  return `Basic ${basicAuth(credentials)}`
 }
 
 export class RegistrySession {

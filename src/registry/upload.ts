@@ -6,7 +6,7 @@
  * upload goes on from there.
  */
 import type { Readable } from 'node:stream'
-import { repositoryScope } from './challenge.js'
+import { pushScope } from './challenge.js'
 import { statusProblem } from './problems.js'
 import { isRetryableError, isRetryableStatus } from './retry.js'
 import { ERROR_BODY_LIMIT, Retryable, type RegistrySession, header } from './session.js'
@@ -31,10 +31,6 @@ export interface BlobSource {
 export const DEFAULT_CHUNK_BYTES = 32 * 1024 * 1024
 /** How often one chunked upload may resume before the attempt fails as a whole. */
 const MAX_RESUMES = 8
-
-function pushScope(repository: string): string {
-  return repositoryScope(repository, 'pull,push')
-}
 
 /** Upload one blob into `toRepository`, starting at `firstLocation` when a session is open. */
 export async function upload(

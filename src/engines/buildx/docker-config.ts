@@ -2,6 +2,7 @@
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import path from 'node:path'
+import { DOCKER_HUB_SERVER, basicAuth } from '../../registry/credentials.js'
 import type { BuildRequest } from '../engine.js'
 
 export type Env = Readonly<Record<string, string>>
@@ -14,12 +15,7 @@ function record(value: unknown): Record<string, unknown> {
 
 /** Where docker keeps credentials for a registry: Docker Hub has its legacy key. */
 function authKey(registry: string): string {
-  return registry === 'docker.io' ? 'https://index.docker.io/v1/' : registry
-}
-
-/** The `auth` field docker writes: base64 of `user:password`. */
-export function basicAuth(credentials: { username: string; password: string }): string {
-  return Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')
+  return registry === 'docker.io' ? DOCKER_HUB_SERVER : registry
 }
 
 /**

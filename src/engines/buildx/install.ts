@@ -7,14 +7,13 @@ import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import path from 'node:path'
 import semver from 'semver'
+import { Input } from '../../constants.js'
 import { ActionError, InputError, errorMessage } from '../../errors.js'
 import { exec } from '../../exec.js'
+import { BUILDX_VERSION_FORMS } from '../../values.js'
 
-const VERSION_INPUT = 'buildx-version'
 const DOWNLOAD_BASE = 'https://github.com/docker/buildx/releases/download'
 const TOOL_NAME = 'docker-buildx'
-const VALID_VERSIONS =
-  'Valid: latest, an exact version (0.17.1) or a semver range (^0.17, >=0.13 <1)'
 
 /** `docker buildx version` -> `0.17.1` (or `0.17.1-desktop.1`, `0.11.2+azure-1`); undefined when absent. */
 export function parseBuildxVersion(output: string): string | undefined {
@@ -35,7 +34,11 @@ export function buildxAtLeast(version: string, minimum: string): boolean {
 function checkedRange(range: string): string {
   const valid = semver.validRange(range)
   if (valid === null) {
-    throw new InputError(VERSION_INPUT, `\`${range}\` is not a version or range`, VALID_VERSIONS)
+    throw new InputError(
+      Input.BuildxVersion,
+      `\`${range}\` is not a version or range`,
+      BUILDX_VERSION_FORMS
+    )
   }
   return valid
 }
@@ -73,9 +76,9 @@ export function resolveVersion(range: string, tags: readonly string[]): string {
   if (chosen !== null) return chosen
   const newest = semver.maxSatisfying(releases, '*')
   throw new InputError(
-    VERSION_INPUT,
+    Input.BuildxVersion,
     `no buildx release satisfies \`${wanted}\`${newest === null ? '' : `; newest is v${newest}`}`,
-    VALID_VERSIONS
+    BUILDX_VERSION_FORMS
   )
 }
 

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
-import { mapBounded } from '../../bounded.js'
+import { REGISTRY_CONCURRENCY, mapBounded } from '../../bounded.js'
 import { ActionError } from '../../errors.js'
 import { type Platform, formatPlatform } from '../../platform.js'
 import { legTag } from '../../plan.js'
 import { type ImageReference, formatReference } from '../../reference.js'
 import { MEDIA_TYPES, type RegistryClient, RegistryError } from '../../registry/client.js'
+import { digestOf } from '../../registry/digest.js'
 import { isIndexMediaType } from '../../registry/oci.js'
 import type { RegistryPool } from '../../registry/pool.js'
 import { moveTags } from '../../registry/publish.js'
@@ -101,9 +101,6 @@ export interface MergeResult {
   readonly legs: readonly MergedLeg[]
 }
 
-/** Legs fetched at once: enough to hide round trips, few enough for any registry's limits. */
-export const CONCURRENT_LEGS = 8
-
 /**
  * Assemble and push the index: resolve the legs' images, check every platform is there
  * exactly once, copy them into each tag's repository, push the index by digest, and only
@@ -120,7 +117,7 @@ export async function runMerge(
   const sources = mergeSources(sourceInput, tags, platforms)
   const resolved = await core.group('Collect the legs', () =>
     // Many legs: their manifests are fetched side by side, a few at a time.
-    mapBounded(sources, CONCURRENT_LEGS, async (source, position) => {
+    mapBounded(sources, REGISTRY_CONCURRENCY, async (source, position) => {
       const image = await resolveSource(pool, source).catch((error: unknown) => {
         const platform = sourceInput.length === 0 ? platforms[position] : undefined
         if (error instanceof RegistryError && error.status === 404 && platform !== undefined) {
@@ -185,7 +182,7 @@ async function platformImages(
   resolved: readonly SourceImage[],
   entries: readonly Descriptor[]
 ): Promise<PlatformImage[]> {
-  const perSource = await mapBounded(sources, CONCURRENT_LEGS, async (source, position) => {
+  const perSource = await mapBounded(sources, REGISTRY_CONCURRENCY, async (source, position) => {
     const kept = (resolved[position]?.images ?? []).filter(entry =>
       entries.some(entryKept => entryKept.digest === entry.digest)
     )
@@ -207,8 +204,4 @@ function uniqueRepositories(tags: readonly ImageReference[]): ImageReference[] {
     seen.add(key)
     return true
   })
-}
-
-function digestOf(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`
 }

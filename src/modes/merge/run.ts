@@ -8,7 +8,7 @@ import { RegistryPool } from '../../registry/pool.js'
 import { readBack } from '../../registry/readback.js'
 import { formatPlatform } from '../../platform.js'
 import { formatReference, repositoryName } from '../../reference.js'
-import { mapBounded } from '../../bounded.js'
+import { REGISTRY_CONCURRENCY, mapBounded } from '../../bounded.js'
 import { type LegRecord, readLegRecord } from '../../leg-record.js'
 import { type PushedImage } from '../../registry/readback.js'
 import {
@@ -18,7 +18,7 @@ import {
   writeBuildSummary
 } from '../../summary.js'
 import { type PlatformVerification, verifyPlatforms } from '../../verify/image.js'
-import { CONCURRENT_LEGS, runMerge } from './merge.js'
+import { runMerge } from './merge.js'
 
 /**
  * The fan-out at a glance: every platform's digest, size and architecture check (this
@@ -105,7 +105,7 @@ export async function runMergeMode(inputs: Inputs): Promise<void> {
       return pushed
     })
     const records = await core.group("Read the legs' records", async () => {
-      const found = await mapBounded(merged.legs, CONCURRENT_LEGS, async leg =>
+      const found = await mapBounded(merged.legs, REGISTRY_CONCURRENCY, async leg =>
         leg.digest === undefined
           ? undefined
           : readLegRecord(
