@@ -4,6 +4,7 @@
  */
 import * as core from '@actions/core'
 import type { Matrix } from './plan.js'
+import type { PlatformVerification } from './verify/image.js'
 
 export interface PlatformRow {
   /** `linux/arm64`. */
@@ -31,6 +32,18 @@ export interface PlatformRow {
     readonly status: 'passed' | 'failed' | 'skipped'
     readonly seconds?: number
     readonly output?: string
+  }
+}
+
+/** A platform's architecture check as its row shows it: the status and the first mismatch. */
+export function archCheckOf(
+  verification: PlatformVerification | undefined
+): PlatformRow['archCheck'] {
+  if (verification === undefined) return { status: 'skipped' }
+  const [mismatch] = verification.mismatches
+  return {
+    status: verification.status,
+    ...(mismatch === undefined ? {} : { detail: `${mismatch.path} is ${mismatch.found}` })
   }
 }
 

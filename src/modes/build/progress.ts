@@ -4,7 +4,7 @@ import { errorMessage } from '../../errors.js'
 import type { PlannedPlatform } from '../../plan.js'
 import type { PublishRecord } from '../../publish/pipeline.js'
 import { type ImageReference, formatReference, repositoryName } from '../../reference.js'
-import { type BuildSummary, type PlatformRow, registryWebLink } from '../../summary.js'
+import { type BuildSummary, type PlatformRow, archCheckOf, registryWebLink } from '../../summary.js'
 import type { PlatformVerification } from '../../verify/image.js'
 
 export interface BuildProgress {
@@ -73,7 +73,6 @@ export function summaryOf(
     const build = progress.builds.find(item => item.platform === entry.name)
     const verification = progress.verification.find(item => item.platform === entry.name)
     const smoke = progress.record.smoke.find(item => item.platform === entry.name)
-    const [mismatch] = verification?.mismatches ?? []
     return {
       platform: entry.name,
       emulated: entry.emulated,
@@ -83,13 +82,7 @@ export function summaryOf(
       layers: verification?.layers,
       bytes: verification?.bytes,
       buildSeconds: build?.seconds,
-      archCheck:
-        verification === undefined
-          ? { status: 'skipped' }
-          : {
-              status: verification.status,
-              ...(mismatch === undefined ? {} : { detail: `${mismatch.path} is ${mismatch.found}` })
-            },
+      archCheck: archCheckOf(verification),
       smokeTest:
         smoke === undefined
           ? { status: 'skipped' }

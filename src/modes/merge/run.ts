@@ -14,6 +14,7 @@ import { type PushedImage } from '../../registry/readback.js'
 import {
   type BuildSummary,
   type PlatformRow,
+  archCheckOf,
   registryWebLink,
   writeBuildSummary
 } from '../../summary.js'
@@ -39,7 +40,6 @@ export function mergeSummary(
     rows: inputs.platforms.map(formatPlatform).map((platform): PlatformRow => {
       const checked = verification.find(entry => entry.platform === platform)
       const record = records.get(platform)
-      const [mismatch] = checked?.mismatches ?? []
       const digest = image.digests[platform]
       return {
         platform,
@@ -58,15 +58,7 @@ export function mergeSummary(
         layers: checked?.layers ?? record?.layers,
         bytes: checked?.bytes ?? record?.bytes,
         buildSeconds: record?.buildSeconds,
-        archCheck:
-          checked === undefined
-            ? { status: 'skipped' as const }
-            : {
-                status: checked.status,
-                ...(mismatch === undefined
-                  ? {}
-                  : { detail: `${mismatch.path} is ${mismatch.found}` })
-              },
+        archCheck: archCheckOf(checked),
         smokeTest: { status: 'skipped' as const }
       }
     }),
