@@ -40377,6 +40377,16 @@ async function cleanup() {
  * text); writing is a thin shell that appends it to GITHUB_STEP_SUMMARY.
  */
 
+/** A platform's architecture check as its row shows it: the status and the first mismatch. */
+function archCheckOf(verification) {
+    if (verification === undefined)
+        return { status: 'skipped' };
+    const [mismatch] = verification.mismatches;
+    return {
+        status: verification.status,
+        ...(mismatch === undefined ? {} : { detail: `${mismatch.path} is ${mismatch.found}` })
+    };
+}
 /** Characters at most shown of a smoke test's output inside a table cell. */
 const SMOKE_OUTPUT_LIMIT = 200;
 /** Characters at most shown of the step's error. */
@@ -42843,7 +42853,6 @@ function summaryOf(progress, plan, error) {
         const build = progress.builds.find(item => item.platform === entry.name);
         const verification = progress.verification.find(item => item.platform === entry.name);
         const smoke = progress.record.smoke.find(item => item.platform === entry.name);
-        const [mismatch] = verification?.mismatches ?? [];
         return {
             platform: entry.name,
             emulated: entry.emulated,
@@ -42853,12 +42862,7 @@ function summaryOf(progress, plan, error) {
             layers: verification?.layers,
             bytes: verification?.bytes,
             buildSeconds: build?.seconds,
-            archCheck: verification === undefined
-                ? { status: 'skipped' }
-                : {
-                    status: verification.status,
-                    ...(mismatch === undefined ? {} : { detail: `${mismatch.path} is ${mismatch.found}` })
-                },
+            archCheck: archCheckOf(verification),
             smokeTest: smoke === undefined
                 ? { status: 'skipped' }
                 : {
@@ -43076,25 +43080,47 @@ async function pushByDigest(image, tags, pool) {
     }
 }
 /**
+ * Make the manifest `digest` of `from` present in `to` by digest, with all it refers to: an
+ * index's manifests first, each manifest's blobs mounted within a registry or streamed
+ * across registries. What `to` already holds is left alone. No tag moves. `blobs` collects
+ * every blob seen (a layer shared by platforms is moved once); the answer is how many moved.
+ */
+async function bringManifest(from, to, digest, blobs = new Set()) {
+    const sameRegistry = from.client.registry === to.client.registry;
+    if (sameRegistry && from.repository === to.repository)
+        return 0;
+    const target = { registry: to.client.registry, repository: to.repository, digest };
+    if (await to.client.hasManifest(target))
+        return 0;
+    const manifest = await from.client.getManifest({
+        registry: from.client.registry,
+        repository: from.repository,
+        digest
+    });
+    const parsed = JSON.parse(manifest.raw.toString('utf8'));
+    let moved = 0;
+    for (const child of parsed.manifests ?? []) {
+        moved += await bringManifest(from, to, child.digest, blobs);
+    }
+    for (const blob of [...(parsed.config ? [parsed.config] : []), ...(parsed.layers ?? [])]) {
+        if (blobs.has(blob.digest))
+            continue;
+        blobs.add(blob.digest);
+        const outcome = sameRegistry
+            ? await to.client.mountBlob(from.repository, to.repository, blob.digest)
+            : await to.client.copyBlob(from.repository, to.repository, blob.digest, from.client);
+        if (outcome !== 'present')
+            moved++;
+    }
+    await to.client.putManifest(to.repository, digest, manifest.raw, manifest.mediaType);
+    return moved;
+}
+/**
  * Make an image that an engine pushed by digest into one repository present, by digest, in
- * every other tag's repository: blobs are mounted within a registry and streamed across
- * registries, then the manifests follow, children first. No tag moves.
+ * every other tag's repository. No tag moves.
  */
 async function copyByDigest(source, tags, pool) {
-    const from = await pool.get(source.registry);
-    const top = await from.getManifest({ ...source });
-    const parsed = JSON.parse(top.raw.toString('utf8'));
-    const children = [];
-    for (const child of parsed.manifests ?? []) {
-        children.push(await from.getManifest({ ...source, digest: child.digest }));
-    }
-    const blobs = new Set();
-    for (const manifest of [top, ...children]) {
-        const body = JSON.parse(manifest.raw.toString('utf8'));
-        for (const blob of [...(body.config ? [body.config] : []), ...(body.layers ?? [])]) {
-            blobs.add(blob.digest);
-        }
-    }
+    const from = { client: await pool.get(source.registry), repository: source.repository };
     const done = new Set([`${source.registry}/${source.repository}`]);
     info(`${source.registry}/${source.repository}@${source.digest}: pushed by the engine, by digest`);
     for (const tag of tags) {
@@ -43102,20 +43128,10 @@ async function copyByDigest(source, tags, pool) {
         if (done.has(key))
             continue;
         done.add(key);
-        const client = await pool.get(tag.registry);
-        let moved = 0;
-        for (const blob of blobs) {
-            const outcome = tag.registry === source.registry
-                ? await client.mountBlob(source.repository, tag.repository, blob)
-                : await client.copyBlob(source.repository, tag.repository, blob, from);
-            if (outcome !== 'present')
-                moved++;
-        }
-        for (const manifest of children) {
-            await client.putManifest(tag.repository, manifest.digest, manifest.raw, manifest.mediaType);
-        }
-        await client.putManifest(tag.repository, top.digest, top.raw, top.mediaType);
-        info(`${key}@${top.digest}: ${blobs.size} blobs (${moved} ${tag.registry === source.registry ? 'mounted' : 'copied'}, ${blobs.size - moved} already there)`);
+        const blobs = new Set();
+        const to = { client: await pool.get(tag.registry), repository: tag.repository };
+        const moved = await bringManifest(from, to, source.digest, blobs);
+        info(`${key}@${source.digest}: ${blobs.size} blobs (${moved} ${tag.registry === source.registry ? 'mounted' : 'copied'}, ${blobs.size - moved} already there)`);
     }
 }
 /**
@@ -45238,20 +45254,6 @@ async function resolveSource(pool, source) {
     };
     return { reference, digest: manifest.digest, images: [image], attestations: [] };
 }
-/** Make a manifest (and its blobs) present in `repository`, taking it from `from` on the same registry. */
-async function bringManifest(client, from, repository, descriptor) {
-    if (from === repository)
-        return;
-    const target = { registry: client.registry, repository, digest: descriptor.digest };
-    if (await client.hasManifest(target))
-        return;
-    const manifest = await client.getManifest({ ...target, repository: from });
-    const parsed = JSON.parse(manifest.raw.toString('utf8'));
-    for (const blob of [...(parsed.config ? [parsed.config] : []), ...(parsed.layers ?? [])]) {
-        await client.mountBlob(from, repository, blob.digest);
-    }
-    await client.putManifest(repository, descriptor.digest, manifest.raw, manifest.mediaType);
-}
 /**
  * Assemble and push the index: resolve the legs' images, check every platform is there
  * exactly once, copy them into each tag's repository, push the index by digest, and only
@@ -45290,7 +45292,7 @@ verify = () => Promise.resolve()) {
                     continue;
                 for (const entry of [...from.images, ...from.attestations]) {
                     if (entries.some(kept => kept.digest === entry.digest)) {
-                        await bringManifest(client, source.repository, tag.repository, entry);
+                        await bringManifest({ client, repository: source.repository }, { client, repository: tag.repository }, entry.digest);
                     }
                 }
             }
@@ -45356,7 +45358,6 @@ function mergeSummary(inputs, image, verification, records) {
         rows: inputs.platforms.map(formatPlatform).map((platform) => {
             const checked = verification.find(entry => entry.platform === platform);
             const record = records.get(platform);
-            const [mismatch] = checked?.mismatches ?? [];
             const digest = image.digests[platform];
             return {
                 platform,
@@ -45374,14 +45375,7 @@ function mergeSummary(inputs, image, verification, records) {
                 layers: checked?.layers ?? record?.layers,
                 bytes: checked?.bytes ?? record?.bytes,
                 buildSeconds: record?.buildSeconds,
-                archCheck: checked === undefined
-                    ? { status: 'skipped' }
-                    : {
-                        status: checked.status,
-                        ...(mismatch === undefined
-                            ? {}
-                            : { detail: `${mismatch.path} is ${mismatch.found}` })
-                    },
+                archCheck: archCheckOf(checked),
                 smokeTest: { status: 'skipped' }
             };
         }),

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import { ActionError, errorMessage } from '../errors.js'
 import { type ImageReference, formatReference } from '../reference.js'
+import type { RegistryClient } from './client.js'
 import type { Manifest } from './oci.js'
 import { type LocalImage, layoutBlobs } from './layout.js'
 import type { RegistryPool } from './pool.js'
@@ -60,30 +61,60 @@ interface ManifestJson {
   readonly layers?: readonly { readonly digest: string }[]
 }
 
+/** A repository of one registry, with the client that reaches it. */
+export interface RepositoryAt {
+  readonly client: RegistryClient
+  readonly repository: string
+}
+
+/**
+ * Make the manifest `digest` of `from` present in `to` by digest, with all it refers to: an
+ * index's manifests first, each manifest's blobs mounted within a registry or streamed
+ * across registries. What `to` already holds is left alone. No tag moves. `blobs` collects
+ * every blob seen (a layer shared by platforms is moved once); the answer is how many moved.
+ */
+export async function bringManifest(
+  from: RepositoryAt,
+  to: RepositoryAt,
+  digest: string,
+  blobs: Set<string> = new Set()
+): Promise<number> {
+  const sameRegistry = from.client.registry === to.client.registry
+  if (sameRegistry && from.repository === to.repository) return 0
+  const target = { registry: to.client.registry, repository: to.repository, digest }
+  if (await to.client.hasManifest(target)) return 0
+  const manifest = await from.client.getManifest({
+    registry: from.client.registry,
+    repository: from.repository,
+    digest
+  })
+  const parsed = JSON.parse(manifest.raw.toString('utf8')) as ManifestJson
+  let moved = 0
+  for (const child of parsed.manifests ?? []) {
+    moved += await bringManifest(from, to, child.digest, blobs)
+  }
+  for (const blob of [...(parsed.config ? [parsed.config] : []), ...(parsed.layers ?? [])]) {
+    if (blobs.has(blob.digest)) continue
+    blobs.add(blob.digest)
+    const outcome = sameRegistry
+      ? await to.client.mountBlob(from.repository, to.repository, blob.digest)
+      : await to.client.copyBlob(from.repository, to.repository, blob.digest, from.client)
+    if (outcome !== 'present') moved++
+  }
+  await to.client.putManifest(to.repository, digest, manifest.raw, manifest.mediaType)
+  return moved
+}
+
 /**
  * Make an image that an engine pushed by digest into one repository present, by digest, in
- * every other tag's repository: blobs are mounted within a registry and streamed across
- * registries, then the manifests follow, children first. No tag moves.
+ * every other tag's repository. No tag moves.
  */
 export async function copyByDigest(
   source: { readonly registry: string; readonly repository: string; readonly digest: string },
   tags: readonly ImageReference[],
   pool: RegistryPool
 ): Promise<void> {
-  const from = await pool.get(source.registry)
-  const top = await from.getManifest({ ...source })
-  const parsed = JSON.parse(top.raw.toString('utf8')) as ManifestJson
-  const children: Manifest[] = []
-  for (const child of parsed.manifests ?? []) {
-    children.push(await from.getManifest({ ...source, digest: child.digest }))
-  }
-  const blobs = new Set<string>()
-  for (const manifest of [top, ...children]) {
-    const body = JSON.parse(manifest.raw.toString('utf8')) as ManifestJson
-    for (const blob of [...(body.config ? [body.config] : []), ...(body.layers ?? [])]) {
-      blobs.add(blob.digest)
-    }
-  }
+  const from = { client: await pool.get(source.registry), repository: source.repository }
   const done = new Set([`${source.registry}/${source.repository}`])
   core.info(
     `${source.registry}/${source.repository}@${source.digest}: pushed by the engine, by digest`
@@ -92,21 +123,11 @@ export async function copyByDigest(
     const key = `${tag.registry}/${tag.repository}`
     if (done.has(key)) continue
     done.add(key)
-    const client = await pool.get(tag.registry)
-    let moved = 0
-    for (const blob of blobs) {
-      const outcome =
-        tag.registry === source.registry
-          ? await client.mountBlob(source.repository, tag.repository, blob)
-          : await client.copyBlob(source.repository, tag.repository, blob, from)
-      if (outcome !== 'present') moved++
-    }
-    for (const manifest of children) {
-      await client.putManifest(tag.repository, manifest.digest, manifest.raw, manifest.mediaType)
-    }
-    await client.putManifest(tag.repository, top.digest, top.raw, top.mediaType)
+    const blobs = new Set<string>()
+    const to = { client: await pool.get(tag.registry), repository: tag.repository }
+    const moved = await bringManifest(from, to, source.digest, blobs)
     core.info(
-      `${key}@${top.digest}: ${blobs.size} blobs (${moved} ${tag.registry === source.registry ? 'mounted' : 'copied'}, ${blobs.size - moved} already there)`
+      `${key}@${source.digest}: ${blobs.size} blobs (${moved} ${tag.registry === source.registry ? 'mounted' : 'copied'}, ${blobs.size - moved} already there)`
     )
   }
 }

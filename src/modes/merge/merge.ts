@@ -4,11 +4,11 @@ import { ActionError } from '../../errors.js'
 import { type Platform, formatPlatform } from '../../platform.js'
 import { legTag } from '../../plan.js'
 import { type ImageReference, formatReference } from '../../reference.js'
-import { MEDIA_TYPES, type RegistryClient, RegistryError } from '../../registry/client.js'
+import { MEDIA_TYPES, RegistryError } from '../../registry/client.js'
 import { digestOf } from '../../registry/digest.js'
 import { isIndexMediaType } from '../../registry/oci.js'
 import type { RegistryPool } from '../../registry/pool.js'
-import { moveTags } from '../../registry/publish.js'
+import { bringManifest, moveTags } from '../../registry/publish.js'
 import type { PlatformImage } from '../../verify/image.js'
 import { registryPlatformImages } from '../../verify/sources.js'
 import {
@@ -67,24 +67,6 @@ async function resolveSource(pool: RegistryPool, source: ImageReference): Promis
     }
   }
   return { reference, digest: manifest.digest, images: [image], attestations: [] }
-}
-
-/** Make a manifest (and its blobs) present in `repository`, taking it from `from` on the same registry. */
-async function bringManifest(
-  client: RegistryClient,
-  from: string,
-  repository: string,
-  descriptor: Descriptor
-): Promise<void> {
-  if (from === repository) return
-  const target = { registry: client.registry, repository, digest: descriptor.digest }
-  if (await client.hasManifest(target)) return
-  const manifest = await client.getManifest({ ...target, repository: from })
-  const parsed = JSON.parse(manifest.raw.toString('utf8')) as ParsedManifest
-  for (const blob of [...(parsed.config ? [parsed.config] : []), ...(parsed.layers ?? [])]) {
-    await client.mountBlob(from, repository, blob.digest)
-  }
-  await client.putManifest(repository, descriptor.digest, manifest.raw, manifest.mediaType)
 }
 
 /** One platform of the merge and the leg it came from. */
@@ -154,7 +136,11 @@ export async function runMerge(
         if (from === undefined) continue
         for (const entry of [...from.images, ...from.attestations]) {
           if (entries.some(kept => kept.digest === entry.digest)) {
-            await bringManifest(client, source.repository, tag.repository, entry)
+            await bringManifest(
+              { client, repository: source.repository },
+              { client, repository: tag.repository },
+              entry.digest
+            )
           }
         }
       }
