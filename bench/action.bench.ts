@@ -9,10 +9,6 @@ import { readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { inject, it } from 'vitest'
 import { ROOT, runMain } from '../harness/runner.mjs'
-import { buildahBuildArgs } from '../src/engines/buildah.js'
-import type { BuildRequest } from '../src/engines/engine.js'
-import { parsePlatform, parsePlatforms } from '../src/platform.js'
-import { planBuild } from '../src/plan.js'
 import { parseReference } from '../src/reference.js'
 import { type Sample, report, summarise, timeMs } from './measure.js'
 
@@ -59,35 +55,24 @@ function buildah(args: readonly string[]): Promise<void> {
   })
 }
 
-/** The same builds the action issues, and a plain push, run bare. */
+/**
+ * What a workflow without the action would type: one multi-platform build into a list,
+ * then `manifest push --all` straight to the tag.
+ */
 async function rawBuild(platforms: readonly string[]): Promise<void> {
   const list = `localhost/bench-raw-${randomBytes(4).toString('hex')}`
   const tag = parseReference(`${lab.LAB_PLAIN}/bench/raw:${randomBytes(3).toString('hex')}`)
-  const request: BuildRequest = {
-    platforms: planBuild(parsePlatforms(platforms), parsePlatform('amd64'), {
-      arm32OnArm64: false
-    }),
-    context,
-    file: path.join(context, 'Dockerfile'),
-    tags: [tag],
-    labels: [],
-    annotations: [],
-    buildArgs: [{ key: 'BASE', value: base }],
-    secrets: [],
-    target: '',
-    noCache: false,
-    pull: false,
-    push: true,
-    keepForChecks: false,
-    cacheFrom: [],
-    cacheTo: [],
-    logins: [],
-    tempDir: '/tmp'
-  }
-  for (const platform of request.platforms) {
-    await buildah(buildahBuildArgs(request, platform, list, [], undefined))
-  }
-  // What a workflow without the action would run: push the list straight to the tag.
+  await buildah([
+    'build',
+    '--platform',
+    platforms.join(','),
+    '--manifest',
+    list,
+    '--layers',
+    '--build-arg',
+    `BASE=${base}`,
+    context
+  ])
   await buildah([
     'manifest',
     'push',

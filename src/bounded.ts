@@ -18,3 +18,42 @@ export async function mapBounded<T, R>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
   return results
 }
+
+export type Settled<R> =
+  | { readonly status: 'done'; readonly value: R }
+  | { readonly status: 'failed'; readonly error: unknown }
+  /** Ended after another item failed (stopped by the signal, or failing on its way out). */
+  | { readonly status: 'stopped'; readonly error: unknown }
+  | { readonly status: 'not-started' }
+
+/**
+ * `work` over every item, at most `limit` at a time, until one fails: then the signal every
+ * running item was given aborts, no item starts, and this waits for the running ones to end.
+ * Outcomes come back in item order; the first failure is the one marked `failed`.
+ */
+export async function settleBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, signal: AbortSignal, index: number) => Promise<R>
+): Promise<Settled<R>[]> {
+  const outcomes: Settled<R>[] = items.map(() => ({ status: 'not-started' }))
+  const controller = new AbortController()
+  const aborted = (): boolean => controller.signal.aborted
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length && !aborted()) {
+      const index = next++
+      try {
+        outcomes[index] = {
+          status: 'done',
+          value: await work(items[index] as T, controller.signal, index)
+        }
+      } catch (error) {
+        outcomes[index] = { status: aborted() ? 'stopped' : 'failed', error }
+        controller.abort()
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker))
+  return outcomes
+}

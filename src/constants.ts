@@ -29,6 +29,7 @@ export enum Input {
   VerifyArchAllow = 'verify-arch-allow',
   SmokeTest = 'smoke-test',
   SmokeTestExpect = 'smoke-test-expect',
+  MaxParallelism = 'max-parallelism',
   Registry = 'registry',
   Username = 'username',
   Password = 'password',

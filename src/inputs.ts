@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import {
   checkBuildxOptions,
   checkBuildxVersion,
@@ -85,6 +86,8 @@ export interface Inputs {
   readonly verifyArchAllow: readonly string[]
   /** What the smoke test's output must match; undefined: only its exit code counts. */
   readonly smokeTestExpect: RegExp | undefined
+  /** How many platforms build at once; from empty, the runner's CPU count. */
+  readonly maxParallelism: number
   /** What only the buildx engine reads. */
   readonly buildx: BuildxOptions
   /** Inputs given a value other than their default (buildah refuses buildx-only ones). */
@@ -183,6 +186,7 @@ export function readInputs(untrusted: InputSource): Inputs {
       'Give host[:port], e.g. ghcr.io or 127.0.0.1:5000, without a scheme or path'
     )
   }
+  const maxParallelism = parallelism(source)
   const inputs: Inputs = {
     mode,
     platforms,
@@ -226,7 +230,12 @@ export function readInputs(untrusted: InputSource): Inputs {
     verifyArch: oneOf(source, Input.VerifyArch, VERIFY_POLICIES),
     verifyArchAllow: list(source, Input.VerifyArchAllow, true),
     smokeTestExpect: expectation(source),
-    buildx: buildxOptions(source, push),
+    maxParallelism,
+    buildx: buildxOptions(
+      source,
+      push,
+      given(source, Input.MaxParallelism) ? maxParallelism : undefined
+    ),
     customised: customisedInputs(source)
   }
   return deepFreeze(inputs)
@@ -289,6 +298,21 @@ function boolean(source: InputSource, name: Input): boolean {
       'Valid: true, True, TRUE, false, False, FALSE'
     )
   }
+}
+
+/** A whole number of builds at once, 1 to 64; empty is the runner's CPU count. */
+function parallelism(source: InputSource): number {
+  const value = source.getInput(Input.MaxParallelism).trim()
+  if (value === '') return Math.min(64, availableParallelism())
+  const count = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN
+  if (!Number.isInteger(count) || count < 1 || count > 64) {
+    throw new InputError(
+      Input.MaxParallelism,
+      `is \`${value}\``,
+      `Valid: a whole number from 1 to 64, or empty for this runner's CPU count (${availableParallelism()})`
+    )
+  }
+  return count
 }
 
 function oneOf<T extends string>(source: InputSource, name: Input, valid: readonly T[]): T {
@@ -405,7 +429,15 @@ function expectation(source: InputSource): RegExp | undefined {
   }
 }
 
-function buildxOptions(source: InputSource, push: boolean): BuildxOptions {
+function given(source: InputSource, name: Input): boolean {
+  return source.getInput(name).trim() !== ''
+}
+
+function buildxOptions(
+  source: InputSource,
+  push: boolean,
+  workerParallelism: number | undefined
+): BuildxOptions {
   const driver = parseDriver(source.getInput(Input.Driver))
   const options: BuildxOptions = {
     version: checkBuildxVersion(source.getInput(Input.BuildxVersion)),
@@ -413,6 +445,7 @@ function buildxOptions(source: InputSource, push: boolean): BuildxOptions {
     driver,
     driverOpts: list(source, Input.DriverOpts, false),
     buildkitdConfigInline: source.getInput(Input.BuildkitdConfigInline),
+    workerParallelism,
     endpoint: source.getInput(Input.Endpoint).trim(),
     builderName: source.getInput(Input.BuilderName).trim(),
     builder: source.getInput(Input.Builder).trim(),

@@ -46,6 +46,8 @@ export interface BuildxOptions {
   readonly driverOpts: readonly string[]
   /** `buildkitd-config-inline`: buildkitd.toml content; empty: none. */
   readonly buildkitdConfigInline: string
+  /** `max-parallelism` when given: the worker limit of a builder this step creates. */
+  readonly workerParallelism: number | undefined
   /** `endpoint`: docker context or address of the first node (needed by driver `remote`). */
   readonly endpoint: string
   /** `builder-name`: name of the builder to create; empty: a generated one. */

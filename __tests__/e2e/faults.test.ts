@@ -70,7 +70,7 @@ describe('faults: a clear error, no tag moved, cleanup done', () => {
       inputs: inputs(tag),
       env: BUILDAH_ENV,
       onStdout: text => {
-        if (!killed && /Build linux\/arm64/.test(text)) {
+        if (!killed && /Build linux\/arm64|started linux\/arm64/.test(text)) {
           killed = true
           setTimeout(
             () => spawnSync('pkill', ['-KILL', '-f', 'buildah build --platform linux/arm64']),
@@ -97,7 +97,7 @@ describe('faults: a clear error, no tag moved, cleanup done', () => {
       env: BUILDAH_ENV,
       onSpawn: child => (pid = child),
       onStdout: text => {
-        if (!signalled && /Build linux\/arm64/.test(text)) {
+        if (!signalled && /Build linux\/arm64|started linux\/arm64/.test(text)) {
           signalled = true
           setTimeout(() => process.kill(pid, 'SIGTERM'), 300)
         }

@@ -3,6 +3,8 @@ import {
   buildahBuildArgs,
   buildahCacheRepository,
   buildahExportArgs,
+  buildahManifestAddArgs,
+  buildahPullArgs,
   countCacheHits,
   loginFix
 } from '../../src/engines/buildah.js'
@@ -30,9 +32,11 @@ const base: BuildRequest = {
   cacheFrom: [],
   cacheTo: [],
   logins: [],
-  tempDir: '/tmp/run'
+  tempDir: '/tmp/run',
+  maxParallelism: 2,
+  buildPlatform: parsePlatform('amd64')
 }
-const head = ['build', '--platform', 'linux/arm64', '--manifest', 'localhost/list', '--layers']
+const head = ['build', '--platform', 'linux/arm64', '--layers', '--force-rm']
 
 describe('buildahBuildArgs', () => {
   it.each([
@@ -103,22 +107,76 @@ describe('buildahBuildArgs', () => {
     ]
   ] as const)('%i', (_, overrides, secretFiles, authFile, tail) => {
     if (arm64 === undefined) throw new Error('no plan')
-    const args = buildahBuildArgs(
-      { ...base, ...overrides },
-      arm64,
-      'localhost/list',
-      secretFiles,
-      authFile
-    )
+    const args = buildahBuildArgs({ ...base, ...overrides }, arm64, secretFiles, authFile)
     expect(args).toEqual([...head, ...tail])
     expect(args.join(' ')).not.toContain('never-in-argv')
   })
 
-  it('writes the image id where asked', () => {
+  it('builds from the rewritten Dockerfile, with the ignore file beside the original', () => {
     if (arm64 === undefined) throw new Error('no plan')
-    expect(buildahBuildArgs(base, arm64, 'localhost/list', [], undefined, '/tmp/iid')).toContain(
-      '--iidfile'
+    const args = buildahBuildArgs(
+      { ...base, buildArgs: [{ key: 'A', value: '1' }] },
+      arm64,
+      [],
+      undefined,
+      {
+        file: '/tmp/run/Dockerfile.linux-arm64',
+        ignoreFile: '/w/ctx/Dockerfile.dockerignore',
+        iidFile: '/tmp/iid',
+        extraBuildArgs: [{ key: 'BUILDPLATFORM', value: 'linux/amd64' }]
+      }
     )
+    expect(args).toEqual([
+      ...head,
+      '--iidfile',
+      '/tmp/iid',
+      '--file',
+      '/tmp/run/Dockerfile.linux-arm64',
+      '--ignorefile',
+      '/w/ctx/Dockerfile.dockerignore',
+      '--build-arg',
+      'A=1',
+      '--build-arg',
+      'BUILDPLATFORM=linux/amd64',
+      '--pull=false',
+      '/w/ctx'
+    ])
+  })
+
+  it('pulls one base for one platform, and adds an image to the list as --manifest would', () => {
+    expect(
+      buildahPullArgs('r.io/base:1', parsePlatform('arm/v7'), false, '/tmp/auth.json')
+    ).toEqual([
+      'pull',
+      '--quiet',
+      '--platform',
+      'linux/arm/v7',
+      '--policy',
+      'missing',
+      '--authfile',
+      '/tmp/auth.json',
+      'r.io/base:1'
+    ])
+    expect(buildahPullArgs('r.io/base:1', parsePlatform('s390x'), true, undefined)).toContain(
+      'always'
+    )
+    const [armv7] = planBuild(parsePlatforms(['arm/v7']), parsePlatform('amd64'), {
+      arm32OnArm64: false
+    })
+    if (armv7 === undefined || arm64 === undefined) throw new Error('no plan')
+    expect(buildahManifestAddArgs('localhost/list', armv7, 'abc')).toEqual([
+      'manifest',
+      'add',
+      '--os',
+      'linux',
+      '--arch',
+      'arm',
+      '--variant',
+      'v7',
+      'localhost/list',
+      'abc'
+    ])
+    expect(buildahManifestAddArgs('localhost/list', arm64, 'abc')).not.toContain('--variant')
   })
 })
 

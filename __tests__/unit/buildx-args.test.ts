@@ -13,6 +13,7 @@ import {
   smokeBuildArgs,
   smokeDockerfile
 } from '../../src/engines/buildx/argv.js'
+import { withWorkerParallelism } from '../../src/engines/buildx/builder.js'
 import { cacheScope, formatCacheSpec } from '../../src/engines/buildx/cache.js'
 import { dockerConfigWithLogins } from '../../src/engines/buildx/docker-config.js'
 import { describeFailure, summarizeProgress } from '../../src/engines/buildx/progress.js'
@@ -48,7 +49,9 @@ const baseRequest: BuildRequest = {
   cacheFrom: [],
   cacheTo: [],
   logins: [],
-  tempDir: '/tmp/run'
+  tempDir: '/tmp/run',
+  maxParallelism: 2,
+  buildPlatform: parsePlatform('amd64')
 }
 
 const baseOptions: BuildxOptions = {
@@ -57,6 +60,7 @@ const baseOptions: BuildxOptions = {
   driver: 'docker-container',
   driverOpts: [],
   buildkitdConfigInline: '',
+  workerParallelism: undefined,
   endpoint: '',
   builderName: '',
   builder: '',
@@ -855,5 +859,18 @@ describe('dockerConfigWithLogins', () => {
       auths: { 'ghcr.io': { auth: 'Ym90OnB3' } },
       credHelpers: {}
     })
+  })
+})
+
+describe('withWorkerParallelism', () => {
+  test.each([
+    [1, '', 4, '[worker.oci]\n  max-parallelism = 4\n'],
+    [2, '[worker.oci]\n  gc = true\n', 2, '[worker.oci]\n  max-parallelism = 2\n  gc = true\n'],
+    [3, 'debug = true', 3, 'debug = true\n[worker.oci]\n  max-parallelism = 3\n'],
+    // The user's own limit wins; no limit leaves the config alone.
+    [4, '[worker.oci]\nmax-parallelism = 8\n', 2, '[worker.oci]\nmax-parallelism = 8\n'],
+    [5, 'debug = true\n', undefined, 'debug = true\n']
+  ] as const)('%i', (_, config, limit, expected) => {
+    expect(withWorkerParallelism(config, limit)).toBe(expected)
   })
 })

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { describe, expect, it } from 'vitest'
 import { inputSource } from '../../__fixtures__/inputs.js'
 import { readInputs } from '../../src/inputs.js'
@@ -131,6 +132,21 @@ describe('readInputs', () => {
     ]
   ])('refuses %s', (_, overrides, message) => {
     expect(() => readInputs(inputSource(overrides))).toThrow(message)
+  })
+
+  it.each(['0', '65', '1.5', 'two', '-1'])('refuses max-parallelism %j', value => {
+    expect(() => readInputs(inputSource({ 'max-parallelism': value }))).toThrow(
+      `input \`max-parallelism\`: is \`${value}\`. Valid: a whole number from 1 to 64, or empty for this runner's CPU count (${availableParallelism()})`
+    )
+  })
+
+  it('reads max-parallelism, and hands it to buildx only when given', () => {
+    const fromDefault = readInputs(inputSource())
+    expect(fromDefault.maxParallelism).toBe(Math.min(64, availableParallelism()))
+    expect(fromDefault.buildx.workerParallelism).toBeUndefined()
+    const given = readInputs(inputSource({ 'max-parallelism': ' 3 ' }))
+    expect(given.maxParallelism).toBe(3)
+    expect(given.buildx.workerParallelism).toBe(3)
   })
 
   it('never echoes a secret value in its error', () => {

@@ -35100,6 +35100,8 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var node_modules_semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
@@ -35135,6 +35137,7 @@ var Input;
     Input["VerifyArchAllow"] = "verify-arch-allow";
     Input["SmokeTest"] = "smoke-test";
     Input["SmokeTestExpect"] = "smoke-test-expect";
+    Input["MaxParallelism"] = "max-parallelism";
     Input["Registry"] = "registry";
     Input["Username"] = "username";
     Input["Password"] = "password";
@@ -37735,6 +37738,7 @@ function formatReference(reference) {
 
 
 
+
 const MODES = ['build', 'matrix', 'merge'];
 const ENGINES = ['auto', 'buildx', 'buildah'];
 const QEMU_CHOICES = ['auto', 'true', 'false'];
@@ -37800,6 +37804,7 @@ function readInputs(untrusted) {
     if (registry !== '' && !REGISTRY_HOST.test(registry)) {
         throw new InputError(Input.Registry, `\`${registry}\` is not a registry host`, 'Give host[:port], e.g. ghcr.io or 127.0.0.1:5000, without a scheme or path');
     }
+    const maxParallelism = parallelism(source);
     const inputs = {
         mode,
         platforms,
@@ -37839,7 +37844,8 @@ function readInputs(untrusted) {
         verifyArch: oneOf(source, Input.VerifyArch, VERIFY_POLICIES),
         verifyArchAllow: list(source, Input.VerifyArchAllow, true),
         smokeTestExpect: expectation(source),
-        buildx: buildxOptions(source, push),
+        maxParallelism,
+        buildx: buildxOptions(source, push, given(source, Input.MaxParallelism) ? maxParallelism : undefined),
         customised: customisedInputs(source)
     };
     return deepFreeze(inputs);
@@ -37880,6 +37886,17 @@ function inputs_boolean(source, name) {
     catch {
         throw new InputError(name, `is \`${source.getInput(name)}\`, not a boolean`, 'Valid: true, True, TRUE, false, False, FALSE');
     }
+}
+/** A whole number of builds at once, 1 to 64; empty is the runner's CPU count. */
+function parallelism(source) {
+    const value = source.getInput(Input.MaxParallelism).trim();
+    if (value === '')
+        return Math.min(64, (0,external_node_os_namespaceObject.availableParallelism)());
+    const count = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isInteger(count) || count < 1 || count > 64) {
+        throw new InputError(Input.MaxParallelism, `is \`${value}\``, `Valid: a whole number from 1 to 64, or empty for this runner's CPU count (${(0,external_node_os_namespaceObject.availableParallelism)()})`);
+    }
+    return count;
 }
 function oneOf(source, name, valid) {
     const value = source.getInput(name).trim();
@@ -37973,7 +37990,10 @@ function expectation(source) {
         throw new InputError(Input.SmokeTestExpect, `is not a regular expression (${errorMessage(error)})`, 'Example: ^(x86_64|aarch64)$');
     }
 }
-function buildxOptions(source, push) {
+function given(source, name) {
+    return source.getInput(name).trim() !== '';
+}
+function buildxOptions(source, push, workerParallelism) {
     const driver = parseDriver(source.getInput(Input.Driver));
     const options = {
         version: checkBuildxVersion(source.getInput(Input.BuildxVersion)),
@@ -37981,6 +38001,7 @@ function buildxOptions(source, push) {
         driver,
         driverOpts: list(source, Input.DriverOpts, false),
         buildkitdConfigInline: source.getInput(Input.BuildkitdConfigInline),
+        workerParallelism,
         endpoint: source.getInput(Input.Endpoint).trim(),
         builderName: source.getInput(Input.BuilderName).trim(),
         builder: source.getInput(Input.Builder).trim(),
@@ -38223,8 +38244,6 @@ async function readLegRecord(client, repository, digest, platform) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/registry/credentials.ts
 
 
@@ -38657,6 +38676,8 @@ async function probeArm32(dir) {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/exec.ts
 
+
+
 class ExecError extends Error {
     command;
     result;
@@ -38685,6 +38706,53 @@ async function src_exec_exec(program, args, options = {}) {
         throw new ExecError([program, ...args.slice(0, 3)].join(' '), result);
     }
     return result;
+}
+/**
+ * Run a program and hand over its output line by line (for logs that are kept whole or
+ * filtered); the result carries the exit code and both streams, as `exec` does.
+ */
+function execStreaming(program, args, options) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(program, [...args], {
+            stdio: ['ignore', 'pipe', 'pipe'],
+            env: options.env === undefined ? process.env : { ...process.env, ...options.env }
+        });
+        const streams = { stdout: [], stderr: [] };
+        for (const name of ['stdout', 'stderr']) {
+            let pending = '';
+            child[name].on('data', (chunk) => {
+                streams[name].push(chunk);
+                const text = pending + chunk.toString('utf8');
+                const lines = text.split('\n');
+                pending = lines.pop() ?? '';
+                for (const line of lines)
+                    options.onLine(line);
+            });
+            child[name].on('end', () => {
+                if (pending !== '')
+                    options.onLine(pending);
+                pending = '';
+            });
+        }
+        const stop = () => {
+            child.kill('SIGTERM');
+        };
+        if (options.signal?.aborted === true)
+            stop();
+        options.signal?.addEventListener('abort', stop, { once: true });
+        child.on('error', error => {
+            options.signal?.removeEventListener('abort', stop);
+            reject(error);
+        });
+        child.on('close', (code, signal) => {
+            options.signal?.removeEventListener('abort', stop);
+            resolve({
+                exitCode: code ?? (signal === null ? 1 : 128 + external_node_os_namespaceObject.constants.signals[signal]),
+                stdout: Buffer.concat(streams.stdout).toString('utf8'),
+                stderr: Buffer.concat(streams.stderr).toString('utf8')
+            });
+        });
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/qemu/binfmt-table.ts
@@ -40721,6 +40789,51 @@ function mermaidString(text) {
     return `"${oneLine(text).replace(/[^\w ./+()-]/g, '_')}"`;
 }
 
+;// CONCATENATED MODULE: ./src/bounded.ts
+/** Requests to one registry at once: enough to hide round trips, few enough for any registry's limits. */
+const REGISTRY_CONCURRENCY = 8;
+/** `work` over every item, at most `limit` at a time, results in item order. */
+async function mapBounded(items, limit, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+/**
+ * `work` over every item, at most `limit` at a time, until one fails: then the signal every
+ * running item was given aborts, no item starts, and this waits for the running ones to end.
+ * Outcomes come back in item order; the first failure is the one marked `failed`.
+ */
+async function settleBounded(items, limit, work) {
+    const outcomes = items.map(() => ({ status: 'not-started' }));
+    const controller = new AbortController();
+    const aborted = () => controller.signal.aborted;
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length && !aborted()) {
+            const index = next++;
+            try {
+                outcomes[index] = {
+                    status: 'done',
+                    value: await work(items[index], controller.signal, index)
+                };
+            }
+            catch (error) {
+                outcomes[index] = { status: aborted() ? 'stopped' : 'failed', error };
+                controller.abort();
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    return outcomes;
+}
+
 ;// CONCATENATED MODULE: ./src/engines/secrets.ts
 /** Build secrets as files in the run's private folder: how both engines hand them over. */
 
@@ -40751,7 +40864,226 @@ async function removeSecretFiles(files) {
     await Promise.all(files.map(secret => (0,promises_namespaceObject.rm)(secret.file, { force: true })));
 }
 
+;// CONCATENATED MODULE: ./src/engines/stage-platforms.ts
+
+/** The build args BuildKit sets by itself; buildah warns about the ones a Dockerfile never declares. */
+const AUTOMATIC_PLATFORM_ARGS = [
+    'TARGETPLATFORM',
+    'TARGETOS',
+    'TARGETARCH',
+    'TARGETVARIANT',
+    'BUILDPLATFORM',
+    'BUILDOS',
+    'BUILDARCH',
+    'BUILDVARIANT'
+];
+function platformArgs(prefix, platform) {
+    return [
+        { key: `${prefix}PLATFORM`, value: formatPlatform(platform) },
+        { key: `${prefix}OS`, value: platform.os },
+        { key: `${prefix}ARCH`, value: platform.architecture },
+        { key: `${prefix}VARIANT`, value: platform.variant ?? '' }
+    ];
+}
+/** `BUILDPLATFORM` and friends for the build host, except those the user set in `build-args`. */
+function buildPlatformArgs(host, given) {
+    return platformArgs('BUILD', host).filter(({ key, value }) => value !== '' && !given.some(arg => arg.key === key));
+}
+/** The escape character a `# escape=` parser directive sets (a backslash by default). */
+function escapeCharacter(lines) {
+    for (const line of lines) {
+        const directive = /^\s*#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$/.exec(line);
+        if (directive === null)
+            break;
+        if (directive[1]?.toLowerCase() === 'escape' &&
+            (directive[2] === '`' || directive[2] === '\\')) {
+            return directive[2];
+        }
+    }
+    return '\\';
+}
+function parseDockerfile(text) {
+    const lines = text.split('\n');
+    const escape = escapeCharacter(lines);
+    const froms = [];
+    const globalArgs = new Map();
+    let index = 0;
+    while (index < lines.length) {
+        const first = index;
+        const parts = [];
+        for (;;) {
+            const line = (lines[index] ?? '').replace(/\r$/, '');
+            index++;
+            const comment = /^\s*#/.test(line);
+            // A comment inside an instruction is dropped; one outside never continues.
+            if (comment && parts.length > 0)
+                continue;
+            const trimmed = line.replace(/\s+$/, '');
+            if (!comment && trimmed.endsWith(escape) && index < lines.length) {
+                parts.push(trimmed.slice(0, -1));
+                continue;
+            }
+            parts.push(trimmed);
+            break;
+        }
+        const words = parts.join(' ').trim().split(/\s+/);
+        const keyword = words[0]?.toLowerCase();
+        if (keyword === 'arg' && froms.length === 0) {
+            for (const word of words.slice(1)) {
+                const equals = word.indexOf('=');
+                if (equals === -1)
+                    globalArgs.set(word, undefined);
+                else
+                    globalArgs.set(word.slice(0, equals), unquote(word.slice(equals + 1)));
+            }
+        }
+        if (keyword !== 'from')
+            continue;
+        const flags = words.slice(1).filter(word => word.startsWith('--'));
+        const rest = words.slice(1 + flags.length);
+        const platformFlag = flags.find(flag => flag.toLowerCase().startsWith('--platform='));
+        froms.push({
+            line: first,
+            span: index - first,
+            platformFlag: platformFlag?.slice('--platform='.length),
+            otherFlags: flags.filter(flag => flag !== platformFlag),
+            base: rest[0] ?? '',
+            stageName: rest[1]?.toLowerCase() === 'as' ? rest[2] : undefined
+        });
+    }
+    return { lines, globalArgs, froms };
+}
+function unquote(value) {
+    const quoted = /^"(.*)"$/.exec(value) ?? /^'(.*)'$/.exec(value);
+    return quoted?.[1] ?? value;
+}
+/**
+ * `$NAME`, `${NAME}`, `${NAME:-word}` and `${NAME-word}` against `values`; undefined for any
+ * other form, so that a line the action cannot read the way buildah does is left alone.
+ */
+function expandArgs(text, values) {
+    const unreadable = { found: false };
+    const expanded = text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)((?::?-)[^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*)|(\{[^}]*\}?))/g, (_match, braced, fallback, bare, other) => {
+        if (other !== undefined) {
+            unreadable.found = true;
+            return '';
+        }
+        const name = braced ?? bare ?? '';
+        const value = values.get(name);
+        if (fallback === undefined)
+            return value ?? '';
+        const word = fallback.replace(/^:?-/, '');
+        if (fallback.startsWith(':'))
+            return value === undefined || value === '' ? word : value;
+        return value ?? word;
+    });
+    return unreadable.found || expanded.includes('$') ? undefined : expanded;
+}
+/** Which image each stage starts from, and as which platform, for one target platform. */
+function planStages(dockerfile, options) {
+    const parsed = parseDockerfile(dockerfile);
+    const values = new Map(parsed.globalArgs);
+    // Like buildah and BuildKit, a build arg reaches FROM only through a global ARG.
+    for (const { key, value } of options.buildArgs)
+        if (values.has(key))
+            values.set(key, value);
+    for (const { key, value } of [
+        ...platformArgs('TARGET', options.target),
+        ...platformArgs('BUILD', options.host)
+    ]) {
+        if (!options.buildArgs.some(arg => arg.key === key))
+            values.set(key, value);
+    }
+    /** Each earlier stage's platform; null where the action could not tell it. */
+    const stages = new Map();
+    const bases = [];
+    const unresolved = [];
+    for (const from of parsed.froms) {
+        const original = (parsed.lines[from.line] ?? '').trim();
+        const image = expandArgs(from.base, values);
+        const platformText = from.platformFlag === undefined ? undefined : expandArgs(from.platformFlag, values);
+        let platform = options.target;
+        if (platformText !== undefined) {
+            try {
+                platform = parsePlatform(platformText);
+            }
+            catch {
+                platform = undefined;
+            }
+        }
+        const earlier = image === undefined ? undefined : stages.get(image.toLowerCase());
+        let resolved;
+        if (image?.toLowerCase() === 'scratch') {
+            // scratch has no image to pull; the stage is whatever platform it is built for.
+            resolved = platform;
+        }
+        else if (earlier !== undefined && image !== undefined) {
+            // A stage's own image keeps the platform it was built for, as with BuildKit.
+            resolved = from.platformFlag === undefined ? (earlier ?? undefined) : platform;
+            if (resolved !== undefined) {
+                bases.push({ line: from.line, image, fromStage: true, platform: resolved });
+            }
+            else
+                unresolved.push(original);
+        }
+        else if (image === undefined ||
+            image === '' ||
+            platform === undefined ||
+            from.otherFlags.length > 0) {
+            unresolved.push(original);
+        }
+        else {
+            resolved = platform;
+            bases.push({ line: from.line, image, fromStage: false, platform });
+        }
+        if (from.stageName !== undefined)
+            stages.set(from.stageName.toLowerCase(), resolved ?? null);
+        if (options.targetStage !== '' &&
+            from.stageName?.toLowerCase() === options.targetStage.toLowerCase()) {
+            break;
+        }
+    }
+    return { bases, unresolved };
+}
+/**
+ * The Dockerfile with each planned stage's FROM naming its platform and the local image id
+ * pulled for it; the rest of every line, and every other line, stays as it was.
+ */
+function pinStages(dockerfile, pinned) {
+    const parsed = parseDockerfile(dockerfile);
+    const lines = [...parsed.lines];
+    for (const pin of pinned) {
+        const from = parsed.froms.find(candidate => candidate.line === pin.line);
+        if (from === undefined)
+            continue;
+        const stage = from.stageName === undefined ? '' : ` AS ${from.stageName}`;
+        const indent = /^\s*/.exec(lines[from.line] ?? '')?.[0] ?? '';
+        lines[from.line] =
+            `${indent}FROM --platform=${formatPlatform(pin.platform)} ${pin.base}${stage}`;
+        // A FROM that spanned several lines keeps its line count, so buildah's line numbers hold.
+        for (let extra = 1; extra < from.span; extra++)
+            lines[from.line + extra] = '';
+    }
+    return lines.join('\n');
+}
+/**
+ * buildah's "build args were not consumed" warning without the automatic platform args it
+ * lists for every Dockerfile that does not declare them; undefined when nothing else is left.
+ */
+function withoutAutomaticArgWarning(line) {
+    const warning = /^(.*one or more build args were not consumed: )\[([^\]]*)\]\s*$/.exec(line);
+    if (warning === null)
+        return line;
+    const left = (warning[2] ?? '')
+        .split(/\s+/)
+        .filter(name => name !== '' && !AUTOMATIC_PLATFORM_ARGS.includes(name));
+    return left.length === 0 ? undefined : `${warning[1] ?? ''}[${left.join(' ')}]`;
+}
+
 ;// CONCATENATED MODULE: ./src/engines/buildah.ts
+
+
+
 
 
 
@@ -40774,19 +41106,24 @@ function buildahCacheRepository(specs, input) {
     // buildah wants a repository; a tag in the ref is the buildx habit, so drop it.
     return ref.replace(/:[\w][\w.-]*$/, '');
 }
-/** argv for `buildah build` of one platform into the shared manifest list. */
-function buildahBuildArgs(request, platform, manifestList, secretFiles, authFile, iidFile) {
-    const args = ['build', '--platform', platform.name, '--manifest', manifestList, '--layers'];
-    if (iidFile !== undefined)
-        args.push('--iidfile', iidFile);
+/** argv for `buildah build` of one platform into an image of its own. */
+function buildahBuildArgs(request, platform, secretFiles, authFile, files = {}) {
+    // --force-rm: a failed or stopped build leaves no working container behind.
+    const args = ['build', '--platform', platform.name, '--layers', '--force-rm'];
+    if (files.iidFile !== undefined)
+        args.push('--iidfile', files.iidFile);
     if (authFile !== undefined)
         args.push('--authfile', authFile);
-    if (request.file !== '')
-        args.push('--file', request.file);
+    const file = files.file ?? request.file;
+    if (file !== '')
+        args.push('--file', file);
+    if (files.ignoreFile !== undefined)
+        args.push('--ignorefile', files.ignoreFile);
     if (request.target !== '')
         args.push('--target', request.target);
-    for (const { key, value } of request.buildArgs)
+    for (const { key, value } of [...request.buildArgs, ...(files.extraBuildArgs ?? [])]) {
         args.push('--build-arg', `${key}=${value}`);
+    }
     for (const { key, value } of request.labels)
         args.push('--label', `${key}=${value}`);
     for (const { key, value } of request.annotations)
@@ -40803,6 +41140,24 @@ function buildahBuildArgs(request, platform, manifestList, secretFiles, authFile
     if (cacheTo !== undefined)
         args.push('--cache-to', cacheTo);
     args.push(request.context);
+    return args;
+}
+/** argv to pull one stage's base for one platform; it prints the image id. */
+function buildahPullArgs(image, platform, pull, authFile) {
+    const args = ['pull', '--quiet', '--platform', formatPlatform(platform)];
+    args.push('--policy', pull ? 'always' : 'missing');
+    if (authFile !== undefined)
+        args.push('--authfile', authFile);
+    args.push(image);
+    return args;
+}
+/** argv to add one platform's image to the list, described the way `--manifest` does. */
+function buildahManifestAddArgs(manifestList, platform, imageId) {
+    const args = ['manifest', 'add', '--os', platform.platform.os];
+    args.push('--arch', platform.platform.architecture);
+    if (platform.platform.variant !== undefined)
+        args.push('--variant', platform.platform.variant);
+    args.push(manifestList, imageId);
     return args;
 }
 /** argv to write the list and every image in it to an OCI layout folder. */
@@ -40822,6 +41177,33 @@ function loginFix(registry, detail) {
         return `Check that ${registry} is reachable from the runner`;
     }
     return 'Check `username` and `password`';
+}
+/** How often a build with platforms side by side says which are still running. */
+const HEARTBEAT_MS = 60_000;
+/** A `FROM <image id>` line of the log, with the image's name put back. */
+function namedFromLine(line, names) {
+    const from = /^(.*\bFROM )([0-9a-f]{64})\b(.*)$/.exec(line);
+    const name = from === null ? undefined : names.get(from[2] ?? '');
+    if (from === null || name === undefined)
+        return line;
+    return `${from[1] ?? ''}${name} (image ${(from[2] ?? '').slice(0, 12)})${from[3] ?? ''}`;
+}
+/** `<Dockerfile>.dockerignore` (or `.containerignore`), which buildah reads beside the file. */
+async function ignoreFileBeside(file) {
+    for (const suffix of ['.dockerignore', '.containerignore']) {
+        const candidate = `${file}${suffix}`;
+        if (await (0,promises_namespaceObject.stat)(candidate).then(found => found.isFile(), () => false)) {
+            return candidate;
+        }
+    }
+    return undefined;
+}
+/** One log group written at once, so that platforms finishing together do not interleave. */
+function printGroup(title, lines) {
+    startGroup(title);
+    if (lines.length > 0)
+        process.stdout.write(`${lines.join('\n')}\n`);
+    endGroup();
 }
 class BuildahEngine {
     version;
@@ -40853,37 +41235,32 @@ class BuildahEngine {
     }
     async build(request) {
         const version = this.version;
-        const authFile = this.authFile;
         const manifestList = `localhost/multiarch-build-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
-        this.manifestList = manifestList;
         const secretFiles = await writeSecretFiles(request.secrets, request.tempDir);
-        const builds = [];
+        let builds;
         try {
-            for (const platform of request.platforms) {
-                const started = performance.now();
-                const label = `${platform.name}${platform.emulated ? ' (emulated)' : ''}`;
-                const iidFile = external_node_path_default().join(request.tempDir, `iid-${platform.slug}`);
-                const result = await this.group(`Build ${label}`, async () => {
-                    try {
-                        return await src_exec_exec('buildah', buildahBuildArgs(request, platform, manifestList, secretFiles, authFile, iidFile));
-                    }
-                    catch (error) {
-                        throw new ActionError(`build of ${platform.name} failed${platform.emulated ? ' (under QEMU)' : ''}: ${errorMessage(error)}`, 'Nothing was pushed');
-                    }
-                });
-                this.images.set(platform.name, (await (0,promises_namespaceObject.readFile)(iidFile, 'utf8')).trim());
-                await (0,promises_namespaceObject.rm)(iidFile, { force: true });
-                builds.push({
-                    platform: platform.name,
-                    seconds: (performance.now() - started) / 1000,
-                    cacheHits: countCacheHits(`${result.stdout}\n${result.stderr}`)
+            const jobs = await this.group('Pull base images', () => this.prepareJobs(request));
+            const unresolved = jobs.flatMap(job => job.unresolved);
+            let limit = Math.max(1, Math.min(request.maxParallelism, jobs.length));
+            if (limit > 1 && unresolved.length > 0) {
+                info(`building one platform at a time: buildah would resolve \`${unresolved[0] ?? ''}\` by name, and builds side by side could take each other's base`);
+                limit = 1;
+            }
+            builds = await this.buildAll(request, jobs, limit, secretFiles);
+            // The list exists only once every platform built, so no failed run leaves half of one.
+            this.manifestList = manifestList;
+            await src_exec_exec('buildah', ['manifest', 'create', manifestList], { silent: true });
+            for (const job of jobs) {
+                const image = this.images.get(job.platform.name) ?? '';
+                await src_exec_exec('buildah', buildahManifestAddArgs(manifestList, job.platform, image), {
+                    silent: true
                 });
             }
         }
         finally {
             await removeSecretFiles(secretFiles);
         }
-        // The list id is only for the outputs: look it up while the push runs.
+        // The list id is only for the outputs: look it up while the export runs.
         const imageIdLookup = this.listId(manifestList);
         let layout;
         if (request.push || request.keepForChecks) {
@@ -40901,6 +41278,155 @@ class BuildahEngine {
             builds,
             metadata: { engine: 'buildah', version, manifestList, imageId }
         };
+    }
+    /**
+     * Each platform's Dockerfile: every stage's base pulled for its platform, one pull at a
+     * time, and named by image id (see stage-platforms.ts for why buildah needs this).
+     */
+    async prepareJobs(request) {
+        const dockerfile = await (0,promises_namespaceObject.readFile)(request.file, 'utf8');
+        const ignoreFile = await ignoreFileBeside(request.file);
+        const pulled = new Map();
+        const jobs = [];
+        for (const platform of request.platforms) {
+            const plan = planStages(dockerfile, {
+                target: platform.platform,
+                host: request.buildPlatform,
+                buildArgs: request.buildArgs,
+                targetStage: request.target
+            });
+            const pins = [];
+            const baseNames = new Map();
+            for (const base of plan.bases) {
+                if (base.fromStage) {
+                    pins.push({ line: base.line, platform: base.platform, base: base.image });
+                    continue;
+                }
+                const key = `${base.image} ${formatPlatform(base.platform)}`;
+                let id = pulled.get(key);
+                if (id === undefined) {
+                    id = await this.pullBase(base.image, base.platform, request.pull);
+                    pulled.set(key, id);
+                    info(`${base.image} for ${formatPlatform(base.platform)}: image ${id.slice(0, 12)}`);
+                }
+                pins.push({ line: base.line, platform: base.platform, base: id });
+                baseNames.set(id, base.image);
+            }
+            const file = external_node_path_default().join(request.tempDir, `Dockerfile.${platform.slug}`);
+            await (0,promises_namespaceObject.writeFile)(file, pinStages(dockerfile, pins), { mode: 0o600 });
+            jobs.push({
+                platform,
+                unresolved: plan.unresolved,
+                baseNames,
+                files: {
+                    file,
+                    ...(ignoreFile === undefined ? {} : { ignoreFile }),
+                    iidFile: external_node_path_default().join(request.tempDir, `iid-${platform.slug}`),
+                    extraBuildArgs: buildPlatformArgs(request.buildPlatform, request.buildArgs)
+                }
+            });
+        }
+        return jobs;
+    }
+    async pullBase(image, platform, pull) {
+        try {
+            const result = await src_exec_exec('buildah', buildahPullArgs(image, platform, pull, this.authFile), {
+                silent: true
+            });
+            return result.stdout.trim().split('\n').at(-1) ?? '';
+        }
+        catch (error) {
+            const detail = error instanceof ExecError ? error.result.stderr.trim() : errorMessage(error);
+            throw new ActionError(`base image ${image} for ${formatPlatform(platform)} could not be pulled: ${detail}`, `Check that ${image} exists with a ${formatPlatform(platform)} image and that the runner may pull it. Nothing was pushed`);
+        }
+    }
+    /** Build every platform, `limit` at a time; the first failure stops the rest. */
+    async buildAll(request, jobs, limit, secretFiles) {
+        const side = limit > 1;
+        const running = new Map();
+        if (side) {
+            info(`building ${jobs.length} platforms, ${limit} at a time (max-parallelism): each log follows as its platform finishes`);
+        }
+        const heartbeat = side
+            ? setInterval(() => {
+                const now = performance.now();
+                const names = [...running].map(([name, started]) => `${name} (${Math.round((now - started) / 1000)} s)`);
+                if (names.length > 0)
+                    info(`still building: ${names.join(', ')}`);
+            }, HEARTBEAT_MS)
+            : undefined;
+        heartbeat?.unref();
+        try {
+            const outcomes = await settleBounded(jobs, limit, async (job, signal) => {
+                const label = `${job.platform.name}${job.platform.emulated ? ' (emulated)' : ''}`;
+                const started = performance.now();
+                running.set(label, started);
+                if (side)
+                    info(`started ${label}`);
+                const log = [];
+                const onLine = (line) => {
+                    const filtered = withoutAutomaticArgWarning(line);
+                    if (filtered === undefined)
+                        return;
+                    const kept = namedFromLine(filtered, job.baseNames);
+                    if (side)
+                        log.push(kept);
+                    else
+                        process.stdout.write(`${kept}\n`);
+                };
+                const args = buildahBuildArgs(request, job.platform, secretFiles, this.authFile, job.files);
+                const run = async () => execStreaming('buildah', args, { onLine, signal });
+                let result;
+                try {
+                    result = side ? await run() : await this.group(`Build ${label}`, run);
+                }
+                finally {
+                    running.delete(label);
+                    const seconds = (performance.now() - started) / 1000;
+                    if (side) {
+                        const how = result?.exitCode === 0
+                            ? `${seconds.toFixed(1)} s`
+                            : signal.aborted
+                                ? 'stopped'
+                                : 'failed';
+                        printGroup(`Build ${label}: ${how}`, log);
+                    }
+                }
+                if (result.exitCode !== 0) {
+                    if (signal.aborted)
+                        throw new Error('stopped');
+                    throw new Error(`build of ${job.platform.name} failed${job.platform.emulated ? ' (under QEMU)' : ''}: ${new ExecError(`buildah ${args.slice(0, 3).join(' ')}`, result).message}`);
+                }
+                const iidFile = job.files.iidFile ?? '';
+                // The bare id: `sha256:<id>` reads as a name to some commands, which then ask Docker Hub.
+                const id = (await (0,promises_namespaceObject.readFile)(iidFile, 'utf8')).trim().replace(/^sha256:/, '');
+                this.images.set(job.platform.name, id);
+                await (0,promises_namespaceObject.rm)(iidFile, { force: true });
+                return {
+                    platform: job.platform.name,
+                    seconds: (performance.now() - started) / 1000,
+                    cacheHits: countCacheHits(`${result.stdout}\n${result.stderr}`)
+                };
+            });
+            const failed = outcomes.find(outcome => outcome.status === 'failed');
+            if (failed !== undefined) {
+                const names = (status) => jobs
+                    .filter((_job, index) => outcomes[index]?.status === status)
+                    .map(job => job.platform.name);
+                const stopped = names('stopped');
+                const waiting = names('not-started');
+                throw new ActionError([
+                    errorMessage(failed.error),
+                    ...(stopped.length > 0 ? [`Stopped the builds of ${stopped.join(', ')}`] : []),
+                    ...(waiting.length > 0 ? [`never started ${waiting.join(', ')}`] : [])
+                ].join('. '), 'Nothing was pushed');
+            }
+            return outcomes.flatMap(outcome => (outcome.status === 'done' ? [outcome.value] : []));
+        }
+        finally {
+            if (heartbeat !== undefined)
+                clearInterval(heartbeat);
+        }
     }
     /** Run `command` in a container of each platform's image: under QEMU where it is foreign. */
     async smokeTest(platforms, command) {
@@ -42381,6 +42907,21 @@ function unsupportedPlatforms(planned, available) {
 
 
 
+/**
+ * buildkitd.toml with the OCI worker's `max-parallelism` set, unless the given config sets it
+ * already (the user's own line wins).
+ */
+function withWorkerParallelism(config, limit) {
+    if (limit === undefined || /^\s*max-parallelism\s*=/m.test(config))
+        return config;
+    const line = `  max-parallelism = ${limit}`;
+    const table = /^\s*\[worker\.oci\]\s*$/m.exec(config);
+    if (table !== null) {
+        const end = table.index + table[0].length;
+        return `${config.slice(0, end)}\n${line}${config.slice(end)}`;
+    }
+    return `${config}${config === '' || config.endsWith('\n') ? '' : '\n'}[worker.oci]\n${line}\n`;
+}
 /** Create (or pick) the builder, boot it, and check it offers every planned platform. */
 async function prepareBuilder(options, platforms, version, env, tempDir) {
     let name = options.builder;
@@ -42395,9 +42936,10 @@ async function prepareBuilder(options, platforms, version, env, tempDir) {
     else if (name === '') {
         name = options.builderName || `multiarch-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
         let configFile;
-        if (options.buildkitdConfigInline.trim() !== '') {
+        const config = withWorkerParallelism(options.buildkitdConfigInline, options.driver === 'remote' ? undefined : options.workerParallelism);
+        if (config.trim() !== '') {
             configFile = external_node_path_default().join(tempDir, `buildkitd-${name}.toml`);
-            await (0,promises_namespaceObject.writeFile)(configFile, options.buildkitdConfigInline, { mode: 0o600 });
+            await (0,promises_namespaceObject.writeFile)(configFile, config, { mode: 0o600 });
         }
         const spec = {
             name,
@@ -42412,13 +42954,18 @@ async function prepareBuilder(options, platforms, version, env, tempDir) {
         // Should this step die before it removes the builder, the post step does.
         rememberBuilder({ name, removeArgs: removeBuilderArgs(name), env });
         info(`created builder \`${name}\` (driver ${options.driver}${options.endpoint === '' ? '' : `, endpoint ${options.endpoint}`})`);
+        if (options.workerParallelism !== undefined) {
+            info(options.driver === 'remote'
+                ? `max-parallelism: a remote builder keeps the limit its own buildkitd.toml sets`
+                : `max-parallelism: the builder's worker runs at most ${options.workerParallelism} build steps at once`);
+        }
         for (const [index, node] of options.append.entries()) {
             await src_exec_exec('docker', appendNodeArgs(name, node, index), { env, silent: true });
             info(`appended node ${name}${index + 1} for ${node.platforms.join(', ')}`);
         }
     }
     else {
-        info(`reusing builder \`${name}\` as it is`);
+        info(`reusing builder \`${name}\` as it is${options.workerParallelism === undefined ? '' : '; max-parallelism applies only to a builder this step creates'}`);
     }
     const inspect = await src_exec_exec('docker', bootstrapArgs(name), { env, silent: true });
     const driver = parseInspectDriver(inspect.stdout) ?? options.driver;
@@ -42961,23 +43508,6 @@ async function readBack(tags, expected, pool) {
         manifest: first.raw.toString('utf8'),
         images: tags.map(tag => `${repositoryName(tag)}@${first.digest}`)
     };
-}
-
-;// CONCATENATED MODULE: ./src/bounded.ts
-/** Requests to one registry at once: enough to hide round trips, few enough for any registry's limits. */
-const REGISTRY_CONCURRENCY = 8;
-/** `work` over every item, at most `limit` at a time, results in item order. */
-async function mapBounded(items, limit, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await work(items[index], index);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
 }
 
 ;// CONCATENATED MODULE: ./src/verify/sources.ts
@@ -44887,7 +45417,9 @@ async function runBuild(inputs, host) {
         cacheFrom: inputs.cacheFrom,
         cacheTo: inputs.cacheTo,
         logins,
-        tempDir
+        tempDir,
+        maxParallelism: inputs.maxParallelism,
+        buildPlatform: host
     };
     const engine = await selectEngine(inputs, group);
     const forget = onCancel(() => engine.dispose());

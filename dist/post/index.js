@@ -31614,6 +31614,7 @@ var Input;
     Input["VerifyArchAllow"] = "verify-arch-allow";
     Input["SmokeTest"] = "smoke-test";
     Input["SmokeTestExpect"] = "smoke-test-expect";
+    Input["MaxParallelism"] = "max-parallelism";
     Input["Registry"] = "registry";
     Input["Username"] = "username";
     Input["Password"] = "password";
@@ -31682,7 +31683,11 @@ var constants_State;
     State["CreatedBuilder"] = "createdBuilder";
 })(constants_State || (constants_State = {}));
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/exec.ts
+
+
 
 class ExecError extends Error {
     command;
@@ -31712,6 +31717,53 @@ async function src_exec_exec(program, args, options = {}) {
         throw new ExecError([program, ...args.slice(0, 3)].join(' '), result);
     }
     return result;
+}
+/**
+ * Run a program and hand over its output line by line (for logs that are kept whole or
+ * filtered); the result carries the exit code and both streams, as `exec` does.
+ */
+function execStreaming(program, args, options) {
+    return new Promise((resolve, reject) => {
+        const child = spawn(program, [...args], {
+            stdio: ['ignore', 'pipe', 'pipe'],
+            env: options.env === undefined ? process.env : { ...process.env, ...options.env }
+        });
+        const streams = { stdout: [], stderr: [] };
+        for (const name of ['stdout', 'stderr']) {
+            let pending = '';
+            child[name].on('data', (chunk) => {
+                streams[name].push(chunk);
+                const text = pending + chunk.toString('utf8');
+                const lines = text.split('\n');
+                pending = lines.pop() ?? '';
+                for (const line of lines)
+                    options.onLine(line);
+            });
+            child[name].on('end', () => {
+                if (pending !== '')
+                    options.onLine(pending);
+                pending = '';
+            });
+        }
+        const stop = () => {
+            child.kill('SIGTERM');
+        };
+        if (options.signal?.aborted === true)
+            stop();
+        options.signal?.addEventListener('abort', stop, { once: true });
+        child.on('error', error => {
+            options.signal?.removeEventListener('abort', stop);
+            reject(error);
+        });
+        child.on('close', (code, signal) => {
+            options.signal?.removeEventListener('abort', stop);
+            resolve({
+                exitCode: code ?? (signal === null ? 1 : 128 + osConstants.signals[signal]),
+                stdout: Buffer.concat(streams.stdout).toString('utf8'),
+                stderr: Buffer.concat(streams.stderr).toString('utf8')
+            });
+        });
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/state.ts

@@ -1,11 +1,13 @@
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
-import { readFile, rm, writeFile } from 'node:fs/promises'
+import { readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { ActionError, errorMessage } from '../errors.js'
-import { ExecError, exec } from '../exec.js'
+import { settleBounded } from '../bounded.js'
+import { ExecError, type ExecResult, exec, execStreaming } from '../exec.js'
 import type { PlannedPlatform } from '../plan.js'
-import type { CacheSpec } from '../values.js'
+import { type Platform, formatPlatform } from '../platform.js'
+import type { CacheSpec, KeyValue } from '../values.js'
 import type {
   BuildRequest,
   BuildResult,
@@ -15,6 +17,12 @@ import type {
   SmokeResult
 } from './engine.js'
 import { type SecretFile, removeSecretFiles, writeSecretFiles } from './secrets.js'
+import {
+  buildPlatformArgs,
+  pinStages,
+  planStages,
+  withoutAutomaticArgWarning
+} from './stage-platforms.js'
 
 /** buildah takes one cache repository each way; buildx's `type=registry,ref=X` names it. */
 export function buildahCacheRepository(
@@ -37,21 +45,36 @@ export function buildahCacheRepository(
   return ref.replace(/:[\w][\w.-]*$/, '')
 }
 
-/** argv for `buildah build` of one platform into the shared manifest list. */
+/** Where one platform's build reads from and writes to, beyond the request. */
+export interface PlatformBuildFiles {
+  /** The rewritten Dockerfile (see stage-platforms.ts); undefined: the request's file. */
+  readonly file?: string
+  /** The ignore file next to the original Dockerfile, which buildah would no longer find. */
+  readonly ignoreFile?: string
+  readonly iidFile?: string
+  /** Build args the action adds (the build host's platform). */
+  readonly extraBuildArgs?: readonly KeyValue[]
+}
+
+/** argv for `buildah build` of one platform into an image of its own. */
 export function buildahBuildArgs(
   request: BuildRequest,
   platform: PlannedPlatform,
-  manifestList: string,
   secretFiles: readonly SecretFile[],
   authFile: string | undefined,
-  iidFile?: string
+  files: PlatformBuildFiles = {}
 ): string[] {
-  const args = ['build', '--platform', platform.name, '--manifest', manifestList, '--layers']
-  if (iidFile !== undefined) args.push('--iidfile', iidFile)
+  // --force-rm: a failed or stopped build leaves no working container behind.
+  const args = ['build', '--platform', platform.name, '--layers', '--force-rm']
+  if (files.iidFile !== undefined) args.push('--iidfile', files.iidFile)
   if (authFile !== undefined) args.push('--authfile', authFile)
-  if (request.file !== '') args.push('--file', request.file)
+  const file = files.file ?? request.file
+  if (file !== '') args.push('--file', file)
+  if (files.ignoreFile !== undefined) args.push('--ignorefile', files.ignoreFile)
   if (request.target !== '') args.push('--target', request.target)
-  for (const { key, value } of request.buildArgs) args.push('--build-arg', `${key}=${value}`)
+  for (const { key, value } of [...request.buildArgs, ...(files.extraBuildArgs ?? [])]) {
+    args.push('--build-arg', `${key}=${value}`)
+  }
   for (const { key, value } of request.labels) args.push('--label', `${key}=${value}`)
   for (const { key, value } of request.annotations) args.push('--annotation', `${key}=${value}`)
   for (const secret of secretFiles) args.push('--secret', `id=${secret.id},src=${secret.file}`)
@@ -62,6 +85,33 @@ export function buildahBuildArgs(
   if (cacheFrom !== undefined) args.push('--cache-from', cacheFrom)
   if (cacheTo !== undefined) args.push('--cache-to', cacheTo)
   args.push(request.context)
+  return args
+}
+
+/** argv to pull one stage's base for one platform; it prints the image id. */
+export function buildahPullArgs(
+  image: string,
+  platform: Platform,
+  pull: boolean,
+  authFile: string | undefined
+): string[] {
+  const args = ['pull', '--quiet', '--platform', formatPlatform(platform)]
+  args.push('--policy', pull ? 'always' : 'missing')
+  if (authFile !== undefined) args.push('--authfile', authFile)
+  args.push(image)
+  return args
+}
+
+/** argv to add one platform's image to the list, described the way `--manifest` does. */
+export function buildahManifestAddArgs(
+  manifestList: string,
+  platform: PlannedPlatform,
+  imageId: string
+): string[] {
+  const args = ['manifest', 'add', '--os', platform.platform.os]
+  args.push('--arch', platform.platform.architecture)
+  if (platform.platform.variant !== undefined) args.push('--variant', platform.platform.variant)
+  args.push(manifestList, imageId)
   return args
 }
 
@@ -84,6 +134,49 @@ export function loginFix(registry: string, detail: string): string {
     return `Check that ${registry} is reachable from the runner`
   }
   return 'Check `username` and `password`'
+}
+
+/** How often a build with platforms side by side says which are still running. */
+const HEARTBEAT_MS = 60_000
+
+interface BuildJob {
+  readonly platform: PlannedPlatform
+  /** FROM lines left for buildah to resolve by name. */
+  readonly unresolved: readonly string[]
+  readonly files: PlatformBuildFiles
+  /** The image each pulled id stands for, so the log shows names rather than ids. */
+  readonly baseNames: ReadonlyMap<string, string>
+}
+
+/** A `FROM <image id>` line of the log, with the image's name put back. */
+export function namedFromLine(line: string, names: ReadonlyMap<string, string>): string {
+  const from = /^(.*\bFROM )([0-9a-f]{64})\b(.*)$/.exec(line)
+  const name = from === null ? undefined : names.get(from[2] ?? '')
+  if (from === null || name === undefined) return line
+  return `${from[1] ?? ''}${name} (image ${(from[2] ?? '').slice(0, 12)})${from[3] ?? ''}`
+}
+
+/** `<Dockerfile>.dockerignore` (or `.containerignore`), which buildah reads beside the file. */
+async function ignoreFileBeside(file: string): Promise<string | undefined> {
+  for (const suffix of ['.dockerignore', '.containerignore']) {
+    const candidate = `${file}${suffix}`
+    if (
+      await stat(candidate).then(
+        found => found.isFile(),
+        () => false
+      )
+    ) {
+      return candidate
+    }
+  }
+  return undefined
+}
+
+/** One log group written at once, so that platforms finishing together do not interleave. */
+function printGroup(title: string, lines: readonly string[]): void {
+  core.startGroup(title)
+  if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`)
+  core.endGroup()
 }
 
 export class BuildahEngine implements Engine {
@@ -122,41 +215,33 @@ export class BuildahEngine implements Engine {
 
   async build(request: BuildRequest): Promise<BuildResult> {
     const version = this.version
-    const authFile = this.authFile
     const manifestList = `localhost/multiarch-build-${randomBytes(6).toString('hex')}`
-    this.manifestList = manifestList
     const secretFiles = await writeSecretFiles(request.secrets, request.tempDir)
-    const builds: PlatformBuild[] = []
+    let builds: PlatformBuild[]
     try {
-      for (const platform of request.platforms) {
-        const started = performance.now()
-        const label = `${platform.name}${platform.emulated ? ' (emulated)' : ''}`
-        const iidFile = path.join(request.tempDir, `iid-${platform.slug}`)
-        const result = await this.group(`Build ${label}`, async () => {
-          try {
-            return await exec(
-              'buildah',
-              buildahBuildArgs(request, platform, manifestList, secretFiles, authFile, iidFile)
-            )
-          } catch (error) {
-            throw new ActionError(
-              `build of ${platform.name} failed${platform.emulated ? ' (under QEMU)' : ''}: ${errorMessage(error)}`,
-              'Nothing was pushed'
-            )
-          }
-        })
-        this.images.set(platform.name, (await readFile(iidFile, 'utf8')).trim())
-        await rm(iidFile, { force: true })
-        builds.push({
-          platform: platform.name,
-          seconds: (performance.now() - started) / 1000,
-          cacheHits: countCacheHits(`${result.stdout}\n${result.stderr}`)
+      const jobs = await this.group('Pull base images', () => this.prepareJobs(request))
+      const unresolved = jobs.flatMap(job => job.unresolved)
+      let limit = Math.max(1, Math.min(request.maxParallelism, jobs.length))
+      if (limit > 1 && unresolved.length > 0) {
+        core.info(
+          `building one platform at a time: buildah would resolve \`${unresolved[0] ?? ''}\` by name, and builds side by side could take each other's base`
+        )
+        limit = 1
+      }
+      builds = await this.buildAll(request, jobs, limit, secretFiles)
+      // The list exists only once every platform built, so no failed run leaves half of one.
+      this.manifestList = manifestList
+      await exec('buildah', ['manifest', 'create', manifestList], { silent: true })
+      for (const job of jobs) {
+        const image = this.images.get(job.platform.name) ?? ''
+        await exec('buildah', buildahManifestAddArgs(manifestList, job.platform, image), {
+          silent: true
         })
       }
     } finally {
       await removeSecretFiles(secretFiles)
     }
-    // The list id is only for the outputs: look it up while the push runs.
+    // The list id is only for the outputs: look it up while the export runs.
     const imageIdLookup = this.listId(manifestList)
     let layout: string | undefined
     if (request.push || request.keepForChecks) {
@@ -176,6 +261,168 @@ export class BuildahEngine implements Engine {
       imageId,
       builds,
       metadata: { engine: 'buildah', version, manifestList, imageId }
+    }
+  }
+
+  /**
+   * Each platform's Dockerfile: every stage's base pulled for its platform, one pull at a
+   * time, and named by image id (see stage-platforms.ts for why buildah needs this).
+   */
+  private async prepareJobs(request: BuildRequest): Promise<BuildJob[]> {
+    const dockerfile = await readFile(request.file, 'utf8')
+    const ignoreFile = await ignoreFileBeside(request.file)
+    const pulled = new Map<string, string>()
+    const jobs: BuildJob[] = []
+    for (const platform of request.platforms) {
+      const plan = planStages(dockerfile, {
+        target: platform.platform,
+        host: request.buildPlatform,
+        buildArgs: request.buildArgs,
+        targetStage: request.target
+      })
+      const pins: { line: number; platform: Platform; base: string }[] = []
+      const baseNames = new Map<string, string>()
+      for (const base of plan.bases) {
+        if (base.fromStage) {
+          pins.push({ line: base.line, platform: base.platform, base: base.image })
+          continue
+        }
+        const key = `${base.image} ${formatPlatform(base.platform)}`
+        let id = pulled.get(key)
+        if (id === undefined) {
+          id = await this.pullBase(base.image, base.platform, request.pull)
+          pulled.set(key, id)
+          core.info(`${base.image} for ${formatPlatform(base.platform)}: image ${id.slice(0, 12)}`)
+        }
+        pins.push({ line: base.line, platform: base.platform, base: id })
+        baseNames.set(id, base.image)
+      }
+      const file = path.join(request.tempDir, `Dockerfile.${platform.slug}`)
+      await writeFile(file, pinStages(dockerfile, pins), { mode: 0o600 })
+      jobs.push({
+        platform,
+        unresolved: plan.unresolved,
+        baseNames,
+        files: {
+          file,
+          ...(ignoreFile === undefined ? {} : { ignoreFile }),
+          iidFile: path.join(request.tempDir, `iid-${platform.slug}`),
+          extraBuildArgs: buildPlatformArgs(request.buildPlatform, request.buildArgs)
+        }
+      })
+    }
+    return jobs
+  }
+
+  private async pullBase(image: string, platform: Platform, pull: boolean): Promise<string> {
+    try {
+      const result = await exec('buildah', buildahPullArgs(image, platform, pull, this.authFile), {
+        silent: true
+      })
+      return result.stdout.trim().split('\n').at(-1) ?? ''
+    } catch (error) {
+      const detail = error instanceof ExecError ? error.result.stderr.trim() : errorMessage(error)
+      throw new ActionError(
+        `base image ${image} for ${formatPlatform(platform)} could not be pulled: ${detail}`,
+        `Check that ${image} exists with a ${formatPlatform(platform)} image and that the runner may pull it. Nothing was pushed`
+      )
+    }
+  }
+
+  /** Build every platform, `limit` at a time; the first failure stops the rest. */
+  private async buildAll(
+    request: BuildRequest,
+    jobs: readonly BuildJob[],
+    limit: number,
+    secretFiles: readonly SecretFile[]
+  ): Promise<PlatformBuild[]> {
+    const side = limit > 1
+    const running = new Map<string, number>()
+    if (side) {
+      core.info(
+        `building ${jobs.length} platforms, ${limit} at a time (max-parallelism): each log follows as its platform finishes`
+      )
+    }
+    const heartbeat = side
+      ? setInterval(() => {
+          const now = performance.now()
+          const names = [...running].map(
+            ([name, started]) => `${name} (${Math.round((now - started) / 1000)} s)`
+          )
+          if (names.length > 0) core.info(`still building: ${names.join(', ')}`)
+        }, HEARTBEAT_MS)
+      : undefined
+    heartbeat?.unref()
+    try {
+      const outcomes = await settleBounded(jobs, limit, async (job, signal) => {
+        const label = `${job.platform.name}${job.platform.emulated ? ' (emulated)' : ''}`
+        const started = performance.now()
+        running.set(label, started)
+        if (side) core.info(`started ${label}`)
+        const log: string[] = []
+        const onLine = (line: string): void => {
+          const filtered = withoutAutomaticArgWarning(line)
+          if (filtered === undefined) return
+          const kept = namedFromLine(filtered, job.baseNames)
+          if (side) log.push(kept)
+          else process.stdout.write(`${kept}\n`)
+        }
+        const args = buildahBuildArgs(request, job.platform, secretFiles, this.authFile, job.files)
+        const run = async (): Promise<ExecResult> =>
+          execStreaming('buildah', args, { onLine, signal })
+        let result: ExecResult | undefined
+        try {
+          result = side ? await run() : await this.group(`Build ${label}`, run)
+        } finally {
+          running.delete(label)
+          const seconds = (performance.now() - started) / 1000
+          if (side) {
+            const how =
+              result?.exitCode === 0
+                ? `${seconds.toFixed(1)} s`
+                : signal.aborted
+                  ? 'stopped'
+                  : 'failed'
+            printGroup(`Build ${label}: ${how}`, log)
+          }
+        }
+        if (result.exitCode !== 0) {
+          if (signal.aborted) throw new Error('stopped')
+          throw new Error(
+            `build of ${job.platform.name} failed${job.platform.emulated ? ' (under QEMU)' : ''}: ${new ExecError(`buildah ${args.slice(0, 3).join(' ')}`, result).message}`
+          )
+        }
+        const iidFile = job.files.iidFile ?? ''
+        // The bare id: `sha256:<id>` reads as a name to some commands, which then ask Docker Hub.
+        const id = (await readFile(iidFile, 'utf8')).trim().replace(/^sha256:/, '')
+        this.images.set(job.platform.name, id)
+        await rm(iidFile, { force: true })
+        return {
+          platform: job.platform.name,
+          seconds: (performance.now() - started) / 1000,
+          cacheHits: countCacheHits(`${result.stdout}\n${result.stderr}`)
+        }
+      })
+      const failed = outcomes.find(outcome => outcome.status === 'failed')
+      if (failed !== undefined) {
+        const names = (status: string): string[] =>
+          jobs
+            .filter((_job, index) => outcomes[index]?.status === status)
+            .map(job => job.platform.name)
+        const stopped = names('stopped')
+        const waiting = names('not-started')
+        throw new ActionError(
+          [
+            errorMessage(failed.error),
+            ...(stopped.length > 0 ? [`Stopped the builds of ${stopped.join(', ')}`] : []),
+            ...(waiting.length > 0 ? [`never started ${waiting.join(', ')}`] : [])
+          ].join('. '),
+          'Nothing was pushed'
+        )
+      }
+      return outcomes.flatMap(outcome => (outcome.status === 'done' ? [outcome.value] : []))
+    } finally {
+      if (heartbeat !== undefined) clearInterval(heartbeat)
     }
   }
 

@@ -1,4 +1,5 @@
 import type { PlannedPlatform } from '../plan.js'
+import type { Platform } from '../platform.js'
 import type { ImageReference } from '../reference.js'
 import type { Credentials } from '../registry/credentials.js'
 import type { BuildSecret, CacheSpec, KeyValue } from '../values.js'
@@ -30,6 +31,10 @@ export interface BuildRequest {
   readonly logins: readonly { readonly registry: string; readonly credentials: Credentials }[]
   /** Private temp folder (0700) for auth and secret files. */
   readonly tempDir: string
+  /** How many platforms build at once (buildah; a created BuildKit builder's worker limit). */
+  readonly maxParallelism: number
+  /** The machine the build runs on: what `$BUILDPLATFORM` names. */
+  readonly buildPlatform: Platform
 }
 
 export interface PlatformBuild {

@@ -28,6 +28,21 @@ export interface Builder {
   readonly env: Env
 }
 
+/**
+ * buildkitd.toml with the OCI worker's `max-parallelism` set, unless the given config sets it
+ * already (the user's own line wins).
+ */
+export function withWorkerParallelism(config: string, limit: number | undefined): string {
+  if (limit === undefined || /^\s*max-parallelism\s*=/m.test(config)) return config
+  const line = `  max-parallelism = ${limit}`
+  const table = /^\s*\[worker\.oci\]\s*$/m.exec(config)
+  if (table !== null) {
+    const end = table.index + table[0].length
+    return `${config.slice(0, end)}\n${line}${config.slice(end)}`
+  }
+  return `${config}${config === '' || config.endsWith('\n') ? '' : '\n'}[worker.oci]\n${line}\n`
+}
+
 /** Create (or pick) the builder, boot it, and check it offers every planned platform. */
 export async function prepareBuilder(
   options: BuildxOptions,
@@ -47,9 +62,13 @@ export async function prepareBuilder(
   } else if (name === '') {
     name = options.builderName || `multiarch-${randomBytes(4).toString('hex')}`
     let configFile: string | undefined
-    if (options.buildkitdConfigInline.trim() !== '') {
+    const config = withWorkerParallelism(
+      options.buildkitdConfigInline,
+      options.driver === 'remote' ? undefined : options.workerParallelism
+    )
+    if (config.trim() !== '') {
       configFile = path.join(tempDir, `buildkitd-${name}.toml`)
-      await writeFile(configFile, options.buildkitdConfigInline, { mode: 0o600 })
+      await writeFile(configFile, config, { mode: 0o600 })
     }
     const spec: BuilderSpec = {
       name,
@@ -66,12 +85,21 @@ export async function prepareBuilder(
     core.info(
       `created builder \`${name}\` (driver ${options.driver}${options.endpoint === '' ? '' : `, endpoint ${options.endpoint}`})`
     )
+    if (options.workerParallelism !== undefined) {
+      core.info(
+        options.driver === 'remote'
+          ? `max-parallelism: a remote builder keeps the limit its own buildkitd.toml sets`
+          : `max-parallelism: the builder's worker runs at most ${options.workerParallelism} build steps at once`
+      )
+    }
     for (const [index, node] of options.append.entries()) {
       await exec('docker', appendNodeArgs(name, node, index), { env, silent: true })
       core.info(`appended node ${name}${index + 1} for ${node.platforms.join(', ')}`)
     }
   } else {
-    core.info(`reusing builder \`${name}\` as it is`)
+    core.info(
+      `reusing builder \`${name}\` as it is${options.workerParallelism === undefined ? '' : '; max-parallelism applies only to a builder this step creates'}`
+    )
   }
   const inspect = await exec('docker', bootstrapArgs(name), { env, silent: true })
   const driver = parseInspectDriver(inspect.stdout) ?? options.driver

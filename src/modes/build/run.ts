@@ -68,7 +68,9 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
     cacheFrom: inputs.cacheFrom,
     cacheTo: inputs.cacheTo,
     logins,
-    tempDir
+    tempDir,
+    maxParallelism: inputs.maxParallelism,
+    buildPlatform: host
   }
   const engine = await selectEngine(inputs, core.group)
   const forget = onCancel(() => engine.dispose())
