@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from './runner.js'
 import { readFile, readdir } from 'node:fs/promises'
 
 type CleanupStep = () => Promise<void>
@@ -32,13 +32,44 @@ async function childrenOf(parent: number): Promise<number[]> {
   return children
 }
 
-async function terminateTree(pid: number): Promise<void> {
+/** SIGTERM to every descendant of `pid`, deepest first; the ids that were signalled. */
+async function terminateTree(pid: number): Promise<number[]> {
+  const signalled: number[] = []
   for (const child of await childrenOf(pid)) {
-    await terminateTree(child)
+    signalled.push(...(await terminateTree(child)))
     try {
       process.kill(child, 'SIGTERM')
+      signalled.push(child)
     } catch {
       // Already gone.
+    }
+  }
+  return signalled
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** How long a stopped build may take to clean up (buildah removes its containers). */
+const STOP_GRACE_MS = 5_000
+
+/** Until every signalled process has exited; what still runs after the grace gets SIGKILL. */
+async function awaitExit(pids: readonly number[]): Promise<void> {
+  const deadline = Date.now() + STOP_GRACE_MS
+  while (pids.some(alive) && Date.now() < deadline) {
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  for (const pid of pids.filter(alive)) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // It ended just now.
     }
   }
 }
@@ -53,7 +84,7 @@ export function handleCancellation(): void {
     cancelling = true
     core.error(`cancelled by ${signal}: stopping the build; nothing further is pushed`)
     void (async () => {
-      await terminateTree(process.pid)
+      await awaitExit(await terminateTree(process.pid))
       for (const step of cleanups.reverse()) await step().catch(() => undefined)
       process.exit(1)
     })()

@@ -23,7 +23,7 @@ import {
   parseOutputSpec
 } from './values.js'
 
-/** Where input values come from: `@actions/core` in the action, a plain record in tests. */
+/** Where input values come from: the runner's INPUT_* variables, a plain record in tests. */
 export interface InputSource {
   getInput(name: string): string
   getBooleanInput(name: string): boolean

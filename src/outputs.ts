@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from './runner.js'
 import { Output } from './constants.js'
 
 export type Outputs = Partial<Record<Output, string>>

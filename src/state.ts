@@ -2,7 +2,7 @@
  * The runner's state between the main and the post step. This module alone owns the keys:
  * what main records here is exactly what post undoes.
  */
-import * as core from '@actions/core'
+import * as core from './runner.js'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'

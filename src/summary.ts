@@ -2,7 +2,7 @@
  * The job summary: what a person glancing at the run page needs. Rendering is pure (tested as
  * text); writing is a thin shell that appends it to GITHUB_STEP_SUMMARY.
  */
-import * as core from '@actions/core'
+import * as core from './runner.js'
 import type { Matrix } from './plan.js'
 import type { PlatformVerification } from './verify/image.js'
 
@@ -82,27 +82,27 @@ function summaryAvailable(): boolean {
 
 export async function writeMatrixSummary(matrix: Matrix): Promise<void> {
   if (!summaryAvailable()) return
-  await core.summary
-    .addHeading('Multi-arch build matrix', 3)
-    .addTable([
-      [
-        { data: 'Platform', header: true },
-        { data: 'Runner', header: true },
-        { data: 'Runs', header: true }
-      ],
-      ...matrix.include.map(leg => [
-        code(leg.platform),
-        code(leg.runner),
-        leg.emulated ? 'emulated (QEMU)' : 'native'
-      ])
-    ])
-    .write()
+  const row = (cells: readonly string[], tag: 'th' | 'td'): string =>
+    `<tr>${cells.map(cell => `<${tag}>${cell}</${tag}>`).join('')}</tr>`
+  await core.appendSummary(
+    [
+      '<h3>Multi-arch build matrix</h3>',
+      `<table>${row(['Platform', 'Runner', 'Runs'], 'th')}${matrix.include
+        .map(leg =>
+          row(
+            [code(leg.platform), code(leg.runner), leg.emulated ? 'emulated (QEMU)' : 'native'],
+            'td'
+          )
+        )
+        .join('')}</table>`
+    ].join('\n')
+  )
 }
 
 /** Append the build summary to the job summary; a no-op off a runner. */
 export async function writeBuildSummary(summary: BuildSummary): Promise<void> {
   if (!summaryAvailable()) return
-  await core.summary.addRaw(renderBuildSummary(summary), true).write()
+  await core.appendSummary(renderBuildSummary(summary))
 }
 
 /** The summary as GitHub-flavoured Markdown with inline HTML, ending in a newline. */

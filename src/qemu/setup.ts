@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from '../runner.js'
 import { constants } from 'node:fs'
 import { access, writeFile } from 'node:fs/promises'
 import path from 'node:path'

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from '../runner.js'
 import { ActionError } from '../errors.js'
 import { parsePlatform } from '../platform.js'
 import type { AllowedForeignFile, ArchitectureMismatch, LayerScan } from './check.js'

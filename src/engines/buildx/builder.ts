@@ -1,5 +1,5 @@
 /** The builder's life: create (or reuse), boot, check its platforms, remove. */
-import * as core from '@actions/core'
+import * as core from '../../runner.js'
 import { randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'

@@ -1,6 +1,5 @@
 /** Find, resolve, download, verify and install the docker buildx CLI plugin. */
-import * as core from '@actions/core'
-import * as toolCache from '@actions/tool-cache'
+import * as core from '../../runner.js'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises'
@@ -211,9 +210,12 @@ async function sha256OfFile(file: string): Promise<string> {
   return hash.digest('hex')
 }
 
+/** The tool cache and its HTTP client load only when buildx must be installed. */
+const toolCache = () => import('@actions/tool-cache')
+
 async function download(url: string): Promise<string> {
   try {
-    return await toolCache.downloadTool(url)
+    return await (await toolCache()).downloadTool(url)
   } catch (error) {
     throw new ActionError(
       `could not download ${url}: ${errorMessage(error)}`,
@@ -228,13 +230,14 @@ export async function installBuildx(
   nodeArch: string = process.arch
 ): Promise<string> {
   const asset = releaseAsset(version, { os: 'linux', arch: nodeArch })
-  let cached = toolCache.find(TOOL_NAME, version, nodeArch)
+  const cache = await toolCache()
+  let cached = cache.find(TOOL_NAME, version, nodeArch)
   if (cached === '') {
     core.info(`downloading ${asset.url}`)
     const binary = await download(asset.url)
     const checksums = await readFile(await download(asset.checksumsUrl), 'utf8')
     verifyChecksum(checksums, asset.name, await sha256OfFile(binary))
-    cached = await toolCache.cacheFile(binary, TOOL_NAME, TOOL_NAME, version, nodeArch)
+    cached = await cache.cacheFile(binary, TOOL_NAME, TOOL_NAME, version, nodeArch)
   }
   const directory = pluginDirectory(process.env)
   await mkdir(directory, { recursive: true })

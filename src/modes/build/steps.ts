@@ -1,5 +1,5 @@
 /** The real effects behind the publish pipeline in build mode: registry, layout, engine. */
-import * as core from '@actions/core'
+import * as core from '../../runner.js'
 import type { BuiltImage, Engine } from '../../engines/engine.js'
 import type { PlannedPlatform } from '../../plan.js'
 import type { PublishSteps } from '../../publish/pipeline.js'

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from '../../runner.js'
 import { Output } from '../../constants.js'
 import { ActionError, errorMessage } from '../../errors.js'
 import type { Inputs } from '../../inputs.js'

@@ -1,0 +1,389 @@
+export const id = 622;
+export const ids = [622];
+export const modules = {
+
+/***/ 3622:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  runMergeMode: () => (/* binding */ runMergeMode)
+});
+
+// UNUSED EXPORTS: mergeSummary
+
+// EXTERNAL MODULE: ./src/runner.ts
+var runner = __webpack_require__(4813);
+// EXTERNAL MODULE: ./src/constants.ts
+var constants = __webpack_require__(7242);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(3916);
+// EXTERNAL MODULE: ./src/login.ts
+var src_login = __webpack_require__(2430);
+// EXTERNAL MODULE: ./src/outputs.ts
+var outputs = __webpack_require__(7729);
+// EXTERNAL MODULE: ./src/registry/pool.ts
+var registry_pool = __webpack_require__(7937);
+// EXTERNAL MODULE: ./src/registry/readback.ts
+var readback = __webpack_require__(7968);
+// EXTERNAL MODULE: ./src/platform.ts
+var src_platform = __webpack_require__(3728);
+// EXTERNAL MODULE: ./src/reference.ts
+var src_reference = __webpack_require__(8286);
+// EXTERNAL MODULE: ./src/bounded.ts
+var bounded = __webpack_require__(6586);
+// EXTERNAL MODULE: ./src/leg-record.ts
+var leg_record = __webpack_require__(5193);
+// EXTERNAL MODULE: ./src/summary.ts
+var summary = __webpack_require__(8855);
+// EXTERNAL MODULE: ./src/verify/image.ts + 6 modules
+var verify_image = __webpack_require__(2046);
+// EXTERNAL MODULE: ./src/plan.ts
+var plan = __webpack_require__(2464);
+// EXTERNAL MODULE: ./src/registry/client.ts + 7 modules
+var client = __webpack_require__(8152);
+// EXTERNAL MODULE: ./src/registry/digest.ts
+var digest = __webpack_require__(5035);
+// EXTERNAL MODULE: ./src/registry/oci.ts
+var oci = __webpack_require__(5526);
+// EXTERNAL MODULE: ./src/registry/publish.ts
+var publish = __webpack_require__(5328);
+// EXTERNAL MODULE: ./src/verify/sources.ts
+var verify_sources = __webpack_require__(4855);
+;// CONCATENATED MODULE: ./src/modes/merge/assemble.ts
+/**
+ * The pure half of `mode: merge`: from the manifests the build legs pushed, one OCI index
+ * with every expected platform exactly once, in the order of the `platforms` input, so the
+ * same legs always give the same index digest.
+ */
+
+
+
+
+/** `linux/arm64` for an entry that says arm64 + v8, as the `platforms` input spells it. */
+function platformKey(platform) {
+    return (0,src_platform/* descriptorPlatformName */.gh)(platform) ?? 'unknown';
+}
+/** Split an index's entries into platform images and attestations. */
+function splitIndex(reference, manifests) {
+    return {
+        reference,
+        images: manifests.filter(entry => !(0,oci/* isAttestation */.H3)(entry)),
+        attestations: manifests.filter(oci/* isAttestation */.H3)
+    };
+}
+/**
+ * Every expected platform exactly once, nothing unexpected, attestations kept next to
+ * the image they describe. Throws naming what is missing, doubled or unexpected.
+ */
+function assembleIndex(expected, sources) {
+    const byPlatform = new Map();
+    const attestationsOf = new Map();
+    for (const source of sources) {
+        for (const image of source.images) {
+            const key = platformKey(image.platform);
+            const seen = byPlatform.get(key);
+            if (seen === undefined)
+                byPlatform.set(key, { image, from: [source.reference] });
+            else if (seen.image.digest !== image.digest)
+                seen.from.push(source.reference);
+        }
+        for (const attestation of source.attestations) {
+            const subject = attestation.annotations?.[oci/* ATTESTATION_SUBJECT */._L];
+            if (subject === undefined)
+                continue;
+            const list = attestationsOf.get(subject) ?? [];
+            if (!list.some(entry => entry.digest === attestation.digest))
+                list.push(attestation);
+            attestationsOf.set(subject, list);
+        }
+    }
+    const doubled = [...byPlatform.entries()].filter(([, entry]) => entry.from.length > 1);
+    const missing = expected.filter(platform => !byPlatform.has(platform));
+    const unexpected = [...byPlatform.keys()].filter(platform => !expected.includes(platform));
+    const problems = [
+        ...doubled.map(([platform, entry]) => `${platform} comes from ${entry.from.join(' and ')}`),
+        ...(missing.length > 0 ? [`missing: ${missing.join(', ')}`] : []),
+        ...(unexpected.length > 0 ? [`not in \`platforms\`: ${unexpected.join(', ')}`] : [])
+    ];
+    if (problems.length > 0) {
+        throw new errors/* ActionError */.lZ(`cannot merge: ${problems.join('; ')}`, 'Each platform must come from exactly one leg; no tag was moved');
+    }
+    const entries = [];
+    for (const platform of expected) {
+        const found = byPlatform.get(platform);
+        if (found === undefined)
+            continue;
+        entries.push(canonicalDescriptor(found.image));
+        for (const attestation of attestationsOf.get(found.image.digest) ?? []) {
+            entries.push(canonicalDescriptor(attestation));
+        }
+    }
+    const index = {
+        schemaVersion: 2,
+        mediaType: oci/* MEDIA_TYPES */.Z2.ociIndex,
+        manifests: entries
+    };
+    return { index: Buffer.from(JSON.stringify(index)), entries };
+}
+/** Fixed key order, so equal inputs serialise to equal bytes (and equal digests). */
+function canonicalDescriptor(descriptor) {
+    const platform = descriptor.platform;
+    return {
+        mediaType: descriptor.mediaType,
+        digest: descriptor.digest,
+        size: descriptor.size,
+        ...(platform === undefined
+            ? {}
+            : {
+                platform: {
+                    architecture: platform.architecture,
+                    os: platform.os,
+                    ...(platform.variant === undefined || platform.variant === ''
+                        ? {}
+                        : { variant: platform.variant })
+                }
+            }),
+        ...(descriptor.annotations === undefined
+            ? {}
+            : {
+                annotations: Object.fromEntries(Object.entries(descriptor.annotations).sort(([a], [b]) => a.localeCompare(b)))
+            })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/modes/merge/merge.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/** The legs' images: the `sources` input, else each platform's tag next to the first tag. */
+function mergeSources(sources, tags, platforms) {
+    if (sources.length > 0)
+        return [...sources];
+    const [first] = tags;
+    if (first === undefined)
+        throw new errors/* ActionError */.lZ('input `tags`: merge mode needs a tag to push');
+    return platforms.map(platform => (0,plan/* legTag */.NO)(first, platform));
+}
+/** What a leg pushed: an index is flattened; a lone manifest gets its platform from its config. */
+async function resolveSource(pool, source) {
+    const client = await pool.get(source.registry);
+    const manifest = await client.getManifest(source);
+    const parsed = JSON.parse(manifest.raw.toString('utf8'));
+    const reference = (0,src_reference/* formatReference */.FH)(source);
+    if ((0,oci/* isIndexMediaType */.$$)(manifest.mediaType)) {
+        return { ...splitIndex(reference, parsed.manifests ?? []), digest: manifest.digest };
+    }
+    if (parsed.config === undefined)
+        throw new errors/* ActionError */.lZ(`${reference} is neither an index nor an image`);
+    const config = await client.getBlobJson(source.repository, parsed.config.digest);
+    if (config.architecture === undefined) {
+        throw new errors/* ActionError */.lZ(`${reference}: its config names no architecture`);
+    }
+    const image = {
+        mediaType: manifest.mediaType,
+        digest: manifest.digest,
+        size: manifest.raw.length,
+        platform: {
+            os: config.os ?? 'linux',
+            architecture: config.architecture,
+            ...(config.variant === undefined ? {} : { variant: config.variant })
+        }
+    };
+    return { reference, digest: manifest.digest, images: [image], attestations: [] };
+}
+/**
+ * Assemble and push the index: resolve the legs' images, check every platform is there
+ * exactly once, copy them into each tag's repository, push the index by digest, and only
+ * then move the tags.
+ */
+async function runMerge(platforms, tags, sourceInput, pool, 
+/** Checks the platform images before the index is pushed (the architecture check). */
+verify = () => Promise.resolve()) {
+    const sources = mergeSources(sourceInput, tags, platforms);
+    const resolved = await runner.group('Collect the legs', () => 
+    // Many legs: their manifests are fetched side by side, a few at a time.
+    (0,bounded/* mapBounded */.yJ)(sources, bounded/* REGISTRY_CONCURRENCY */.yT, async (source, position) => {
+        const image = await resolveSource(pool, source).catch((error) => {
+            const platform = sourceInput.length === 0 ? platforms[position] : undefined;
+            if (error instanceof client/* RegistryError */.gl && error.status === 404 && platform !== undefined) {
+                throw new errors/* ActionError */.lZ(`cannot merge: no leg pushed ${(0,src_platform/* formatPlatform */.Bq)(platform)} (${(0,src_reference/* formatReference */.FH)(source)} does not exist)`, 'Run its build leg with push-by-digest: true first; no tag was moved');
+            }
+            throw error;
+        });
+        runner.info(`${image.reference}: ${image.images.map(entry => entry.digest).join(', ')}${image.attestations.length > 0 ? ` (+${image.attestations.length} attestations)` : ''}`);
+        return image;
+    }));
+    const expected = platforms.map(src_platform/* formatPlatform */.Bq);
+    const { index, entries } = assembleIndex(expected, resolved);
+    const image = { digest: (0,digest/* digestOf */.ol)(index), bytes: index, mediaType: client/* MEDIA_TYPES */.Z2.ociIndex };
+    await verify(await platformImages(pool, sources, resolved, entries));
+    await runner.group('Push the index by digest (no tag moves yet)', async () => {
+        for (const tag of uniqueRepositories(tags)) {
+            const client = await pool.get(tag.registry);
+            for (const [position, source] of sources.entries()) {
+                if (source.registry !== tag.registry) {
+                    throw new errors/* ActionError */.lZ(`${(0,src_reference/* formatReference */.FH)(source)} is on ${source.registry}, the tags on ${tag.registry}`, 'Merge within one registry: push the legs to the registry of the final tags');
+                }
+                const from = resolved[position];
+                if (from === undefined)
+                    continue;
+                for (const entry of [...from.images, ...from.attestations]) {
+                    if (entries.some(kept => kept.digest === entry.digest)) {
+                        await (0,publish/* bringManifest */.ur)({ client, repository: source.repository }, { client, repository: tag.repository }, entry.digest);
+                    }
+                }
+            }
+            await client.putManifest(tag.repository, image.digest, index, image.mediaType);
+            runner.info(`${tag.registry}/${tag.repository}@${image.digest}`);
+        }
+    });
+    await runner.group('Move the tags', () => (0,publish/* moveTags */.Fu)(image, tags, pool));
+    const legs = sources.flatMap((source, position) => (resolved[position]?.images ?? [])
+        .filter(entry => entries.some(kept => kept.digest === entry.digest))
+        .map(entry => ({
+        platform: platformKey(entry.platform),
+        source,
+        digest: resolved[position]?.digest
+    })));
+    return { digest: image.digest, sources, legs };
+}
+/** The kept platform images, their layers streamed from the leg's repository. */
+async function platformImages(pool, sources, resolved, entries) {
+    const perSource = await (0,bounded/* mapBounded */.yJ)(sources, bounded/* REGISTRY_CONCURRENCY */.yT, async (source, position) => {
+        const kept = (resolved[position]?.images ?? []).filter(entry => entries.some(entryKept => entryKept.digest === entry.digest));
+        return (0,verify_sources/* registryPlatformImages */.l)(await pool.get(source.registry), source.registry, source.repository, kept.map(entry => ({ platform: platformKey(entry.platform), digest: entry.digest })));
+    });
+    return perSource.flat();
+}
+function uniqueRepositories(tags) {
+    const seen = new Set();
+    return tags.filter(tag => {
+        const key = `${tag.registry}/${tag.repository}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/modes/merge/run.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The fan-out at a glance: every platform's digest, size and architecture check (this
+ * merge's own), and how and where its leg built it, from the leg's record.
+ */
+function mergeSummary(inputs, image, verification, records) {
+    const [first] = inputs.tags;
+    return {
+        title: `${(0,src_reference/* repositoryName */.aR)(first ?? { registry: '', repository: 'merge' })} (merged)`,
+        engine: 'registry API',
+        indexDigest: image.digest,
+        tags: inputs.tags.map(src_reference/* formatReference */.FH),
+        rows: inputs.platforms.map(src_platform/* formatPlatform */.Bq).map((platform) => {
+            const checked = verification.find(entry => entry.platform === platform);
+            const record = records.get(platform);
+            const digest = image.digests[platform];
+            return {
+                platform,
+                emulated: record?.emulated,
+                ...(record === undefined
+                    ? { runsNote: 'no leg record' }
+                    : {
+                        ...(record.runner === undefined ? {} : { runner: record.runner }),
+                        ...(record.probed ? { runsNote: 'probed' } : {})
+                    }),
+                digest,
+                link: first === undefined || digest === undefined
+                    ? undefined
+                    : (0,summary/* registryWebLink */.ii)(first.registry, first.repository, digest),
+                layers: checked?.layers ?? record?.layers,
+                bytes: checked?.bytes ?? record?.bytes,
+                buildSeconds: record?.buildSeconds,
+                archCheck: (0,summary/* archCheckOf */.q$)(checked),
+                smokeTest: { status: 'skipped' }
+            };
+        }),
+        failure: undefined,
+        nextSteps: [],
+        notes: [
+            `${records.size} legs; ${[...records.values()].filter(record => record !== undefined).length} left a record of how they were built`
+        ]
+    };
+}
+/** `mode: merge`: legs' images -> one index -> tags -> read back -> outputs. */
+async function runMergeMode(inputs) {
+    const logins = (0,src_login/* loginsFrom */.pD)(inputs);
+    for (const login of logins)
+        (0,src_login/* maskCredentials */.Bs)(login.credentials);
+    const lookup = (registry) => (0,src_login/* credentialsFor */.Og)(registry, logins);
+    const pool = new registry_pool/* RegistryPool */.y(lookup, runner.info);
+    const verification = [];
+    try {
+        const merged = await runMerge(inputs.platforms, inputs.tags, inputs.sources, pool, images => runner.group("Check each platform's binaries", () => (0,verify_image/* verifyPlatforms */.K)(images, inputs.verifyArch, inputs.verifyArchAllow, verification)));
+        const image = await runner.group('Read back from the registry', async () => {
+            const pushed = await (0,readback/* readBack */.e7)(inputs.tags, inputs.platforms, pool);
+            if (pushed.digest !== merged.digest) {
+                throw new errors/* ActionError */.lZ(`the registry serves ${pushed.digest} under the tags, but this run pushed ${merged.digest}`, 'Another push moved a tag meanwhile');
+            }
+            for (const [platform, digest] of Object.entries(pushed.digests)) {
+                runner.info(`${platform}: ${digest}`);
+            }
+            return pushed;
+        });
+        const records = await runner.group("Read the legs' records", async () => {
+            const found = await (0,bounded/* mapBounded */.yJ)(merged.legs, bounded/* REGISTRY_CONCURRENCY */.yT, async (leg) => leg.digest === undefined
+                ? undefined
+                : (0,leg_record/* readLegRecord */.I8)(await pool.get(leg.source.registry), leg.source.repository, leg.digest, leg.platform).catch((error) => {
+                    runner.warning(`${leg.platform}: its leg record could not be read (${(0,errors/* errorMessage */.gJ)(error)})`);
+                    return undefined;
+                }));
+            for (const [position, leg] of merged.legs.entries()) {
+                const record = found[position];
+                runner.info(record === undefined
+                    ? `${leg.platform}: no leg record (the leg was not built by this action, or left none)`
+                    : `${leg.platform}: built ${record.emulated ? 'under QEMU' : 'natively'}${record.runner === undefined ? '' : ` on ${record.runner}`} by ${record.engine}${record.buildSeconds === undefined ? '' : ` in ${record.buildSeconds.toFixed(1)} s`}`);
+            }
+            return new Map(merged.legs.map((leg, position) => [leg.platform, found[position]]));
+        });
+        await (0,summary/* writeBuildSummary */.S4)(mergeSummary(inputs, image, verification, records));
+        (0,outputs/* writeOutputs */.K)({
+            [constants/* Output */.k7.Digest]: image.digest,
+            [constants/* Output */.k7.Digests]: JSON.stringify(image.digests),
+            [constants/* Output */.k7.Attestations]: JSON.stringify(image.attestations),
+            [constants/* Output */.k7.Manifest]: image.manifest,
+            [constants/* Output */.k7.Images]: image.images.join('\n')
+        });
+    }
+    finally {
+        await pool.close();
+    }
+}
+
+
+/***/ })
+
+};
