@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
-import { runMain } from '../../harness/runner.mjs'
+import { nodeBinaries, runMain } from '../../harness/runner.mjs'
 import { rawManifest } from '../support/skopeo.js'
 import { BUILDAH_ENV } from './lab.js'
 
@@ -38,11 +38,12 @@ function containers(): string[] {
   return listed.stdout.split('\n').filter(line => line !== '')
 }
 
-describe('buildah builds the platforms side by side', () => {
+describe.each(nodeBinaries())('buildah builds the platforms side by side, under %s', node => {
   it('builds four platforms at once, each log whole in its own group, the list complete', async () => {
     const platforms = ['linux/amd64', 'linux/arm64', 'linux/s390x', 'linux/ppc64le']
-    const tag = `${lab.LAB_PLAIN}/e2e/parallel-${run}:four`
+    const tag = `${lab.LAB_PLAIN}/e2e/parallel-${run}:four-${randomBytes(2).toString('hex')}`
     const step = await runMain({
+      node,
       inputs: {
         platforms: platforms.join(','),
         context: 'examples/emulated-run',
@@ -64,8 +65,10 @@ describe('buildah builds the platforms side by side', () => {
       expect(title, platform).toMatch(/: [0-9.]+ s$/)
       const lines = logs.get(title ?? '') ?? []
       // One build's steps in order, and no other build's lines among them.
+      const id = /^base .* for linux\/[^:]+: image ([0-9a-f]{12})$/.exec(lines[0] ?? '')?.[1]
+      expect(lines[0]).toBe(`base ${base} for ${platform}: image ${id ?? '?'}`)
       expect(lines.filter(line => line.startsWith('STEP '))).toEqual([
-        `STEP 1/4: FROM ${base} (image ${lines[0]?.match(/\(image ([0-9a-f]{12})\)/)?.[1] ?? '?'})`,
+        `STEP 1/4: FROM ${base} (image ${id ?? '?'})`,
         'STEP 2/4: RUN chmod 0755 /bin/busybox && uname -m > /arch',
         'STEP 3/4: RUN echo "built for $(cat /arch)" > /built-for',
         'STEP 4/4: CMD ["cat", "/arch"]'
@@ -101,6 +104,7 @@ describe('buildah builds the platforms side by side', () => {
     const containersBefore = containers()
     const started = performance.now()
     const step = await runMain({
+      node,
       inputs: {
         platforms: 'linux/amd64,linux/s390x,linux/arm64',
         context: '.',
@@ -137,14 +141,17 @@ describe('buildah builds the platforms side by side', () => {
   })
 })
 
-describe('a cross-compiling Dockerfile on buildah', () => {
+describe.each(nodeBinaries())('a cross-compiling Dockerfile on buildah, under %s', node => {
   it('runs the $BUILDPLATFORM stage on the build host and the rest as each target', async () => {
     const step = await runMain({
+      node,
       inputs: {
         platforms: 'linux/amd64,linux/arm64,linux/s390x',
         context: 'examples/cross-stage',
         'build-args': `BASE=${base}`,
         'no-cache': 'true',
+        // The bases are pulled again, and buildah is not asked to pull the ids it is given.
+        pull: 'true',
         // Build host / TARGETARCH the stage was told / the final stage's own uname -m.
         'smoke-test': 'cat /build-arch /for-arch /arch',
         engine: 'buildah'
@@ -170,6 +177,7 @@ describe('a cross-compiling Dockerfile on buildah', () => {
 
   it("still warns about the user's own build args that no ARG takes", async () => {
     const step = await runMain({
+      node,
       inputs: {
         platforms: 'linux/arm64',
         context: 'examples/cross-stage',
@@ -180,5 +188,26 @@ describe('a cross-compiling Dockerfile on buildah', () => {
     })
     expect(step.exitCode).toBe(0)
     expect(step.stdout).toContain('one or more build args were not consumed: [UNUSED_BY_ANY_ARG]')
+  })
+
+  it('leaves a FROM it cannot read to buildah, and then builds one platform at a time', async () => {
+    const context = mkdtempSync(path.join(tmpdir(), 'unread-'))
+    writeFileSync(
+      path.join(context, 'Dockerfile'),
+      // `${VAR:+word}` is a form buildah expands and the action does not read.
+      ['ARG WITH_BASE=yes', `FROM \${WITH_BASE:+${base}}`, 'RUN uname -m > /arch', ''].join('\n')
+    )
+    const step = await runMain({
+      node,
+      inputs: { platforms: 'linux/amd64,linux/arm64', context: '.', engine: 'buildah' },
+      env: BUILDAH_ENV,
+      cwd: context
+    })
+    expect(step.errors).toEqual([])
+    expect(step.exitCode).toBe(0)
+    expect(step.stdout).toContain(
+      `building one platform at a time: buildah would resolve \`FROM \${WITH_BASE:+${base}}\` by name`
+    )
+    expect(step.stdout).toContain('::group::Build linux/arm64 (emulated)')
   })
 })

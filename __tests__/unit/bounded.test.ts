@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { settleBounded } from '../../src/bounded.js'
+import { limiter, settleBounded } from '../../src/bounded.js'
 
 const tick = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
@@ -55,5 +55,35 @@ describe('settleBounded', () => {
       'not-started',
       'not-started'
     ])
+  })
+})
+
+describe('limiter', () => {
+  it('runs at most `limit` tasks at once, starting them in the order given', async () => {
+    const gate = limiter(2)
+    const started: number[] = []
+    let running = 0
+    let most = 0
+    const results = await Promise.all(
+      [40, 10, 30, 5, 1].map((ms, index) =>
+        gate(async () => {
+          started.push(index)
+          running++
+          most = Math.max(most, running)
+          await tick(ms)
+          running--
+          return index
+        })
+      )
+    )
+    expect(most).toBe(2)
+    expect(started).toEqual([0, 1, 2, 3, 4])
+    expect(results).toEqual([0, 1, 2, 3, 4])
+  })
+
+  it('frees its place when a task fails', async () => {
+    const gate = limiter(1)
+    await expect(gate(() => Promise.reject(new Error('no')))).rejects.toThrow('no')
+    await expect(gate(() => Promise.resolve('yes'))).resolves.toBe('yes')
   })
 })

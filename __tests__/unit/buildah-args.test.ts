@@ -143,6 +143,15 @@ describe('buildahBuildArgs', () => {
     ])
   })
 
+  it('does not ask buildah to pull again bases the action pulled (and named by id)', () => {
+    if (arm64 === undefined) throw new Error('no plan')
+    const pulled = { ...base, pull: true }
+    expect(buildahBuildArgs(pulled, arm64, [], undefined)).toContain('--pull=always')
+    expect(buildahBuildArgs(pulled, arm64, [], undefined, { basesPulled: true })).toContain(
+      '--pull=false'
+    )
+  })
+
   it('pulls one base for one platform, and adds an image to the list as --manifest would', () => {
     expect(
       buildahPullArgs('r.io/base:1', parsePlatform('arm/v7'), false, '/tmp/auth.json')

@@ -13,6 +13,7 @@ import {
 } from '../../src/engines/buildx/install.js'
 import { parseAppendLine, parseDriver } from '../../src/buildx-inputs.js'
 import {
+  allNodesRunning,
   parseInspectDriver,
   parseInspectPlatforms,
   unsupportedPlatforms
@@ -305,6 +306,16 @@ describe('parseInspectDriver', () => {
 
   it('is undefined when inspect says nothing of a driver', () => {
     expect(parseInspectDriver('Name: x\n')).toBeUndefined()
+  })
+})
+
+describe('allNodesRunning', () => {
+  it('is true only when every node inspect lists is running', () => {
+    expect(allNodesRunning(fixture('inspect-remote-0.10.5.txt'))).toBe(true)
+    expect(allNodesRunning(fixture('inspect-docker-driver.txt'))).toBe(true)
+    // One node of three is inactive: the builder needs its bootstrap.
+    expect(allNodesRunning(fixture('inspect-multi-node.txt'))).toBe(false)
+    expect(allNodesRunning('Name: x\nDriver: remote\n')).toBe(false)
   })
 })
 

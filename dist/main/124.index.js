@@ -712,7 +712,11 @@ function planStages(dockerfile, options) {
             break;
         }
     }
-    return { bases, unresolved };
+    return {
+        bases,
+        unresolved,
+        platformFlags: parsed.froms.some(from => from.platformFlag !== undefined)
+    };
 }
 /**
  * The Dockerfile with each planned stage's FROM naming its platform and the local image id
@@ -801,7 +805,7 @@ function buildahBuildArgs(request, platform, secretFiles, authFile, files = {}) 
         args.push('--secret', `id=${secret.id},src=${secret.file}`);
     if (request.noCache)
         args.push('--no-cache');
-    args.push(`--pull=${request.pull ? 'always' : 'false'}`);
+    args.push(`--pull=${request.pull && files.basesPulled !== true ? 'always' : 'false'}`);
     const cacheFrom = buildahCacheRepository(request.cacheFrom, 'cache-from');
     const cacheTo = buildahCacheRepository(request.cacheTo, 'cache-to');
     if (cacheFrom !== undefined)
@@ -908,8 +912,8 @@ class BuildahEngine {
         const secretFiles = await writeSecretFiles(request.secrets, request.tempDir);
         let builds;
         try {
-            const jobs = await this.group('Pull base images', () => this.prepareJobs(request));
-            const unresolved = jobs.flatMap(job => job.unresolved);
+            const jobs = await this.planJobs(request);
+            const unresolved = jobs.flatMap(job => job.stages.unresolved);
             let limit = Math.max(1, Math.min(request.maxParallelism, jobs.length));
             if (limit > 1 && unresolved.length > 0) {
                 runner.info(`building one platform at a time: buildah would resolve \`${unresolved[0] ?? ''}\` by name, and builds side by side could take each other's base`);
@@ -948,54 +952,61 @@ class BuildahEngine {
             metadata: { engine: 'buildah', version, manifestList, imageId }
         };
     }
-    /**
-     * Each platform's Dockerfile: every stage's base pulled for its platform, one pull at a
-     * time, and named by image id (see stage-platforms.ts for why buildah needs this).
-     */
-    async prepareJobs(request) {
+    /** Each platform's stages, read from the Dockerfile (nothing runs yet). */
+    async planJobs(request) {
         const dockerfile = await (0,promises_.readFile)(request.file, 'utf8');
-        const ignoreFile = await ignoreFileBeside(request.file);
-        const pulled = new Map();
-        const jobs = [];
-        for (const platform of request.platforms) {
-            const plan = planStages(dockerfile, {
+        return request.platforms.map(platform => ({
+            platform,
+            dockerfile,
+            stages: planStages(dockerfile, {
                 target: platform.platform,
                 host: request.buildPlatform,
                 buildArgs: request.buildArgs,
                 targetStage: request.target
-            });
-            const pins = [];
-            const baseNames = new Map();
-            for (const base of plan.bases) {
-                if (base.fromStage) {
-                    pins.push({ line: base.line, platform: base.platform, base: base.image });
-                    continue;
-                }
-                const key = `${base.image} ${(0,src_platform/* formatPlatform */.Bq)(base.platform)}`;
-                let id = pulled.get(key);
-                if (id === undefined) {
-                    id = await this.pullBase(base.image, base.platform, request.pull);
-                    pulled.set(key, id);
-                    runner.info(`${base.image} for ${(0,src_platform/* formatPlatform */.Bq)(base.platform)}: image ${id.slice(0, 12)}`);
-                }
-                pins.push({ line: base.line, platform: base.platform, base: id });
-                baseNames.set(id, base.image);
+            })
+        }));
+    }
+    /**
+     * Where one platform builds from: with platforms side by side, or a FROM that names a
+     * platform, every stage's base pulled for its platform and the Dockerfile's copy naming
+     * it by id (see stage-platforms.ts); else the Dockerfile as it is.
+     */
+    async filesFor(request, job, pins, pulled, log) {
+        const common = {
+            iidFile: external_node_path_default().join(request.tempDir, `iid-${job.platform.slug}`),
+            extraBuildArgs: buildPlatformArgs(request.buildPlatform, request.buildArgs)
+        };
+        if (!pins || job.stages.unresolved.length > 0)
+            return { files: common, baseNames: new Map() };
+        const stagePins = [];
+        const baseNames = new Map();
+        for (const base of job.stages.bases) {
+            if (base.fromStage) {
+                stagePins.push({ line: base.line, platform: base.platform, base: base.image });
+                continue;
             }
-            const file = external_node_path_default().join(request.tempDir, `Dockerfile.${platform.slug}`);
-            await (0,promises_.writeFile)(file, pinStages(dockerfile, pins), { mode: 0o600 });
-            jobs.push({
-                platform,
-                unresolved: plan.unresolved,
-                baseNames,
-                files: {
-                    file,
-                    ...(ignoreFile === undefined ? {} : { ignoreFile }),
-                    iidFile: external_node_path_default().join(request.tempDir, `iid-${platform.slug}`),
-                    extraBuildArgs: buildPlatformArgs(request.buildPlatform, request.buildArgs)
-                }
-            });
+            const key = `${base.image} ${(0,src_platform/* formatPlatform */.Bq)(base.platform)}`;
+            let id = pulled.get(key);
+            if (id === undefined) {
+                id = await this.pullBase(base.image, base.platform, request.pull);
+                pulled.set(key, id);
+            }
+            log(`base ${base.image} for ${(0,src_platform/* formatPlatform */.Bq)(base.platform)}: image ${id.slice(0, 12)}`);
+            stagePins.push({ line: base.line, platform: base.platform, base: id });
+            baseNames.set(id, base.image);
         }
-        return jobs;
+        const file = external_node_path_default().join(request.tempDir, `Dockerfile.${job.platform.slug}`);
+        await (0,promises_.writeFile)(file, pinStages(job.dockerfile, stagePins), { mode: 0o600 });
+        const ignoreFile = await ignoreFileBeside(request.file);
+        return {
+            files: {
+                ...common,
+                file,
+                ...(ignoreFile === undefined ? {} : { ignoreFile }),
+                basesPulled: true
+            },
+            baseNames
+        };
     }
     async pullBase(image, platform, pull) {
         try {
@@ -1006,12 +1017,27 @@ class BuildahEngine {
         }
         catch (error) {
             const detail = error instanceof exec/* ExecError */.cI ? error.result.stderr.trim() : (0,errors/* errorMessage */.gJ)(error);
-            throw new errors/* ActionError */.lZ(`base image ${image} for ${(0,src_platform/* formatPlatform */.Bq)(platform)} could not be pulled: ${detail}`, `Check that ${image} exists with a ${(0,src_platform/* formatPlatform */.Bq)(platform)} image and that the runner may pull it. Nothing was pushed`);
+            throw new errors/* ActionError */.lZ(`base image ${image} for ${(0,src_platform/* formatPlatform */.Bq)(platform)} could not be pulled: ${detail}`, `Check that ${image} exists with a ${(0,src_platform/* formatPlatform */.Bq)(platform)} image and that the runner may pull it`);
         }
     }
-    /** Build every platform, `limit` at a time; the first failure stops the rest. */
+    /**
+     * Build every platform, `limit` at a time; the first failure stops the rest. The bases are
+     * pulled one at a time, in the order given, and each platform starts building once its own
+     * are in: a build names its bases by id, so a later pull under the same name cannot reach it.
+     */
     async buildAll(request, jobs, limit, secretFiles) {
         const side = limit > 1;
+        const pins = side || jobs.some(job => job.stages.platformFlags);
+        const pulled = new Map();
+        const pullLogs = jobs.map(() => []);
+        let previous = Promise.resolve();
+        const ready = jobs.map((job, index) => {
+            const files = previous.then(() => this.filesFor(request, job, pins, pulled, line => pullLogs[index]?.push(line)));
+            previous = files.catch(() => undefined);
+            // Awaited when the platform's build starts; one that never starts must not count as unhandled.
+            files.catch(() => undefined);
+            return files;
+        });
         const running = new Map();
         if (side) {
             runner.info(`building ${jobs.length} platforms, ${limit} at a time (max-parallelism): each log follows as its platform finishes`);
@@ -1025,26 +1051,35 @@ class BuildahEngine {
             }, HEARTBEAT_MS)
             : undefined;
         heartbeat?.unref();
+        const iidFiles = [];
         try {
-            const outcomes = await (0,bounded/* settleBounded */.ZL)(jobs, limit, async (job, signal) => {
+            const outcomes = await (0,bounded/* settleBounded */.ZL)(jobs, limit, async (job, signal, index) => {
                 const label = `${job.platform.name}${job.platform.emulated ? ' (emulated)' : ''}`;
                 const started = performance.now();
                 running.set(label, started);
                 if (side)
                     runner.info(`started ${label}`);
                 const log = [];
-                const onLine = (line) => {
-                    const filtered = withoutAutomaticArgWarning(line);
-                    if (filtered === undefined)
-                        return;
-                    const kept = namedFromLine(filtered, job.baseNames);
+                const write = (line) => {
                     if (side)
-                        log.push(kept);
+                        log.push(line);
                     else
-                        process.stdout.write(`${kept}\n`);
+                        process.stdout.write(`${line}\n`);
                 };
-                const args = buildahBuildArgs(request, job.platform, secretFiles, this.authFile, job.files);
-                const run = async () => (0,exec/* execStreaming */.cp)('buildah', args, { onLine, signal });
+                let args = [];
+                const run = async () => {
+                    const { files, baseNames } = await (ready[index] ?? Promise.reject(new Error('no job')));
+                    for (const line of pullLogs[index] ?? [])
+                        write(line);
+                    const onLine = (line) => {
+                        const filtered = withoutAutomaticArgWarning(line);
+                        if (filtered !== undefined)
+                            write(namedFromLine(filtered, baseNames));
+                    };
+                    args = buildahBuildArgs(request, job.platform, secretFiles, this.authFile, files);
+                    iidFiles[index] = files.iidFile ?? '';
+                    return (0,exec/* execStreaming */.cp)('buildah', args, { onLine, signal });
+                };
                 let result;
                 try {
                     result = side ? await run() : await this.group(`Build ${label}`, run);
@@ -1066,7 +1101,7 @@ class BuildahEngine {
                         throw new Error('stopped');
                     throw new Error(`build of ${job.platform.name} failed${job.platform.emulated ? ' (under QEMU)' : ''}: ${new exec/* ExecError */.cI(`buildah ${args.slice(0, 3).join(' ')}`, result).message}`);
                 }
-                const iidFile = job.files.iidFile ?? '';
+                const iidFile = iidFiles[index] ?? '';
                 // The bare id: `sha256:<id>` reads as a name to some commands, which then ask Docker Hub.
                 const id = (await (0,promises_.readFile)(iidFile, 'utf8')).trim().replace(/^sha256:/, '');
                 this.images.set(job.platform.name, id);
@@ -1520,6 +1555,10 @@ function appendNodeArgs(builder, node, index) {
 function bootstrapArgs(name) {
     return ['buildx', 'inspect', '--bootstrap', '--builder', name];
 }
+/** The same without starting anything: for a builder that may be running already. */
+function inspectArgs(name) {
+    return ['buildx', 'inspect', '--builder', name];
+}
 function removeBuilderArgs(name) {
     return ['buildx', 'rm', name];
 }
@@ -1695,6 +1734,11 @@ function parseInspectPlatforms(text) {
     }
     return [...platforms];
 }
+/** Whether every node `docker buildx inspect` lists is running (then no bootstrap is needed). */
+function allNodesRunning(text) {
+    const statuses = [...text.matchAll(/^Status:\s*(\S+)/gm)].map(match => match[1]);
+    return statuses.length > 0 && statuses.every(status => status === 'running');
+}
 /** The builder's driver, from the `Driver:` line of `docker buildx inspect`. */
 function parseInspectDriver(text) {
     return /^Driver:\s*(\S+)/m.exec(text)?.[1];
@@ -1777,7 +1821,12 @@ async function prepareBuilder(options, platforms, version, env, tempDir) {
     else {
         runner.info(`reusing builder \`${name}\` as it is${options.workerParallelism === undefined ? '' : '; max-parallelism applies only to a builder this step creates'}`);
     }
-    const inspect = await (0,exec/* exec */.m0)('docker', bootstrapArgs(name), { env, silent: true });
+    // A builder this step did not create is often running already: booting it again costs a
+    // round trip to every node for nothing.
+    let inspect = created ? undefined : await (0,exec/* exec */.m0)('docker', inspectArgs(name), { env, silent: true });
+    if (inspect === undefined || !allNodesRunning(inspect.stdout)) {
+        inspect = await (0,exec/* exec */.m0)('docker', bootstrapArgs(name), { env, silent: true });
+    }
     const driver = parseInspectDriver(inspect.stdout) ?? options.driver;
     const available = parseInspectPlatforms(inspect.stdout);
     runner.info(`builder \`${name}\`: driver ${driver}; platforms ${available.join(', ') || 'not listed'}`);

@@ -6,6 +6,7 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   TA: () => (/* binding */ limiter),
 /* harmony export */   ZL: () => (/* binding */ settleBounded),
 /* harmony export */   yJ: () => (/* binding */ mapBounded),
 /* harmony export */   yT: () => (/* binding */ REGISTRY_CONCURRENCY)
@@ -52,6 +53,23 @@ async function settleBounded(items, limit, work) {
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
     return outcomes;
+}
+/** A gate that lets at most `limit` tasks run at once, in the order they were handed in. */
+function limiter(limit) {
+    let running = 0;
+    const waiting = [];
+    return async (task) => {
+        if (running >= limit)
+            await new Promise(resolve => waiting.push(resolve));
+        running++;
+        try {
+            return await task();
+        }
+        finally {
+            running--;
+            waiting.shift()?.();
+        }
+    };
 }
 
 
@@ -2648,6 +2666,10 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/runner.ts
 var runner = __webpack_require__(4813);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+// EXTERNAL MODULE: ./src/bounded.ts
+var bounded = __webpack_require__(6586);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/platform.ts
@@ -3419,6 +3441,8 @@ function formatMismatch(mismatch) {
 
 
 
+
+
 /**
  * Check every layer of every platform for ELF files of another architecture. A layer is read
  * once per architecture however many platforms share it. Under `error`, a mismatch throws
@@ -3429,7 +3453,28 @@ async function verifyPlatforms(images, policy, allow,
 results = [], 
 /** The engine pushed to the tags itself, so the check comes too late to keep them. */
 afterTagsMoved = false) {
+    // Every layer of every platform is read side by side (gunzip runs on Node's thread pool),
+    // a few at a time; the results are then taken in order, platform by platform.
     const scans = new Map();
+    const gate = (0,bounded/* limiter */.TA)(Math.max(2, (0,external_node_os_.availableParallelism)()));
+    if (policy !== 'off') {
+        for (const image of images) {
+            const expected = (0,src_platform/* parsePlatform */.FL)(image.platform);
+            for (const layer of image.layers) {
+                const key = `${layer.digest} ${expected.architecture}`;
+                if (scans.has(key))
+                    continue;
+                const scan = gate(async () => scanLayer(await image.open(layer.digest), {
+                    architecture: expected.architecture,
+                    ...(expected.variant ? { variant: expected.variant } : {})
+                }, { allow, mediaType: layer.mediaType }));
+                // Awaited below, in order; until then a failure must not count as unhandled.
+                scan.catch(() => undefined);
+                scans.set(key, scan);
+            }
+        }
+    }
+    const counted = new Set();
     for (const image of images) {
         const layers = image.layers.length;
         const bytes = image.layers.reduce((total, layer) => total + layer.size, 0);
@@ -3444,15 +3489,13 @@ afterTagsMoved = false) {
         const allowed = [];
         for (const layer of image.layers) {
             const key = `${layer.digest} ${expected.architecture}`;
-            let scan = scans.get(key);
-            if (scan === undefined) {
+            if (!counted.has(key)) {
+                counted.add(key);
                 scanned++;
-                scan = image.open(layer.digest).then(source => scanLayer(source, {
-                    architecture: expected.architecture,
-                    ...(expected.variant ? { variant: expected.variant } : {})
-                }, { allow, mediaType: layer.mediaType }));
-                scans.set(key, scan);
             }
+            const scan = scans.get(key);
+            if (scan === undefined)
+                throw new Error(`no scan of ${layer.digest}`);
             const result = await scan;
             elfFiles += result.elfFiles;
             mismatches.push(...result.mismatches.map(mismatch => ({ ...mismatch, expected: image.platform })));

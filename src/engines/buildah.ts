@@ -18,6 +18,7 @@ import type {
 } from './engine.js'
 import { type SecretFile, removeSecretFiles, writeSecretFiles } from './secrets.js'
 import {
+  type StagePlan,
   buildPlatformArgs,
   pinStages,
   planStages,
@@ -54,6 +55,11 @@ export interface PlatformBuildFiles {
   readonly iidFile?: string
   /** Build args the action adds (the build host's platform). */
   readonly extraBuildArgs?: readonly KeyValue[]
+  /**
+   * Every base is named by the id the action pulled, as `pull` asked: buildah must not pull
+   * again (it refuses `--pull=always` for an id).
+   */
+  readonly basesPulled?: boolean
 }
 
 /** argv for `buildah build` of one platform into an image of its own. */
@@ -79,7 +85,7 @@ export function buildahBuildArgs(
   for (const { key, value } of request.annotations) args.push('--annotation', `${key}=${value}`)
   for (const secret of secretFiles) args.push('--secret', `id=${secret.id},src=${secret.file}`)
   if (request.noCache) args.push('--no-cache')
-  args.push(`--pull=${request.pull ? 'always' : 'false'}`)
+  args.push(`--pull=${request.pull && files.basesPulled !== true ? 'always' : 'false'}`)
   const cacheFrom = buildahCacheRepository(request.cacheFrom, 'cache-from')
   const cacheTo = buildahCacheRepository(request.cacheTo, 'cache-to')
   if (cacheFrom !== undefined) args.push('--cache-from', cacheFrom)
@@ -141,11 +147,8 @@ const HEARTBEAT_MS = 60_000
 
 interface BuildJob {
   readonly platform: PlannedPlatform
-  /** FROM lines left for buildah to resolve by name. */
-  readonly unresolved: readonly string[]
-  readonly files: PlatformBuildFiles
-  /** The image each pulled id stands for, so the log shows names rather than ids. */
-  readonly baseNames: ReadonlyMap<string, string>
+  readonly dockerfile: string
+  readonly stages: StagePlan
 }
 
 /** A `FROM <image id>` line of the log, with the image's name put back. */
@@ -219,8 +222,8 @@ export class BuildahEngine implements Engine {
     const secretFiles = await writeSecretFiles(request.secrets, request.tempDir)
     let builds: PlatformBuild[]
     try {
-      const jobs = await this.group('Pull base images', () => this.prepareJobs(request))
-      const unresolved = jobs.flatMap(job => job.unresolved)
+      const jobs = await this.planJobs(request)
+      const unresolved = jobs.flatMap(job => job.stages.unresolved)
       let limit = Math.max(1, Math.min(request.maxParallelism, jobs.length))
       if (limit > 1 && unresolved.length > 0) {
         core.info(
@@ -264,54 +267,67 @@ export class BuildahEngine implements Engine {
     }
   }
 
-  /**
-   * Each platform's Dockerfile: every stage's base pulled for its platform, one pull at a
-   * time, and named by image id (see stage-platforms.ts for why buildah needs this).
-   */
-  private async prepareJobs(request: BuildRequest): Promise<BuildJob[]> {
+  /** Each platform's stages, read from the Dockerfile (nothing runs yet). */
+  private async planJobs(request: BuildRequest): Promise<BuildJob[]> {
     const dockerfile = await readFile(request.file, 'utf8')
-    const ignoreFile = await ignoreFileBeside(request.file)
-    const pulled = new Map<string, string>()
-    const jobs: BuildJob[] = []
-    for (const platform of request.platforms) {
-      const plan = planStages(dockerfile, {
+    return request.platforms.map(platform => ({
+      platform,
+      dockerfile,
+      stages: planStages(dockerfile, {
         target: platform.platform,
         host: request.buildPlatform,
         buildArgs: request.buildArgs,
         targetStage: request.target
       })
-      const pins: { line: number; platform: Platform; base: string }[] = []
-      const baseNames = new Map<string, string>()
-      for (const base of plan.bases) {
-        if (base.fromStage) {
-          pins.push({ line: base.line, platform: base.platform, base: base.image })
-          continue
-        }
-        const key = `${base.image} ${formatPlatform(base.platform)}`
-        let id = pulled.get(key)
-        if (id === undefined) {
-          id = await this.pullBase(base.image, base.platform, request.pull)
-          pulled.set(key, id)
-          core.info(`${base.image} for ${formatPlatform(base.platform)}: image ${id.slice(0, 12)}`)
-        }
-        pins.push({ line: base.line, platform: base.platform, base: id })
-        baseNames.set(id, base.image)
-      }
-      const file = path.join(request.tempDir, `Dockerfile.${platform.slug}`)
-      await writeFile(file, pinStages(dockerfile, pins), { mode: 0o600 })
-      jobs.push({
-        platform,
-        unresolved: plan.unresolved,
-        baseNames,
-        files: {
-          file,
-          ...(ignoreFile === undefined ? {} : { ignoreFile }),
-          iidFile: path.join(request.tempDir, `iid-${platform.slug}`),
-          extraBuildArgs: buildPlatformArgs(request.buildPlatform, request.buildArgs)
-        }
-      })
+    }))
+  }
+
+  /**
+   * Where one platform builds from: with platforms side by side, or a FROM that names a
+   * platform, every stage's base pulled for its platform and the Dockerfile's copy naming
+   * it by id (see stage-platforms.ts); else the Dockerfile as it is.
+   */
+  private async filesFor(
+    request: BuildRequest,
+    job: BuildJob,
+    pins: boolean,
+    pulled: Map<string, string>,
+    log: (line: string) => void
+  ): Promise<{ files: PlatformBuildFiles; baseNames: ReadonlyMap<string, string> }> {
+    const common = {
+      iidFile: path.join(request.tempDir, `iid-${job.platform.slug}`),
+      extraBuildArgs: buildPlatformArgs(request.buildPlatform, request.buildArgs)
     }
-    return jobs
+    if (!pins || job.stages.unresolved.length > 0) return { files: common, baseNames: new Map() }
+    const stagePins: { line: number; platform: Platform; base: string }[] = []
+    const baseNames = new Map<string, string>()
+    for (const base of job.stages.bases) {
+      if (base.fromStage) {
+        stagePins.push({ line: base.line, platform: base.platform, base: base.image })
+        continue
+      }
+      const key = `${base.image} ${formatPlatform(base.platform)}`
+      let id = pulled.get(key)
+      if (id === undefined) {
+        id = await this.pullBase(base.image, base.platform, request.pull)
+        pulled.set(key, id)
+      }
+      log(`base ${base.image} for ${formatPlatform(base.platform)}: image ${id.slice(0, 12)}`)
+      stagePins.push({ line: base.line, platform: base.platform, base: id })
+      baseNames.set(id, base.image)
+    }
+    const file = path.join(request.tempDir, `Dockerfile.${job.platform.slug}`)
+    await writeFile(file, pinStages(job.dockerfile, stagePins), { mode: 0o600 })
+    const ignoreFile = await ignoreFileBeside(request.file)
+    return {
+      files: {
+        ...common,
+        file,
+        ...(ignoreFile === undefined ? {} : { ignoreFile }),
+        basesPulled: true
+      },
+      baseNames
+    }
   }
 
   private async pullBase(image: string, platform: Platform, pull: boolean): Promise<string> {
@@ -324,12 +340,16 @@ export class BuildahEngine implements Engine {
       const detail = error instanceof ExecError ? error.result.stderr.trim() : errorMessage(error)
       throw new ActionError(
         `base image ${image} for ${formatPlatform(platform)} could not be pulled: ${detail}`,
-        `Check that ${image} exists with a ${formatPlatform(platform)} image and that the runner may pull it. Nothing was pushed`
+        `Check that ${image} exists with a ${formatPlatform(platform)} image and that the runner may pull it`
       )
     }
   }
 
-  /** Build every platform, `limit` at a time; the first failure stops the rest. */
+  /**
+   * Build every platform, `limit` at a time; the first failure stops the rest. The bases are
+   * pulled one at a time, in the order given, and each platform starts building once its own
+   * are in: a build names its bases by id, so a later pull under the same name cannot reach it.
+   */
   private async buildAll(
     request: BuildRequest,
     jobs: readonly BuildJob[],
@@ -337,6 +357,19 @@ export class BuildahEngine implements Engine {
     secretFiles: readonly SecretFile[]
   ): Promise<PlatformBuild[]> {
     const side = limit > 1
+    const pins = side || jobs.some(job => job.stages.platformFlags)
+    const pulled = new Map<string, string>()
+    const pullLogs = jobs.map((): string[] => [])
+    let previous: Promise<unknown> = Promise.resolve()
+    const ready = jobs.map((job, index) => {
+      const files = previous.then(() =>
+        this.filesFor(request, job, pins, pulled, line => pullLogs[index]?.push(line))
+      )
+      previous = files.catch(() => undefined)
+      // Awaited when the platform's build starts; one that never starts must not count as unhandled.
+      files.catch(() => undefined)
+      return files
+    })
     const running = new Map<string, number>()
     if (side) {
       core.info(
@@ -353,23 +386,30 @@ export class BuildahEngine implements Engine {
         }, HEARTBEAT_MS)
       : undefined
     heartbeat?.unref()
+    const iidFiles: string[] = []
     try {
-      const outcomes = await settleBounded(jobs, limit, async (job, signal) => {
+      const outcomes = await settleBounded(jobs, limit, async (job, signal, index) => {
         const label = `${job.platform.name}${job.platform.emulated ? ' (emulated)' : ''}`
         const started = performance.now()
         running.set(label, started)
         if (side) core.info(`started ${label}`)
         const log: string[] = []
-        const onLine = (line: string): void => {
-          const filtered = withoutAutomaticArgWarning(line)
-          if (filtered === undefined) return
-          const kept = namedFromLine(filtered, job.baseNames)
-          if (side) log.push(kept)
-          else process.stdout.write(`${kept}\n`)
+        const write = (line: string): void => {
+          if (side) log.push(line)
+          else process.stdout.write(`${line}\n`)
         }
-        const args = buildahBuildArgs(request, job.platform, secretFiles, this.authFile, job.files)
-        const run = async (): Promise<ExecResult> =>
-          execStreaming('buildah', args, { onLine, signal })
+        let args: string[] = []
+        const run = async (): Promise<ExecResult> => {
+          const { files, baseNames } = await (ready[index] ?? Promise.reject(new Error('no job')))
+          for (const line of pullLogs[index] ?? []) write(line)
+          const onLine = (line: string): void => {
+            const filtered = withoutAutomaticArgWarning(line)
+            if (filtered !== undefined) write(namedFromLine(filtered, baseNames))
+          }
+          args = buildahBuildArgs(request, job.platform, secretFiles, this.authFile, files)
+          iidFiles[index] = files.iidFile ?? ''
+          return execStreaming('buildah', args, { onLine, signal })
+        }
         let result: ExecResult | undefined
         try {
           result = side ? await run() : await this.group(`Build ${label}`, run)
@@ -392,7 +432,7 @@ export class BuildahEngine implements Engine {
             `build of ${job.platform.name} failed${job.platform.emulated ? ' (under QEMU)' : ''}: ${new ExecError(`buildah ${args.slice(0, 3).join(' ')}`, result).message}`
           )
         }
-        const iidFile = job.files.iidFile ?? ''
+        const iidFile = iidFiles[index] ?? ''
         // The bare id: `sha256:<id>` reads as a name to some commands, which then ask Docker Hub.
         const id = (await readFile(iidFile, 'utf8')).trim().replace(/^sha256:/, '')
         this.images.set(job.platform.name, id)

@@ -173,6 +173,8 @@ export interface StagePlan {
   readonly bases: readonly StageBase[]
   /** FROM lines the action could not read; buildah resolves them itself. */
   readonly unresolved: readonly string[]
+  /** Some FROM names a platform of its own (then buildah 1.28 needs the pins even alone). */
+  readonly platformFlags: boolean
 }
 
 export interface StageOptions {
@@ -242,7 +244,11 @@ export function planStages(dockerfile: string, options: StageOptions): StagePlan
       break
     }
   }
-  return { bases, unresolved }
+  return {
+    bases,
+    unresolved,
+    platformFlags: parsed.froms.some(from => from.platformFlag !== undefined)
+  }
 }
 
 /**

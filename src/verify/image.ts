@@ -1,4 +1,6 @@
 import * as core from '../runner.js'
+import { availableParallelism } from 'node:os'
+import { limiter } from '../bounded.js'
 import { ActionError } from '../errors.js'
 import { parsePlatform } from '../platform.js'
 import type { AllowedForeignFile, ArchitectureMismatch, LayerScan } from './check.js'
@@ -43,7 +45,33 @@ export async function verifyPlatforms(
   /** The engine pushed to the tags itself, so the check comes too late to keep them. */
   afterTagsMoved = false
 ): Promise<PlatformVerification[]> {
+  // Every layer of every platform is read side by side (gunzip runs on Node's thread pool),
+  // a few at a time; the results are then taken in order, platform by platform.
   const scans = new Map<string, Promise<LayerScan>>()
+  const gate = limiter(Math.max(2, availableParallelism()))
+  if (policy !== 'off') {
+    for (const image of images) {
+      const expected = parsePlatform(image.platform)
+      for (const layer of image.layers) {
+        const key = `${layer.digest} ${expected.architecture}`
+        if (scans.has(key)) continue
+        const scan = gate(async () =>
+          scanLayer(
+            await image.open(layer.digest),
+            {
+              architecture: expected.architecture,
+              ...(expected.variant ? { variant: expected.variant } : {})
+            },
+            { allow, mediaType: layer.mediaType }
+          )
+        )
+        // Awaited below, in order; until then a failure must not count as unhandled.
+        scan.catch(() => undefined)
+        scans.set(key, scan)
+      }
+    }
+  }
+  const counted = new Set<string>()
   for (const image of images) {
     const layers = image.layers.length
     const bytes = image.layers.reduce((total, layer) => total + layer.size, 0)
@@ -58,21 +86,12 @@ export async function verifyPlatforms(
     const allowed: AllowedForeignFile[] = []
     for (const layer of image.layers) {
       const key = `${layer.digest} ${expected.architecture}`
-      let scan = scans.get(key)
-      if (scan === undefined) {
+      if (!counted.has(key)) {
+        counted.add(key)
         scanned++
-        scan = image.open(layer.digest).then(source =>
-          scanLayer(
-            source,
-            {
-              architecture: expected.architecture,
-              ...(expected.variant ? { variant: expected.variant } : {})
-            },
-            { allow, mediaType: layer.mediaType }
-          )
-        )
-        scans.set(key, scan)
       }
+      const scan = scans.get(key)
+      if (scan === undefined) throw new Error(`no scan of ${layer.digest}`)
       const result = await scan
       elfFiles += result.elfFiles
       mismatches.push(

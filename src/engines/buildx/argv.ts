@@ -51,6 +51,11 @@ export function bootstrapArgs(name: string): string[] {
   return ['buildx', 'inspect', '--bootstrap', '--builder', name]
 }
 
+/** The same without starting anything: for a builder that may be running already. */
+export function inspectArgs(name: string): string[] {
+  return ['buildx', 'inspect', '--builder', name]
+}
+
 export function removeBuilderArgs(name: string): string[] {
   return ['buildx', 'rm', name]
 }

@@ -12,11 +12,17 @@ import {
   type BuilderSpec,
   appendNodeArgs,
   bootstrapArgs,
+  inspectArgs,
   createBuilderArgs,
   removeBuilderArgs
 } from './argv.js'
 import type { Env } from './docker-config.js'
-import { parseInspectDriver, parseInspectPlatforms, unsupportedPlatforms } from './progress.js'
+import {
+  allNodesRunning,
+  parseInspectDriver,
+  parseInspectPlatforms,
+  unsupportedPlatforms
+} from './progress.js'
 
 /** The builder a run uses. */
 export interface Builder {
@@ -101,7 +107,12 @@ export async function prepareBuilder(
       `reusing builder \`${name}\` as it is${options.workerParallelism === undefined ? '' : '; max-parallelism applies only to a builder this step creates'}`
     )
   }
-  const inspect = await exec('docker', bootstrapArgs(name), { env, silent: true })
+  // A builder this step did not create is often running already: booting it again costs a
+  // round trip to every node for nothing.
+  let inspect = created ? undefined : await exec('docker', inspectArgs(name), { env, silent: true })
+  if (inspect === undefined || !allNodesRunning(inspect.stdout)) {
+    inspect = await exec('docker', bootstrapArgs(name), { env, silent: true })
+  }
   const driver = parseInspectDriver(inspect.stdout) ?? options.driver
   const available = parseInspectPlatforms(inspect.stdout)
   core.info(

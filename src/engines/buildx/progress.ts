@@ -64,6 +64,12 @@ export function parseInspectPlatforms(text: string): string[] {
   return [...platforms]
 }
 
+/** Whether every node `docker buildx inspect` lists is running (then no bootstrap is needed). */
+export function allNodesRunning(text: string): boolean {
+  const statuses = [...text.matchAll(/^Status:\s*(\S+)/gm)].map(match => match[1])
+  return statuses.length > 0 && statuses.every(status => status === 'running')
+}
+
 /** The builder's driver, from the `Driver:` line of `docker buildx inspect`. */
 export function parseInspectDriver(text: string): string | undefined {
   return /^Driver:\s*(\S+)/m.exec(text)?.[1]
