@@ -123,7 +123,7 @@ describe.each(nodeBinaries())('buildah builds the platforms side by side, under 
     expect(step.errors[0]).toMatch(/build of linux\/s390x failed \(under QEMU\)/)
     expect(step.errors[0]).toContain('no s390x here')
     expect(step.errors[0]).toMatch(
-      /Stopped the builds of linux\/amd64\. never started linux\/arm64\. Nothing was pushed/
+      /Stopped the builds of linux\/amd64\. Never started linux\/arm64\. Nothing was pushed/
     )
     // amd64 was stopped, not waited for: its RUN sleeps a minute.
     expect(seconds).toBeLessThan(50)

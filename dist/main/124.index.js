@@ -1122,7 +1122,7 @@ class BuildahEngine {
                 throw new errors/* ActionError */.lZ([
                     (0,errors/* errorMessage */.gJ)(failed.error),
                     ...(stopped.length > 0 ? [`Stopped the builds of ${stopped.join(', ')}`] : []),
-                    ...(waiting.length > 0 ? [`never started ${waiting.join(', ')}`] : [])
+                    ...(waiting.length > 0 ? [`Never started ${waiting.join(', ')}`] : [])
                 ].join('. '), 'Nothing was pushed');
             }
             return outcomes.flatMap(outcome => (outcome.status === 'done' ? [outcome.value] : []));

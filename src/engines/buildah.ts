@@ -455,7 +455,7 @@ export class BuildahEngine implements Engine {
           [
             errorMessage(failed.error),
             ...(stopped.length > 0 ? [`Stopped the builds of ${stopped.join(', ')}`] : []),
-            ...(waiting.length > 0 ? [`never started ${waiting.join(', ')}`] : [])
+            ...(waiting.length > 0 ? [`Never started ${waiting.join(', ')}`] : [])
           ].join('. '),
           'Nothing was pushed'
         )
