@@ -13,7 +13,7 @@ import { inject, it } from 'vitest'
 import { ROOT, actionYaml, runMain } from '../harness/runner.mjs'
 import { parseReference } from '../src/reference.js'
 import { BUILDAH_ENV } from '../__tests__/e2e/lab.js'
-import { type Sample, report, summarise, timeMs } from './measure.js'
+import { type Sample, ratios, report, summarise, timeMs } from './measure.js'
 
 const lab = inject('lab')
 const FOUR = ['linux/amd64', 'linux/arm64', 'linux/s390x', 'linux/ppc64le']
@@ -202,17 +202,13 @@ async function overhead(samples: Sample[], pairs: number): Promise<void> {
     unchecked.push(await timeMs(() => actionBuild(FOUR, { 'verify-arch': 'off' })))
     bare.push(await timeMs(() => rawBuild(FOUR)))
   }
-  const ratio = (values: readonly number[]) =>
-    values.map((value, index) => value / (bare[index] ?? value))
   samples.push(summarise('warm 4-platform build through the action', viaAction, 'ms'))
   samples.push(summarise('the same through the action, verify-arch: off', unchecked, 'ms'))
   samples.push(
     summarise('buildah build --platform a,b,c,d --manifest + manifest push --all', bare, 'ms')
   )
-  samples.push(summarise('action / raw commands (per round)', ratio(viaAction), 'ratio', '<= 1.25'))
-  samples.push(
-    summarise('action, verify-arch: off / raw commands', ratio(unchecked), 'ratio', '<= 1.10')
-  )
+  samples.push(ratios('action / raw commands (per round)', viaAction, bare, '<= 1.25'))
+  samples.push(ratios('action, verify-arch: off / raw commands', unchecked, bare, '<= 1.10'))
   for (const [name, values] of stages) {
     samples.push(summarise(`stage of the warm run: ${name}`, values, 'ms'))
   }
@@ -300,14 +296,7 @@ async function cache(samples: Sample[]): Promise<void> {
   }
   samples.push(summarise('cold rebuild of the example, 4 platforms', cold, 'ms'))
   samples.push(summarise('warm rebuild of the example, 4 platforms', warm, 'ms'))
-  samples.push(
-    summarise(
-      'warm / cold',
-      warm.map((value, index) => value / (cold[index] ?? value)),
-      'ratio',
-      '<= 0.2'
-    )
-  )
+  samples.push(ratios('warm / cold', warm, cold, '<= 0.2'))
 }
 
 /** d. the emulation penalty of one CPU-bound RUN workload. */
@@ -366,14 +355,7 @@ async function scaling(samples: Sample[]): Promise<void> {
   }
   samples.push(summarise('4 emulated platforms of a CPU-bound step, side by side', together, 'ms'))
   samples.push(summarise('the same 4 platforms, each built alone (sum)', sums, 'ms'))
-  samples.push(
-    summarise(
-      'side by side / sum of the four',
-      together.map((value, index) => value / (sums[index] ?? value)),
-      'ratio',
-      '<= 0.65'
-    )
-  )
+  samples.push(ratios('side by side / sum of the four', together, sums, '<= 0.65'))
 }
 
 /** f. a cross-compiling Dockerfile: its $BUILDPLATFORM stage at native speed for arm64. */
@@ -396,10 +378,10 @@ async function crossStage(samples: Sample[]): Promise<void> {
   samples.push(summarise('cross-stage Dockerfile for linux/arm64', forArm64, 'ms'))
   samples.push(summarise('the same work in an arm64 stage (under QEMU)', emulatedStage, 'ms'))
   samples.push(
-    summarise(
+    ratios(
       'cross-stage for arm64 / for amd64 (1.0: the stage ran natively)',
-      forArm64.map((value, index) => value / (native[index] ?? value)),
-      'ratio',
+      forArm64,
+      native,
       '<= 1.10'
     )
   )
@@ -471,14 +453,7 @@ async function buildxComparison(samples: Sample[], pairs: number): Promise<void>
     }
     samples.push(summarise('buildx: warm 4-platform build through the action', action, 'ms'))
     samples.push(summarise('buildx: docker buildx build --push, same builder', bare, 'ms'))
-    samples.push(
-      summarise(
-        'buildx: action / docker buildx build --push',
-        action.map((value, index) => value / (bare[index] ?? value)),
-        'ratio',
-        '<= 1.25'
-      )
-    )
+    samples.push(ratios('buildx: action / docker buildx build --push', action, bare, '<= 1.25'))
   } finally {
     await docker(['buildx', 'rm', builder], setup.env).catch(() => undefined)
   }

@@ -36,6 +36,21 @@ export function summarise(
   }
 }
 
+/** Per-round ratios of two series measured side by side (round i of each). */
+export function ratios(
+  name: string,
+  numerators: readonly number[],
+  denominators: readonly number[],
+  target?: string
+): Sample {
+  return summarise(
+    name,
+    numerators.map((value, index) => value / (denominators[index] ?? value)),
+    'ratio',
+    target
+  )
+}
+
 export async function timeMs(fn: () => Promise<unknown>): Promise<number> {
   const started = performance.now()
   await fn()
