@@ -72,10 +72,18 @@ describe('faults: a clear error, no tag moved, cleanup done', () => {
       onStdout: text => {
         if (!killed && /Build linux\/arm64|started linux\/arm64/.test(text)) {
           killed = true
-          setTimeout(
-            () => spawnSync('pkill', ['-KILL', '-f', 'buildah build --platform linux/arm64']),
-            300
-          )
+          // Once the arm64 build runs (it may still wait on a pull), give it a moment, then kill it.
+          const pattern = 'buildah build --platform linux/arm64'
+          const killWhenRunning = (tries: number): void => {
+            if (spawnSync('pgrep', ['-f', pattern]).status !== 0 && tries > 0) {
+              setTimeout(() => {
+                killWhenRunning(tries - 1)
+              }, 50)
+              return
+            }
+            setTimeout(() => spawnSync('pkill', ['-KILL', '-f', pattern]), 300)
+          }
+          killWhenRunning(200)
         }
       }
     })

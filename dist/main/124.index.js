@@ -1057,8 +1057,6 @@ class BuildahEngine {
                 const label = `${job.platform.name}${job.platform.emulated ? ' (emulated)' : ''}`;
                 const started = performance.now();
                 running.set(label, started);
-                if (side)
-                    runner.info(`started ${label}`);
                 const log = [];
                 const write = (line) => {
                     if (side)
@@ -1069,6 +1067,9 @@ class BuildahEngine {
                 let args = [];
                 const run = async () => {
                     const { files, baseNames } = await (ready[index] ?? Promise.reject(new Error('no job')));
+                    // Said once its bases are in and buildah starts, not while it waits for a pull.
+                    if (side)
+                        runner.info(`started ${label}`);
                     for (const line of pullLogs[index] ?? [])
                         write(line);
                     const onLine = (line) => {

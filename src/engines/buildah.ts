@@ -392,7 +392,6 @@ export class BuildahEngine implements Engine {
         const label = `${job.platform.name}${job.platform.emulated ? ' (emulated)' : ''}`
         const started = performance.now()
         running.set(label, started)
-        if (side) core.info(`started ${label}`)
         const log: string[] = []
         const write = (line: string): void => {
           if (side) log.push(line)
@@ -401,6 +400,8 @@ export class BuildahEngine implements Engine {
         let args: string[] = []
         const run = async (): Promise<ExecResult> => {
           const { files, baseNames } = await (ready[index] ?? Promise.reject(new Error('no job')))
+          // Said once its bases are in and buildah starts, not while it waits for a pull.
+          if (side) core.info(`started ${label}`)
           for (const line of pullLogs[index] ?? []) write(line)
           const onLine = (line: string): void => {
             const filtered = withoutAutomaticArgWarning(line)
