@@ -3,6 +3,7 @@ import { namedFromLine } from '../../src/engines/buildah.js'
 import {
   buildPlatformArgs,
   expandArgs,
+  parseDockerfile,
   pinStages,
   planStages,
   withoutAutomaticArgWarning
@@ -18,7 +19,7 @@ function plan(
   target = arm64,
   buildArgs: { key: string; value: string }[] = []
 ) {
-  const { bases, unresolved } = planStages(dockerfile, {
+  const { bases, unresolved } = planStages(parseDockerfile(dockerfile), {
     target,
     host: amd64,
     buildArgs,
@@ -103,7 +104,7 @@ describe('planStages', () => {
   })
 
   it('stops at the target stage', () => {
-    const { bases } = planStages('FROM a AS one\nFROM b AS two\nFROM c\n', {
+    const { bases } = planStages(parseDockerfile('FROM a AS one\nFROM b AS two\nFROM c\n'), {
       target: armv7,
       host: amd64,
       buildArgs: [],
@@ -125,7 +126,7 @@ describe('pinStages', () => {
       ''
     ].join('\n')
     expect(
-      pinStages(dockerfile, [
+      pinStages(parseDockerfile(dockerfile), [
         { line: 1, platform: amd64, base: 'a'.repeat(64) },
         { line: 4, platform: armv7, base: 'b'.repeat(64) }
       ])
@@ -143,7 +144,7 @@ describe('pinStages', () => {
   })
 
   it('keeps the line count of a FROM that spans lines', () => {
-    const pinned = pinStages('FROM \\\n  busybox \\\n  AS x\nRUN true\n', [
+    const pinned = pinStages(parseDockerfile('FROM \\\n  busybox \\\n  AS x\nRUN true\n'), [
       { line: 0, platform: arm64, base: 'id' }
     ])
     expect(pinned.split('\n')).toEqual([

@@ -649,8 +649,7 @@ function expandArgs(text, values) {
     return unreadable.found || expanded.includes('$') ? undefined : expanded;
 }
 /** Which image each stage starts from, and as which platform, for one target platform. */
-function planStages(dockerfile, options) {
-    const parsed = parseDockerfile(dockerfile);
+function planStages(parsed, options) {
     const values = new Map(parsed.globalArgs);
     // Like buildah and BuildKit, a build arg reaches FROM only through a global ARG.
     for (const { key, value } of options.buildArgs)
@@ -722,8 +721,7 @@ function planStages(dockerfile, options) {
  * The Dockerfile with each planned stage's FROM naming its platform and the local image id
  * pulled for it; the rest of every line, and every other line, stays as it was.
  */
-function pinStages(dockerfile, pinned) {
-    const parsed = parseDockerfile(dockerfile);
+function pinStages(parsed, pinned) {
     const lines = [...parsed.lines];
     for (const pin of pinned) {
         const from = parsed.froms.find(candidate => candidate.line === pin.line);
@@ -952,9 +950,9 @@ class BuildahEngine {
             metadata: { engine: 'buildah', version, manifestList, imageId }
         };
     }
-    /** Each platform's stages, read from the Dockerfile (nothing runs yet). */
+    /** Each platform's stages, read from the Dockerfile once (nothing runs yet). */
     async planJobs(request) {
-        const dockerfile = await (0,promises_.readFile)(request.file, 'utf8');
+        const dockerfile = parseDockerfile(await (0,promises_.readFile)(request.file, 'utf8'));
         return request.platforms.map(platform => ({
             platform,
             dockerfile,
@@ -963,23 +961,19 @@ class BuildahEngine {
                 host: request.buildPlatform,
                 buildArgs: request.buildArgs,
                 targetStage: request.target
-            })
+            }),
+            iidFile: external_node_path_default().join(request.tempDir, `iid-${platform.slug}`)
         }));
     }
     /**
-     * Where one platform builds from: with platforms side by side, or a FROM that names a
-     * platform, every stage's base pulled for its platform and the Dockerfile's copy naming
-     * it by id (see stage-platforms.ts); else the Dockerfile as it is.
+     * Where one platform builds from: every stage's base pulled for its platform and the
+     * Dockerfile's copy naming it by id (see stage-platforms.ts). Also the log lines that say
+     * which image each base is, and the ids' names for the build's own log.
      */
-    async filesFor(request, job, pins, pulled, log) {
-        const common = {
-            iidFile: external_node_path_default().join(request.tempDir, `iid-${job.platform.slug}`),
-            extraBuildArgs: buildPlatformArgs(request.buildPlatform, request.buildArgs)
-        };
-        if (!pins || job.stages.unresolved.length > 0)
-            return { files: common, baseNames: new Map() };
+    async pinnedFiles(request, job, pulled) {
         const stagePins = [];
         const baseNames = new Map();
+        const said = [];
         for (const base of job.stages.bases) {
             if (base.fromStage) {
                 stagePins.push({ line: base.line, platform: base.platform, base: base.image });
@@ -991,22 +985,13 @@ class BuildahEngine {
                 id = await this.pullBase(base.image, base.platform, request.pull);
                 pulled.set(key, id);
             }
-            log(`base ${base.image} for ${(0,src_platform/* formatPlatform */.Bq)(base.platform)}: image ${id.slice(0, 12)}`);
+            said.push(`base ${base.image} for ${(0,src_platform/* formatPlatform */.Bq)(base.platform)}: image ${id.slice(0, 12)}`);
             stagePins.push({ line: base.line, platform: base.platform, base: id });
             baseNames.set(id, base.image);
         }
         const file = external_node_path_default().join(request.tempDir, `Dockerfile.${job.platform.slug}`);
         await (0,promises_.writeFile)(file, pinStages(job.dockerfile, stagePins), { mode: 0o600 });
-        const ignoreFile = await ignoreFileBeside(request.file);
-        return {
-            files: {
-                ...common,
-                file,
-                ...(ignoreFile === undefined ? {} : { ignoreFile }),
-                basesPulled: true
-            },
-            baseNames
-        };
+        return { file, said, baseNames };
     }
     async pullBase(image, platform, pull) {
         try {
@@ -1028,11 +1013,28 @@ class BuildahEngine {
     async buildAll(request, jobs, limit, secretFiles) {
         const side = limit > 1;
         const pins = side || jobs.some(job => job.stages.platformFlags);
+        const ignoreFile = pins ? await ignoreFileBeside(request.file) : undefined;
+        const common = {
+            extraBuildArgs: buildPlatformArgs(request.buildPlatform, request.buildArgs)
+        };
         const pulled = new Map();
-        const pullLogs = jobs.map(() => []);
         let previous = Promise.resolve();
-        const ready = jobs.map((job, index) => {
-            const files = previous.then(() => this.filesFor(request, job, pins, pulled, line => pullLogs[index]?.push(line)));
+        const ready = jobs.map(job => {
+            if (!pins || job.stages.unresolved.length > 0) {
+                return Promise.resolve({ files: common, said: [], baseNames: new Map() });
+            }
+            const files = previous
+                .then(() => this.pinnedFiles(request, job, pulled))
+                .then(({ file, said, baseNames }) => ({
+                files: {
+                    ...common,
+                    file,
+                    ...(ignoreFile === undefined ? {} : { ignoreFile }),
+                    basesPulled: true
+                },
+                said,
+                baseNames
+            }));
             previous = files.catch(() => undefined);
             // Awaited when the platform's build starts; one that never starts must not count as unhandled.
             files.catch(() => undefined);
@@ -1051,7 +1053,6 @@ class BuildahEngine {
             }, HEARTBEAT_MS)
             : undefined;
         heartbeat?.unref();
-        const iidFiles = [];
         try {
             const outcomes = await (0,bounded/* settleBounded */.ZL)(jobs, limit, async (job, signal, index) => {
                 const label = `${job.platform.name}${job.platform.emulated ? ' (emulated)' : ''}`;
@@ -1066,19 +1067,22 @@ class BuildahEngine {
                 };
                 let args = [];
                 const run = async () => {
-                    const { files, baseNames } = await (ready[index] ?? Promise.reject(new Error('no job')));
+                    const { files, said, baseNames } = await (ready[index] ??
+                        Promise.reject(new Error('no job')));
                     // Said once its bases are in and buildah starts, not while it waits for a pull.
                     if (side)
                         runner.info(`started ${label}`);
-                    for (const line of pullLogs[index] ?? [])
+                    for (const line of said)
                         write(line);
                     const onLine = (line) => {
                         const filtered = withoutAutomaticArgWarning(line);
                         if (filtered !== undefined)
                             write(namedFromLine(filtered, baseNames));
                     };
-                    args = buildahBuildArgs(request, job.platform, secretFiles, this.authFile, files);
-                    iidFiles[index] = files.iidFile ?? '';
+                    args = buildahBuildArgs(request, job.platform, secretFiles, this.authFile, {
+                        ...files,
+                        iidFile: job.iidFile
+                    });
                     return (0,exec/* execStreaming */.cp)('buildah', args, { onLine, signal });
                 };
                 let result;
@@ -1102,7 +1106,7 @@ class BuildahEngine {
                         throw new Error('stopped');
                     throw new Error(`build of ${job.platform.name} failed${job.platform.emulated ? ' (under QEMU)' : ''}: ${new exec/* ExecError */.cI(`buildah ${args.slice(0, 3).join(' ')}`, result).message}`);
                 }
-                const iidFile = iidFiles[index] ?? '';
+                const iidFile = job.iidFile;
                 // The bare id: `sha256:<id>` reads as a name to some commands, which then ask Docker Hub.
                 const id = (await (0,promises_.readFile)(iidFile, 'utf8')).trim().replace(/^sha256:/, '');
                 this.images.set(job.platform.name, id);

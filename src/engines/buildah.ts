@@ -18,8 +18,10 @@ import type {
 } from './engine.js'
 import { type SecretFile, removeSecretFiles, writeSecretFiles } from './secrets.js'
 import {
+  type ParsedDockerfile,
   type StagePlan,
   buildPlatformArgs,
+  parseDockerfile,
   pinStages,
   planStages,
   withoutAutomaticArgWarning
@@ -147,8 +149,10 @@ const HEARTBEAT_MS = 60_000
 
 interface BuildJob {
   readonly platform: PlannedPlatform
-  readonly dockerfile: string
+  readonly dockerfile: ParsedDockerfile
   readonly stages: StagePlan
+  /** Where buildah writes the image id. */
+  readonly iidFile: string
 }
 
 /** A `FROM <image id>` line of the log, with the image's name put back. */
@@ -267,9 +271,9 @@ export class BuildahEngine implements Engine {
     }
   }
 
-  /** Each platform's stages, read from the Dockerfile (nothing runs yet). */
+  /** Each platform's stages, read from the Dockerfile once (nothing runs yet). */
   private async planJobs(request: BuildRequest): Promise<BuildJob[]> {
-    const dockerfile = await readFile(request.file, 'utf8')
+    const dockerfile = parseDockerfile(await readFile(request.file, 'utf8'))
     return request.platforms.map(platform => ({
       platform,
       dockerfile,
@@ -278,29 +282,24 @@ export class BuildahEngine implements Engine {
         host: request.buildPlatform,
         buildArgs: request.buildArgs,
         targetStage: request.target
-      })
+      }),
+      iidFile: path.join(request.tempDir, `iid-${platform.slug}`)
     }))
   }
 
   /**
-   * Where one platform builds from: with platforms side by side, or a FROM that names a
-   * platform, every stage's base pulled for its platform and the Dockerfile's copy naming
-   * it by id (see stage-platforms.ts); else the Dockerfile as it is.
+   * Where one platform builds from: every stage's base pulled for its platform and the
+   * Dockerfile's copy naming it by id (see stage-platforms.ts). Also the log lines that say
+   * which image each base is, and the ids' names for the build's own log.
    */
-  private async filesFor(
+  private async pinnedFiles(
     request: BuildRequest,
     job: BuildJob,
-    pins: boolean,
-    pulled: Map<string, string>,
-    log: (line: string) => void
-  ): Promise<{ files: PlatformBuildFiles; baseNames: ReadonlyMap<string, string> }> {
-    const common = {
-      iidFile: path.join(request.tempDir, `iid-${job.platform.slug}`),
-      extraBuildArgs: buildPlatformArgs(request.buildPlatform, request.buildArgs)
-    }
-    if (!pins || job.stages.unresolved.length > 0) return { files: common, baseNames: new Map() }
+    pulled: Map<string, string>
+  ): Promise<{ file: string; said: string[]; baseNames: ReadonlyMap<string, string> }> {
     const stagePins: { line: number; platform: Platform; base: string }[] = []
     const baseNames = new Map<string, string>()
+    const said: string[] = []
     for (const base of job.stages.bases) {
       if (base.fromStage) {
         stagePins.push({ line: base.line, platform: base.platform, base: base.image })
@@ -312,22 +311,13 @@ export class BuildahEngine implements Engine {
         id = await this.pullBase(base.image, base.platform, request.pull)
         pulled.set(key, id)
       }
-      log(`base ${base.image} for ${formatPlatform(base.platform)}: image ${id.slice(0, 12)}`)
+      said.push(`base ${base.image} for ${formatPlatform(base.platform)}: image ${id.slice(0, 12)}`)
       stagePins.push({ line: base.line, platform: base.platform, base: id })
       baseNames.set(id, base.image)
     }
     const file = path.join(request.tempDir, `Dockerfile.${job.platform.slug}`)
     await writeFile(file, pinStages(job.dockerfile, stagePins), { mode: 0o600 })
-    const ignoreFile = await ignoreFileBeside(request.file)
-    return {
-      files: {
-        ...common,
-        file,
-        ...(ignoreFile === undefined ? {} : { ignoreFile }),
-        basesPulled: true
-      },
-      baseNames
-    }
+    return { file, said, baseNames }
   }
 
   private async pullBase(image: string, platform: Platform, pull: boolean): Promise<string> {
@@ -358,13 +348,28 @@ export class BuildahEngine implements Engine {
   ): Promise<PlatformBuild[]> {
     const side = limit > 1
     const pins = side || jobs.some(job => job.stages.platformFlags)
+    const ignoreFile = pins ? await ignoreFileBeside(request.file) : undefined
+    const common: PlatformBuildFiles = {
+      extraBuildArgs: buildPlatformArgs(request.buildPlatform, request.buildArgs)
+    }
     const pulled = new Map<string, string>()
-    const pullLogs = jobs.map((): string[] => [])
     let previous: Promise<unknown> = Promise.resolve()
-    const ready = jobs.map((job, index) => {
-      const files = previous.then(() =>
-        this.filesFor(request, job, pins, pulled, line => pullLogs[index]?.push(line))
-      )
+    const ready = jobs.map(job => {
+      if (!pins || job.stages.unresolved.length > 0) {
+        return Promise.resolve({ files: common, said: [], baseNames: new Map<string, string>() })
+      }
+      const files = previous
+        .then(() => this.pinnedFiles(request, job, pulled))
+        .then(({ file, said, baseNames }) => ({
+          files: {
+            ...common,
+            file,
+            ...(ignoreFile === undefined ? {} : { ignoreFile }),
+            basesPulled: true
+          },
+          said,
+          baseNames
+        }))
       previous = files.catch(() => undefined)
       // Awaited when the platform's build starts; one that never starts must not count as unhandled.
       files.catch(() => undefined)
@@ -386,7 +391,6 @@ export class BuildahEngine implements Engine {
         }, HEARTBEAT_MS)
       : undefined
     heartbeat?.unref()
-    const iidFiles: string[] = []
     try {
       const outcomes = await settleBounded(jobs, limit, async (job, signal, index) => {
         const label = `${job.platform.name}${job.platform.emulated ? ' (emulated)' : ''}`
@@ -399,16 +403,19 @@ export class BuildahEngine implements Engine {
         }
         let args: string[] = []
         const run = async (): Promise<ExecResult> => {
-          const { files, baseNames } = await (ready[index] ?? Promise.reject(new Error('no job')))
+          const { files, said, baseNames } = await (ready[index] ??
+            Promise.reject(new Error('no job')))
           // Said once its bases are in and buildah starts, not while it waits for a pull.
           if (side) core.info(`started ${label}`)
-          for (const line of pullLogs[index] ?? []) write(line)
+          for (const line of said) write(line)
           const onLine = (line: string): void => {
             const filtered = withoutAutomaticArgWarning(line)
             if (filtered !== undefined) write(namedFromLine(filtered, baseNames))
           }
-          args = buildahBuildArgs(request, job.platform, secretFiles, this.authFile, files)
-          iidFiles[index] = files.iidFile ?? ''
+          args = buildahBuildArgs(request, job.platform, secretFiles, this.authFile, {
+            ...files,
+            iidFile: job.iidFile
+          })
           return execStreaming('buildah', args, { onLine, signal })
         }
         let result: ExecResult | undefined
@@ -433,7 +440,7 @@ export class BuildahEngine implements Engine {
             `build of ${job.platform.name} failed${job.platform.emulated ? ' (under QEMU)' : ''}: ${new ExecError(`buildah ${args.slice(0, 3).join(' ')}`, result).message}`
           )
         }
-        const iidFile = iidFiles[index] ?? ''
+        const iidFile = job.iidFile
         // The bare id: `sha256:<id>` reads as a name to some commands, which then ask Docker Hub.
         const id = (await readFile(iidFile, 'utf8')).trim().replace(/^sha256:/, '')
         this.images.set(job.platform.name, id)

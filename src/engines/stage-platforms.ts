@@ -56,7 +56,8 @@ interface FromLine {
   readonly stageName: string | undefined
 }
 
-interface ParsedDockerfile {
+/** A Dockerfile read once, for every platform's plan and rewrite. */
+export interface ParsedDockerfile {
   readonly lines: readonly string[]
   /** ARG defaults declared before the first FROM (undefined: declared without one). */
   readonly globalArgs: ReadonlyMap<string, string | undefined>
@@ -78,7 +79,7 @@ function escapeCharacter(lines: readonly string[]): string {
   return '\\'
 }
 
-function parseDockerfile(text: string): ParsedDockerfile {
+export function parseDockerfile(text: string): ParsedDockerfile {
   const lines = text.split('\n')
   const escape = escapeCharacter(lines)
   const froms: FromLine[] = []
@@ -186,8 +187,7 @@ export interface StageOptions {
 }
 
 /** Which image each stage starts from, and as which platform, for one target platform. */
-export function planStages(dockerfile: string, options: StageOptions): StagePlan {
-  const parsed = parseDockerfile(dockerfile)
+export function planStages(parsed: ParsedDockerfile, options: StageOptions): StagePlan {
   const values = new Map<string, string | undefined>(parsed.globalArgs)
   // Like buildah and BuildKit, a build arg reaches FROM only through a global ARG.
   for (const { key, value } of options.buildArgs) if (values.has(key)) values.set(key, value)
@@ -256,7 +256,7 @@ export function planStages(dockerfile: string, options: StageOptions): StagePlan
  * pulled for it; the rest of every line, and every other line, stays as it was.
  */
 export function pinStages(
-  dockerfile: string,
+  parsed: ParsedDockerfile,
   pinned: readonly {
     readonly line: number
     readonly platform: Platform
@@ -264,7 +264,6 @@ export function pinStages(
     readonly base: string
   }[]
 ): string {
-  const parsed = parseDockerfile(dockerfile)
   const lines = [...parsed.lines]
   for (const pin of pinned) {
     const from = parsed.froms.find(candidate => candidate.line === pin.line)
