@@ -3457,14 +3457,17 @@ afterTagsMoved = false) {
     // a few at a time; the results are then taken in order, platform by platform.
     const scans = new Map();
     const gate = (0,bounded/* limiter */.TA)(Math.max(2, (0,external_node_os_.availableParallelism)()));
-    if (policy !== 'off') {
-        for (const image of images) {
-            const expected = (0,src_platform/* parsePlatform */.FL)(image.platform);
-            for (const layer of image.layers) {
-                const key = `${layer.digest} ${expected.architecture}`;
-                if (scans.has(key))
-                    continue;
-                const scan = gate(async () => scanLayer(await image.open(layer.digest), {
+    const planned = images.map(image => {
+        if (policy === 'off')
+            return { image, layerScans: [], scanned: 0 };
+        const expected = (0,src_platform/* parsePlatform */.FL)(image.platform);
+        let scanned = 0;
+        const layerScans = image.layers.map(layer => {
+            const key = `${layer.digest} ${expected.architecture}`;
+            let scan = scans.get(key);
+            if (scan === undefined) {
+                scanned++;
+                scan = gate(async () => scanLayer(await image.open(layer.digest), {
                     architecture: expected.architecture,
                     ...(expected.variant ? { variant: expected.variant } : {})
                 }, { allow, mediaType: layer.mediaType }));
@@ -3472,30 +3475,21 @@ afterTagsMoved = false) {
                 scan.catch(() => undefined);
                 scans.set(key, scan);
             }
-        }
-    }
-    const counted = new Set();
-    for (const image of images) {
+            return scan;
+        });
+        return { image, layerScans, scanned };
+    });
+    for (const { image, layerScans, scanned } of planned) {
         const layers = image.layers.length;
         const bytes = image.layers.reduce((total, layer) => total + layer.size, 0);
         if (policy === 'off') {
             results.push({ ...empty(image.platform, layers, bytes), status: 'skipped' });
             continue;
         }
-        const expected = (0,src_platform/* parsePlatform */.FL)(image.platform);
-        let scanned = 0;
         let elfFiles = 0;
         const mismatches = [];
         const allowed = [];
-        for (const layer of image.layers) {
-            const key = `${layer.digest} ${expected.architecture}`;
-            if (!counted.has(key)) {
-                counted.add(key);
-                scanned++;
-            }
-            const scan = scans.get(key);
-            if (scan === undefined)
-                throw new Error(`no scan of ${layer.digest}`);
+        for (const scan of layerScans) {
             const result = await scan;
             elfFiles += result.elfFiles;
             mismatches.push(...result.mismatches.map(mismatch => ({ ...mismatch, expected: image.platform })));

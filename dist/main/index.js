@@ -8157,6 +8157,7 @@ function readInputs(untrusted) {
         throw new errors/* InputError */.dz(constants/* Input */.pd.Registry, `\`${registry}\` is not a registry host`, 'Give host[:port], e.g. ghcr.io or 127.0.0.1:5000, without a scheme or path');
     }
     const maxParallelism = parallelism(source);
+    const customised = customisedInputs(source);
     const inputs = {
         mode,
         platforms,
@@ -8197,8 +8198,8 @@ function readInputs(untrusted) {
         verifyArchAllow: list(source, constants/* Input */.pd.VerifyArchAllow, true),
         smokeTestExpect: expectation(source),
         maxParallelism,
-        buildx: buildxOptions(source, push, given(source, constants/* Input */.pd.MaxParallelism) ? maxParallelism : undefined),
-        customised: customisedInputs(source)
+        buildx: buildxOptions(source, push, customised.includes(constants/* Input */.pd.MaxParallelism) ? maxParallelism : undefined),
+        customised
     };
     return deepFreeze(inputs);
 }
@@ -8341,9 +8342,6 @@ function expectation(source) {
     catch (error) {
         throw new errors/* InputError */.dz(constants/* Input */.pd.SmokeTestExpect, `is not a regular expression (${(0,errors/* errorMessage */.gJ)(error)})`, 'Example: ^(x86_64|aarch64)$');
     }
-}
-function given(source, name) {
-    return source.getInput(name).trim() !== '';
 }
 function buildxOptions(source, push, workerParallelism) {
     const driver = parseDriver(source.getInput(constants/* Input */.pd.Driver));

@@ -49,13 +49,16 @@ export async function verifyPlatforms(
   // a few at a time; the results are then taken in order, platform by platform.
   const scans = new Map<string, Promise<LayerScan>>()
   const gate = limiter(Math.max(2, availableParallelism()))
-  if (policy !== 'off') {
-    for (const image of images) {
-      const expected = parsePlatform(image.platform)
-      for (const layer of image.layers) {
-        const key = `${layer.digest} ${expected.architecture}`
-        if (scans.has(key)) continue
-        const scan = gate(async () =>
+  const planned = images.map(image => {
+    if (policy === 'off') return { image, layerScans: [], scanned: 0 }
+    const expected = parsePlatform(image.platform)
+    let scanned = 0
+    const layerScans = image.layers.map(layer => {
+      const key = `${layer.digest} ${expected.architecture}`
+      let scan = scans.get(key)
+      if (scan === undefined) {
+        scanned++
+        scan = gate(async () =>
           scanLayer(
             await image.open(layer.digest),
             {
@@ -69,29 +72,21 @@ export async function verifyPlatforms(
         scan.catch(() => undefined)
         scans.set(key, scan)
       }
-    }
-  }
-  const counted = new Set<string>()
-  for (const image of images) {
+      return scan
+    })
+    return { image, layerScans, scanned }
+  })
+  for (const { image, layerScans, scanned } of planned) {
     const layers = image.layers.length
     const bytes = image.layers.reduce((total, layer) => total + layer.size, 0)
     if (policy === 'off') {
       results.push({ ...empty(image.platform, layers, bytes), status: 'skipped' })
       continue
     }
-    const expected = parsePlatform(image.platform)
-    let scanned = 0
     let elfFiles = 0
     const mismatches: ArchitectureMismatch[] = []
     const allowed: AllowedForeignFile[] = []
-    for (const layer of image.layers) {
-      const key = `${layer.digest} ${expected.architecture}`
-      if (!counted.has(key)) {
-        counted.add(key)
-        scanned++
-      }
-      const scan = scans.get(key)
-      if (scan === undefined) throw new Error(`no scan of ${layer.digest}`)
+    for (const scan of layerScans) {
       const result = await scan
       elfFiles += result.elfFiles
       mismatches.push(
