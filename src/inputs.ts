@@ -187,6 +187,7 @@ export function readInputs(untrusted: InputSource): Inputs {
     )
   }
   const maxParallelism = parallelism(source)
+  const customised = customisedInputs(source)
   const inputs: Inputs = {
     mode,
     platforms,
@@ -234,9 +235,9 @@ export function readInputs(untrusted: InputSource): Inputs {
     buildx: buildxOptions(
       source,
       push,
-      given(source, Input.MaxParallelism) ? maxParallelism : undefined
+      customised.includes(Input.MaxParallelism) ? maxParallelism : undefined
     ),
-    customised: customisedInputs(source)
+    customised
   }
   return deepFreeze(inputs)
 }
@@ -427,10 +428,6 @@ function expectation(source: InputSource): RegExp | undefined {
       'Example: ^(x86_64|aarch64)$'
     )
   }
-}
-
-function given(source: InputSource, name: Input): boolean {
-  return source.getInput(name).trim() !== ''
 }
 
 function buildxOptions(
