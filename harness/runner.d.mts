@@ -35,6 +35,7 @@ export interface StepOptions {
 
 export declare function actionYaml(): ActionYaml
 export declare function parseCommandFile(text: string): Record<string, string>
+export declare function inputEnv(overrides: Record<string, string>): Record<string, string>
 export declare function runMain(options?: StepOptions): Promise<StepResult>
 export declare function runPost(main: StepResult, options?: StepOptions): Promise<StepResult>
 export declare function nodeBinaries(): string[]

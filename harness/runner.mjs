@@ -46,7 +46,8 @@ export function parseCommandFile(text) {
 
 const inputVariable = name => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 
-function inputEnv(overrides) {
+/** INPUT_* variables as the runner sets them: action.yml's defaults, then `overrides`. */
+export function inputEnv(overrides) {
   const action = actionYaml()
   const env = {}
   for (const [name, spec] of Object.entries(action.inputs)) {

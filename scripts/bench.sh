@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 
 bash lab/lab.sh install
 [ -d node_modules ] || npm ci --no-audit --no-fund
-bash scripts/node24.sh >/dev/null
+TEST_NODE_BINARIES=$(bash scripts/node24.sh)
+export TEST_NODE_BINARIES
 [ -f dist/main/index.js ] || npm run bundle
 bash lab/lab.sh up >/dev/null
 bash lab/lab.sh bench-base
