@@ -1,6 +1,7 @@
 import * as actionsExec from '@actions/exec'
 import { spawn } from 'node:child_process'
 import { constants as osConstants } from 'node:os'
+import * as core from './runner.js'
 
 export interface ExecResult {
   readonly exitCode: number
@@ -33,22 +34,62 @@ function tail(stderr: string): string {
   return lines === '' ? '' : `:\n${lines}`
 }
 
-/** Run a program with an argv array (never a shell string) and capture its output. */
+/** The whole command as one line, each argument that needs it quoted, for errors and the log. */
+export function commandLine(program: string, args: readonly string[]): string {
+  return [program, ...args]
+    .map(word => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`))
+    .join(' ')
+}
+
+/**
+ * Each stream's complete lines, chunk by chunk, through the fence: what a child prints is
+ * never read by the runner as a workflow command.
+ */
+function fencedStreams(): {
+  readonly listeners: { stdout: (data: Buffer) => void; stderr: (data: Buffer) => void }
+  readonly flush: () => void
+} {
+  const pending = { stdout: '', stderr: '' }
+  const listener =
+    (name: keyof typeof pending) =>
+    (data: Buffer): void => {
+      const lines = (pending[name] + data.toString('utf8')).split('\n')
+      pending[name] = lines.pop() ?? ''
+      if (lines.length > 0) core.untrusted(`${lines.join('\n')}\n`)
+    }
+  return {
+    listeners: { stdout: listener('stdout'), stderr: listener('stderr') },
+    flush: () => {
+      core.untrusted([pending.stdout, pending.stderr].filter(text => text !== '').join('\n'))
+    }
+  }
+}
+
+/**
+ * Run a program with an argv array (never a shell string) and capture its output; unless
+ * silent, the command and its output go to the log inside the untrusted-text fence.
+ */
 export async function exec(
   program: string,
   args: readonly string[],
   options: ExecOptions = {}
 ): Promise<ExecResult> {
+  const shown = options.silent !== true
+  if (shown) core.untrusted(`[command]${commandLine(program, args)}`)
+  const fenced = shown ? fencedStreams() : undefined
   const result = await actionsExec.getExecOutput(program, [...args], {
     ignoreReturnCode: true,
-    silent: options.silent ?? false,
+    // @actions/exec would copy the output to stdout as it is; the listeners fence it instead.
+    silent: true,
+    ...(fenced === undefined ? {} : { listeners: fenced.listeners }),
     ...(options.input === undefined ? {} : { input: options.input }),
     ...(options.env === undefined
       ? {}
       : { env: { ...(process.env as Record<string, string>), ...options.env } })
   })
+  fenced?.flush()
   if (result.exitCode !== 0 && options.allowFailure !== true) {
-    throw new ExecError([program, ...args.slice(0, 3)].join(' '), result)
+    throw new ExecError(commandLine(program, args), result)
   }
   return result
 }

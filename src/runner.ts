@@ -4,7 +4,7 @@
  * files. It stands in for @actions/core, whose HTTP client alone made every run load a
  * megabyte of code before its first line (see the cold-start bench).
  */
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { appendFileSync } from 'node:fs'
 import { appendFile } from 'node:fs/promises'
 import { EOL } from 'node:os'
@@ -47,6 +47,41 @@ function command(name: string, message: string, properties: Record<string, strin
 
 export function info(message: string): void {
   process.stdout.write(`${message}${EOL}`)
+}
+
+/** A line the runner shows only with step debug logging on: the reasons behind a decision. */
+export function debug(message: string): void {
+  command('debug', message)
+}
+
+/**
+ * Print text that the action does not control (a build's log, a child process's output, a
+ * string read out of an image) so that no line of it can act as a workflow command: the
+ * runner stops reading commands until a fresh random token that the text cannot know.
+ */
+export function untrusted(text: string): void {
+  if (text === '') return
+  const token = randomBytes(16).toString('hex')
+  const body = text.endsWith('\n') ? text : `${text}\n`
+  process.stdout.write(`::stop-commands::${token}${EOL}${body}::${token}::${EOL}`)
+}
+
+/**
+ * A line-by-line printer of untrusted text that fences the lines arriving in one turn of the
+ * event loop together (one chunk of a child's output), so a long log is not three lines per line.
+ */
+export function untrustedLines(): (line: string) => void {
+  let pending: string[] = []
+  return line => {
+    if (pending.length === 0) {
+      queueMicrotask(() => {
+        const lines = pending
+        pending = []
+        untrusted(`${lines.join('\n')}\n`)
+      })
+    }
+    pending.push(line)
+  }
 }
 
 export function notice(message: string): void {

@@ -4,7 +4,7 @@ import { readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { ActionError, errorMessage } from '../errors.js'
 import { settleBounded } from '../bounded.js'
-import { ExecError, type ExecResult, exec, execStreaming } from '../exec.js'
+import { ExecError, type ExecResult, commandLine, exec, execStreaming } from '../exec.js'
 import type { PlannedPlatform } from '../plan.js'
 import { type Platform, formatPlatform } from '../platform.js'
 import type { CacheSpec, KeyValue } from '../values.js'
@@ -182,7 +182,7 @@ async function ignoreFileBeside(file: string): Promise<string | undefined> {
 /** One log group written at once, so that platforms finishing together do not interleave. */
 function printGroup(title: string, lines: readonly string[]): void {
   core.startGroup(title)
-  if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`)
+  if (lines.length > 0) core.untrusted(`${lines.join('\n')}\n`)
   core.endGroup()
 }
 
@@ -397,9 +397,10 @@ export class BuildahEngine implements Engine {
         const started = performance.now()
         running.set(label, started)
         const log: string[] = []
+        const live = core.untrustedLines()
         const write = (line: string): void => {
           if (side) log.push(line)
-          else process.stdout.write(`${line}\n`)
+          else live(line)
         }
         let args: string[] = []
         const run = async (): Promise<ExecResult> => {
@@ -437,7 +438,7 @@ export class BuildahEngine implements Engine {
         if (result.exitCode !== 0) {
           if (signal.aborted) throw new Error('stopped')
           throw new Error(
-            `build of ${job.platform.name} failed${job.platform.emulated ? ' (under QEMU)' : ''}: ${new ExecError(`buildah ${args.slice(0, 3).join(' ')}`, result).message}`
+            `build of ${job.platform.name} failed${job.platform.emulated ? ' (under QEMU)' : ''}: ${new ExecError(commandLine('buildah', args), result).message}`
           )
         }
         const iidFile = job.iidFile

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { ActionError } from '../../errors.js'
-import { ExecError, type ExecResult, exec } from '../../exec.js'
+import { ExecError, type ExecResult, commandLine, exec } from '../../exec.js'
 import type { PlannedPlatform } from '../../plan.js'
 import { repositoryName } from '../../reference.js'
 import { readLayout } from '../../registry/layout.js'
@@ -80,10 +80,11 @@ export class BuildxEngine implements Engine {
       ...(outputs.kind === 'layout' && outputs.temporary ? { layoutDir: outputs.dir } : {})
     }
     const started = performance.now()
+    const buildArgs = buildxBuildArgs(request, this.options, run, process.env)
     let result: ExecResult
     try {
       result = await this.group(`Build ${names.join(', ')}`, () =>
-        exec('docker', buildxBuildArgs(request, this.options, run, process.env), {
+        exec('docker', buildArgs, {
           env: builder.env,
           allowFailure: true
         })
@@ -96,7 +97,7 @@ export class BuildxEngine implements Engine {
     if (result.exitCode !== 0) {
       // BuildKit pushes by digest only, so whatever it pushed before failing is untagged.
       throw new ActionError(
-        `${describeFailure(request.platforms, progress.failed)}: ${new ExecError('docker buildx build', result).message}`,
+        `${describeFailure(request.platforms, progress.failed)}: ${new ExecError(commandLine('docker', buildArgs), result).message}`,
         'No tag was moved'
       )
     }
@@ -151,14 +152,23 @@ export class BuildxEngine implements Engine {
     const names = platforms.map(entry => entry.name)
     const started = performance.now()
     try {
-      const result = await exec(
-        'docker',
-        smokeBuildArgs(this.version, builder.name, names, base, command, contextDir, outDir),
-        { env: builder.env, silent: true, allowFailure: true }
+      const smokeArgs = smokeBuildArgs(
+        this.version,
+        builder.name,
+        names,
+        base,
+        command,
+        contextDir,
+        outDir
       )
+      const result = await exec('docker', smokeArgs, {
+        env: builder.env,
+        silent: true,
+        allowFailure: true
+      })
       if (result.exitCode !== 0) {
         throw new ActionError(
-          `the smoke test's build failed: ${new ExecError('docker buildx build', result).message}`,
+          `the smoke test's build failed: ${new ExecError(commandLine('docker', smokeArgs), result).message}`,
           'The image needs /bin/sh for the smoke test; no tag was moved'
         )
       }

@@ -41,8 +41,10 @@ export function buildSteps(
       for (const result of results) {
         const entry = settings.plan.find(planned => planned.name === result.platform)
         core.info(
-          `${result.platform}${entry?.emulated ? ' (emulated)' : ''}: exit ${result.exitCode} in ${result.seconds.toFixed(1)} s: ${result.output.slice(0, 200)}`
+          `${result.platform}${entry?.emulated ? ' (emulated)' : ''}: exit ${result.exitCode} in ${result.seconds.toFixed(1)} s; its output:`
         )
+        // The image wrote it: printed inside the fence, never read as a workflow command.
+        core.untrusted(result.output.slice(0, 2000))
       }
       return results
     },
