@@ -1,4 +1,4 @@
-import * as core from './runner.js'
+import * as core from '@actions/core'
 import { readFile, readdir } from 'node:fs/promises'
 
 type CleanupStep = () => Promise<void>
@@ -12,6 +12,23 @@ export function onCancel(step: CleanupStep): () => void {
   return () => {
     const index = cleanups.indexOf(step)
     if (index !== -1) cleanups.splice(index, 1)
+  }
+}
+
+/**
+ * Run each cleanup step in turn, every one of them whatever the others do; a step that fails
+ * is said as a warning, so it neither skips the rest nor takes the place of the error that
+ * failed the step.
+ */
+export async function cleanUp(
+  steps: readonly (readonly [label: string, step: () => Promise<void> | void])[]
+): Promise<void> {
+  for (const [label, step] of steps) {
+    try {
+      await step()
+    } catch (error) {
+      core.warning(`cleanup: ${label}: ${error instanceof Error ? error.message : String(error)}`)
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import * as actionsExec from '@actions/exec'
 import { spawn } from 'node:child_process'
 import { constants as osConstants } from 'node:os'
-import * as core from './runner.js'
+import { untrusted } from './untrusted.js'
 
 export interface ExecResult {
   readonly exitCode: number
@@ -55,12 +55,12 @@ function fencedStreams(): {
     (data: Buffer): void => {
       const lines = (pending[name] + data.toString('utf8')).split('\n')
       pending[name] = lines.pop() ?? ''
-      if (lines.length > 0) core.untrusted(`${lines.join('\n')}\n`)
+      if (lines.length > 0) untrusted(`${lines.join('\n')}\n`)
     }
   return {
     listeners: { stdout: listener('stdout'), stderr: listener('stderr') },
     flush: () => {
-      core.untrusted([pending.stdout, pending.stderr].filter(text => text !== '').join('\n'))
+      untrusted([pending.stdout, pending.stderr].filter(text => text !== '').join('\n'))
     }
   }
 }
@@ -75,7 +75,7 @@ export async function exec(
   options: ExecOptions = {}
 ): Promise<ExecResult> {
   const shown = options.silent !== true
-  if (shown) core.untrusted(`[command]${commandLine(program, args)}`)
+  if (shown) untrusted(`[command]${commandLine(program, args)}`)
   const fenced = shown ? fencedStreams() : undefined
   const result = await actionsExec.getExecOutput(program, [...args], {
     ignoreReturnCode: true,

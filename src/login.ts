@@ -1,4 +1,4 @@
-import * as core from './runner.js'
+import * as core from '@actions/core'
 import { Input } from './constants.js'
 import type { BuildRequest } from './engines/engine.js'
 import { InputError } from './errors.js'

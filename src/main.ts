@@ -2,7 +2,7 @@ import { handleCancellation } from './cancel.js'
 import { errorMessage } from './errors.js'
 import { readInputs } from './inputs.js'
 import { hostPlatform } from './platform.js'
-import * as core from './runner.js'
+import * as core from '@actions/core'
 import { markMainStarted } from './state.js'
 
 /**
@@ -13,7 +13,9 @@ export async function run(): Promise<void> {
   handleCancellation()
   try {
     markMainStarted()
-    const inputs = readInputs(core)
+    // Two functions, not the namespace: handing over all of @actions/core would keep every
+    // export alive in the bundle, its OIDC client and HTTP stack included.
+    const inputs = readInputs({ getInput: core.getInput, getBooleanInput: core.getBooleanInput })
     if (inputs.mode === 'matrix') {
       const { runMatrix } = await import('./modes/matrix/run.js')
       await runMatrix(inputs)

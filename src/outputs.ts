@@ -1,4 +1,4 @@
-import * as core from './runner.js'
+import * as core from '@actions/core'
 import { Output } from './constants.js'
 
 export type Outputs = Partial<Record<Output, string>>

@@ -1,4 +1,4 @@
-import * as core from './runner.js'
+import * as core from '@actions/core'
 import { errorMessage } from './errors.js'
 import { cleanup } from './state.js'
 

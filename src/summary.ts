@@ -2,7 +2,7 @@
  * The job summary: what a person glancing at the run page needs. Rendering is pure (tested as
  * text); writing is a thin shell that appends it to GITHUB_STEP_SUMMARY.
  */
-import * as core from './runner.js'
+import * as core from '@actions/core'
 import type { Matrix } from './plan.js'
 import type { PlatformVerification } from './verify/image.js'
 
@@ -80,11 +80,21 @@ function summaryAvailable(): boolean {
   return (process.env.GITHUB_STEP_SUMMARY ?? '') !== ''
 }
 
+/**
+ * Append Markdown (with inline HTML) and a line break to the job summary through
+ * @actions/core, so that what the next step appends starts a block of its own; a no-op off a
+ * runner.
+ */
+export async function appendSummary(markdown: string): Promise<void> {
+  if (!summaryAvailable()) return
+  await core.summary.addRaw(markdown, true).write()
+}
+
 export async function writeMatrixSummary(matrix: Matrix): Promise<void> {
   if (!summaryAvailable()) return
   const row = (cells: readonly string[], tag: 'th' | 'td'): string =>
     `<tr>${cells.map(cell => `<${tag}>${cell}</${tag}>`).join('')}</tr>`
-  await core.appendSummary(
+  await appendSummary(
     [
       '<h3>Multi-arch build matrix</h3>',
       `<table>${row(['Platform', 'Runner', 'Runs'], 'th')}${matrix.include
@@ -102,7 +112,7 @@ export async function writeMatrixSummary(matrix: Matrix): Promise<void> {
 /** Append the build summary to the job summary; a no-op off a runner. */
 export async function writeBuildSummary(summary: BuildSummary): Promise<void> {
   if (!summaryAvailable()) return
-  await core.appendSummary(renderBuildSummary(summary))
+  await appendSummary(renderBuildSummary(summary))
 }
 
 /** The summary as GitHub-flavoured Markdown with inline HTML, ending in a newline. */
@@ -392,9 +402,13 @@ function stripAnsi(text: string): string {
 /**
  * Text that neither Markdown nor HTML may read as syntax: every character with a meaning to
  * either (including `|` for table cells, `:` for emoji and `$` for math) becomes an entity.
+ * GitHub's autolinker needs `://`, `@` or `www.` in plain text to make a link; the first two
+ * are escaped already, and the dot after `www` is escaped too.
  */
 function escapeMarkdown(text: string): string {
-  return text.replace(/[&<>"'`|\\*_[\]~$@#:]/g, char => `&#${char.charCodeAt(0)};`)
+  return text
+    .replace(/[&<>"'`|\\*_[\]~$@#:]/g, char => `&#${char.charCodeAt(0)};`)
+    .replace(/(www)\./gi, '$1&#46;')
 }
 
 /** For attribute values, where Markdown does not apply. */

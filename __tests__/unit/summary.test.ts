@@ -289,6 +289,28 @@ describe('renderBuildSummary', () => {
     expect(chart).toContain('bar [4]')
   })
 
+  it('lets no string from an image become a link, an image or an address in the summary', () => {
+    // What a Dockerfile controls: the smoke test's output and the paths of files in its layers.
+    const fromImage =
+      'see www.evil.example/x or https://evil.example/p, mail me@evil.example, ' +
+      '![pixel](https://evil.example/p.png) <a href="https://evil.example">x</a>'
+    const text = renderBuildSummary({
+      ...fivePlatforms,
+      rows: [
+        row('linux/arm64', {
+          link: undefined,
+          archCheck: { status: 'failed', detail: `${fromImage} is linux/amd64` },
+          smokeTest: { status: 'failed', output: fromImage }
+        })
+      ],
+      failure: `the smoke test failed on linux/arm64: ${fromImage}`
+    })
+    const html = marked.parse(text, { gfm: true, async: false })
+    expect(html).not.toMatch(/<a\b|<img\b|evil\.example"|mailto:/i)
+    // The words are all still there for a person to read.
+    expect(html).toContain('evil')
+  })
+
   it('keeps hostile content inside its cell and out of the markup', () => {
     const hostile = 'a|b <script>alert(1)</script> `x` **y** [z](javascript:1) $m$ :x: @you'
     const text = renderBuildSummary({

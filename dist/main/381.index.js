@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   runMatrix: () => (/* binding */ runMatrix)
 /* harmony export */ });
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4813);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3838);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7242);
 /* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7729);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2464);
@@ -24,9 +24,9 @@ async function runMatrix(inputs) {
         arm32: inputs.nativeArm32,
         runnerSets: inputs.runnerSets
     });
-    await _runner_js__WEBPACK_IMPORTED_MODULE_0__.group('Plan the build matrix', () => {
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Plan the build matrix', () => {
         for (const leg of matrix.include) {
-            _runner_js__WEBPACK_IMPORTED_MODULE_0__.info(`${leg.platform}: ${leg.runner}${leg.emulated ? ' (emulated)' : leg.probe ? ' (native if the runner runs 32-bit Arm; the leg checks)' : ' (native)'}`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${leg.platform}: ${leg.runner}${leg.emulated ? ' (emulated)' : leg.probe ? ' (native if the runner runs 32-bit Arm; the leg checks)' : ' (native)'}`);
         }
         return Promise.resolve();
     });
@@ -49,7 +49,7 @@ async function runMatrix(inputs) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   K: () => (/* binding */ writeOutputs)
 /* harmony export */ });
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4813);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3838);
 
 /**
  * Write every output at once, at the very end, so a failed step writes none.
@@ -58,7 +58,7 @@ async function runMatrix(inputs) {
 function writeOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
         if (value !== undefined)
-            _runner_js__WEBPACK_IMPORTED_MODULE_0__.setOutput(name, value);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value);
     }
 }
 
@@ -182,8 +182,8 @@ function legTag(tag, platform) {
 /* harmony export */   nI: () => (/* binding */ writeMatrixSummary),
 /* harmony export */   q$: () => (/* binding */ archCheckOf)
 /* harmony export */ });
-/* unused harmony exports renderBuildSummary, formatBytes */
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4813);
+/* unused harmony exports appendSummary, renderBuildSummary, formatBytes */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3838);
 /**
  * The job summary: what a person glancing at the run page needs. Rendering is pure (tested as
  * text); writing is a thin shell that appends it to GITHUB_STEP_SUMMARY.
@@ -213,11 +213,21 @@ const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
 function summaryAvailable() {
     return (process.env.GITHUB_STEP_SUMMARY ?? '') !== '';
 }
+/**
+ * Append Markdown (with inline HTML) and a line break to the job summary through
+ * @actions/core, so that what the next step appends starts a block of its own; a no-op off a
+ * runner.
+ */
+async function appendSummary(markdown) {
+    if (!summaryAvailable())
+        return;
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
+}
 async function writeMatrixSummary(matrix) {
     if (!summaryAvailable())
         return;
     const row = (cells, tag) => `<tr>${cells.map(cell => `<${tag}>${cell}</${tag}>`).join('')}</tr>`;
-    await _runner_js__WEBPACK_IMPORTED_MODULE_0__.appendSummary([
+    await appendSummary([
         '<h3>Multi-arch build matrix</h3>',
         `<table>${row(['Platform', 'Runner', 'Runs'], 'th')}${matrix.include
             .map(leg => row([code(leg.platform), code(leg.runner), leg.emulated ? 'emulated (QEMU)' : 'native'], 'td'))
@@ -228,7 +238,7 @@ async function writeMatrixSummary(matrix) {
 async function writeBuildSummary(summary) {
     if (!summaryAvailable())
         return;
-    await _runner_js__WEBPACK_IMPORTED_MODULE_0__.appendSummary(renderBuildSummary(summary));
+    await appendSummary(renderBuildSummary(summary));
 }
 /** The summary as GitHub-flavoured Markdown with inline HTML, ending in a newline. */
 function renderBuildSummary(summary) {
@@ -496,9 +506,13 @@ function stripAnsi(text) {
 /**
  * Text that neither Markdown nor HTML may read as syntax: every character with a meaning to
  * either (including `|` for table cells, `:` for emoji and `$` for math) becomes an entity.
+ * GitHub's autolinker needs `://`, `@` or `www.` in plain text to make a link; the first two
+ * are escaped already, and the dot after `www` is escaped too.
  */
 function escapeMarkdown(text) {
-    return text.replace(/[&<>"'`|\\*_[\]~$@#:]/g, char => `&#${char.charCodeAt(0)};`);
+    return text
+        .replace(/[&<>"'`|\\*_[\]~$@#:]/g, char => `&#${char.charCodeAt(0)};`)
+        .replace(/(www)\./gi, '$1&#46;');
 }
 /** For attribute values, where Markdown does not apply. */
 function escapeHtml(text) {

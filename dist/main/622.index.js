@@ -13,8 +13,10 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: mergeSummary
 
-// EXTERNAL MODULE: ./src/runner.ts
-var runner = __webpack_require__(4813);
+// EXTERNAL MODULE: ./src/cancel.ts
+var cancel = __webpack_require__(833);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var core = __webpack_require__(3838);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __webpack_require__(7242);
 // EXTERNAL MODULE: ./src/errors.ts
@@ -211,7 +213,7 @@ async function runMerge(platforms, tags, sourceInput, pool,
 /** Checks the platform images before the index is pushed (the architecture check). */
 verify = () => Promise.resolve()) {
     const sources = mergeSources(sourceInput, tags, platforms);
-    const resolved = await runner.group('Collect the legs', () => 
+    const resolved = await core/* group */.Os('Collect the legs', () => 
     // Many legs: their manifests are fetched side by side, a few at a time.
     (0,bounded/* mapBounded */.yJ)(sources, bounded/* REGISTRY_CONCURRENCY */.yT, async (source, position) => {
         const image = await resolveSource(pool, source).catch((error) => {
@@ -221,14 +223,14 @@ verify = () => Promise.resolve()) {
             }
             throw error;
         });
-        runner.info(`${image.reference}: ${image.images.map(entry => entry.digest).join(', ')}${image.attestations.length > 0 ? ` (+${image.attestations.length} attestations)` : ''}`);
+        core/* info */.pq(`${image.reference}: ${image.images.map(entry => entry.digest).join(', ')}${image.attestations.length > 0 ? ` (+${image.attestations.length} attestations)` : ''}`);
         return image;
     }));
     const expected = platforms.map(src_platform/* formatPlatform */.Bq);
     const { index, entries } = assembleIndex(expected, resolved);
     const image = { digest: (0,digest/* digestOf */.ol)(index), bytes: index, mediaType: client/* MEDIA_TYPES */.Z2.ociIndex };
     await verify(await platformImages(pool, sources, resolved, entries));
-    await runner.group('Push the index by digest (no tag moves yet)', async () => {
+    await core/* group */.Os('Push the index by digest (no tag moves yet)', async () => {
         for (const tag of uniqueRepositories(tags)) {
             const client = await pool.get(tag.registry);
             for (const [position, source] of sources.entries()) {
@@ -245,10 +247,10 @@ verify = () => Promise.resolve()) {
                 }
             }
             await client.putManifest(tag.repository, image.digest, index, image.mediaType);
-            runner.info(`${tag.registry}/${tag.repository}@${image.digest}`);
+            core/* info */.pq(`${tag.registry}/${tag.repository}@${image.digest}`);
         }
     });
-    await runner.group('Move the tags', () => (0,publish/* moveTags */.Fu)(image, tags, pool));
+    await core/* group */.Os('Move the tags', () => (0,publish/* moveTags */.Fu)(image, tags, pool));
     const legs = sources.flatMap((source, position) => (resolved[position]?.images ?? [])
         .filter(entry => entries.some(kept => kept.digest === entry.digest))
         .map(entry => ({
@@ -278,6 +280,7 @@ function uniqueRepositories(tags) {
 }
 
 ;// CONCATENATED MODULE: ./src/modes/merge/run.ts
+
 
 
 
@@ -340,30 +343,30 @@ async function runMergeMode(inputs) {
     for (const login of logins)
         (0,src_login/* maskCredentials */.Bs)(login.credentials);
     const lookup = (registry) => (0,src_login/* credentialsFor */.Og)(registry, logins);
-    const pool = new registry_pool/* RegistryPool */.y(lookup, runner.info);
+    const pool = new registry_pool/* RegistryPool */.y(lookup, core/* info */.pq);
     const verification = [];
     try {
-        const merged = await runMerge(inputs.platforms, inputs.tags, inputs.sources, pool, images => runner.group("Check each platform's binaries", () => (0,verify_image/* verifyPlatforms */.K)(images, inputs.verifyArch, inputs.verifyArchAllow, verification)));
-        const image = await runner.group('Read back from the registry', async () => {
+        const merged = await runMerge(inputs.platforms, inputs.tags, inputs.sources, pool, images => core/* group */.Os("Check each platform's binaries", () => (0,verify_image/* verifyPlatforms */.K)(images, inputs.verifyArch, inputs.verifyArchAllow, verification)));
+        const image = await core/* group */.Os('Read back from the registry', async () => {
             const pushed = await (0,readback/* readBack */.e7)(inputs.tags, inputs.platforms, pool);
             if (pushed.digest !== merged.digest) {
                 throw new errors/* ActionError */.lZ(`the registry serves ${pushed.digest} under the tags, but this run pushed ${merged.digest}`, 'Another push moved a tag meanwhile');
             }
             for (const [platform, digest] of Object.entries(pushed.digests)) {
-                runner.info(`${platform}: ${digest}`);
+                core/* info */.pq(`${platform}: ${digest}`);
             }
             return pushed;
         });
-        const records = await runner.group("Read the legs' records", async () => {
+        const records = await core/* group */.Os("Read the legs' records", async () => {
             const found = await (0,bounded/* mapBounded */.yJ)(merged.legs, bounded/* REGISTRY_CONCURRENCY */.yT, async (leg) => leg.digest === undefined
                 ? undefined
                 : (0,leg_record/* readLegRecord */.I8)(await pool.get(leg.source.registry), leg.source.repository, leg.digest, leg.platform).catch((error) => {
-                    runner.warning(`${leg.platform}: its leg record could not be read (${(0,errors/* errorMessage */.gJ)(error)})`);
+                    core/* warning */.$e(`${leg.platform}: its leg record could not be read (${(0,errors/* errorMessage */.gJ)(error)})`);
                     return undefined;
                 }));
             for (const [position, leg] of merged.legs.entries()) {
                 const record = found[position];
-                runner.info(record === undefined
+                core/* info */.pq(record === undefined
                     ? `${leg.platform}: no leg record (the leg was not built by this action, or left none)`
                     : `${leg.platform}: built ${record.emulated ? 'under QEMU' : 'natively'}${record.runner === undefined ? '' : ` on ${record.runner}`} by ${record.engine}${record.buildSeconds === undefined ? '' : ` in ${record.buildSeconds.toFixed(1)} s`}`);
             }
@@ -379,7 +382,8 @@ async function runMergeMode(inputs) {
         });
     }
     finally {
-        await pool.close();
+        // A client that will not close must not take the place of the merge's own error.
+        await (0,cancel/* cleanUp */.nY)([['closing registry connections', () => pool.close()]]);
     }
 }
 

@@ -192,7 +192,7 @@ async function readLegRecord(client, repository, digest, platform) {
 /* harmony export */   Og: () => (/* binding */ credentialsFor),
 /* harmony export */   pD: () => (/* binding */ loginsFrom)
 /* harmony export */ });
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4813);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3838);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7242);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3916);
 /* harmony import */ var _registry_credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3653);
@@ -224,8 +224,8 @@ async function credentialsFor(registry, logins) {
     return found;
 }
 function maskCredentials(credentials) {
-    _runner_js__WEBPACK_IMPORTED_MODULE_0__.setSecret(credentials.password);
-    _runner_js__WEBPACK_IMPORTED_MODULE_0__.setSecret((0,_registry_credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .basicAuth */ .tB)(credentials));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(credentials.password);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq((0,_registry_credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .basicAuth */ .tB)(credentials));
 }
 
 
@@ -237,7 +237,7 @@ function maskCredentials(credentials) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   K: () => (/* binding */ writeOutputs)
 /* harmony export */ });
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4813);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3838);
 
 /**
  * Write every output at once, at the very end, so a failed step writes none.
@@ -246,7 +246,7 @@ function maskCredentials(credentials) {
 function writeOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
         if (value !== undefined)
-            _runner_js__WEBPACK_IMPORTED_MODULE_0__.setOutput(name, value);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value);
     }
 }
 
@@ -2032,9 +2032,27 @@ class RegistryPool {
         }
         return client;
     }
+    /**
+     * Close every client that came to be. A client whose credentials could not be found never
+     * existed, and its failure was already reported where it was asked for, so it is skipped.
+     */
     async close() {
-        for (const client of this.clients.values())
-            (await client).close();
+        const settled = await Promise.allSettled(this.clients.values());
+        this.clients.clear();
+        const failures = [];
+        for (const outcome of settled) {
+            if (outcome.status !== 'fulfilled')
+                continue;
+            try {
+                outcome.value.close();
+            }
+            catch (error) {
+                failures.push(error);
+            }
+        }
+        if (failures.length > 0) {
+            throw new AggregateError(failures, `${failures.length} registry client(s) did not close`);
+        }
     }
 }
 
@@ -2050,7 +2068,7 @@ class RegistryPool {
 /* harmony export */   ur: () => (/* binding */ bringManifest),
 /* harmony export */   yw: () => (/* binding */ pushByDigest)
 /* harmony export */ });
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4813);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3838);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7075);
@@ -2098,7 +2116,7 @@ async function pushByDigest(image, tags, pool) {
         if (image.manifests.length > 1 || image.manifests[0]?.digest !== image.digest) {
             await client.putManifest(tag.repository, image.digest, image.bytes, image.mediaType);
         }
-        _runner_js__WEBPACK_IMPORTED_MODULE_0__.info(`${key}@${image.digest}: ${blobs.length} blobs (${uploaded} uploaded, ${blobs.length - uploaded} already there or mounted)`);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${key}@${image.digest}: ${blobs.length} blobs (${uploaded} uploaded, ${blobs.length - uploaded} already there or mounted)`);
     }
 }
 /**
@@ -2144,7 +2162,7 @@ async function bringManifest(from, to, digest, blobs = new Set()) {
 async function copyByDigest(source, tags, pool) {
     const from = { client: await pool.get(source.registry), repository: source.repository };
     const done = new Set([`${source.registry}/${source.repository}`]);
-    _runner_js__WEBPACK_IMPORTED_MODULE_0__.info(`${source.registry}/${source.repository}@${source.digest}: pushed by the engine, by digest`);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${source.registry}/${source.repository}@${source.digest}: pushed by the engine, by digest`);
     for (const tag of tags) {
         const key = `${tag.registry}/${tag.repository}`;
         if (done.has(key))
@@ -2153,7 +2171,7 @@ async function copyByDigest(source, tags, pool) {
         const blobs = new Set();
         const to = { client: await pool.get(tag.registry), repository: tag.repository };
         const moved = await bringManifest(from, to, source.digest, blobs);
-        _runner_js__WEBPACK_IMPORTED_MODULE_0__.info(`${key}@${source.digest}: ${blobs.size} blobs (${moved} ${tag.registry === source.registry ? 'mounted' : 'copied'}, ${blobs.size - moved} already there)`);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${key}@${source.digest}: ${blobs.size} blobs (${moved} ${tag.registry === source.registry ? 'mounted' : 'copied'}, ${blobs.size - moved} already there)`);
     }
 }
 /**
@@ -2169,7 +2187,7 @@ async function moveTags(image, tags, pool) {
             const previous = (await client.hasManifest(tag)) ? await client.getManifest(tag) : undefined;
             await client.putManifest(tag.repository, tag.tag ?? 'latest', image.bytes, image.mediaType);
             moved.push({ tag, previous });
-            _runner_js__WEBPACK_IMPORTED_MODULE_0__.info(`${(0,_reference_js__WEBPACK_IMPORTED_MODULE_4__/* .formatReference */ .FH)(tag)} -> ${image.digest}`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${(0,_reference_js__WEBPACK_IMPORTED_MODULE_4__/* .formatReference */ .FH)(tag)} -> ${image.digest}`);
         }
     }
     catch (error) {
@@ -2309,8 +2327,8 @@ async function readBack(tags, expected, pool) {
 /* harmony export */   nI: () => (/* binding */ writeMatrixSummary),
 /* harmony export */   q$: () => (/* binding */ archCheckOf)
 /* harmony export */ });
-/* unused harmony exports renderBuildSummary, formatBytes */
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4813);
+/* unused harmony exports appendSummary, renderBuildSummary, formatBytes */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3838);
 /**
  * The job summary: what a person glancing at the run page needs. Rendering is pure (tested as
  * text); writing is a thin shell that appends it to GITHUB_STEP_SUMMARY.
@@ -2340,11 +2358,21 @@ const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
 function summaryAvailable() {
     return (process.env.GITHUB_STEP_SUMMARY ?? '') !== '';
 }
+/**
+ * Append Markdown (with inline HTML) and a line break to the job summary through
+ * @actions/core, so that what the next step appends starts a block of its own; a no-op off a
+ * runner.
+ */
+async function appendSummary(markdown) {
+    if (!summaryAvailable())
+        return;
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
+}
 async function writeMatrixSummary(matrix) {
     if (!summaryAvailable())
         return;
     const row = (cells, tag) => `<tr>${cells.map(cell => `<${tag}>${cell}</${tag}>`).join('')}</tr>`;
-    await _runner_js__WEBPACK_IMPORTED_MODULE_0__.appendSummary([
+    await appendSummary([
         '<h3>Multi-arch build matrix</h3>',
         `<table>${row(['Platform', 'Runner', 'Runs'], 'th')}${matrix.include
             .map(leg => row([code(leg.platform), code(leg.runner), leg.emulated ? 'emulated (QEMU)' : 'native'], 'td'))
@@ -2355,7 +2383,7 @@ async function writeMatrixSummary(matrix) {
 async function writeBuildSummary(summary) {
     if (!summaryAvailable())
         return;
-    await _runner_js__WEBPACK_IMPORTED_MODULE_0__.appendSummary(renderBuildSummary(summary));
+    await appendSummary(renderBuildSummary(summary));
 }
 /** The summary as GitHub-flavoured Markdown with inline HTML, ending in a newline. */
 function renderBuildSummary(summary) {
@@ -2623,9 +2651,13 @@ function stripAnsi(text) {
 /**
  * Text that neither Markdown nor HTML may read as syntax: every character with a meaning to
  * either (including `|` for table cells, `:` for emoji and `$` for math) becomes an entity.
+ * GitHub's autolinker needs `://`, `@` or `www.` in plain text to make a link; the first two
+ * are escaped already, and the dot after `www` is escaped too.
  */
 function escapeMarkdown(text) {
-    return text.replace(/[&<>"'`|\\*_[\]~$@#:]/g, char => `&#${char.charCodeAt(0)};`);
+    return text
+        .replace(/[&<>"'`|\\*_[\]~$@#:]/g, char => `&#${char.charCodeAt(0)};`)
+        .replace(/(www)\./gi, '$1&#46;');
 }
 /** For attribute values, where Markdown does not apply. */
 function escapeHtml(text) {
@@ -2664,8 +2696,10 @@ __webpack_require__.d(__webpack_exports__, {
   K: () => (/* binding */ verifyPlatforms)
 });
 
-// EXTERNAL MODULE: ./src/runner.ts
-var runner = __webpack_require__(4813);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var core = __webpack_require__(3838);
+// EXTERNAL MODULE: ./src/untrusted.ts
+var untrusted = __webpack_require__(873);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: ./src/bounded.ts
@@ -3443,6 +3477,7 @@ function formatMismatch(mismatch) {
 
 
 
+
 /**
  * Check every layer of every platform for ELF files of another architecture. A layer is read
  * once per architecture however many platforms share it. Under `error`, a mismatch throws
@@ -3506,15 +3541,16 @@ afterTagsMoved = false) {
             allowed,
             status
         });
-        runner.info(`${image.platform}: ${elfFiles} ELF files in ${layers} layers (${scanned} read): ${mismatches.length === 0 ? 'all match' : `${mismatches.length} of another architecture`}${allowed.length > 0 ? `, ${allowed.length} foreign but allowed` : ''}`);
-        for (const file of allowed)
-            runner.info(`  allowed: ${file.path} is ${file.found}`);
-        for (const mismatch of mismatches) {
-            const message = formatMismatch(mismatch);
-            if (policy === 'warn')
-                runner.warning(message, { title: `architecture check (${image.platform})` });
-            else
-                runner.info(`  ${message}`);
+        core/* info */.pq(`${image.platform}: ${elfFiles} ELF files in ${layers} layers (${scanned} read): ${mismatches.length === 0 ? 'all match' : `${mismatches.length} of another architecture`}${allowed.length > 0 ? `, ${allowed.length} foreign but allowed` : ''}`);
+        // File names come out of the image: fenced in the log; an annotation carries them escaped.
+        (0,untrusted/* untrusted */.b)(allowed.map(file => `  allowed: ${file.path} is ${file.found}`).join('\n'));
+        if (policy === 'warn') {
+            for (const mismatch of mismatches) {
+                core/* warning */.$e(formatMismatch(mismatch), { title: `architecture check (${image.platform})` });
+            }
+        }
+        else {
+            (0,untrusted/* untrusted */.b)(mismatches.map(mismatch => `  ${formatMismatch(mismatch)}`).join('\n'));
         }
     }
     const failed = results.filter(result => result.status === 'failed');

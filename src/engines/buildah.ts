@@ -1,4 +1,5 @@
-import * as core from '../runner.js'
+import * as core from '@actions/core'
+import { untrusted, untrustedLines } from '../untrusted.js'
 import { randomBytes } from 'node:crypto'
 import { readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -182,7 +183,7 @@ async function ignoreFileBeside(file: string): Promise<string | undefined> {
 /** One log group written at once, so that platforms finishing together do not interleave. */
 function printGroup(title: string, lines: readonly string[]): void {
   core.startGroup(title)
-  if (lines.length > 0) core.untrusted(`${lines.join('\n')}\n`)
+  if (lines.length > 0) untrusted(`${lines.join('\n')}\n`)
   core.endGroup()
 }
 
@@ -397,7 +398,7 @@ export class BuildahEngine implements Engine {
         const started = performance.now()
         running.set(label, started)
         const log: string[] = []
-        const live = core.untrustedLines()
+        const live = untrustedLines()
         const write = (line: string): void => {
           if (side) log.push(line)
           else live(line)

@@ -1,4 +1,4 @@
-import * as core from '../runner.js'
+import * as core from '@actions/core'
 import { constants } from 'node:fs'
 import { access, writeFile } from 'node:fs/promises'
 import path from 'node:path'

@@ -26,7 +26,24 @@ export class RegistryPool {
     return client
   }
 
+  /**
+   * Close every client that came to be. A client whose credentials could not be found never
+   * existed, and its failure was already reported where it was asked for, so it is skipped.
+   */
   async close(): Promise<void> {
-    for (const client of this.clients.values()) (await client).close()
+    const settled = await Promise.allSettled(this.clients.values())
+    this.clients.clear()
+    const failures: unknown[] = []
+    for (const outcome of settled) {
+      if (outcome.status !== 'fulfilled') continue
+      try {
+        outcome.value.close()
+      } catch (error) {
+        failures.push(error)
+      }
+    }
+    if (failures.length > 0) {
+      throw new AggregateError(failures, `${failures.length} registry client(s) did not close`)
+    }
   }
 }

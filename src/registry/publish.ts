@@ -1,4 +1,4 @@
-import * as core from '../runner.js'
+import * as core from '@actions/core'
 import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import { ActionError, errorMessage } from '../errors.js'

@@ -1,4 +1,5 @@
-import * as core from '../runner.js'
+import * as core from '@actions/core'
+import { untrusted } from '../untrusted.js'
 import { availableParallelism } from 'node:os'
 import { limiter } from '../bounded.js'
 import { ActionError } from '../errors.js'
@@ -111,13 +112,13 @@ export async function verifyPlatforms(
       }${allowed.length > 0 ? `, ${allowed.length} foreign but allowed` : ''}`
     )
     // File names come out of the image: fenced in the log; an annotation carries them escaped.
-    core.untrusted(allowed.map(file => `  allowed: ${file.path} is ${file.found}`).join('\n'))
+    untrusted(allowed.map(file => `  allowed: ${file.path} is ${file.found}`).join('\n'))
     if (policy === 'warn') {
       for (const mismatch of mismatches) {
         core.warning(formatMismatch(mismatch), { title: `architecture check (${image.platform})` })
       }
     } else {
-      core.untrusted(mismatches.map(mismatch => `  ${formatMismatch(mismatch)}`).join('\n'))
+      untrusted(mismatches.map(mismatch => `  ${formatMismatch(mismatch)}`).join('\n'))
     }
   }
   const failed = results.filter(result => result.status === 'failed')

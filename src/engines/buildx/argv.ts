@@ -5,6 +5,7 @@ import type { BuildRequest } from '../engine.js'
 import type { SecretFile } from '../secrets.js'
 import { cacheArgs, csvField } from './cache.js'
 import { buildxAtLeast } from './install.js'
+export { removeBuilderArgs } from './remove.js'
 
 export interface BuilderSpec {
   readonly name: string
@@ -54,10 +55,6 @@ export function bootstrapArgs(name: string): string[] {
 /** The same without starting anything: for a builder that may be running already. */
 export function inspectArgs(name: string): string[] {
   return ['buildx', 'inspect', '--builder', name]
-}
-
-export function removeBuilderArgs(name: string): string[] {
-  return ['buildx', 'rm', name]
 }
 
 /** Names and files of one `buildx build` run. */

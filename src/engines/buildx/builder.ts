@@ -1,5 +1,5 @@
 /** The builder's life: create (or reuse), boot, check its platforms, remove. */
-import * as core from '../../runner.js'
+import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -87,7 +87,7 @@ export async function prepareBuilder(
     await exec('docker', createBuilderArgs(spec), { env, silent: true })
     created = true
     // Should this step die before it removes the builder, the post step does.
-    rememberBuilder({ name, removeArgs: removeBuilderArgs(name), env })
+    rememberBuilder(name)
     core.info(
       `created builder \`${name}\` (driver ${options.driver}${options.endpoint === '' ? '' : `, endpoint ${options.endpoint}`})`
     )

@@ -3,6 +3,7 @@ import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import path from 'node:path'
 import { DOCKER_HUB_SERVER, basicAuth } from '../../registry/credentials.js'
+import { PRIVATE_DOCKER_CONFIG, builderEnv } from '../../state.js'
 import type { BuildRequest } from '../engine.js'
 
 export type Env = Readonly<Record<string, string>>
@@ -45,7 +46,7 @@ export function dockerConfigWithLogins(
 export async function privateDockerEnv(request: BuildRequest): Promise<Env> {
   if (request.logins.length === 0) return {}
   const original = process.env.DOCKER_CONFIG ?? path.join(homedir(), '.docker')
-  const dir = path.join(request.tempDir, 'docker-config')
+  const dir = path.join(request.tempDir, PRIVATE_DOCKER_CONFIG)
   await mkdir(dir, { recursive: true, mode: 0o700 })
   // A missing or broken config.json leaves only the action's logins, as docker would read it.
   const existing = await readFile(path.join(original, 'config.json'), 'utf8')
@@ -59,8 +60,5 @@ export async function privateDockerEnv(request: BuildRequest): Promise<Env> {
   for (const shared of ['cli-plugins', 'contexts']) {
     await symlink(path.join(original, shared), path.join(dir, shared)).catch(() => undefined)
   }
-  return {
-    DOCKER_CONFIG: dir,
-    BUILDX_CONFIG: process.env.BUILDX_CONFIG ?? path.join(original, 'buildx')
-  }
+  return builderEnv(dir, process.env)
 }

@@ -1,5 +1,5 @@
 /** Find, resolve, download, verify and install the docker buildx CLI plugin. */
-import * as core from '../../runner.js'
+import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises'

@@ -1,7 +1,7 @@
-import * as core from '../../runner.js'
+import * as core from '@actions/core'
 import { realpath, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { onCancel } from '../../cancel.js'
+import { cleanUp, onCancel } from '../../cancel.js'
 import { Input, Output } from '../../constants.js'
 import type { BuildRequest, BuiltImage } from '../../engines/engine.js'
 import { InputError, errorMessage } from '../../errors.js'
@@ -150,13 +150,26 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
     await writeBuildSummary(summaryOf(progress, plan, error)).catch(() => undefined)
     throw error
   } finally {
-    await pool.close()
-    forget()
-    await engine.dispose()
-    // A layout of the action's own can be as large as the image; it has served its purpose.
-    if (image?.kind === 'layout' && image.temporary) {
-      await rm(image.dir, { recursive: true, force: true })
-    }
+    // Every step runs, and none of them replaces the error that failed the build.
+    await cleanUp([
+      ['closing registry connections', () => pool.close()],
+      [
+        'the engine',
+        async () => {
+          forget()
+          await engine.dispose()
+        }
+      ],
+      [
+        "removing the action's OCI layout",
+        async () => {
+          // A layout of the action's own can be as large as the image; it has served its purpose.
+          if (image?.kind === 'layout' && image.temporary) {
+            await rm(image.dir, { recursive: true, force: true })
+          }
+        }
+      ]
+    ])
   }
 }
 

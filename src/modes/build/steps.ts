@@ -1,5 +1,6 @@
 /** The real effects behind the publish pipeline in build mode: registry, layout, engine. */
-import * as core from '../../runner.js'
+import * as core from '@actions/core'
+import { untrusted } from '../../untrusted.js'
 import type { BuiltImage, Engine } from '../../engines/engine.js'
 import type { PlannedPlatform } from '../../plan.js'
 import type { PublishSteps } from '../../publish/pipeline.js'
@@ -44,7 +45,7 @@ export function buildSteps(
           `${result.platform}${entry?.emulated ? ' (emulated)' : ''}: exit ${result.exitCode} in ${result.seconds.toFixed(1)} s; its output:`
         )
         // The image wrote it: printed inside the fence, never read as a workflow command.
-        core.untrusted(result.output.slice(0, 2000))
+        untrusted(result.output.slice(0, 2000))
       }
       return results
     },

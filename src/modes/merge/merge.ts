@@ -1,4 +1,4 @@
-import * as core from '../../runner.js'
+import * as core from '@actions/core'
 import { REGISTRY_CONCURRENCY, mapBounded } from '../../bounded.js'
 import { ActionError } from '../../errors.js'
 import { type Platform, formatPlatform } from '../../platform.js'

@@ -1,4 +1,5 @@
-import * as core from '../../runner.js'
+import { cleanUp } from '../../cancel.js'
+import * as core from '@actions/core'
 import { Output } from '../../constants.js'
 import { ActionError, errorMessage } from '../../errors.js'
 import type { Inputs } from '../../inputs.js'
@@ -131,6 +132,7 @@ export async function runMergeMode(inputs: Inputs): Promise<void> {
       [Output.Images]: image.images.join('\n')
     })
   } finally {
-    await pool.close()
+    // A client that will not close must not take the place of the merge's own error.
+    await cleanUp([['closing registry connections', () => pool.close()]])
   }
 }

@@ -1,8 +1,8 @@
-export const id = 124;
-export const ids = [124];
+export const id = 879;
+export const ids = [879];
 export const modules = {
 
-/***/ 8124:
+/***/ 5879:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -11,8 +11,8 @@ __webpack_require__.d(__webpack_exports__, {
   runBuild: () => (/* binding */ runBuild)
 });
 
-// EXTERNAL MODULE: ./src/runner.ts
-var runner = __webpack_require__(4813);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var core = __webpack_require__(3838);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
@@ -409,7 +409,7 @@ async function setupQemu(plan, options) {
         .map(entry => ({ platform: entry.name, outcome: { kind: 'native' } }));
     if (targets.length === 0) {
         if (options.choice === 'false' && plan.some(entry => entry.emulated)) {
-            runner.warning('qemu is false: emulated platforms build only if binfmt handlers already exist');
+            core/* warning */.$e('qemu is false: emulated platforms build only if binfmt handlers already exist');
         }
         return reports;
     }
@@ -440,7 +440,7 @@ async function setupQemu(plan, options) {
     if (interpreters.includes(undefined) &&
         options.allowInstall &&
         (await accessible('/usr/bin/apt-get'))) {
-        runner.info('installing qemu-user-static, since no QEMU binary was found for every platform');
+        core/* info */.pq('installing qemu-user-static, since no QEMU binary was found for every platform');
         await privileged('apt-get', ['install', '-y', '--no-install-recommends', 'qemu-user-static']);
         interpreters = await Promise.all(missing.map(entry => findInterpreter(entry.row, dirs)));
     }
@@ -499,6 +499,8 @@ var registry_pool = __webpack_require__(7937);
 var state = __webpack_require__(2462);
 // EXTERNAL MODULE: ./src/summary.ts
 var summary = __webpack_require__(8855);
+// EXTERNAL MODULE: ./src/untrusted.ts
+var untrusted = __webpack_require__(873);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: ./src/bounded.ts
@@ -762,6 +764,7 @@ function withoutAutomaticArgWarning(line) {
 
 
 
+
 /** buildah takes one cache repository each way; buildx's `type=registry,ref=X` names it. */
 function buildahCacheRepository(specs, input) {
     if (specs.length === 0)
@@ -871,10 +874,10 @@ async function ignoreFileBeside(file) {
 }
 /** One log group written at once, so that platforms finishing together do not interleave. */
 function printGroup(title, lines) {
-    runner.startGroup(title);
+    core/* startGroup */.Oh(title);
     if (lines.length > 0)
-        process.stdout.write(`${lines.join('\n')}\n`);
-    runner.endGroup();
+        (0,untrusted/* untrusted */.b)(`${lines.join('\n')}\n`);
+    core/* endGroup */.N4();
 }
 class BuildahEngine {
     version;
@@ -899,10 +902,10 @@ class BuildahEngine {
         // Refuse cache settings buildah cannot honour before anything runs.
         buildahCacheRepository(request.cacheFrom, 'cache-from');
         buildahCacheRepository(request.cacheTo, 'cache-to');
-        runner.info(`buildah ${this.version}: no builder to set up; each platform builds in this runner's image store`);
+        core/* info */.pq(`buildah ${this.version}: no builder to set up; each platform builds in this runner's image store`);
         this.authFile = await this.login(request);
         for (const { registry } of request.logins)
-            runner.info(`logged in to ${registry} (private auth file)`);
+            core/* info */.pq(`logged in to ${registry} (private auth file)`);
     }
     async build(request) {
         const version = this.version;
@@ -914,7 +917,7 @@ class BuildahEngine {
             const unresolved = jobs.flatMap(job => job.stages.unresolved);
             let limit = Math.max(1, Math.min(request.maxParallelism, jobs.length));
             if (limit > 1 && unresolved.length > 0) {
-                runner.info(`building one platform at a time: buildah would resolve \`${unresolved[0] ?? ''}\` by name, and builds side by side could take each other's base`);
+                core/* info */.pq(`building one platform at a time: buildah would resolve \`${unresolved[0] ?? ''}\` by name, and builds side by side could take each other's base`);
                 limit = 1;
             }
             builds = await this.buildAll(request, jobs, limit, secretFiles);
@@ -938,7 +941,7 @@ class BuildahEngine {
             // The action checks, pushes by digest, then moves tags: hand it the bytes.
             layout = external_node_path_default().join(request.tempDir, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
             await (0,exec/* exec */.m0)('buildah', buildahExportArgs(manifestList, layout), { silent: true });
-            runner.info(`exported the list to an OCI layout for the checks${request.push ? ' and the push' : ''}`);
+            core/* info */.pq(`exported the list to an OCI layout for the checks${request.push ? ' and the push' : ''}`);
         }
         const imageId = await imageIdLookup;
         return {
@@ -1042,14 +1045,14 @@ class BuildahEngine {
         });
         const running = new Map();
         if (side) {
-            runner.info(`building ${jobs.length} platforms, ${limit} at a time (max-parallelism): each log follows as its platform finishes`);
+            core/* info */.pq(`building ${jobs.length} platforms, ${limit} at a time (max-parallelism): each log follows as its platform finishes`);
         }
         const heartbeat = side
             ? setInterval(() => {
                 const now = performance.now();
                 const names = [...running].map(([name, started]) => `${name} (${Math.round((now - started) / 1000)} s)`);
                 if (names.length > 0)
-                    runner.info(`still building: ${names.join(', ')}`);
+                    core/* info */.pq(`still building: ${names.join(', ')}`);
             }, HEARTBEAT_MS)
             : undefined;
         heartbeat?.unref();
@@ -1059,11 +1062,12 @@ class BuildahEngine {
                 const started = performance.now();
                 running.set(label, started);
                 const log = [];
+                const live = (0,untrusted/* untrustedLines */.m)();
                 const write = (line) => {
                     if (side)
                         log.push(line);
                     else
-                        process.stdout.write(`${line}\n`);
+                        live(line);
                 };
                 let args = [];
                 const run = async () => {
@@ -1071,7 +1075,7 @@ class BuildahEngine {
                         Promise.reject(new Error('no job')));
                     // Said once its bases are in and buildah starts, not while it waits for a pull.
                     if (side)
-                        runner.info(`started ${label}`);
+                        core/* info */.pq(`started ${label}`);
                     for (const line of said)
                         write(line);
                     const onLine = (line) => {
@@ -1104,7 +1108,7 @@ class BuildahEngine {
                 if (result.exitCode !== 0) {
                     if (signal.aborted)
                         throw new Error('stopped');
-                    throw new Error(`build of ${job.platform.name} failed${job.platform.emulated ? ' (under QEMU)' : ''}: ${new exec/* ExecError */.cI(`buildah ${args.slice(0, 3).join(' ')}`, result).message}`);
+                    throw new Error(`build of ${job.platform.name} failed${job.platform.emulated ? ' (under QEMU)' : ''}: ${new exec/* ExecError */.cI((0,exec/* commandLine */.ay)('buildah', args), result).message}`);
                 }
                 const iidFile = job.iidFile;
                 // The bare id: `sha256:<id>` reads as a name to some commands, which then ask Docker Hub.
@@ -1456,7 +1460,7 @@ async function sha256OfFile(file) {
     return hash.digest('hex');
 }
 /** The tool cache and its HTTP client load only when buildx must be installed. */
-const toolCache = () => Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(183)]).then(__webpack_require__.bind(__webpack_require__, 5183));
+const toolCache = () => Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(249)]).then(__webpack_require__.bind(__webpack_require__, 4249));
 async function download(url) {
     try {
         return await (await toolCache()).downloadTool(url);
@@ -1471,7 +1475,7 @@ async function installBuildx(version, nodeArch = process.arch) {
     const cache = await toolCache();
     let cached = cache.find(TOOL_NAME, version, nodeArch);
     if (cached === '') {
-        runner.info(`downloading ${asset.url}`);
+        core/* info */.pq(`downloading ${asset.url}`);
         const binary = await download(asset.url);
         const checksums = await (0,promises_.readFile)(await download(asset.checksumsUrl), 'utf8');
         verifyChecksum(checksums, asset.name, await sha256OfFile(binary));
@@ -1488,7 +1492,7 @@ async function installBuildx(version, nodeArch = process.arch) {
 async function ensureBuildx(range, token, listReleases = fetchReleaseTags) {
     const installed = await installedBuildxVersion();
     if (installed !== undefined && !needsInstall(installed, range)) {
-        runner.info(`buildx ${installed} (installed${range.trim() === '' ? '' : `; satisfies \`${range.trim()}\``})`);
+        core/* info */.pq(`buildx ${installed} (installed${range.trim() === '' ? '' : `; satisfies \`${range.trim()}\``})`);
         return installed;
     }
     const shortfall = installed === undefined
@@ -1502,10 +1506,10 @@ async function ensureBuildx(range, token, listReleases = fetchReleaseTags) {
         throw new errors/* ActionError */.lZ(`${shortfall}, and no version to install could be chosen: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
     if (installed !== undefined && comparableVersion(installed) === version) {
-        runner.info(`buildx ${installed} (installed; the newest release for \`${range.trim()}\`)`);
+        core/* info */.pq(`buildx ${installed} (installed; the newest release for \`${range.trim()}\`)`);
         return installed;
     }
-    runner.info(`${shortfall}: installing buildx ${version}`);
+    core/* info */.pq(`${shortfall}: installing buildx ${version}`);
     try {
         await installBuildx(version);
     }
@@ -1516,12 +1520,19 @@ async function ensureBuildx(range, token, listReleases = fetchReleaseTags) {
     if (active === undefined || comparableVersion(active) !== version) {
         throw new errors/* ActionError */.lZ(`installed buildx ${version}, but \`docker buildx version\` reports ${active ?? 'nothing'}`, 'Another docker-buildx plugin shadows it; remove it or set DOCKER_CONFIG');
     }
-    runner.info(`buildx ${active} (installed now, checksum verified)`);
+    core/* info */.pq(`buildx ${active} (installed now, checksum verified)`);
     return active;
+}
+
+;// CONCATENATED MODULE: ./src/engines/buildx/remove.ts
+/** The argv that removes a builder: its own module, so the post step loads nothing else of buildx. */
+function removeBuilderArgs(name) {
+    return ['buildx', 'rm', name];
 }
 
 ;// CONCATENATED MODULE: ./src/engines/buildx/argv.ts
 /** argv for every `docker buildx` command the engine runs. Pure: tested as tables. */
+
 
 
 
@@ -1563,9 +1574,6 @@ function bootstrapArgs(name) {
 /** The same without starting anything: for a builder that may be running already. */
 function inspectArgs(name) {
     return ['buildx', 'inspect', '--builder', name];
-}
-function removeBuilderArgs(name) {
-    return ['buildx', 'rm', name];
 }
 /**
  * The one output of a push: every blob and manifest into the repository, addressed by
@@ -1790,7 +1798,7 @@ async function prepareBuilder(options, platforms, version, env, tempDir) {
         name =
             options.endpoint ||
                 (await (0,exec/* exec */.m0)('docker', ['context', 'show'], { silent: true, env })).stdout.trim();
-        runner.info(`using the docker daemon's own builder \`${name}\``);
+        core/* info */.pq(`using the docker daemon's own builder \`${name}\``);
     }
     else if (name === '') {
         name = options.builderName || `multiarch-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
@@ -1811,20 +1819,20 @@ async function prepareBuilder(options, platforms, version, env, tempDir) {
         await (0,exec/* exec */.m0)('docker', createBuilderArgs(spec), { env, silent: true });
         created = true;
         // Should this step die before it removes the builder, the post step does.
-        (0,state/* rememberBuilder */.hG)({ name, removeArgs: removeBuilderArgs(name), env });
-        runner.info(`created builder \`${name}\` (driver ${options.driver}${options.endpoint === '' ? '' : `, endpoint ${options.endpoint}`})`);
+        (0,state/* rememberBuilder */.hG)(name);
+        core/* info */.pq(`created builder \`${name}\` (driver ${options.driver}${options.endpoint === '' ? '' : `, endpoint ${options.endpoint}`})`);
         if (options.workerParallelism !== undefined) {
-            runner.info(options.driver === 'remote'
+            core/* info */.pq(options.driver === 'remote'
                 ? `max-parallelism: a remote builder keeps the limit its own buildkitd.toml sets`
                 : `max-parallelism: the builder's worker runs at most ${options.workerParallelism} build steps at once`);
         }
         for (const [index, node] of options.append.entries()) {
             await (0,exec/* exec */.m0)('docker', appendNodeArgs(name, node, index), { env, silent: true });
-            runner.info(`appended node ${name}${index + 1} for ${node.platforms.join(', ')}`);
+            core/* info */.pq(`appended node ${name}${index + 1} for ${node.platforms.join(', ')}`);
         }
     }
     else {
-        runner.info(`reusing builder \`${name}\` as it is${options.workerParallelism === undefined ? '' : '; max-parallelism applies only to a builder this step creates'}`);
+        core/* info */.pq(`reusing builder \`${name}\` as it is${options.workerParallelism === undefined ? '' : '; max-parallelism applies only to a builder this step creates'}`);
     }
     // A builder this step did not create is often running already: booting it again costs a
     // round trip to every node for nothing.
@@ -1834,10 +1842,10 @@ async function prepareBuilder(options, platforms, version, env, tempDir) {
     }
     const driver = parseInspectDriver(inspect.stdout) ?? options.driver;
     const available = parseInspectPlatforms(inspect.stdout);
-    runner.info(`builder \`${name}\`: driver ${driver}; platforms ${available.join(', ') || 'not listed'}`);
+    core/* info */.pq(`builder \`${name}\`: driver ${driver}; platforms ${available.join(', ') || 'not listed'}`);
     const missing = unsupportedPlatforms(platforms, available);
     if (available.length === 0) {
-        runner.warning(`builder \`${name}\` lists no platforms; the plan was not checked against it`);
+        core/* warning */.$e(`builder \`${name}\` lists no platforms; the plan was not checked against it`);
     }
     if (missing.length > 0) {
         throw new errors/* ActionError */.lZ(`builder \`${name}\` cannot build ${missing.join(', ')}; it offers ${available.join(', ')}`, 'Let this action set up QEMU for them (`qemu: auto`), or `append` a node that builds them');
@@ -1855,10 +1863,10 @@ async function removeBuilder(builder) {
     });
     if (result.exitCode === 0) {
         (0,state/* forgetBuilder */.H4)();
-        runner.info(`removed builder \`${builder.name}\``);
+        core/* info */.pq(`removed builder \`${builder.name}\``);
     }
     else {
-        runner.warning(`could not remove builder \`${builder.name}\` (the post step tries again): ${result.stderr.trim()}`);
+        core/* warning */.$e(`could not remove builder \`${builder.name}\` (the post step tries again): ${result.stderr.trim()}`);
     }
 }
 
@@ -1866,6 +1874,7 @@ async function removeBuilder(builder) {
 var registry_credentials = __webpack_require__(3653);
 ;// CONCATENATED MODULE: ./src/engines/buildx/docker-config.ts
 /** The private docker config a buildx run uses, so the action's logins never touch the user's. */
+
 
 
 
@@ -1903,7 +1912,7 @@ async function privateDockerEnv(request) {
     if (request.logins.length === 0)
         return {};
     const original = process.env.DOCKER_CONFIG ?? external_node_path_default().join((0,external_node_os_.homedir)(), '.docker');
-    const dir = external_node_path_default().join(request.tempDir, 'docker-config');
+    const dir = external_node_path_default().join(request.tempDir, state/* PRIVATE_DOCKER_CONFIG */.aw);
     await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
     // A missing or broken config.json leaves only the action's logins, as docker would read it.
     const existing = await (0,promises_.readFile)(external_node_path_default().join(original, 'config.json'), 'utf8')
@@ -1913,10 +1922,7 @@ async function privateDockerEnv(request) {
     for (const shared of ['cli-plugins', 'contexts']) {
         await (0,promises_.symlink)(external_node_path_default().join(original, shared), external_node_path_default().join(dir, shared)).catch(() => undefined);
     }
-    return {
-        DOCKER_CONFIG: dir,
-        BUILDX_CONFIG: process.env.BUILDX_CONFIG ?? external_node_path_default().join(original, 'buildx')
-    };
+    return (0,state/* builderEnv */.D4)(dir, process.env);
 }
 
 ;// CONCATENATED MODULE: ./src/engines/buildx/metadata.ts
@@ -2071,9 +2077,10 @@ class BuildxEngine {
             ...(outputs.kind === 'layout' && outputs.temporary ? { layoutDir: outputs.dir } : {})
         };
         const started = performance.now();
+        const buildArgs = buildxBuildArgs(request, this.options, run, process.env);
         let result;
         try {
-            result = await this.group(`Build ${names.join(', ')}`, () => (0,exec/* exec */.m0)('docker', buildxBuildArgs(request, this.options, run, process.env), {
+            result = await this.group(`Build ${names.join(', ')}`, () => (0,exec/* exec */.m0)('docker', buildArgs, {
                 env: builder.env,
                 allowFailure: true
             }));
@@ -2085,7 +2092,7 @@ class BuildxEngine {
         const progress = summarizeProgress(`${result.stdout}\n${result.stderr}`, names);
         if (result.exitCode !== 0) {
             // BuildKit pushes by digest only, so whatever it pushed before failing is untagged.
-            throw new errors/* ActionError */.lZ(`${describeFailure(request.platforms, progress.failed)}: ${new exec/* ExecError */.cI('docker buildx build', result).message}`, 'No tag was moved');
+            throw new errors/* ActionError */.lZ(`${describeFailure(request.platforms, progress.failed)}: ${new exec/* ExecError */.cI((0,exec/* commandLine */.ay)('docker', buildArgs), result).message}`, 'No tag was moved');
         }
         const metadata = parseMetadataFile(await readJson(run.metadataFile, 'buildx metadata file'));
         if (outputs.kind === 'push' && metadata.digest === undefined) {
@@ -2129,9 +2136,14 @@ class BuildxEngine {
         const names = platforms.map(entry => entry.name);
         const started = performance.now();
         try {
-            const result = await (0,exec/* exec */.m0)('docker', smokeBuildArgs(this.version, builder.name, names, base, command, contextDir, outDir), { env: builder.env, silent: true, allowFailure: true });
+            const smokeArgs = smokeBuildArgs(this.version, builder.name, names, base, command, contextDir, outDir);
+            const result = await (0,exec/* exec */.m0)('docker', smokeArgs, {
+                env: builder.env,
+                silent: true,
+                allowFailure: true
+            });
             if (result.exitCode !== 0) {
-                throw new errors/* ActionError */.lZ(`the smoke test's build failed: ${new exec/* ExecError */.cI('docker buildx build', result).message}`, 'The image needs /bin/sh for the smoke test; no tag was moved');
+                throw new errors/* ActionError */.lZ(`the smoke test's build failed: ${new exec/* ExecError */.cI((0,exec/* commandLine */.ay)('docker', smokeArgs), result).message}`, 'The image needs /bin/sh for the smoke test; no tag was moved');
             }
             const seconds = (performance.now() - started) / 1000;
             return await Promise.all(platforms.map(async (entry) => {
@@ -2352,6 +2364,7 @@ var verify_image = __webpack_require__(2046);
 
 
 
+
 function buildSteps(engine, pool, settings, 
 /** Filled as platforms are checked, for the summary. */
 verification) {
@@ -2365,7 +2378,9 @@ verification) {
             const results = await engine.smokeTest(settings.plan, settings.smokeTest, image);
             for (const result of results) {
                 const entry = settings.plan.find(planned => planned.name === result.platform);
-                runner.info(`${result.platform}${entry?.emulated ? ' (emulated)' : ''}: exit ${result.exitCode} in ${result.seconds.toFixed(1)} s: ${result.output.slice(0, 200)}`);
+                core/* info */.pq(`${result.platform}${entry?.emulated ? ' (emulated)' : ''}: exit ${result.exitCode} in ${result.seconds.toFixed(1)} s; its output:`);
+                // The image wrote it: printed inside the fence, never read as a workflow command.
+                (0,untrusted/* untrusted */.b)(result.output.slice(0, 2000));
             }
             return results;
         },
@@ -2380,9 +2395,9 @@ verification) {
         moveTags: result => (0,registry_publish/* moveTags */.Fu)(result, settings.tags, pool),
         readBack: async () => {
             const pushed = await (0,readback/* readBack */.e7)(settings.tags, settings.plan.map(entry => entry.platform), pool);
-            runner.info(`digest: ${pushed.digest}`);
+            core/* info */.pq(`digest: ${pushed.digest}`);
             for (const [platform, digest] of Object.entries(pushed.digests)) {
-                runner.info(`${platform}: ${digest}`);
+                core/* info */.pq(`${platform}: ${digest}`);
             }
             return pushed;
         }
@@ -2429,15 +2444,15 @@ async function runBuild(inputs, host) {
     for (const login of logins)
         (0,src_login/* maskCredentials */.Bs)(login.credentials);
     for (const secret of inputs.secrets)
-        runner.setSecret(secret.value);
-    await runner.group('Set up QEMU', async () => {
+        core/* setSecret */.Pq(secret.value);
+    await core/* group */.Os('Set up QEMU', async () => {
         const reports = await setupQemu(plan, {
             choice: inputs.qemu,
             platforms: inputs.qemuPlatforms,
             allowInstall: inputs.qemuInstall
         });
         for (const report of reports)
-            runner.info(describeOutcome(report));
+            core/* info */.pq(describeOutcome(report));
     });
     const request = {
         platforms: plan,
@@ -2460,10 +2475,10 @@ async function runBuild(inputs, host) {
         maxParallelism: inputs.maxParallelism,
         buildPlatform: host
     };
-    const engine = await selectEngine(inputs, runner.group);
-    const forget = (0,cancel/* onCancel */.A)(() => engine.dispose());
+    const engine = await selectEngine(inputs, core/* group */.Os);
+    const forget = (0,cancel/* onCancel */.Ao)(() => engine.dispose());
     // One client per registry for the whole run: push, read-back and check share connections and tokens.
-    const pool = new registry_pool/* RegistryPool */.y(registry => (0,src_login/* credentialsFor */.Og)(registry, logins), runner.info);
+    const pool = new registry_pool/* RegistryPool */.y(registry => (0,src_login/* credentialsFor */.Og)(registry, logins), core/* info */.pq);
     const progress = {
         engine: engine.name,
         tags: finalTags,
@@ -2477,7 +2492,7 @@ async function runBuild(inputs, host) {
     };
     let image;
     try {
-        await runner.group('Set up the builder', () => engine.prepare(request));
+        await core/* group */.Os('Set up the builder', () => engine.prepare(request));
         const result = await engine.build(request);
         image = result.image;
         progress.engine = engineLabel(result.metadata, engine.name);
@@ -2495,11 +2510,11 @@ async function runBuild(inputs, host) {
             verifyArch: inputs.verifyArch,
             smokeTest: inputs.smokeTest,
             smokeTestExpect: inputs.smokeTestExpect
-        }, steps, runner.group, progress.record);
+        }, steps, core/* group */.Os, progress.record);
         if (!inputs.push)
             reportLocal(record);
         if (inputs.pushByDigest && record.pushed !== undefined) {
-            await runner.group('Leave a record for the merge', () => leaveLegRecord(progress, plan, finalTags, pool));
+            await core/* group */.Os('Leave a record for the merge', () => leaveLegRecord(progress, plan, finalTags, pool));
         }
         await (0,summary/* writeBuildSummary */.S4)(summaryOf(progress, plan, undefined));
         const described = record.pushed ?? record.result;
@@ -2526,13 +2541,26 @@ async function runBuild(inputs, host) {
         throw error;
     }
     finally {
-        await pool.close();
-        forget();
-        await engine.dispose();
-        // A layout of the action's own can be as large as the image; it has served its purpose.
-        if (image?.kind === 'layout' && image.temporary) {
-            await (0,promises_.rm)(image.dir, { recursive: true, force: true });
-        }
+        // Every step runs, and none of them replaces the error that failed the build.
+        await (0,cancel/* cleanUp */.nY)([
+            ['closing registry connections', () => pool.close()],
+            [
+                'the engine',
+                async () => {
+                    forget();
+                    await engine.dispose();
+                }
+            ],
+            [
+                "removing the action's OCI layout",
+                async () => {
+                    // A layout of the action's own can be as large as the image; it has served its purpose.
+                    if (image?.kind === 'layout' && image.temporary) {
+                        await (0,promises_.rm)(image.dir, { recursive: true, force: true });
+                    }
+                }
+            ]
+        ]);
     }
 }
 /** What this leg knew, next to its image in each tag's repository (see leg-record.ts). */
@@ -2568,11 +2596,11 @@ async function leaveLegRecord(progress, plan, tags, pool) {
         try {
             const client = await pool.get(tag.registry);
             const written = await (0,leg_record/* writeLegRecord */.TN)(client, tag.repository, record, subject);
-            runner.info(`${key}:${written}: ${JSON.stringify(record)}`);
+            core/* info */.pq(`${key}:${written}: ${JSON.stringify(record)}`);
         }
         catch (error) {
             // The image is published; only the merge's summary loses this leg's facts.
-            runner.warning(`could not leave the leg record in ${key} (${(0,errors/* errorMessage */.gJ)(error)}); the merge's summary will show ${leg.name} without them`);
+            core/* warning */.$e(`could not leave the leg record in ${key} (${(0,errors/* errorMessage */.gJ)(error)}); the merge's summary will show ${leg.name} without them`);
         }
     }
 }
@@ -2586,14 +2614,14 @@ async function arm32Natively(inputs, host, tempDir) {
     const arm32 = inputs.platforms.filter(platform => platform.architecture === 'arm');
     if (arm32.length === 0 || host.architecture === 'arm')
         return { native: false };
-    return runner.group('Probe 32-bit Arm', async () => {
+    return core/* group */.Os('Probe 32-bit Arm', async () => {
         const verdict = await probeArm32(tempDir);
         const native = verdict.native && host.architecture === 'arm64';
         const names = arm32.map(src_platform/* formatPlatform */.Bq).join(', ');
         const note = native
             ? `32-bit Arm probe: this ${host.architecture} runner runs it natively (${verdict.detail}), so ${names} build without QEMU`
             : `32-bit Arm probe: this ${host.architecture} runner does not run it natively (${verdict.detail}), so ${names} build under QEMU`;
-        runner.info(note);
+        core/* info */.pq(note);
         return { native, note };
     });
 }
@@ -2606,7 +2634,7 @@ function reportLocal(record) {
     }
     if (record.smoke.length > 0)
         ran.push('smoke test');
-    runner.notice([
+    core/* notice */.lm([
         '`push` is false: nothing was pushed and no tag moved.',
         ran.length > 0 ? `Ran on the local result: ${ran.join(', ')}.` : 'No check ran.',
         ...record.skipped.map(note => `Skipped ${note}.`),
