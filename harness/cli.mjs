@@ -2,7 +2,8 @@
 /**
  * Run the action's main and post steps from a shell, as the runner would:
  *   node harness/cli.mjs platforms=linux/amd64,linux/arm64 context=examples/emulated-run ...
- * Each argument is input=value. Prints the log, then the outputs.
+ * Each argument is input=value. Prints the log as the runner shows it (values given to
+ * `add-mask` hidden, that command not printed), then the outputs and where the job summary is.
  */
 import { runMain, runPost } from './runner.mjs'
 
@@ -15,9 +16,22 @@ for (const argument of process.argv.slice(2)) {
   }
   inputs[argument.slice(0, equals)] = argument.slice(equals + 1)
 }
-const main = await runMain({ inputs, onStdout: text => process.stdout.write(text) })
-process.stderr.write(main.stderr)
-await runPost(main)
+const printLine = line => process.stdout.write(`${line}\n`)
+/** The runner hides masked values in what a step writes to stderr too. */
+function printStderr(step) {
+  const secrets = step.commands
+    .filter(entry => entry.command === 'add-mask' && entry.value.trim() !== '')
+    .map(entry => entry.value)
+    .sort((a, b) => b.length - a.length)
+  let text = step.stderr
+  for (const secret of secrets) text = text.split(secret).join('***')
+  process.stderr.write(text)
+}
+const main = await runMain({ inputs, onLogLine: printLine })
+printStderr(main)
+const post = await runPost(main, { onLogLine: printLine })
+printStderr(post)
 console.log('\n--- outputs ---')
 for (const [name, value] of Object.entries(main.outputs)) console.log(`${name}: ${value}`)
+console.log(`\njob summary (Markdown): ${main.summaryFile}`)
 process.exit(main.exitCode ?? 1)
