@@ -4,8 +4,12 @@
  *   node harness/cli.mjs platforms=linux/amd64,linux/arm64 context=examples/emulated-run ...
  * Each argument is input=value. Prints the log as the runner shows it (values given to
  * `add-mask` hidden, that command not printed), then the outputs and where the job summary is.
+ * HARNESS_SUMMARY=FILE copies the job summary there, and the step's temporary folders go;
+ * without it they stay, so the summary can be read where the step wrote it.
  */
-import { runMain, runPost } from './runner.mjs'
+import { copyFileSync, mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { removeStepFolders, runMain, runPost } from './runner.mjs'
 
 const inputs = {}
 for (const argument of process.argv.slice(2)) {
@@ -33,5 +37,13 @@ const post = await runPost(main, { onLogLine: printLine })
 printStderr(post)
 console.log('\n--- outputs ---')
 for (const [name, value] of Object.entries(main.outputs)) console.log(`${name}: ${value}`)
-console.log(`\njob summary (Markdown): ${main.summaryFile}`)
+const summaryCopy = process.env.HARNESS_SUMMARY ?? ''
+if (summaryCopy === '') {
+  console.log(`\njob summary (Markdown): ${main.summaryFile}`)
+} else {
+  mkdirSync(path.dirname(path.resolve(summaryCopy)), { recursive: true })
+  copyFileSync(main.summaryFile, summaryCopy)
+  removeStepFolders()
+  console.log(`\njob summary (Markdown): ${path.resolve(summaryCopy)}`)
+}
 process.exit(main.exitCode ?? 1)

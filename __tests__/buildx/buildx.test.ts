@@ -16,10 +16,11 @@
  */
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ROOT, nodeBinaries, runMain, runPost } from '../../harness/runner.mjs'
+import { workspaceScratch } from '../support/scratch.js'
 import { probeBuildx } from '../support/buildx-ready.js'
 
 const registry = process.env.BUILDX_E2E_REGISTRY ?? 'localhost:5000'
@@ -105,7 +106,7 @@ function indexEntries(manifests: Descriptor[]): {
 
 /** A build context inside the workspace, as actions/checkout leaves one. */
 function context(dockerfile: string): string {
-  const dir = mkdtempSync(path.join(ROOT, '.cache', 'buildx-'))
+  const dir = workspaceScratch('buildx-')
   writeFileSync(path.join(dir, 'Dockerfile'), dockerfile)
   return path.relative(ROOT, dir)
 }
@@ -118,8 +119,6 @@ const build = (inputs: Record<string, string>) =>
 
 const builderExists = (name: string) =>
   spawnSync('docker', ['buildx', 'inspect', name], { encoding: 'utf8' }).status === 0
-
-mkdirSync(path.join(ROOT, '.cache'), { recursive: true })
 
 describe.runIf(available)('buildx engine end to end', () => {
   it.each(nodeBinaries())(
@@ -290,7 +289,7 @@ describe.runIf(available)('buildx engine end to end', () => {
   })
 
   it('gives digest and digests of an OCI tar output, equal to its index.json', async () => {
-    const out = mkdtempSync(path.join(ROOT, '.cache', 'buildx-oci-'))
+    const out = workspaceScratch('buildx-oci-')
     const tar = path.join(out, 'image.tar')
     const step = await build({
       platforms: 'linux/amd64,linux/arm64',
