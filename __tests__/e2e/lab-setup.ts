@@ -5,7 +5,15 @@
  * go when the run ends. Stop the lab afterwards if we started it.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { TestProject } from 'vitest/node'
@@ -69,11 +77,14 @@ function removeStaleRuns(): void {
 
 function newRun(): TestRun {
   const dir = mkdtempSync(path.join(tmpdir(), RUN_PREFIX))
+  // Steps run as another user (an unprivileged runner) reach their files under tmp/, as in /tmp.
+  chmodSync(dir, 0o755)
   writeFileSync(path.join(dir, 'pid'), String(process.pid))
   const store = path.join(dir, 'store')
   const tmp = path.join(dir, 'tmp')
-  mkdirSync(store)
+  mkdirSync(store, { mode: 0o700 })
   mkdirSync(tmp)
+  chmodSync(tmp, 0o1777)
   const storageConf = path.join(store, 'storage.conf')
   writeFileSync(
     storageConf,
