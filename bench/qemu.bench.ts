@@ -9,6 +9,7 @@ import { type BinfmtHandler, handlerMatches, readHandlers } from '../src/qemu/bi
 import { BINFMT_TABLE } from '../src/qemu/binfmt-table.js'
 import { setupQemu } from '../src/qemu/setup.js'
 import { removeHandler, restoreHandler } from '../__tests__/support/binfmt.js'
+import { BINFMT_LOCK, type Release, holdLock } from '../__tests__/support/machine-lock.js'
 import { report, summarise, timeMs } from './measure.js'
 
 const plan = planBuild(
@@ -31,12 +32,16 @@ function remove(handlers: readonly BinfmtHandler[]): void {
 }
 
 let saved: BinfmtHandler[] = []
+let release: Release | undefined
 beforeAll(async () => {
+  // The QEMU suite and lab.sh up wait while handlers come and go here.
+  release = await holdLock(BINFMT_LOCK, { holder: 'the QEMU benchmark' })
   saved = await emulatedHandlers()
 })
 afterAll(async () => {
   remove(await emulatedHandlers())
   for (const handler of saved) restoreHandler(handler)
+  await release?.()
 })
 
 it('times QEMU setup for 4 emulated platforms', async () => {

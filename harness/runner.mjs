@@ -6,10 +6,13 @@
  * types are in runner.d.mts.
  */
 import { spawn } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
+import { createLogReader } from './log.mjs'
+
+export { createLogReader, readLog, RUNNER_COMMANDS } from './log.mjs'
 
 export const ROOT = path.resolve(import.meta.dirname, '..')
 
@@ -69,8 +72,21 @@ function baseEnv() {
   return env
 }
 
+/** Every folder this process made for a step: the runner's files and RUNNER_TEMP. */
+const stepFolders = new Set()
+
+/**
+ * Remove every folder the steps of this process used (test suites call it when they end;
+ * a person running `harness/cli.mjs` keeps them to read the summary).
+ */
+export function removeStepFolders() {
+  for (const dir of stepFolders) rmSync(dir, { recursive: true, force: true })
+  stepFolders.clear()
+}
+
 function commandFiles(prefix, shared) {
   const dir = mkdtempSync(path.join(tmpdir(), prefix))
+  stepFolders.add(dir)
   // A step run as another user (options.uid) must be able to write the runner's files.
   if (shared) chmodSync(dir, 0o777)
   const files = {
@@ -102,16 +118,32 @@ function runScript(script, env, options) {
     if (child.pid !== undefined) options.onSpawn?.(child.pid)
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', chunk => {
-      stdout += chunk.toString()
-      options.onStdout?.(chunk.toString())
+    const reader = createLogReader(options.knownMasks ?? [])
+    const logLines = []
+    const show = lines => {
+      logLines.push(...lines)
+      if (options.onLogLine !== undefined) for (const line of lines) options.onLogLine(line)
+    }
+    child.stdout.setEncoding('utf8')
+    child.stdout.on('data', text => {
+      stdout += text
+      options.onStdout?.(text)
+      show(reader.write(text))
     })
     child.stderr.on('data', chunk => {
       stderr += chunk.toString()
     })
     child.on('error', reject)
     child.on('close', (exitCode, signal) => {
-      resolve({ exitCode, signal, stdout, stderr })
+      show(reader.end())
+      resolve({
+        exitCode,
+        signal,
+        stdout,
+        stderr,
+        log: logLines.join('\n'),
+        commands: reader.commands
+      })
     })
   })
 }
@@ -122,8 +154,9 @@ function collect(run, files, runnerTemp) {
     outputs: parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
     state: parseCommandFile(readFileSync(files.GITHUB_STATE, 'utf8')),
     summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    summaryFile: files.GITHUB_STEP_SUMMARY,
     runnerTemp,
-    errors: run.stdout.split('\n').filter(line => line.startsWith('::error'))
+    errors: run.commands.filter(entry => entry.command === 'error').map(entry => entry.text)
   }
 }
 
@@ -164,7 +197,10 @@ export async function runPost(main, options = {}) {
     GITHUB_ACTIONS: 'true',
     ...options.env
   }
-  const run = await runScript(path.join(ROOT, action.runs.post), env, options)
+  const knownMasks = (main.commands ?? [])
+    .filter(entry => entry.command === 'add-mask')
+    .map(entry => entry.value)
+  const run = await runScript(path.join(ROOT, action.runs.post), env, { ...options, knownMasks })
   return collect(run, files, main.runnerTemp)
 }
 

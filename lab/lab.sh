@@ -2,7 +2,8 @@
 # Local multi-arch lab for end-to-end tests: QEMU binfmt, two CNCF distribution
 # registries (plain HTTP + htpasswd/TLS), a private containerd, and a multi-arch
 # busybox base image built without Docker or network access to any registry.
-# Usage: lab.sh install|up|down|status|bench-base   (run as root; see ${LAB_DIR}/env after up)
+# Usage: lab.sh install|up|down [--purge]|status|prune|bench-base
+#   (run as root; see ${LAB_DIR}/env after up; README "What the lab leaves on the machine")
 set -euo pipefail
 umask 022 # file modes end up in the image layers; a caller's umask must not change digests
 
@@ -28,8 +29,35 @@ APPLETS=(sh ash uname cat chmod chown echo ls sha256sum md5sum gzip gunzip zcat 
 # storage driver the tests (or the action under test) use in the default store.
 BUILDAH=(buildah --storage-driver vfs --root "$LAB_DIR/buildah/root" --runroot "$LAB_DIR/buildah/run")
 
+# Locks shared with the test suites (__tests__/support/machine-lock.ts) and scripts/example.sh.
+LOCK_DIR=${MULTIARCH_LOCK_DIR:-/run/lock}
+[ -d "$LOCK_DIR" ] || LOCK_DIR=/tmp
+LAB_LOCK=$LOCK_DIR/multiarch-lab.lock
+BINFMT_LOCK=$LOCK_DIR/multiarch-binfmt.lock
+# The registries' storage together, in MB, above which `prune` empties them (fixtures stay).
+REGISTRY_MAX_MB=${LAB_REGISTRY_MAX_MB:-4096}
+
 log() { printf '[lab] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+
+# Replace DEST with the content of stdin only if it differs, by a rename: a test reading DEST
+# at that moment sees the old file or the new one, never a half-written one.
+put_file() { # dest [mode]
+  local tmp
+  tmp=$(mktemp "$1.XXXXXX")
+  cat >"$tmp"
+  chmod "${2:-644}" "$tmp"
+  if cmp -s "$tmp" "$1"; then rm -f "$tmp"; else mv -f "$tmp" "$1"; fi
+}
+
+# Take FILE's flock on descriptor FD (kept until the FD closes or the script ends); says so
+# when another holder makes us wait.
+take_lock() { # fd file --shared|--exclusive who
+  eval "exec $1>>\"\$2\""
+  flock --nonblock "$3" "$1" && return 0
+  log "$4 waits for $2 (held by a test run or another lab command)"
+  flock "$3" "$1"
+}
 export DEBIAN_FRONTEND=noninteractive
 # Sandbox user root: _apt cannot write into the lab's cache dir under /tmp.
 APT=(apt-get -y -q -o DPkg::Lock::Timeout=300 -o APT::Sandbox::User=root)
@@ -84,10 +112,14 @@ code_is() { [ "$(curl -s -o /dev/null -w '%{http_code}' "${@:2}")" = "$1" ]; } #
 
 setup_binfmt() {
   mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  # Not while the QEMU suite or benchmark has taken handlers away on purpose: they hold the
+  # lock alone and put every handler back before they let go.
+  take_lock 7 "$BINFMT_LOCK" --shared "lab up (QEMU handlers)"
   # No systemd in the VM, so the package's postinst registration never reaches the
   # kernel; binfmt-support re-imports /usr/share/binfmts (qemu-user-static: flags PF).
   [ -e /proc/sys/fs/binfmt_misc/qemu-s390x ] || update-binfmts --enable >/dev/null 2>&1 || true
   [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || die "qemu binfmt handlers not registered"
+  exec 7>&-
 }
 
 setup_certs() { # generated once so the CA stays stable across up/down (tests may cache it)
@@ -102,16 +134,19 @@ setup_certs() { # generated once so the CA stays stable across up/down (tests ma
       -out "$c/server.crt" -extfile <(printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n') 2>/dev/null
   fi
   [ -s "$LAB_DIR/password" ] || (umask 077; openssl rand -hex 16 >"$LAB_DIR/password")
-  # distribution only accepts bcrypt htpasswd entries.
-  htpasswd -Bbn lab "$(cat "$LAB_DIR/password")" >"$c/htpasswd" 2>/dev/null
-  # containers/image (buildah, skopeo) reads per-registry CAs from certs.d.
+  # distribution only accepts bcrypt htpasswd entries. Each bcrypt hash is new (salted), so
+  # the file is written only when it does not hold the password: a running registry rereads it.
+  htpasswd -vb "$c/htpasswd" lab "$(cat "$LAB_DIR/password")" >/dev/null 2>&1 ||
+    htpasswd -Bbn lab "$(cat "$LAB_DIR/password")" 2>/dev/null | put_file "$c/htpasswd"
+  # containers/image (buildah, skopeo) reads per-registry CAs from certs.d. Files under
+  # /etc/containers are replaced by a rename, if at all: tests beside us read them.
   mkdir -p "/etc/containers/certs.d/$TLS"
-  cp "$c/ca.crt" "/etc/containers/certs.d/$TLS/ca.crt"
+  put_file "/etc/containers/certs.d/$TLS/ca.crt" <"$c/ca.crt"
   # Chosen over --tls-verify=false: a registries.conf drop-in makes every buildah/skopeo
   # call (including ones made by the action under test) reach the plain registry over HTTP.
   mkdir -p /etc/containers/registries.conf.d
-  printf '# written by multiarch lab.sh\n[[registry]]\nlocation = "%s"\ninsecure = true\n' "$PLAIN" \
-    >"/etc/containers/registries.conf.d/50-multiarch-lab-$PLAIN_PORT.conf" # per port: labs may coexist
+  printf '# written by multiarch lab.sh\n[[registry]]\nlocation = "%s"\ninsecure = true\n' "$PLAIN" |
+    put_file "/etc/containers/registries.conf.d/50-multiarch-lab-$PLAIN_PORT.conf" # per port: labs may coexist
 }
 
 # A namespace where registry-1.docker.io, auth.docker.io, docker.io, ghcr.io and the storage
@@ -139,13 +174,18 @@ setup_hub_certs() {
 # per host (ip netns exec binds /etc/netns/NAME/containers over it), as on a runner that
 # trusts these registries: buildah and skopeo there verify them like the real ones.
 hub_containers_config() {
-  local etc=/etc/netns/$HUB_NETNS host
-  rm -rf "$etc/containers"
-  cp -a /etc/containers "$etc/containers"
+  local etc=/etc/netns/$HUB_NETNS host next
+  # Built beside the namespace's folder: `ip netns exec` binds whatever is inside it.
+  next=$(mktemp -d "/etc/netns/.$HUB_NETNS-containers.XXXXXX")
+  cp -a /etc/containers/. "$next/"
   for host in registry-1.docker.io docker.io ghcr.io "$STORAGE_HOST"; do
-    mkdir -p "$etc/containers/certs.d/$host"
-    cp "$LAB_DIR/certs/ca.crt" "$etc/containers/certs.d/$host/ca.crt"
+    mkdir -p "$next/certs.d/$host"
+    cp "$LAB_DIR/certs/ca.crt" "$next/certs.d/$host/ca.crt"
   done
+  # Usually the same as before: then the folder a test inside the namespace reads stays.
+  if diff -r "$next" "$etc/containers" >/dev/null 2>&1; then rm -rf "$next"; return 0; fi
+  rm -rf "$etc/containers"
+  mv "$next" "$etc/containers"
 }
 
 in_hub() { ip netns exec "$HUB_NETNS" "$@"; }
@@ -161,7 +201,7 @@ start_hub() {
   in_hub ip link set lo up
   mkdir -p "/etc/netns/$HUB_NETNS"
   printf '127.0.0.1 localhost\n%s registry-1.docker.io\n%s auth.docker.io\n%s docker.io index.docker.io\n%s ghcr.io\n%s %s\n' \
-    "$HUB_API" "$HUB_AUTH" "$HUB_WEBSITE" "$GHCR" "$STORAGE" "$STORAGE_HOST" >"/etc/netns/$HUB_NETNS/hosts"
+    "$HUB_API" "$HUB_AUTH" "$HUB_WEBSITE" "$GHCR" "$STORAGE" "$STORAGE_HOST" | put_file "/etc/netns/$HUB_NETNS/hosts"
   hub_containers_config
   registry_config hub "$HUB_BACKEND" "auth:
   token: {realm: 'https://auth.docker.io/token', service: registry.docker.io, issuer: multiarch-lab, rootcertbundle: $c/token.crt}"
@@ -372,7 +412,7 @@ cmd_bench_base() {
 }
 
 write_env() {
-  cat >"$LAB_DIR/env" <<EOF
+  put_file "$LAB_DIR/env" 600 <<EOF
 LAB_DIR=$LAB_DIR
 LAB_PLAIN=$PLAIN
 LAB_TLS=$TLS
@@ -392,7 +432,6 @@ LAB_GHCR_PASSWORD=$(cat "$LAB_DIR/ghcr-password")
 LAB_HUB_CERTS_DIR=$LAB_DIR/hub-certs.d
 LAB_HUB_LOG=$LAB_DIR/logs/hub-front.log
 EOF
-  chmod 600 "$LAB_DIR/env"
   sed 's/^\(LAB_[A-Z_]*PASSWORD\)=.*/\1=<see env file>/' "$LAB_DIR/env" # keep the secrets out of CI logs
 }
 
@@ -409,10 +448,12 @@ cmd_up() {
   write_env
 }
 
-cmd_down() {
+DAEMONS=(containerd:containerd hub-front:node registry-hub:docker-registry registry-ghcr:docker-registry registry-tls:docker-registry registry-plain:docker-registry)
+
+stop_daemons() { # name:binary...
   local n f pids=() i
   # TERM everything first, then wait: each registry takes ~2s to exit on TERM.
-  for n in containerd:containerd hub-front:node registry-hub:docker-registry registry-ghcr:docker-registry registry-tls:docker-registry registry-plain:docker-registry; do
+  for n in "$@"; do
     f=$LAB_DIR/${n%%:*}.pid
     [ -f "$f" ] || continue
     # alive() also checks /proc/PID/exe so a stale file never makes us signal a stranger.
@@ -428,7 +469,47 @@ cmd_down() {
     log "KILL after 10s: ${pids[*]}"
     kill -KILL "${pids[@]}" 2>/dev/null || true
   fi
+}
+
+cmd_down() {
+  case "${1:-}" in "" | --purge) ;; *) die "down takes only --purge, not $1" ;; esac
+  stop_daemons "${DAEMONS[@]}"
   stop_hub || true
+  [ "${1:-}" = --purge ] || return 0
+  # Everything up wrote: its folder (registries' storage, containerd, certificates, caches)
+  # and its files under /etc. What `install` put there (Debian packages) stays.
+  rm -f "/etc/containers/certs.d/$TLS/ca.crt" "/etc/containers/registries.conf.d/50-multiarch-lab-$PLAIN_PORT.conf"
+  rmdir "/etc/containers/certs.d/$TLS" 2>/dev/null || true
+  rm -rf "$LAB_DIR"
+  log "purged $LAB_DIR and the lab's files under /etc/containers"
+}
+
+registries_mb() { du -sm "$LAB_DIR"/registry-*/storage 2>/dev/null | awk '{ total += $1 } END { print total + 0 }'; }
+
+# Test runs push new repositories every time (~2 GB a full run). Over the bound, every
+# repository but the lab's own fixtures/ goes, the garbage collector frees the blobs only they
+# used, and the lab comes back as it was. The registries stop meanwhile, so this holds the
+# lab lock alone: no cooperating test run or example is using them.
+cmd_prune() {
+  local used name was_up=0 repos
+  used=$(registries_mb)
+  if [ "$used" -le "$REGISTRY_MAX_MB" ]; then
+    log "registries hold ${used} MB (bound ${REGISTRY_MAX_MB} MB): nothing to prune"
+    return 0
+  fi
+  [ "${LAB_LOCK_HELD:-}" = 1 ] || take_lock 8 "$LAB_LOCK" --exclusive "lab prune"
+  log "registries hold ${used} MB, over ${REGISTRY_MAX_MB} MB: removing every repository but fixtures/"
+  alive registry-plain docker-registry && was_up=1
+  stop_daemons registry-hub:docker-registry registry-ghcr:docker-registry registry-tls:docker-registry registry-plain:docker-registry
+  for name in plain tls hub ghcr; do
+    repos=$LAB_DIR/registry-$name/storage/docker/registry/v2/repositories
+    [ -d "$repos" ] || continue
+    find "$repos" -mindepth 1 -maxdepth 1 ! -name fixtures -exec rm -rf {} +
+    docker-registry garbage-collect "$LAB_DIR/registry-$name/config.yml" >"$LAB_DIR/logs/gc-$name.log" 2>&1 ||
+      die "garbage-collect of registry-$name failed; see $LAB_DIR/logs/gc-$name.log"
+  done
+  log "registries now hold $(registries_mb) MB"
+  [ $was_up = 0 ] || cmd_up >/dev/null
 }
 
 cmd_status() {
@@ -446,8 +527,9 @@ cmd_status() {
 case "${1:-}" in
   install) cmd_install ;;
   up) cmd_up ;;
-  down) cmd_down ;;
+  down) cmd_down "${2:-}" ;;
   status) cmd_status ;;
+  prune) cmd_prune ;;
   bench-base) cmd_bench_base ;;
-  *) echo "usage: $0 install|up|down|status|bench-base" >&2; exit 2 ;;
+  *) echo "usage: $0 install|up|down [--purge]|status|prune|bench-base" >&2; exit 2 ;;
 esac

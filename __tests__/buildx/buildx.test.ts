@@ -1,7 +1,9 @@
 /**
  * The buildx engine against a real `docker buildx` and BuildKit, through dist/ as the runner
- * calls it, wherever `docker buildx version` works (GitHub's runners: .github/workflows/e2e.yml;
- * a developer's own machine: README "Running the buildx suite"). Elsewhere it is skipped, loudly.
+ * calls it, wherever a buildx can really build: BuildKit answers at BUILDX_E2E_ENDPOINT, or,
+ * without one, a Docker daemon answers for docker-container builders (GitHub's runners:
+ * .github/workflows/e2e.yml; a developer's own machine: README "Running the buildx suite").
+ * A buildx plugin with nothing behind it is not enough. Elsewhere it is skipped, loudly.
  *
  * BUILDX_E2E_REGISTRY  a registry on loopback that BuildKit may reach over plain HTTP
  * BUILDX_E2E_BASE      a multi-arch base image with busybox (amd64, arm64, s390x, ppc64le)
@@ -14,13 +16,13 @@
  */
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ROOT, nodeBinaries, runMain, runPost } from '../../harness/runner.mjs'
+import { workspaceScratch } from '../support/scratch.js'
+import { probeBuildx } from '../support/buildx-ready.js'
 
-const buildx = spawnSync('docker', ['buildx', 'version'], { encoding: 'utf8' })
-const available = buildx.status === 0
 const registry = process.env.BUILDX_E2E_REGISTRY ?? 'localhost:5000'
 const base = process.env.BUILDX_E2E_BASE ?? 'docker.io/library/busybox:1.36'
 const endpoint = process.env.BUILDX_E2E_ENDPOINT ?? ''
@@ -36,14 +38,21 @@ const labEnv: Record<string, string> = existsSync(labEnvFile)
         .map(line => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)])
     )
   : {}
+const readiness = probeBuildx({ endpoint })
+const available = readiness.ready
 if (!available) {
   console.warn(
-    '\n*** SKIPPING the buildx suite: `docker buildx version` does not work on this machine. ***\n' +
-      '*** It runs in .github/workflows/e2e.yml on GitHub-hosted runners, and wherever a    ***\n' +
-      '*** buildx and BuildKit exist (README: "Running the buildx suite").                  ***\n'
+    [
+      '',
+      '*** SKIPPING the buildx suite: no buildx here can build. Looked for:',
+      ...readiness.checks.map(check => `***   ${check}`),
+      '*** It runs in .github/workflows/e2e.yml on GitHub-hosted runners, and wherever BuildKit',
+      '*** or a Docker daemon answers (README: "Running the buildx suite").',
+      ''
+    ].join('\n')
   )
 } else {
-  console.info(`buildx suite: ${buildx.stdout.trim()}; endpoint ${endpoint || 'docker-container'}`)
+  console.info(`buildx suite: ${readiness.checks.join('; ')}`)
 }
 
 /** The builder inputs: the action creates its own builder in every case, and removes it. */
@@ -97,7 +106,7 @@ function indexEntries(manifests: Descriptor[]): {
 
 /** A build context inside the workspace, as actions/checkout leaves one. */
 function context(dockerfile: string): string {
-  const dir = mkdtempSync(path.join(ROOT, '.cache', 'buildx-'))
+  const dir = workspaceScratch('buildx-')
   writeFileSync(path.join(dir, 'Dockerfile'), dockerfile)
   return path.relative(ROOT, dir)
 }
@@ -110,8 +119,6 @@ const build = (inputs: Record<string, string>) =>
 
 const builderExists = (name: string) =>
   spawnSync('docker', ['buildx', 'inspect', name], { encoding: 'utf8' }).status === 0
-
-mkdirSync(path.join(ROOT, '.cache'), { recursive: true })
 
 describe.runIf(available)('buildx engine end to end', () => {
   it.each(nodeBinaries())(
@@ -282,7 +289,7 @@ describe.runIf(available)('buildx engine end to end', () => {
   })
 
   it('gives digest and digests of an OCI tar output, equal to its index.json', async () => {
-    const out = mkdtempSync(path.join(ROOT, '.cache', 'buildx-oci-'))
+    const out = workspaceScratch('buildx-oci-')
     const tar = path.join(out, 'image.tar')
     const step = await build({
       platforms: 'linux/amd64,linux/arm64',
@@ -314,11 +321,15 @@ describe.runIf(available)('buildx engine end to end', () => {
   })
 })
 
-const hubReady =
+const hubGiven =
   available && hubEndpoint !== '' && caBundle !== '' && labEnv.LAB_HUB_NETNS !== undefined
+const hubProbe = hubGiven ? probeBuildx({ endpoint: hubEndpoint }) : undefined
+const hubReady = hubProbe?.ready === true
 if (available && !hubReady) {
   console.warn(
-    '*** buildx suite: the Docker Hub case is skipped (BUILDX_E2E_HUB_ENDPOINT, BUILDX_E2E_CA_BUNDLE and the lab are needed). ***'
+    hubProbe === undefined
+      ? '*** buildx suite: the Docker Hub case is skipped (BUILDX_E2E_HUB_ENDPOINT, BUILDX_E2E_CA_BUNDLE and the lab are needed). ***'
+      : `*** buildx suite: the Docker Hub case is skipped: ${hubProbe.checks.at(-1)} ***`
   )
 }
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
 import { ROOT, runMain } from '../../harness/runner.mjs'
+import { workspaceScratch } from '../support/scratch.js'
 import { servedDigest } from '../support/skopeo.js'
 import { readableText, secretForms } from '../support/step-text.js'
 import { BUILDAH_ENV } from './lab.js'
@@ -46,7 +47,7 @@ function dockerConfig(content: unknown): string {
 }
 
 function context(): string {
-  const dir = mkdtempSync(path.join(ROOT, '.cache', 'credentials-'))
+  const dir = workspaceScratch('credentials-')
   writeFileSync(path.join(dir, 'payload'), randomBytes(4096))
   writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY payload /payload\n')
   return path.relative(ROOT, dir)

@@ -6,10 +6,11 @@
  * downloads and refuses the registry's token. Through dist/ as the runner calls it.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
 import { ROOT, runMain } from '../../harness/runner.mjs'
+import { workspaceScratch } from '../support/scratch.js'
 import { rawManifest, servedDigest } from '../support/skopeo.js'
 import { readableText, secretForms } from '../support/step-text.js'
 import { BUILDAH_ENV } from './lab.js'
@@ -42,7 +43,7 @@ function served(from: number): Served[] {
 const logSize = () => readFileSync(lab.LAB_HUB_LOG).length
 
 function context(): string {
-  const dir = mkdtempSync(path.join(ROOT, '.cache', 'hub-'))
+  const dir = workspaceScratch('hub-')
   writeFileSync(path.join(dir, 'payload'), randomBytes(64 * 1024))
   writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY payload /payload\n')
   return path.relative(ROOT, dir)

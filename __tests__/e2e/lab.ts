@@ -1,3 +1,5 @@
+import { inject } from 'vitest'
+
 /** Facts about the running lab, as lab/lab.sh writes them to $LAB_DIR/env. */
 export interface LabEnv {
   readonly LAB_DIR: string
@@ -26,20 +28,27 @@ export interface LabEnv {
   readonly LAB_HUB_LOG: string
 }
 
+/** What the global setup made for this run alone, removed when the run ends. */
+export interface TestRun {
+  /** The run's folder. */
+  readonly dir: string
+  /**
+   * The run's own image store: a list half written by a build a test kills on purpose cannot
+   * break the next run, two runs never share one, and the machine's own store is never touched.
+   */
+  readonly storageConf: string
+  /** TMPDIR of the tests and of the steps they run. */
+  readonly tmp: string
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     lab: LabEnv
+    testRun: TestRun
   }
 }
 
-const LAB_DIR = process.env.LAB_DIR ?? '/tmp/multiarch-lab'
-
-/**
- * The end-to-end suites' own image store, made afresh by the global setup: a list half
- * written by a build a test kills on purpose cannot break the next run, and the machine's
- * own store is never touched.
- */
-export const TEST_STORAGE_CONF = `${LAB_DIR}/test-store/storage.conf`
+export const TEST_STORAGE_CONF = inject('testRun').storageConf
 
 /** Environment for buildah on these machines (no overlay in the VM, no user namespaces). */
 export const BUILDAH_ENV = {

@@ -8,9 +8,15 @@ import {
   handlerMatches,
   readHandlers
 } from '../../src/qemu/binfmt.js'
-import { type BinfmtRow, binfmtRow, escapeBytes } from '../../src/qemu/binfmt-table.js'
+import {
+  BINFMT_TABLE,
+  type BinfmtRow,
+  binfmtRow,
+  escapeBytes
+} from '../../src/qemu/binfmt-table.js'
 import { runMain, runPost } from '../../harness/runner.mjs'
 import { removeHandler, restoreHandler } from '../support/binfmt.js'
+import { BINFMT_LOCK, type Release, holdLock } from '../support/machine-lock.js'
 import { BUILDAH_ENV } from './lab.js'
 
 const lab = inject('lab')
@@ -41,10 +47,34 @@ const buildInputs = {
   engine: 'buildah'
 }
 
+/**
+ * The QEMU handlers the action could register, with their definitions. Handlers of other
+ * kinds (jar, python, ...) belong to the machine, and whoever changes them is no concern here.
+ */
+async function qemuTable(): Promise<string[][]> {
+  return (await readHandlers())
+    .filter(handler => BINFMT_TABLE.some(row => handlerMatches(handler, row)))
+    .map(handler => [handler.name, readFileSync(path.join(BINFMT_DIR, handler.name), 'utf8')])
+}
+
+/** Before a run that must register: nobody may have put a handler back meanwhile. */
+async function expectUnregistered(...rows: BinfmtRow[]): Promise<void> {
+  const handlers = await readHandlers()
+  for (const row of rows) {
+    expect(
+      matching(handlers, row).filter(handler => handler.flags.includes('F')),
+      `a ${row.architecture} handler was registered by someone else while ${BINFMT_LOCK} was held`
+    ).toEqual([])
+  }
+}
+
 describe('QEMU registration through dist/ on the real binfmt_misc', () => {
   let saved: BinfmtHandler[] = []
+  let release: Release | undefined
 
   beforeAll(async () => {
+    // Whoever else registers handlers (lab.sh up, the QEMU benchmark) waits until we are done.
+    release = await holdLock(BINFMT_LOCK, { holder: 'the QEMU suite' })
     const handlers = await readHandlers()
     saved = [...matching(handlers, arm64), ...matching(handlers, s390x)]
     for (const handler of saved) removeHandler(handler)
@@ -58,11 +88,13 @@ describe('QEMU registration through dist/ on the real binfmt_misc', () => {
       removeHandler(handler)
     }
     for (const handler of saved) restoreHandler(handler)
+    await release?.()
   })
 
   it('registers exactly the emulated platforms, and their binaries run', async () => {
     const amd64Before = matching(await readHandlers(), amd64).map(handler => handler.name)
     expect(() => busybox('arm64', 'uname', '-m')).toThrow()
+    await expectUnregistered(arm64, s390x)
 
     const step = await runMain({ inputs: buildInputs, env: BUILDAH_ENV })
     expect(step.errors).toEqual([])
@@ -86,19 +118,12 @@ describe('QEMU registration through dist/ on the real binfmt_misc', () => {
   })
 
   it('changes nothing on a second run and reports the handlers as already registered', async () => {
-    const before = (await readHandlers()).map(handler => [
-      handler.name,
-      readFileSync(path.join(BINFMT_DIR, handler.name), 'utf8')
-    ])
+    const before = await qemuTable()
     const step = await runMain({ inputs: buildInputs, env: BUILDAH_ENV })
     expect(step.exitCode).toBe(0)
     expect(step.stdout).toMatch(/linux\/arm64: already registered \(qemu-aarch64 -> /)
     expect(step.stdout).toMatch(/linux\/s390x: already registered \(qemu-s390x -> /)
-    const after = (await readHandlers()).map(handler => [
-      handler.name,
-      readFileSync(path.join(BINFMT_DIR, handler.name), 'utf8')
-    ])
-    expect(after).toEqual(before)
+    expect(await qemuTable()).toEqual(before)
   })
 
   it('fails without privileges, naming the fix, and leaves nothing half-registered', async () => {
@@ -122,6 +147,7 @@ describe('QEMU registration through dist/ on the real binfmt_misc', () => {
 
   it('treats a handler without the F flag as missing and registers one that has it', async () => {
     for (const handler of matching(await readHandlers(), arm64)) removeHandler(handler)
+    await expectUnregistered(arm64)
     const interpreter = '/usr/bin/qemu-aarch64-static'
     writeFileSync(
       path.join(BINFMT_DIR, 'register'),

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
 import { ROOT, type StepResult, runMain, runPost } from '../../harness/runner.mjs'
+import { workspaceScratch } from '../support/scratch.js'
 import { BUILDAH_ENV } from './lab.js'
 
 const lab = inject('lab')
@@ -50,7 +51,7 @@ function tempFiles(step: StepResult): { file: string; mode: number }[] {
 }
 
 function contextWith(dockerfile: string): string {
-  const dir = mkdtempSync(path.join(ROOT, '.cache', 'secrets-'))
+  const dir = workspaceScratch('secrets-')
   writeFileSync(path.join(dir, 'Dockerfile'), dockerfile)
   return path.relative(ROOT, dir)
 }

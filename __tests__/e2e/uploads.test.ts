@@ -4,11 +4,12 @@
  * mounts, and two runs moving the same tag at once.
  */
 import { randomBytes } from 'node:crypto'
-import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs'
+import { createWriteStream, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { finished } from 'node:stream/promises'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { ROOT, runMain } from '../../harness/runner.mjs'
+import { workspaceScratch } from '../support/scratch.js'
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js'
 import { rawManifest, servedDigest } from '../support/skopeo.js'
 import { BUILDAH_ENV } from './lab.js'
@@ -29,7 +30,7 @@ async function proxy(options: Omit<Parameters<typeof startFaultProxy>[0], 'targe
 
 /** A context whose image is one file: `bytes` of it, random so that gzip cannot shrink it. */
 async function fileContext(bytes: number, label: string): Promise<string> {
-  const dir = mkdtempSync(path.join(ROOT, '.cache', 'uploads-'))
+  const dir = workspaceScratch('uploads-')
   const out = createWriteStream(path.join(dir, 'payload'))
   for (let written = 0; written < bytes; written += 1024 * 1024) {
     if (!out.write(randomBytes(Math.min(1024 * 1024, bytes - written)))) {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
 import { ROOT, runMain } from '../../harness/runner.mjs'
+import { workspaceScratch } from '../support/scratch.js'
 import { BUILDAH_ENV } from './lab.js'
 
 const lab = inject('lab')
@@ -12,7 +13,7 @@ const run = randomBytes(4).toString('hex')
 
 /** A context whose image copies the host's amd64 busybox in: the classic silent mistake. */
 function wrongBinaryContext(): string {
-  const dir = mkdtempSync(path.join(ROOT, '.cache', 'verify-'))
+  const dir = workspaceScratch('verify-')
   copyFileSync(path.join(lab.LAB_BUSYBOX_DIR, 'amd64', 'bin', 'busybox'), path.join(dir, 'tool'))
   writeFileSync(
     path.join(dir, 'Dockerfile'),

@@ -1429,7 +1429,7 @@ function retryable(error) {
  */
 async function fetchReleaseTags(token) {
     // Loaded only when a range must be resolved: most runs never pay for the client.
-    const { GitHub, getOctokitOptions } = await Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(845)]).then(__webpack_require__.bind(__webpack_require__, 1845));
+    const { GitHub, getOctokitOptions } = await Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(413)]).then(__webpack_require__.bind(__webpack_require__, 2413));
     const octokit = token === '' ? new GitHub() : new GitHub(getOctokitOptions(token));
     let failure;
     for (let attempt = 1; attempt <= LOOKUP_ATTEMPTS; attempt++) {
