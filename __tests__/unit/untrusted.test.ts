@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { untrusted, untrustedLines } from '../../src/untrusted.js'
-import { carriedOut } from '../support/workflow-commands.js'
+import { readLog } from '../../harness/runner.mjs'
 
 function stdoutOf(work: () => void | Promise<void>): Promise<string> {
   const written: string[] = []
@@ -31,8 +31,13 @@ const HOSTILE = [
   '::error::after the guessed resume'
 ].join('\n')
 
-describe('the reader of a log as the runner reads it', () => {
-  it('finds commands after leading blanks, and legacy ones anywhere on a line', () => {
+/** The commands the runner would carry out, by name (a fence's end by its token). */
+function carriedOut(stdout: string): { readonly name: string; readonly value: string }[] {
+  return readLog(stdout).commands.map(command => ({ name: command.command, value: command.value }))
+}
+
+describe('the hostile lines, unfenced', () => {
+  it('are commands to the runner, every one of them', () => {
     expect(carriedOut(HOSTILE).map(command => command.name)).toEqual([
       'set-output',
       'save-state',
