@@ -188,13 +188,53 @@ describe.runIf(available)('buildx engine end to end', () => {
     })
     expect(killed).toBe(true)
     expect(step.exitCode).not.toBe(0)
-    const saved = JSON.parse(step.state.createdBuilder ?? '{}') as { name?: string }
-    expect(saved.name).toMatch(/^multiarch-/)
-    expect(builderExists(saved.name ?? '')).toBe(true)
+    // The state holds the builder's name only: the post step builds its own argv.
+    const saved = step.state.createdBuilder ?? ''
+    expect(saved).toMatch(/^multiarch-[0-9a-f]{8}$/)
+    expect(builderExists(saved)).toBe(true)
     const post = await runPost(step)
     expect(post.exitCode).toBe(0)
-    expect(post.stdout).toContain(`removed builder ${saved.name ?? ''}`)
-    expect(builderExists(saved.name ?? '')).toBe(false)
+    expect(post.stdout).toContain(`removed builder ${saved}`)
+    expect(builderExists(saved)).toBe(false)
+  })
+
+  it('keeps every workflow command a RUN step or the smoke test prints as text', async () => {
+    const hostile = [
+      '::save-state name=createdBuilder::multiarch-0badc0de',
+      '::set-output name=digest::sha256:injected',
+      '   ::add-mask::injected-mask',
+      'x ##[set-output name=digests;]injected',
+      '::error::injected error',
+      '::stop-commands::guessed',
+      '::warning::injected after a guessed stop',
+      '::guessed::',
+      '::group::injected group'
+    ]
+    const printf = hostile.map(line => `'${line}\\n'`).join(' ')
+    const tag = `${registry}/buildx-e2e/untrusted:${run}`
+    const step = await build({
+      platforms: 'linux/amd64,linux/arm64',
+      context: context(
+        `ARG BASE\nFROM \${BASE}\nRUN printf '%b' ${printf} > /hostile.txt && cat /hostile.txt && echo ${run}\n`
+      ),
+      tags: tag,
+      push: 'true',
+      provenance: 'false',
+      'smoke-test': 'cat /hostile.txt'
+    })
+    expect(step.exitCode).toBe(0)
+    const carried = step.commands.filter(
+      command => command.command !== 'stop-commands' && command.resumes !== true
+    )
+    expect(
+      carried.filter(command =>
+        /injected|0badc0de|guessed/.test(`${JSON.stringify(command.properties)} ${command.value}`)
+      )
+    ).toEqual([])
+    expect(step.log).toContain('::error::injected error')
+    expect(step.state.createdBuilder ?? '').toBe('')
+    expect(step.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/)
+    await runPost(step)
   })
 
   it('fails an arm64 image that holds an x86-64 binary, and its tag never exists', async () => {
