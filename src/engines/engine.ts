@@ -77,6 +77,8 @@ export interface SmokeResult {
 
 export interface Engine {
   readonly name: 'buildah' | 'buildx'
+  /** The engine's version once known (buildx: after prepare() found or installed it); '' before. */
+  readonly version: string
   /** Ready the engine (version, builder, logins) and log what was created or reused. */
   prepare(request: BuildRequest): Promise<void>
   build(request: BuildRequest): Promise<BuildResult>

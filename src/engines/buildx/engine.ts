@@ -33,7 +33,7 @@ import { builtImage, planOutputs } from './result.js'
 
 export class BuildxEngine implements Engine {
   readonly name = 'buildx'
-  private version = ''
+  version = ''
   private tempDir = ''
   private builder: Builder | undefined
 

@@ -42,6 +42,9 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
   for (const login of logins) maskCredentials(login.credentials)
   for (const secret of inputs.secrets) core.setSecret(secret.value)
 
+  // The engine is chosen first: a runner where nothing can build is refused before QEMU is touched.
+  const engine = await selectEngine(inputs, core.group)
+
   await core.group('Set up QEMU', async () => {
     const reports = await setupQemu(plan, {
       choice: inputs.qemu,
@@ -72,12 +75,11 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
     maxParallelism: inputs.maxParallelism,
     buildPlatform: host
   }
-  const engine = await selectEngine(inputs, core.group)
   const forget = onCancel(() => engine.dispose())
   // One client per registry for the whole run: push, read-back and check share connections and tokens.
   const pool = new RegistryPool(registry => credentialsFor(registry, logins), core.info)
   const progress: BuildProgress = {
-    engine: engine.name,
+    engine: engineLabel({ version: engine.version || undefined }, engine.name),
     tags: finalTags,
     builds: [],
     verification: [],
@@ -90,7 +92,12 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
   }
   let image: BuiltImage | undefined
   try {
-    await core.group('Set up the builder', () => engine.prepare(request))
+    try {
+      await core.group('Set up the builder', () => engine.prepare(request))
+    } finally {
+      // Known once prepare() found or installed it, also when the builder then failed.
+      progress.engine = engineLabel({ version: engine.version || undefined }, engine.name)
+    }
     const result = await engine.build(request)
     image = result.image
     progress.engine = engineLabel(result.metadata, engine.name)
