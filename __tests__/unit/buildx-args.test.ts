@@ -671,11 +671,78 @@ describe('checkBuildxOptions', () => {
     ],
     [{ driver: 'docker', builderName: 'mine' }, /^input `builder-name`/],
     [{ driver: 'remote' }, /^input `endpoint`: is empty, and driver `remote` needs/],
-    [{ builderName: '-bad' }, /^input `builder-name`: `-bad` is not a builder name/]
+    [{ builderName: '-bad' }, /^input `builder-name`: `-bad` is not a builder name/],
+    [
+      { driver: 'remote', endpoint: 'tcp://bk:1234', buildkitdConfigInline: '[worker.oci]\n' },
+      /^input `buildkitd-config-inline`: does not apply to driver `remote` \(buildx: setting config file is not supported for remote driver\)/
+    ],
+    [
+      { driver: 'remote', endpoint: 'tcp://bk:1234', driverOpts: ['image=moby/buildkit'] },
+      /^input `driver-opts`: `image=moby\/buildkit` is not a driver option of driver `remote`.*Valid keys for remote: servername, cacert, cert, key, default-load/
+    ],
+    [
+      { driver: 'remote', endpoint: 'tcp://bk:1234', driverOpts: ['cacert=certs/ca.pem'] },
+      /^input `driver-opts`: `cacert=certs\/ca.pem` is not an absolute path/
+    ],
+    [
+      { driver: 'remote', endpoint: 'tcp://bk:1234', driverOpts: ['cacert=/ca.pem,cert=/c.pem'] },
+      /^input `driver-opts`: sets up TLS for driver `remote` without key/
+    ],
+    [
+      { driver: 'remote', endpoint: 'tcp://bk:1234', driverOpts: ['servername=bk'] },
+      /^input `driver-opts`: sets up TLS for driver `remote` without cacert/
+    ],
+    [
+      { driverOpts: ['namespace=ci'] },
+      /^input `driver-opts`: `namespace=ci` is not a driver option of driver `docker-container`/
+    ],
+    [{ driverOpts: ['network'] }, /^input `driver-opts`: `network` is not a driver option/],
+    [
+      { driver: 'kubernetes', driverOpts: ['memory=2g'] },
+      /^input `driver-opts`: `memory=2g` is not a driver option of driver `kubernetes`/
+    ],
+    [
+      {
+        driver: 'remote',
+        endpoint: 'tcp://bk:1234',
+        append: [
+          { platforms: ['linux/arm64'], endpoint: 'tcp://arm:1234', driverOpts: ['network=host'] }
+        ]
+      },
+      /^input `append`: `network=host` is not a driver option of driver `remote`/
+    ]
   ] as [Partial<BuildxOptions>, RegExp][])('refuses %j', (options, message) => {
     expect(() => {
       checkBuildxOptions({ ...baseOptions, ...options })
     }).toThrow(message)
+  })
+})
+
+describe('checkBuildxOptions accepts', () => {
+  it.each([
+    [
+      {
+        driverOpts: [
+          'network=host',
+          'image=moby/buildkit:v0.16.0',
+          'env.BUILDKIT_STEP_LOG_MAX_SIZE=1'
+        ]
+      }
+    ],
+    [{ driverOpts: ['"memory=2g",cpu-quota=50000'] }],
+    [{ driver: 'kubernetes', driverOpts: ['namespace=ci,replicas=2', '"nodeselector=a=b,c=d"'] }],
+    [
+      {
+        driver: 'remote',
+        endpoint: 'tcp://bk:1234',
+        driverOpts: ['cacert=/ca.pem', 'cert=/c.pem', 'key=/k.pem', 'servername=bk']
+      }
+    ],
+    [{ driver: 'remote', endpoint: 'tcp://bk:1234', driverOpts: ['default-load=true'] }]
+  ] as [Partial<BuildxOptions>][])('%j', options => {
+    expect(() => {
+      checkBuildxOptions({ ...baseOptions, ...options })
+    }).not.toThrow()
   })
 })
 
