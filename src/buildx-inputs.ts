@@ -218,7 +218,7 @@ export function driverOptFields(value: string): string[] {
   let field = ''
   let quoted = false
   for (let index = 0; index < value.length; index++) {
-    const char = value[index]
+    const char = value.charAt(index)
     if (char === '"') {
       if (quoted && value[index + 1] === '"') {
         field += '"'

@@ -14,7 +14,7 @@ import { type PlannedPlatform, legTag, planBuild } from '../../plan.js'
 import type { ImageReference } from '../../reference.js'
 import { type PublishRecord, emptyRecord, publish } from '../../publish/pipeline.js'
 import { probeArm32 } from '../../qemu/arm32-probe.js'
-import { describeOutcome, setupQemu } from '../../qemu/setup.js'
+import { describeOutcome, qemuVersion, setupQemu } from '../../qemu/setup.js'
 import { RegistryPool } from '../../registry/pool.js'
 import { runTempDir } from '../../state.js'
 import { writeBuildSummary } from '../../summary.js'
@@ -45,13 +45,16 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
   // The engine is chosen first: a runner where nothing can build is refused before QEMU is touched.
   const engine = await selectEngine(inputs, core.group)
 
-  await core.group('Set up QEMU', async () => {
+  const qemu = await core.group('Set up QEMU', async () => {
     const reports = await setupQemu(plan, {
       choice: inputs.qemu,
       platforms: inputs.qemuPlatforms,
       allowInstall: inputs.qemuInstall
     })
     for (const report of reports) core.info(describeOutcome(report))
+    const found = await qemuVersion(reports)
+    if (found !== undefined) core.info(`QEMU ${found.version} (${found.interpreter})`)
+    return found
   })
 
   const request: BuildRequest = {
@@ -84,7 +87,10 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
     builds: [],
     verification: [],
     record: emptyRecord(),
-    notes: arm32.note === undefined ? [] : [arm32.note],
+    notes: [
+      ...(arm32.note === undefined ? [] : [arm32.note]),
+      ...(qemu === undefined ? [] : [`QEMU ${qemu.version}`])
+    ],
     probed:
       arm32.note === undefined
         ? []
@@ -146,6 +152,7 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
       [Output.ImageId]: result.imageId,
       [Output.Metadata]: JSON.stringify({
         ...result.metadata,
+        ...(qemu === undefined ? {} : { qemu: qemu.version }),
         builds: result.builds,
         smoke: record.smoke,
         attestations: described?.attestations ?? {},
