@@ -56,6 +56,8 @@ beforeAll(() => {
   work = mkdtempSync(path.join(tmpdir(), 'engine-choice-'))
   dockerConfig = path.join(work, 'docker-config')
   mkdirSync(path.join(dockerConfig, 'cli-plugins'), { recursive: true })
+  // buildah, too, reads DOCKER_CONFIG, and refuses one without a config.json.
+  writeFileSync(path.join(dockerConfig, 'config.json'), '{}\n')
   const plugin = path.join(dockerConfig, 'cli-plugins', 'docker-buildx')
   writeFileSync(plugin, BUILDX_PLUGIN)
   chmodSync(plugin, 0o755)

@@ -14,7 +14,12 @@ import {
   smokeDockerfile
 } from '../../src/engines/buildx/argv.js'
 import { withWorkerParallelism } from '../../src/engines/buildx/builder.js'
-import { cacheScope, formatCacheSpec } from '../../src/engines/buildx/cache.js'
+import {
+  cachePlan,
+  cacheScope,
+  describeCache,
+  formatCacheSpec
+} from '../../src/engines/buildx/cache.js'
 import { dockerConfigWithLogins } from '../../src/engines/buildx/docker-config.js'
 import { describeFailure, summarizeProgress } from '../../src/engines/buildx/progress.js'
 import { planOutputs } from '../../src/engines/buildx/result.js'
@@ -746,12 +751,90 @@ describe('checkBuildxOptions accepts', () => {
   })
 })
 
+describe('cachePlan', () => {
+  const request = { ...baseRequest, tags: [parseReference('ghcr.io/acme/app:1')] }
+  it.each([
+    [
+      {},
+      "not on GitHub Actions (the cache service's variables are absent: ACTIONS_CACHE_URL and ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN)"
+    ],
+    [
+      { GITHUB_ACTIONS: 'true' },
+      "the cache service's variables are absent (ACTIONS_CACHE_URL and ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN)"
+    ],
+    [
+      { GITHUB_ACTIONS: 'true', ACTIONS_RESULTS_URL: 'https://r/' },
+      "the cache service's variables are absent (ACTIONS_RUNTIME_TOKEN)"
+    ]
+  ])('%j: no cache, saying why', (env, reason) => {
+    expect(cachePlan(request, 'docker-container', env)).toEqual({
+      args: [],
+      chosenBy: 'none',
+      from: [],
+      to: [],
+      reason
+    })
+  })
+
+  it('says the docker driver is why', () => {
+    expect(cachePlan(request, 'docker', ghaV2).reason).toMatch(/^driver `docker` exports no cache/)
+  })
+
+  it('chooses the GitHub cache itself, with an export that never fails the build', () => {
+    const plan = cachePlan(request, 'docker-container', ghaV2)
+    expect(plan.chosenBy).toBe('action')
+    expect(plan.to).toEqual(['type=gha,scope=acme-app-linux-amd64,mode=max,ignore-error=true'])
+  })
+
+  it('keeps what the user wrote as written', () => {
+    const plan = cachePlan(
+      {
+        ...request,
+        cacheTo: [{ type: 'gha', attributes: { scope: 'main', mode: 'max' } }]
+      },
+      'docker-container',
+      ghaV2
+    )
+    expect(plan).toMatchObject({
+      chosenBy: 'inputs',
+      from: [],
+      to: ['type=gha,scope=main,mode=max']
+    })
+  })
+})
+
+describe('describeCache', () => {
+  it('says what was read, written, hit and failed, in one line', () => {
+    const plan = cachePlan(
+      { ...baseRequest, tags: [parseReference('ghcr.io/acme/app:1')] },
+      'docker-container',
+      ghaV2
+    )
+    expect(
+      describeCache(plan, { 'linux/amd64': 3 }, [
+        { direction: 'export', target: 'GitHub Actions Cache', message: 'error writing layer blob' }
+      ])
+    ).toBe(
+      'cache (GitHub cache, chosen by the action): read type=gha,scope=acme-app-linux-amd64; wrote type=gha,scope=acme-app-linux-amd64,mode=max,ignore-error=true; steps from cache: linux/amd64 3; export to GitHub Actions Cache failed'
+    )
+    expect(
+      describeCache(
+        { args: [], chosenBy: 'none', from: [], to: [], reason: 'not on GitHub Actions' },
+        { 'linux/amd64': 0, 'linux/arm64': 2 },
+        []
+      )
+    ).toBe('cache: none (not on GitHub Actions); steps from cache: linux/amd64 0, linux/arm64 2')
+  })
+})
+
 describe('summarizeProgress', () => {
   it('counts cache hits per platform and names the platform that failed', () => {
     const log = readFileSync(path.join(fixtures, 'progress-multi-failed.log'), 'utf8')
     expect(summarizeProgress(log, ['linux/amd64', 'linux/arm64'])).toEqual({
       cacheHits: { 'linux/amd64': 2, 'linux/arm64': 2 },
-      failed: ['linux/arm64']
+      failed: ['linux/arm64'],
+      cacheFailures: [],
+      pushed: undefined
     })
   })
 
@@ -759,7 +842,32 @@ describe('summarizeProgress', () => {
     const log = readFileSync(path.join(fixtures, 'progress-single.log'), 'utf8')
     expect(summarizeProgress(log, ['linux/s390x'])).toEqual({
       cacheHits: { 'linux/s390x': 2 },
-      failed: []
+      failed: [],
+      cacheFailures: [],
+      pushed: undefined
+    })
+  })
+
+  it('keeps failed cache steps apart from the platform, and notes what was pushed', () => {
+    const log = readFileSync(path.join(fixtures, 'progress-cache-failed.log'), 'utf8')
+    expect(summarizeProgress(log, ['linux/amd64'])).toEqual({
+      cacheHits: { 'linux/amd64': 1 },
+      failed: [],
+      cacheFailures: [
+        {
+          direction: 'import',
+          target: 'gha:4402913776538913817',
+          message: 'failed to parse error response 503: Service Unavailable'
+        },
+        {
+          direction: 'export',
+          target: 'GitHub Actions Cache',
+          message:
+            'error writing layer blob: failed to parse error response 503: Service Unavailable'
+        }
+      ],
+      pushed:
+        'ghcr.io/acme/app@sha256:5e8b2b4f1b0c9bdb3f1b1f2cf4b07d5b5b7f9e3d1c2b3a4f5e6d7c8b9a0f1e2d'
     })
   })
 

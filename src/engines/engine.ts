@@ -65,6 +65,8 @@ export interface BuildResult {
   readonly builds: readonly PlatformBuild[]
   /** Engine facts for the `metadata` output. */
   readonly metadata: Readonly<Record<string, unknown>>
+  /** Lines for the job summary, each also in the log (the cache a build read and wrote). */
+  readonly notes?: readonly string[]
 }
 
 export interface SmokeResult {

@@ -108,6 +108,7 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
     image = result.image
     progress.engine = engineLabel(result.metadata, engine.name)
     progress.builds = result.builds
+    progress.notes.push(...(result.notes ?? []))
     const steps = buildSteps(
       engine,
       pool,
