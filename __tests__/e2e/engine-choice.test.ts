@@ -76,7 +76,9 @@ beforeAll(() => {
 
 afterAll(async () => {
   const server = silentServer
-  if (server !== undefined) await new Promise(resolve => server.close(resolve))
+  if (server !== undefined) {
+    await new Promise(resolve => server.close(resolve))
+  }
   rmSync(work, { recursive: true, force: true })
 })
 
@@ -148,7 +150,10 @@ describe('engine auto with a buildx plugin and no Docker daemon', () => {
 
   it('gives a daemon that never answers a few seconds, then builds with buildah', async () => {
     // Accepts the connection and says nothing: a hung daemon, or a socket nobody serves.
-    const server = createServer(() => undefined)
+    const server = createServer(socket => {
+      // Read nothing it is sent, answer nothing, but notice when the client goes away.
+      socket.resume()
+    })
     silentServer = server
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
     const address = server.address()
