@@ -123,7 +123,13 @@ describe('engine auto with a buildx plugin and no Docker daemon', () => {
       /building with buildah \S+: buildx was passed over because the Docker daemon does not answer \(`docker version --format '\{\{\.Server\.Version\}\}'` exited with code 1: Cannot connect to the Docker daemon/
     )
     expect(step.stdout).toMatch(/::debug::engine buildah: `engine: auto`: buildah \S+ is installed/)
-    expect(JSON.parse(step.outputs.metadata ?? '{}')).toMatchObject({ engine: 'buildah' })
+    // linux/arm64 builds under QEMU, whose version is logged and kept in the metadata.
+    const metadata = JSON.parse(step.outputs.metadata ?? '{}') as { engine?: string; qemu?: string }
+    expect(metadata.engine).toBe('buildah')
+    expect(metadata.qemu).toMatch(/^\d+\.\d+/)
+    expect(step.stdout).toContain(`QEMU ${metadata.qemu ?? ''} (`)
+    // The summary escapes what Markdown would read (`1:7.2` becomes `1&#58;7.2`).
+    expect(step.summary).toContain(`QEMU ${metadata.qemu?.split(' ')[0] ?? ''} (`)
     expect(servedDigest(`${repository}:1`, { insecure: true })).toBe(step.outputs.digest)
     expect(step.summary).toMatch(/buildah \d/)
   })
