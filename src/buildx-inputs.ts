@@ -74,6 +74,15 @@ export function checkBuildxOptions(options: BuildxOptions): void {
       )
     }
   }
+  if (options.driver === 'remote' && options.buildkitdConfigInline.trim() !== '') {
+    throw new InputError(
+      Input.BuildkitdConfigInline,
+      'does not apply to driver `remote` (buildx: setting config file is not supported for remote driver)',
+      'Configure the remote buildkitd where it runs, or use driver docker-container or kubernetes'
+    )
+  }
+  checkDriverOpts(Input.DriverOpts, options.driver, options.driverOpts)
+  for (const node of options.append) checkDriverOpts(Input.Append, options.driver, node.driverOpts)
   if (options.driver === 'remote' && options.endpoint === '') {
     throw new InputError(
       Input.Endpoint,
@@ -152,4 +161,130 @@ export function parseAppendLine(line: string, driver: BuildxDriver): AppendNode 
     )
   }
   return { platforms, endpoint, driverOpts }
+}
+
+/** The driver options each driver accepts (buildx refuses any other key); `env.` prefixes a variable. */
+export const DRIVER_OPT_KEYS: Readonly<Record<Exclude<BuildxDriver, 'docker'>, readonly string[]>> =
+  {
+    'docker-container': [
+      'image',
+      'network',
+      'memory',
+      'memory-swap',
+      'cpu-period',
+      'cpu-quota',
+      'cpu-shares',
+      'cpuset-cpus',
+      'cpuset-mems',
+      'cgroup-parent',
+      'restart-policy',
+      'default-load',
+      'provenance-add-gha',
+      'allow-untrusted-image',
+      'env.*'
+    ],
+    kubernetes: [
+      'image',
+      'namespace',
+      'replicas',
+      'requests.cpu',
+      'requests.memory',
+      'requests.ephemeral-storage',
+      'persistent-volume-claim.requests.storage',
+      'limits.cpu',
+      'limits.memory',
+      'limits.ephemeral-storage',
+      'rootless',
+      'schedulername',
+      'serviceaccount',
+      'nodeselector',
+      'annotations',
+      'labels',
+      'tolerations',
+      'loadbalance',
+      'qemu.install',
+      'qemu.image',
+      'buildkit-root-volume-memory',
+      'default-load',
+      'timeout',
+      'env.*'
+    ],
+    remote: ['servername', 'cacert', 'cert', 'key', 'default-load']
+  }
+
+/** The fields of one `--driver-opt` value, which buildx reads as CSV (`a=1,"b=2,3"`). */
+export function driverOptFields(value: string): string[] {
+  const fields: string[] = []
+  let field = ''
+  let quoted = false
+  for (let index = 0; index < value.length; index++) {
+    const char = value.charAt(index)
+    if (char === '"') {
+      if (quoted && value[index + 1] === '"') {
+        field += '"'
+        index++
+      } else quoted = !quoted
+    } else if (char === ',' && !quoted) {
+      fields.push(field)
+      field = ''
+    } else field += char
+  }
+  fields.push(field)
+  return fields.map(item => item.trim()).filter(item => item !== '')
+}
+
+/**
+ * Refuse, naming the input, what buildx would refuse only once the builder is created: a key
+ * the driver does not know, a relative TLS file for `remote`, half a client certificate.
+ */
+export function checkDriverOpts(
+  input: Input,
+  driver: BuildxDriver,
+  values: readonly string[]
+): void {
+  if (driver === 'docker' || values.length === 0) return
+  const known = DRIVER_OPT_KEYS[driver]
+  const given = new Map<string, string>()
+  for (const field of values.flatMap(driverOptFields)) {
+    const equals = field.indexOf('=')
+    const key = equals < 0 ? field : field.slice(0, equals)
+    const value = equals < 0 ? '' : field.slice(equals + 1)
+    const accepted = known.some(name =>
+      name.endsWith('.*')
+        ? key.startsWith(name.slice(0, -1)) && key.length > name.length - 1
+        : name === key
+    )
+    if (equals <= 0 || !accepted) {
+      throw new InputError(
+        input,
+        `\`${field}\` is not a driver option of driver \`${driver}\``,
+        `Valid keys for ${driver}: ${known.join(', ')} (each as key=value)`
+      )
+    }
+    given.set(key, value)
+  }
+  if (driver !== 'remote') return
+  for (const key of ['cacert', 'cert', 'key']) {
+    const file = given.get(key)
+    if (file !== undefined && !file.startsWith('/')) {
+      throw new InputError(
+        input,
+        `\`${key}=${file}\` is not an absolute path, which driver \`remote\` requires`,
+        'Give the absolute path of the file on the runner'
+      )
+    }
+  }
+  const tls = ['servername', 'cacert', 'cert', 'key'].some(key => given.has(key))
+  const missing = [
+    ...(tls && !given.has('cacert') ? ['cacert'] : []),
+    ...(given.has('cert') && !given.has('key') ? ['key'] : []),
+    ...(given.has('key') && !given.has('cert') ? ['cert'] : [])
+  ]
+  if (missing.length > 0) {
+    throw new InputError(
+      input,
+      `sets up TLS for driver \`remote\` without ${missing.join(', ')}`,
+      'Give cacert=, and cert= with key= for a client certificate (absolute paths)'
+    )
+  }
 }

@@ -14,7 +14,12 @@ import {
   smokeDockerfile
 } from '../../src/engines/buildx/argv.js'
 import { withWorkerParallelism } from '../../src/engines/buildx/builder.js'
-import { cacheScope, formatCacheSpec } from '../../src/engines/buildx/cache.js'
+import {
+  cachePlan,
+  cacheScope,
+  describeCache,
+  formatCacheSpec
+} from '../../src/engines/buildx/cache.js'
 import { dockerConfigWithLogins } from '../../src/engines/buildx/docker-config.js'
 import { describeFailure, summarizeProgress } from '../../src/engines/buildx/progress.js'
 import { planOutputs } from '../../src/engines/buildx/result.js'
@@ -671,11 +676,154 @@ describe('checkBuildxOptions', () => {
     ],
     [{ driver: 'docker', builderName: 'mine' }, /^input `builder-name`/],
     [{ driver: 'remote' }, /^input `endpoint`: is empty, and driver `remote` needs/],
-    [{ builderName: '-bad' }, /^input `builder-name`: `-bad` is not a builder name/]
+    [{ builderName: '-bad' }, /^input `builder-name`: `-bad` is not a builder name/],
+    [
+      { driver: 'remote', endpoint: 'tcp://bk:1234', buildkitdConfigInline: '[worker.oci]\n' },
+      /^input `buildkitd-config-inline`: does not apply to driver `remote` \(buildx: setting config file is not supported for remote driver\)/
+    ],
+    [
+      { driver: 'remote', endpoint: 'tcp://bk:1234', driverOpts: ['image=moby/buildkit'] },
+      /^input `driver-opts`: `image=moby\/buildkit` is not a driver option of driver `remote`.*Valid keys for remote: servername, cacert, cert, key, default-load/
+    ],
+    [
+      { driver: 'remote', endpoint: 'tcp://bk:1234', driverOpts: ['cacert=certs/ca.pem'] },
+      /^input `driver-opts`: `cacert=certs\/ca.pem` is not an absolute path/
+    ],
+    [
+      { driver: 'remote', endpoint: 'tcp://bk:1234', driverOpts: ['cacert=/ca.pem,cert=/c.pem'] },
+      /^input `driver-opts`: sets up TLS for driver `remote` without key/
+    ],
+    [
+      { driver: 'remote', endpoint: 'tcp://bk:1234', driverOpts: ['servername=bk'] },
+      /^input `driver-opts`: sets up TLS for driver `remote` without cacert/
+    ],
+    [
+      { driverOpts: ['namespace=ci'] },
+      /^input `driver-opts`: `namespace=ci` is not a driver option of driver `docker-container`/
+    ],
+    [{ driverOpts: ['network'] }, /^input `driver-opts`: `network` is not a driver option/],
+    [
+      { driver: 'kubernetes', driverOpts: ['memory=2g'] },
+      /^input `driver-opts`: `memory=2g` is not a driver option of driver `kubernetes`/
+    ],
+    [
+      {
+        driver: 'remote',
+        endpoint: 'tcp://bk:1234',
+        append: [
+          { platforms: ['linux/arm64'], endpoint: 'tcp://arm:1234', driverOpts: ['network=host'] }
+        ]
+      },
+      /^input `append`: `network=host` is not a driver option of driver `remote`/
+    ]
   ] as [Partial<BuildxOptions>, RegExp][])('refuses %j', (options, message) => {
     expect(() => {
       checkBuildxOptions({ ...baseOptions, ...options })
     }).toThrow(message)
+  })
+})
+
+describe('checkBuildxOptions accepts', () => {
+  it.each([
+    [
+      {
+        driverOpts: [
+          'network=host',
+          'image=moby/buildkit:v0.16.0',
+          'env.BUILDKIT_STEP_LOG_MAX_SIZE=1'
+        ]
+      }
+    ],
+    [{ driverOpts: ['"memory=2g",cpu-quota=50000'] }],
+    [{ driver: 'kubernetes', driverOpts: ['namespace=ci,replicas=2', '"nodeselector=a=b,c=d"'] }],
+    [
+      {
+        driver: 'remote',
+        endpoint: 'tcp://bk:1234',
+        driverOpts: ['cacert=/ca.pem', 'cert=/c.pem', 'key=/k.pem', 'servername=bk']
+      }
+    ],
+    [{ driver: 'remote', endpoint: 'tcp://bk:1234', driverOpts: ['default-load=true'] }]
+  ] as [Partial<BuildxOptions>][])('%j', options => {
+    expect(() => {
+      checkBuildxOptions({ ...baseOptions, ...options })
+    }).not.toThrow()
+  })
+})
+
+describe('cachePlan', () => {
+  const request = { ...baseRequest, tags: [parseReference('ghcr.io/acme/app:1')] }
+  it.each([
+    [
+      {},
+      "not on GitHub Actions (the cache service's variables are absent: ACTIONS_CACHE_URL and ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN)"
+    ],
+    [
+      { GITHUB_ACTIONS: 'true' },
+      "the cache service's variables are absent (ACTIONS_CACHE_URL and ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN)"
+    ],
+    [
+      { GITHUB_ACTIONS: 'true', ACTIONS_RESULTS_URL: 'https://r/' },
+      "the cache service's variables are absent (ACTIONS_RUNTIME_TOKEN)"
+    ]
+  ])('%j: no cache, saying why', (env, reason) => {
+    expect(cachePlan(request, 'docker-container', env)).toEqual({
+      args: [],
+      chosenBy: 'none',
+      from: [],
+      to: [],
+      reason
+    })
+  })
+
+  it('says the docker driver is why', () => {
+    expect(cachePlan(request, 'docker', ghaV2).reason).toMatch(/^driver `docker` exports no cache/)
+  })
+
+  it('chooses the GitHub cache itself, with an export that never fails the build', () => {
+    const plan = cachePlan(request, 'docker-container', ghaV2)
+    expect(plan.chosenBy).toBe('action')
+    expect(plan.to).toEqual(['type=gha,scope=acme-app-linux-amd64,mode=max,ignore-error=true'])
+  })
+
+  it('keeps what the user wrote as written', () => {
+    const plan = cachePlan(
+      {
+        ...request,
+        cacheTo: [{ type: 'gha', attributes: { scope: 'main', mode: 'max' } }]
+      },
+      'docker-container',
+      ghaV2
+    )
+    expect(plan).toMatchObject({
+      chosenBy: 'inputs',
+      from: [],
+      to: ['type=gha,scope=main,mode=max']
+    })
+  })
+})
+
+describe('describeCache', () => {
+  it('says what was read, written, hit and failed, in one line', () => {
+    const plan = cachePlan(
+      { ...baseRequest, tags: [parseReference('ghcr.io/acme/app:1')] },
+      'docker-container',
+      ghaV2
+    )
+    expect(
+      describeCache(plan, { 'linux/amd64': 3 }, [
+        { direction: 'export', target: 'GitHub Actions Cache', message: 'error writing layer blob' }
+      ])
+    ).toBe(
+      'cache (GitHub cache, chosen by the action): read type=gha,scope=acme-app-linux-amd64; wrote type=gha,scope=acme-app-linux-amd64,mode=max,ignore-error=true; steps from cache: linux/amd64 3; export to GitHub Actions Cache failed'
+    )
+    expect(
+      describeCache(
+        { args: [], chosenBy: 'none', from: [], to: [], reason: 'not on GitHub Actions' },
+        { 'linux/amd64': 0, 'linux/arm64': 2 },
+        []
+      )
+    ).toBe('cache: none (not on GitHub Actions); steps from cache: linux/amd64 0, linux/arm64 2')
   })
 })
 
@@ -684,7 +832,9 @@ describe('summarizeProgress', () => {
     const log = readFileSync(path.join(fixtures, 'progress-multi-failed.log'), 'utf8')
     expect(summarizeProgress(log, ['linux/amd64', 'linux/arm64'])).toEqual({
       cacheHits: { 'linux/amd64': 2, 'linux/arm64': 2 },
-      failed: ['linux/arm64']
+      failed: ['linux/arm64'],
+      cacheFailures: [],
+      pushed: undefined
     })
   })
 
@@ -692,7 +842,32 @@ describe('summarizeProgress', () => {
     const log = readFileSync(path.join(fixtures, 'progress-single.log'), 'utf8')
     expect(summarizeProgress(log, ['linux/s390x'])).toEqual({
       cacheHits: { 'linux/s390x': 2 },
-      failed: []
+      failed: [],
+      cacheFailures: [],
+      pushed: undefined
+    })
+  })
+
+  it('keeps failed cache steps apart from the platform, and notes what was pushed', () => {
+    const log = readFileSync(path.join(fixtures, 'progress-cache-failed.log'), 'utf8')
+    expect(summarizeProgress(log, ['linux/amd64'])).toEqual({
+      cacheHits: { 'linux/amd64': 1 },
+      failed: [],
+      cacheFailures: [
+        {
+          direction: 'import',
+          target: 'gha:4402913776538913817',
+          message: 'failed to parse error response 503: Service Unavailable'
+        },
+        {
+          direction: 'export',
+          target: 'GitHub Actions Cache',
+          message:
+            'error writing layer blob: failed to parse error response 503: Service Unavailable'
+        }
+      ],
+      pushed:
+        'ghcr.io/acme/app@sha256:5e8b2b4f1b0c9bdb3f1b1f2cf4b07d5b5b7f9e3d1c2b3a4f5e6d7c8b9a0f1e2d'
     })
   })
 

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { describe, expect, it, test } from 'vitest'
 import {
   buildxAtLeast,
+  downloadRetryable,
   exactVersion,
   needsInstall,
   parseBuildxVersion,
@@ -358,5 +359,25 @@ describe('parseInspectPlatforms', () => {
     const available = parseInspectPlatforms(fixture('inspect-multi-node.txt'))
     expect(unsupportedPlatforms(plan, available)).toEqual(['linux/ppc64le'])
     expect(unsupportedPlatforms(plan, [])).toEqual([])
+  })
+})
+
+describe('downloadRetryable', () => {
+  it.each([
+    [{ status: 404 }, false],
+    [{ status: 403 }, false],
+    [{ status: 500 }, true],
+    [{ status: 503 }, true],
+    [{ status: 429 }, true],
+    [{ status: 408 }, true],
+    [{ code: 'ECONNRESET' }, true],
+    [{ code: 'ETIMEDOUT' }, true],
+    [{ code: 'EAI_AGAIN' }, true],
+    [{ code: 'ENOTFOUND' }, false],
+    [{ code: 'ECONNREFUSED' }, false],
+    [{ code: 'CERT_HAS_EXPIRED' }, false],
+    [{}, false]
+  ])('%j -> %s', (failure, retry) => {
+    expect(downloadRetryable(failure)).toBe(retry)
   })
 })

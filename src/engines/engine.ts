@@ -65,6 +65,8 @@ export interface BuildResult {
   readonly builds: readonly PlatformBuild[]
   /** Engine facts for the `metadata` output. */
   readonly metadata: Readonly<Record<string, unknown>>
+  /** Lines for the job summary, each also in the log (the cache a build read and wrote). */
+  readonly notes?: readonly string[]
 }
 
 export interface SmokeResult {
@@ -77,6 +79,8 @@ export interface SmokeResult {
 
 export interface Engine {
   readonly name: 'buildah' | 'buildx'
+  /** The engine's version once known (buildx: after prepare() found or installed it); '' before. */
+  readonly version: string
   /** Ready the engine (version, builder, logins) and log what was created or reused. */
   prepare(request: BuildRequest): Promise<void>
   build(request: BuildRequest): Promise<BuildResult>

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { constants } from 'node:fs'
-import { access, writeFile } from 'node:fs/promises'
+import { access, realpath, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { ActionError, errorMessage } from '../errors.js'
 import { exec } from '../exec.js'
@@ -15,6 +15,7 @@ import {
   registrationLine
 } from './binfmt.js'
 import { BINFMT_TABLE, type BinfmtRow, binfmtRow } from './binfmt-table.js'
+import { installQemuPackage } from './apt.js'
 
 export interface QemuOptions {
   readonly choice: QemuChoice
@@ -156,7 +157,7 @@ export async function setupQemu(
     (await accessible('/usr/bin/apt-get'))
   ) {
     core.info('installing qemu-user-static, since no QEMU binary was found for every platform')
-    await privileged('apt-get', ['install', '-y', '--no-install-recommends', 'qemu-user-static'])
+    await installQemuPackage(isRoot())
     interpreters = await Promise.all(missing.map(entry => findInterpreter(entry.row, dirs)))
   }
   const unserved = missing.filter((_, index) => interpreters[index] === undefined)
@@ -217,4 +218,32 @@ export function describeOutcome(report: QemuReport): string {
     case 'registered':
       return `${report.platform}: registered ${outcome.handler} from ${outcome.interpreter}`
   }
+}
+
+/** `7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)` from `qemu-aarch64 --version`; undefined when unreadable. */
+export function parseQemuVersion(output: string): string | undefined {
+  const match = /version (\d[^\s(]*)(?: \(([^)]*)\))?/.exec(output)
+  if (match?.[1] === undefined) return undefined
+  return match[2] === undefined || match[2] === '' ? match[1] : `${match[1]} (${match[2]})`
+}
+
+/**
+ * The version of the QEMU that serves the emulated platforms, read from the first handler's
+ * emulator. A `-binfmt-P` entry reads its arguments differently, so the file it links to is asked.
+ */
+export async function qemuVersion(
+  reports: readonly QemuReport[]
+): Promise<{ version: string; interpreter: string } | undefined> {
+  for (const report of reports) {
+    if (report.outcome.kind === 'native') continue
+    const interpreter = await realpath(report.outcome.interpreter).catch(() => undefined)
+    if (interpreter === undefined || interpreter.endsWith('-binfmt-P')) continue
+    const result = await exec(interpreter, ['--version'], {
+      silent: true,
+      allowFailure: true
+    }).catch(() => undefined)
+    const version = result?.exitCode === 0 ? parseQemuVersion(result.stdout) : undefined
+    if (version !== undefined) return { version, interpreter }
+  }
+  return undefined
 }

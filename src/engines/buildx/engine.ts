@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import * as core from '@actions/core'
 import { ActionError } from '../../errors.js'
 import { ExecError, type ExecResult, commandLine, exec } from '../../exec.js'
 import type { PlannedPlatform } from '../../plan.js'
@@ -26,6 +27,7 @@ import {
 } from './argv.js'
 import { type Builder, prepareBuilder, removeBuilder } from './builder.js'
 import { privateDockerEnv } from './docker-config.js'
+import { type CacheFailure, type CachePlan, cachePlan, describeCache } from './cache.js'
 import { ensureBuildx } from './install.js'
 import { parseMetadataFile } from './metadata.js'
 import { describeFailure, summarizeProgress } from './progress.js'
@@ -33,7 +35,7 @@ import { builtImage, planOutputs } from './result.js'
 
 export class BuildxEngine implements Engine {
   readonly name = 'buildx'
-  private version = ''
+  version = ''
   private tempDir = ''
   private builder: Builder | undefined
 
@@ -94,10 +96,27 @@ export class BuildxEngine implements Engine {
     }
     const seconds = (performance.now() - started) / 1000
     const progress = summarizeProgress(`${result.stdout}\n${result.stderr}`, names)
+    const cache = cachePlan(request, this.options.driver, process.env)
+    const cacheLine = describeCache(cache, progress.cacheHits, progress.cacheFailures)
+    core.info(cacheLine)
+    const cacheWarnings = progress.cacheFailures.map(failure => cacheWarning(cache, failure))
+    for (const warning of cacheWarnings) core.warning(warning)
     if (result.exitCode !== 0) {
+      const failedCommand = new ExecError(commandLine('docker', buildArgs), result).message
+      const exportFailure = progress.cacheFailures.find(failure => failure.direction === 'export')
+      if (progress.failed.length === 0 && exportFailure !== undefined) {
+        throw new ActionError(
+          `the build succeeded, but the cache export to ${exportFailure.target} failed (${exportFailure.message})${
+            progress.pushed === undefined
+              ? ''
+              : `; the image had been pushed by digest as ${progress.pushed} and stays untagged`
+          }: ${failedCommand}`,
+          'No tag was moved. Mend the cache backend, or add ignore-error=true to `cache-to` so its failure does not fail the build'
+        )
+      }
       // BuildKit pushes by digest only, so whatever it pushed before failing is untagged.
       throw new ActionError(
-        `${describeFailure(request.platforms, progress.failed)}: ${new ExecError(commandLine('docker', buildArgs), result).message}`,
+        `${describeFailure(request.platforms, progress.failed)}: ${failedCommand}`,
         'No tag was moved'
       )
     }
@@ -128,8 +147,16 @@ export class BuildxEngine implements Engine {
         builder: builder.name,
         driver: builder.driver,
         ...metadata,
-        imageId
-      }
+        imageId,
+        cache: {
+          chosenBy: cache.chosenBy,
+          from: cache.from,
+          to: cache.to,
+          ...(cache.reason === undefined ? {} : { reason: cache.reason }),
+          failures: progress.cacheFailures
+        }
+      },
+      notes: [cacheLine, ...cacheWarnings]
     }
   }
 
@@ -226,4 +253,16 @@ async function readJson(file: string, what: string): Promise<unknown> {
   } catch {
     throw new ActionError(`the ${what} (${file}) is not JSON`)
   }
+}
+
+/** What a failed cache import or export means for this build. */
+function cacheWarning(plan: CachePlan, failure: CacheFailure): string {
+  const what =
+    failure.direction === 'import'
+      ? `cache import from ${failure.target} failed (${failure.message}); the build went on without it`
+      : `cache export to ${failure.target} failed (${failure.message})`
+  if (failure.direction === 'import') return what
+  return plan.chosenBy === 'action'
+    ? `${what}; the action's own cache never fails the build, and the next build starts with less cache`
+    : `${what}; buildx decides whether that fails the build (\`ignore-error=true\` in \`cache-to\` lets it go on)`
 }

@@ -1,10 +1,11 @@
 /** Find, resolve, download, verify and install the docker buildx CLI plugin. */
 import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises'
-import { homedir } from 'node:os'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { homedir, tmpdir } from 'node:os'
 import path from 'node:path'
+import { pipeline } from 'node:stream/promises'
 import semver from 'semver'
 import { Input } from '../../constants.js'
 import { ActionError, InputError, errorMessage } from '../../errors.js'
@@ -210,17 +211,117 @@ async function sha256OfFile(file: string): Promise<string> {
   return hash.digest('hex')
 }
 
-/** The tool cache and its HTTP client load only when buildx must be installed. */
+/** The tool cache loads only when buildx must be installed. */
 const toolCache = () => import('@actions/tool-cache')
 
-async function download(url: string): Promise<string> {
+/** Pauses before the second and third attempt: a reset connection or a 5xx gets a few seconds, no more. */
+export const DOWNLOAD_RETRY_DELAYS_MS: readonly number[] = [500, 1500]
+/** A whole download (a plugin is ~60 MB) may take this long. */
+const DOWNLOAD_TIMEOUT_MS = 180_000
+
+/** A failed download as far as retrying cares: an HTTP status, or the network's error code. */
+export interface DownloadFailure {
+  readonly status?: number
+  readonly code?: string
+}
+
+/** Network codes that say the connection broke or the name lookup hiccupped, not that nothing is there. */
+const TRANSIENT_CODES = [
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT'
+]
+
+/** Whether trying again may help: server trouble and broken connections; never a 404 or an unknown host. */
+export function downloadRetryable(failure: DownloadFailure): boolean {
+  if (failure.status !== undefined) {
+    return failure.status >= 500 || failure.status === 408 || failure.status === 429
+  }
+  return failure.code !== undefined && TRANSIENT_CODES.includes(failure.code)
+}
+
+class DownloadError extends Error {
+  constructor(
+    message: string,
+    readonly failure: DownloadFailure
+  ) {
+    super(message)
+    this.name = 'DownloadError'
+  }
+}
+
+/** The innermost `code` of a fetch error (`fetch failed` wraps the socket's error). */
+function networkCode(error: unknown): string | undefined {
+  let current: unknown = error
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === 'string') return code
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+async function downloadOnce(url: string, file: string): Promise<void> {
+  // The runner's proxy settings (https_proxy, no_proxy) apply, as to every @actions client.
+  const { HttpClient } = await import('@actions/http-client')
+  const client = new HttpClient('multiarch-build-action', [], {
+    allowRedirects: true,
+    allowRetries: false,
+    socketTimeout: DOWNLOAD_TIMEOUT_MS
+  })
   try {
-    return await (await toolCache()).downloadTool(url)
+    const response = await client.get(url)
+    const status = response.message.statusCode ?? 0
+    if (status !== 200) {
+      response.message.resume()
+      throw new DownloadError(`HTTP ${status} ${response.message.statusMessage ?? ''}`.trim(), {
+        status
+      })
+    }
+    await pipeline(response.message, createWriteStream(file))
   } catch (error) {
-    throw new ActionError(
-      `could not download ${url}: ${errorMessage(error)}`,
-      'Check that the runner reaches github.com, or install docker-buildx before this step'
-    )
+    if (error instanceof DownloadError) throw error
+    const code = networkCode(error)
+    throw new DownloadError(errorMessage(error), code === undefined ? {} : { code })
+  } finally {
+    client.dispose()
+  }
+}
+
+/**
+ * Download `url` into a fresh file. Only what can recover within seconds is tried again
+ * (see DOWNLOAD_RETRY_DELAYS_MS); a 404 or a host that does not resolve fails at once.
+ */
+export async function download(
+  url: string,
+  delaysMs: readonly number[] = DOWNLOAD_RETRY_DELAYS_MS
+): Promise<string> {
+  const dir = await mkdtemp(path.join(process.env.RUNNER_TEMP ?? tmpdir(), 'buildx-download-'))
+  const file = path.join(dir, path.basename(new URL(url).pathname) || 'download')
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await downloadOnce(url, file)
+      return file
+    } catch (error) {
+      const failure = error instanceof DownloadError ? error.failure : {}
+      const delay = delaysMs[attempt]
+      if (delay === undefined || !downloadRetryable(failure)) {
+        await rm(dir, { recursive: true, force: true })
+        throw new ActionError(
+          `could not download ${url}: ${errorMessage(error)}${attempt === 0 ? '' : ` (after ${attempt + 1} attempts)`}`,
+          failure.status === 404
+            ? 'No such release asset: pin a `buildx-version` that exists, or install docker-buildx before this step'
+            : 'Check that the runner reaches github.com, or install docker-buildx before this step'
+        )
+      }
+      core.info(`download of ${url} failed (${errorMessage(error)}); trying again in ${delay} ms`)
+      await new Promise(resolve => setTimeout(resolve, delay))
+    }
   }
 }
 
@@ -235,9 +336,16 @@ export async function installBuildx(
   if (cached === '') {
     core.info(`downloading ${asset.url}`)
     const binary = await download(asset.url)
-    const checksums = await readFile(await download(asset.checksumsUrl), 'utf8')
-    verifyChecksum(checksums, asset.name, await sha256OfFile(binary))
-    cached = await cache.cacheFile(binary, TOOL_NAME, TOOL_NAME, version, nodeArch)
+    const checksumsFile = await download(asset.checksumsUrl)
+    try {
+      const checksums = await readFile(checksumsFile, 'utf8')
+      verifyChecksum(checksums, asset.name, await sha256OfFile(binary))
+      cached = await cache.cacheFile(binary, TOOL_NAME, TOOL_NAME, version, nodeArch)
+    } finally {
+      for (const file of [binary, checksumsFile]) {
+        await rm(path.dirname(file), { recursive: true, force: true })
+      }
+    }
   }
   const directory = pluginDirectory(process.env)
   await mkdir(directory, { recursive: true })

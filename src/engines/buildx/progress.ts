@@ -1,12 +1,17 @@
 /** What buildx's plain progress and `buildx inspect` say, read without running anything. */
 import { canonicalPlatformName } from '../../platform.js'
 import type { PlannedPlatform } from '../../plan.js'
+import type { CacheFailure } from './cache.js'
 
 export interface ProgressSummary {
   /** Steps taken from cache, per platform. */
   readonly cacheHits: Readonly<Record<string, number>>
   /** Platforms with a failed step, in the order the log shows them. */
   readonly failed: readonly string[]
+  /** Cache imports and exports that failed: steps of no platform. */
+  readonly cacheFailures: readonly CacheFailure[]
+  /** The last `name@digest` BuildKit said it pushed a manifest for. */
+  readonly pushed: string | undefined
 }
 
 /**
@@ -19,8 +24,30 @@ export function summarizeProgress(log: string, platforms: readonly string[]): Pr
   const platformOfStep = new Map<string, string>()
   const cacheHits: Record<string, number> = Object.fromEntries(platforms.map(name => [name, 0]))
   const failed: string[] = []
+  const cacheSteps = new Map<string, Omit<CacheFailure, 'message'>>()
+  const cacheFailures: CacheFailure[] = []
+  let pushed: string | undefined
   for (const raw of log.split('\n')) {
     const line = raw.trim()
+    const cacheStep = /^#(\d+) (importing cache manifest from|exporting cache to) (.+?)\s*$/.exec(
+      line
+    )
+    if (cacheStep?.[1] !== undefined && cacheStep[3] !== undefined) {
+      cacheSteps.set(cacheStep[1], {
+        direction: cacheStep[2] === 'exporting cache to' ? 'export' : 'import',
+        target: cacheStep[3]
+      })
+      continue
+    }
+    const manifest = /^#\d+ pushing manifest for (\S+@sha256:[0-9a-f]{64})/.exec(line)
+    if (manifest?.[1] !== undefined) pushed = manifest[1]
+    const cacheError = /^#(\d+) ERROR:?\s*(.*)$/.exec(line)
+    const cache = cacheError?.[1] === undefined ? undefined : cacheSteps.get(cacheError[1])
+    if (cache !== undefined) {
+      // A cache step belongs to no platform: its failure is not a platform's.
+      cacheFailures.push({ ...cache, message: cacheError?.[2] ?? '' })
+      continue
+    }
     const named = /^#(\d+) \[(linux\/[a-z0-9]+(?:\/v\d+)?)[ \]]/.exec(line)
     if (named?.[1] !== undefined && named[2] !== undefined) {
       platformOfStep.set(named[1], canonicalPlatformName(named[2]))
@@ -33,7 +60,7 @@ export function summarizeProgress(log: string, platforms: readonly string[]): Pr
     if (outcome[2] === 'CACHED') cacheHits[platform] = (cacheHits[platform] ?? 0) + 1
     else if (!failed.includes(platform)) failed.push(platform)
   }
-  return { cacheHits, failed }
+  return { cacheHits, failed, cacheFailures, pushed }
 }
 
 /** `build of linux/arm64 (under QEMU) failed`, naming the platforms the log blames. */

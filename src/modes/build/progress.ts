@@ -15,7 +15,7 @@ export interface BuildProgress {
   /** The publish pipeline's record: smoke outcomes, the local result, what was pushed. */
   readonly record: PublishRecord
   /** Lines for under the summary's table, such as the 32-bit Arm probe's verdict. */
-  readonly notes: readonly string[]
+  readonly notes: string[]
   /** Platforms whose native or emulated build the 32-bit Arm probe decided. */
   readonly probed: readonly string[]
 }

@@ -14,7 +14,7 @@ import { type PlannedPlatform, legTag, planBuild } from '../../plan.js'
 import type { ImageReference } from '../../reference.js'
 import { type PublishRecord, emptyRecord, publish } from '../../publish/pipeline.js'
 import { probeArm32 } from '../../qemu/arm32-probe.js'
-import { describeOutcome, setupQemu } from '../../qemu/setup.js'
+import { describeOutcome, qemuVersion, setupQemu } from '../../qemu/setup.js'
 import { RegistryPool } from '../../registry/pool.js'
 import { runTempDir } from '../../state.js'
 import { writeBuildSummary } from '../../summary.js'
@@ -42,13 +42,19 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
   for (const login of logins) maskCredentials(login.credentials)
   for (const secret of inputs.secrets) core.setSecret(secret.value)
 
-  await core.group('Set up QEMU', async () => {
+  // The engine is chosen first: a runner where nothing can build is refused before QEMU is touched.
+  const engine = await selectEngine(inputs, core.group)
+
+  const qemu = await core.group('Set up QEMU', async () => {
     const reports = await setupQemu(plan, {
       choice: inputs.qemu,
       platforms: inputs.qemuPlatforms,
       allowInstall: inputs.qemuInstall
     })
     for (const report of reports) core.info(describeOutcome(report))
+    const found = await qemuVersion(reports)
+    if (found !== undefined) core.info(`QEMU ${found.version} (${found.interpreter})`)
+    return found
   })
 
   const request: BuildRequest = {
@@ -72,17 +78,19 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
     maxParallelism: inputs.maxParallelism,
     buildPlatform: host
   }
-  const engine = await selectEngine(inputs, core.group)
   const forget = onCancel(() => engine.dispose())
   // One client per registry for the whole run: push, read-back and check share connections and tokens.
   const pool = new RegistryPool(registry => credentialsFor(registry, logins), core.info)
   const progress: BuildProgress = {
-    engine: engine.name,
+    engine: engineLabel({ version: engine.version || undefined }, engine.name),
     tags: finalTags,
     builds: [],
     verification: [],
     record: emptyRecord(),
-    notes: arm32.note === undefined ? [] : [arm32.note],
+    notes: [
+      ...(arm32.note === undefined ? [] : [arm32.note]),
+      ...(qemu === undefined ? [] : [`QEMU ${qemu.version}`])
+    ],
     probed:
       arm32.note === undefined
         ? []
@@ -90,11 +98,17 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
   }
   let image: BuiltImage | undefined
   try {
-    await core.group('Set up the builder', () => engine.prepare(request))
+    try {
+      await core.group('Set up the builder', () => engine.prepare(request))
+    } finally {
+      // Known once prepare() found or installed it, also when the builder then failed.
+      progress.engine = engineLabel({ version: engine.version || undefined }, engine.name)
+    }
     const result = await engine.build(request)
     image = result.image
     progress.engine = engineLabel(result.metadata, engine.name)
     progress.builds = result.builds
+    progress.notes.push(...(result.notes ?? []))
     const steps = buildSteps(
       engine,
       pool,
@@ -139,6 +153,7 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
       [Output.ImageId]: result.imageId,
       [Output.Metadata]: JSON.stringify({
         ...result.metadata,
+        ...(qemu === undefined ? {} : { qemu: qemu.version }),
         builds: result.builds,
         smoke: record.smoke,
         attestations: described?.attestations ?? {},
