@@ -59,6 +59,13 @@ export async function prepareBuilder(
 ): Promise<Builder> {
   let name = options.builder
   let created = false
+  core.debug(
+    name !== ''
+      ? `builder: \`${name}\` given as \`builder\`, used as it is`
+      : options.driver === 'docker'
+        ? "builder: the docker driver builds on the daemon's own builder"
+        : `builder: creating one with driver ${options.driver}, named ${options.builderName === '' ? 'by the action' : 'by `builder-name`'}`
+  )
   if (name === '' && options.driver === 'docker') {
     // The docker driver's builder carries the name of the docker context.
     name =

@@ -33,6 +33,9 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
   const tempDir = await runTempDir()
   const arm32 = await arm32Natively(inputs, host, tempDir)
   const plan = planBuild(inputs.platforms, host, { arm32OnArm64: arm32.native })
+  core.debug(
+    `plan on ${formatPlatform(host)}: ${plan.map(entry => `${entry.name} ${entry.emulated ? 'emulated (QEMU)' : 'native'}`).join(', ')}${arm32.note === undefined ? '' : `; ${arm32.note}`}`
+  )
   // A fan-out leg leaves its platform under `<tag>-<slug>` for the merge; no final tag moves.
   const [legPlatform] = plan
   const finalTags =
