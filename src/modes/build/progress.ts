@@ -15,7 +15,7 @@ export interface BuildProgress {
   /** The publish pipeline's record: smoke outcomes, the local result, what was pushed. */
   readonly record: PublishRecord
   /** Lines for under the summary's table, such as the 32-bit Arm probe's verdict. */
-  readonly notes: readonly string[]
+  readonly notes: string[]
   /** Platforms whose native or emulated build the 32-bit Arm probe decided. */
   readonly probed: readonly string[]
 }
@@ -101,6 +101,7 @@ export function summaryOf(
     rows,
     failure,
     nextSteps: failure === undefined ? [] : nextSteps(progress, failure),
-    notes: [...progress.notes, ...progress.record.skipped.map(note => `Skipped the ${note}`)]
+    notes: [...progress.notes, ...progress.record.skipped.map(note => `Skipped the ${note}`)],
+    ...(progress.record.comparison === undefined ? {} : { comparison: progress.record.comparison })
   }
 }
