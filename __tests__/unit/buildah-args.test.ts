@@ -6,7 +6,8 @@ import {
   buildahManifestAddArgs,
   buildahPullArgs,
   countCacheHits,
-  loginFix
+  loginFix,
+  refuseIndexDescriptor
 } from '../../src/engines/buildah.js'
 import type { BuildRequest } from '../../src/engines/engine.js'
 import { parsePlatform, parsePlatforms } from '../../src/platform.js'
@@ -270,5 +271,29 @@ describe('loginFix', () => {
     ['invalid username/password', /Check `username` and `password`/]
   ])('%s -> %s', (detail, fix) => {
     expect(loginFix('ghcr.io', detail)).toMatch(fix)
+  })
+})
+
+describe('refuseIndexDescriptor', () => {
+  it('refuses the index-descriptor level by name, and lets the others through', () => {
+    expect(() => {
+      refuseIndexDescriptor({
+        annotations: [
+          { level: 'index', key: 'a', value: '1' },
+          { level: 'index-descriptor', key: 'b', value: '2' }
+        ]
+      })
+    }).toThrow(
+      'input `annotations`: `index-descriptor:b=2` asks for the index-descriptor level, which the buildah engine cannot write'
+    )
+    expect(() => {
+      refuseIndexDescriptor({
+        annotations: [
+          { level: 'manifest', key: 'a', value: '1' },
+          { level: 'index', key: 'a', value: '1' },
+          { level: 'manifest-descriptor', key: 'a', value: '1' }
+        ]
+      })
+    }).not.toThrow()
   })
 })
