@@ -287,7 +287,7 @@ const rows: Row[] = [
   [25, 'load', {}, { load: true }, {}, {}, ['--load']],
   [
     34,
-    'source-date-epoch with a push: the build arg, and rewrite-timestamp on the image output',
+    'source-date-epoch with a push: the build arg, OCI media types and rewrite-timestamp on the image output',
     { sourceDateEpoch: 1700000000 },
     {},
     { pushTo: tag('ghcr.io/acme/app:1') },
@@ -296,7 +296,7 @@ const rows: Row[] = [
       '--build-arg',
       'SOURCE_DATE_EPOCH=1700000000',
       '--output',
-      'type=image,name=ghcr.io/acme/app,push-by-digest=true,name-canonical=true,push=true,rewrite-timestamp=true'
+      'type=image,name=ghcr.io/acme/app,push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=true,rewrite-timestamp=true'
     ]
   ],
   [

@@ -78,14 +78,16 @@ export interface BuildxRun {
  * The one output of a push: every blob and manifest into the repository, addressed by
  * digest, and no tag. The action moves the tags itself, after the checks.
  */
-export function pushByDigestOutput(repository: ImageReference, rewriteTimestamp = false): string {
+export function pushByDigestOutput(repository: ImageReference, reproducible = false): string {
   return [
     'type=image',
     `name=${repositoryName(repository)}`,
     'push-by-digest=true',
     'name-canonical=true',
     'push=true',
-    ...(rewriteTimestamp ? ['rewrite-timestamp=true'] : [])
+    // Without attestations BuildKit pushes Docker media types, while an OCI layout (a rebuild
+    // with `push: false`) holds OCI ones: the same image under two digests. One kind for both.
+    ...(reproducible ? ['oci-mediatypes=true', 'rewrite-timestamp=true'] : [])
   ]
     .map(csvField)
     .join(',')
