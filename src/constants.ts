@@ -53,7 +53,9 @@ export enum Input {
   Provenance = 'provenance',
   Sbom = 'sbom',
   Outputs = 'outputs',
-  Load = 'load'
+  Load = 'load',
+  SourceDateEpoch = 'source-date-epoch',
+  ExpectDigests = 'expect-digests'
 }
 
 /** Inputs only the buildx engine honours; buildah refuses them rather than ignore them. */

@@ -7,7 +7,10 @@ import {
 } from './buildx-inputs.js'
 import { Input } from './constants.js'
 import { InputError, errorMessage } from './errors.js'
+import { type Annotation, AnnotationError, parseAnnotationLine } from './annotations.js'
 import { parseList } from './input-list.js'
+import { type ExpectedDigests, parseExpectDigests } from './publish/compare.js'
+import { type EpochSetting, parseSourceDateEpoch } from './source-date-epoch.js'
 import { type Platform, PlatformError, formatPlatform, parsePlatforms } from './platform.js'
 import { type ImageReference, parseReference } from './reference.js'
 import {
@@ -53,7 +56,8 @@ export interface Inputs {
   readonly file: string
   readonly tags: readonly ImageReference[]
   readonly labels: readonly KeyValue[]
-  readonly annotations: readonly KeyValue[]
+  /** With their levels (docker/metadata-action's prefixes); none given: the image manifests. */
+  readonly annotations: readonly Annotation[]
   readonly buildArgs: readonly KeyValue[]
   readonly secrets: readonly BuildSecret[]
   readonly target: string
@@ -90,6 +94,10 @@ export interface Inputs {
   readonly maxParallelism: number
   /** What only the buildx engine reads. */
   readonly buildx: BuildxOptions
+  /** `source-date-epoch` (or the job's SOURCE_DATE_EPOCH); undefined: builds are stamped with now. */
+  readonly sourceDateEpoch: EpochSetting | undefined
+  /** `expect-digests`: platform -> digest an earlier run built; undefined: no comparison. */
+  readonly expectDigests: ExpectedDigests | undefined
   /** Inputs given a value other than their default (buildah refuses buildx-only ones). */
   readonly customised: readonly Input[]
 }
@@ -123,7 +131,10 @@ function sizedSource(source: InputSource): InputSource {
   }
 }
 
-export function readInputs(untrusted: InputSource): Inputs {
+export function readInputs(
+  untrusted: InputSource,
+  environment: Readonly<Record<string, string | undefined>> = process.env
+): Inputs {
   const source = sizedSource(untrusted)
   const mode = oneOf(source, Input.Mode, MODES)
   const platforms = platformList(source, Input.Platforms)
@@ -186,6 +197,14 @@ export function readInputs(untrusted: InputSource): Inputs {
       'Give host[:port], e.g. ghcr.io or 127.0.0.1:5000, without a scheme or path'
     )
   }
+  const expectDigests = parseExpectDigests(source.getInput(Input.ExpectDigests))
+  if (expectDigests !== undefined && mode !== 'build') {
+    throw new InputError(
+      Input.ExpectDigests,
+      `is for mode \`build\`, not \`${mode}\``,
+      'Rebuild with mode: build (push: false needs no registry) and compare there'
+    )
+  }
   const maxParallelism = parallelism(source)
   const customised = customisedInputs(source)
   const inputs: Inputs = {
@@ -195,7 +214,7 @@ export function readInputs(untrusted: InputSource): Inputs {
     file: source.getInput(Input.File),
     tags,
     labels: keyValues(source, Input.Labels, /^[^\s=]+$/),
-    annotations: keyValues(source, Input.Annotations, /^[^\s=]+$/),
+    annotations: annotationLines(source),
     buildArgs: keyValues(source, Input.BuildArgs, /^[A-Za-z_][A-Za-z0-9_.-]*$/),
     secrets: keyValues(source, Input.Secrets, /^[A-Za-z0-9_.-]+$/).map(({ key, value }) => ({
       id: key,
@@ -237,6 +256,11 @@ export function readInputs(untrusted: InputSource): Inputs {
       push,
       customised.includes(Input.MaxParallelism) ? maxParallelism : undefined
     ),
+    sourceDateEpoch: parseSourceDateEpoch(
+      source.getInput(Input.SourceDateEpoch),
+      environment.SOURCE_DATE_EPOCH
+    ),
+    expectDigests,
     customised
   }
   return deepFreeze(inputs)
@@ -370,6 +394,19 @@ function sourceReference(text: string): ImageReference {
     )
   }
   return reference
+}
+
+function annotationLines(source: InputSource): Annotation[] {
+  return list(source, Input.Annotations, false).flatMap(line => {
+    try {
+      return parseAnnotationLine(line)
+    } catch (error) {
+      if (error instanceof AnnotationError) {
+        throw new InputError(Input.Annotations, error.message, error.fix)
+      }
+      throw error
+    }
+  })
 }
 
 function keyValues(source: InputSource, name: Input, validKey: RegExp): KeyValue[] {

@@ -4,6 +4,7 @@
  */
 import * as core from '@actions/core'
 import type { Matrix } from './plan.js'
+import type { DigestComparison } from './publish/compare.js'
 import type { PlatformVerification } from './verify/image.js'
 
 export interface PlatformRow {
@@ -62,6 +63,8 @@ export interface BuildSummary {
   readonly nextSteps: readonly string[]
   /** Facts about the run worth a line under the table (a probe's verdict, skipped checks). */
   readonly notes?: readonly string[]
+  /** `expect-digests` against this run's digests, per platform; undefined: not asked for. */
+  readonly comparison?: readonly DigestComparison[]
 }
 
 /** Characters at most shown of a smoke test's output inside a table cell. */
@@ -123,6 +126,7 @@ export function renderBuildSummary(summary: BuildSummary): string {
     ...failureDetails(summary.failure),
     imageLines(summary),
     ...platformTable(summary.rows),
+    ...comparisonTable(summary.comparison),
     ...notesList(summary.notes ?? []),
     ...buildTimeChart(summary.rows),
     ...nextStepsList(summary.nextSteps),
@@ -185,6 +189,28 @@ function platformTable(rows: readonly PlatformRow[]): string[] {
       ].join(' | ')} |`
   )
   return [[...header, ...body].join('\n')]
+}
+
+/** The rebuild check: every platform of either side, with both digests in full. */
+function comparisonTable(rows: readonly DigestComparison[] | undefined): string[] {
+  if (rows === undefined) return []
+  const differ = rows.filter(row => !row.match).length
+  const heading =
+    differ === 0
+      ? `#### Rebuild check: all ${plural(rows.length, 'platform')} match \`expect-digests\``
+      : `#### Rebuild check: ${differ} of ${plural(rows.length, 'platform')} differ from \`expect-digests\``
+  const cell = (digest: string | undefined): string => (digest === undefined ? '—' : code(digest))
+  return [
+    heading,
+    [
+      '| Platform | Expected | Built | Match |',
+      '| --- | --- | --- | --- |',
+      ...rows.map(
+        row =>
+          `| ${code(row.platform)} | ${cell(row.expected)} | ${cell(row.built)} | ${row.match ? '✅' : '❌'} |`
+      )
+    ].join('\n')
+  ]
 }
 
 function runsCell(row: PlatformRow): string {

@@ -359,6 +359,67 @@ describe.runIf(available)('buildx engine end to end', () => {
     )
     await runPost(step)
   })
+
+  it.each([
+    ['with provenance (buildx default)', ''],
+    ['without provenance', 'false']
+  ])(
+    'rebuilds seconds later with source-date-epoch, %s: the same per-platform digests, checked by expect-digests',
+    async (_name, provenance) => {
+      const dir = context(
+        [
+          'ARG BASE',
+          'FROM ${BASE}',
+          'COPY Dockerfile /srv/Dockerfile',
+          'RUN uname -m > /arch && cp /srv/Dockerfile /srv/copy',
+          ''
+        ].join('\n')
+      )
+      const common = {
+        engine: 'buildx',
+        'build-args': `BASE=${base}`,
+        ...builderInputs,
+        platforms: 'linux/amd64,linux/arm64',
+        context: dir,
+        'no-cache': 'true',
+        'source-date-epoch': '1650000000',
+        provenance
+      }
+      const tag = `${registry}/buildx-e2e/repro:${run}-${provenance || 'default'}`
+      const first = await runMain({ inputs: { ...common, tags: tag, push: 'true' } })
+      expect(first.errors).toEqual([])
+      const digests = JSON.parse(first.outputs.digests ?? '{}') as Record<string, string>
+      expect(Object.keys(digests)).toEqual(['linux/amd64', 'linux/arm64'])
+      const metadata = JSON.parse(first.outputs.metadata ?? '{}') as Record<string, unknown>
+      expect(metadata['containerimage.digest']).toBe(first.outputs.digest)
+      expect(metadata['image.name']).toBe(tag)
+      expect(String(metadata['buildx.build.ref'])).toContain('/')
+      // Provenance records build times: the summary says what repeats and what does not.
+      if (provenance === '') expect(first.summary).toContain('the provenance attestations are not')
+      else expect(first.summary).not.toContain('attestations are not')
+
+      await new Promise(resolve => setTimeout(resolve, 1100))
+      const again = await runMain({
+        inputs: { ...common, 'expect-digests': first.outputs.digests ?? '' }
+      })
+      expect(again.errors).toEqual([])
+      expect(JSON.parse(again.outputs.digests ?? '{}')).toEqual(digests)
+      expect(again.summary).toContain('Rebuild check: all 2 platforms match')
+      // Without attestations the index repeats too: pushed or in a local layout, the same bytes.
+      if (provenance === 'false') expect(again.outputs.digest).toBe(first.outputs.digest)
+
+      const altered = { ...digests, 'linux/amd64': `sha256:${'0'.repeat(64)}` }
+      const moved = `${registry}/buildx-e2e/repro:${run}-${provenance || 'default'}-altered`
+      const refused = await runMain({
+        inputs: { ...common, tags: moved, push: 'true', 'expect-digests': JSON.stringify(altered) }
+      })
+      expect(refused.exitCode).toBe(1)
+      expect(refused.errors[0]).toContain(
+        `linux/amd64: expected ${altered['linux/amd64']}, built ${digests['linux/amd64']}`
+      )
+      expect(rawManifest(moved)).toBeUndefined()
+    }
+  )
 })
 
 const hubGiven =

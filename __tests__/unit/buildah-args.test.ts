@@ -6,7 +6,8 @@ import {
   buildahManifestAddArgs,
   buildahPullArgs,
   countCacheHits,
-  loginFix
+  loginFix,
+  refuseIndexDescriptor
 } from '../../src/engines/buildah.js'
 import type { BuildRequest } from '../../src/engines/engine.js'
 import { parsePlatform, parsePlatforms } from '../../src/platform.js'
@@ -34,6 +35,7 @@ const base: BuildRequest = {
   logins: [],
   tempDir: '/tmp/run',
   maxParallelism: 2,
+  sourceDateEpoch: undefined,
   buildPlatform: parsePlatform('amd64')
 }
 const head = ['build', '--platform', 'linux/arm64', '--layers', '--force-rm']
@@ -53,7 +55,7 @@ describe('buildahBuildArgs', () => {
       {
         buildArgs: [{ key: 'A', value: '1,2' }],
         labels: [{ key: 'l', value: 'v' }],
-        annotations: [{ key: 'a', value: 'b' }]
+        annotations: [{ level: 'manifest', key: 'a', value: 'b' }]
       },
       [],
       undefined,
@@ -69,6 +71,41 @@ describe('buildahBuildArgs', () => {
         '--pull=false',
         '/w/ctx'
       ]
+    ],
+    [
+      6,
+      {
+        // Only this platform's manifest-level ones; the index levels are the action's to write.
+        annotations: [
+          { level: 'manifest', key: 'a', value: 'all' },
+          { level: 'manifest', platform: 'linux/arm64', key: 'b', value: 'arm' },
+          { level: 'manifest', platform: 'linux/s390x', key: 'c', value: 'no' },
+          { level: 'index', key: 'i', value: 'no' },
+          { level: 'manifest-descriptor', key: 'd', value: 'no' }
+        ],
+        sourceDateEpoch: 1700000000
+      },
+      [],
+      undefined,
+      [
+        '--file',
+        '/w/ctx/Dockerfile',
+        '--annotation',
+        'a=all',
+        '--annotation',
+        'b=arm',
+        '--timestamp',
+        '1700000000',
+        '--pull=false',
+        '/w/ctx'
+      ]
+    ],
+    [
+      7,
+      { sourceDateEpoch: 0 },
+      [],
+      undefined,
+      ['--file', '/w/ctx/Dockerfile', '--timestamp', '0', '--pull=false', '/w/ctx']
     ],
     [
       4,
@@ -234,5 +271,29 @@ describe('loginFix', () => {
     ['invalid username/password', /Check `username` and `password`/]
   ])('%s -> %s', (detail, fix) => {
     expect(loginFix('ghcr.io', detail)).toMatch(fix)
+  })
+})
+
+describe('refuseIndexDescriptor', () => {
+  it('refuses the index-descriptor level by name, and lets the others through', () => {
+    expect(() => {
+      refuseIndexDescriptor({
+        annotations: [
+          { level: 'index', key: 'a', value: '1' },
+          { level: 'index-descriptor', key: 'b', value: '2' }
+        ]
+      })
+    }).toThrow(
+      'input `annotations`: `index-descriptor:b=2` asks for the index-descriptor level, which the buildah engine cannot write'
+    )
+    expect(() => {
+      refuseIndexDescriptor({
+        annotations: [
+          { level: 'manifest', key: 'a', value: '1' },
+          { level: 'index', key: 'a', value: '1' },
+          { level: 'manifest-descriptor', key: 'a', value: '1' }
+        ]
+      })
+    }).not.toThrow()
   })
 })

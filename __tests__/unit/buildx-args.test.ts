@@ -56,6 +56,7 @@ const baseRequest: BuildRequest = {
   logins: [],
   tempDir: '/tmp/run',
   maxParallelism: 2,
+  sourceDateEpoch: undefined,
   buildPlatform: parsePlatform('amd64')
 }
 
@@ -136,8 +137,9 @@ const rows: Row[] = [
     'annotations, index-level too',
     {
       annotations: [
-        { key: 'org.opencontainers.image.title', value: 'app' },
-        { key: 'index:org.opencontainers.image.version', value: '1.4.2' }
+        { level: 'manifest', key: 'org.opencontainers.image.title', value: 'app' },
+        { level: 'index', key: 'org.opencontainers.image.version', value: '1.4.2' },
+        { level: 'manifest-descriptor', platform: 'linux/arm64', key: 'd', value: 'x' }
       ]
     },
     {},
@@ -145,9 +147,11 @@ const rows: Row[] = [
     {},
     [
       '--annotation',
-      'org.opencontainers.image.title=app',
+      'manifest:org.opencontainers.image.title=app',
       '--annotation',
-      'index:org.opencontainers.image.version=1.4.2'
+      'index:org.opencontainers.image.version=1.4.2',
+      '--annotation',
+      'manifest-descriptor[linux/arm64]:d=x'
     ]
   ],
   [
@@ -287,6 +291,48 @@ const rows: Row[] = [
   ],
   [25, 'load', {}, { load: true }, {}, {}, ['--load']],
   [
+    34,
+    'source-date-epoch with a push: the build arg, OCI media types and rewrite-timestamp on the image output',
+    { sourceDateEpoch: 1700000000 },
+    {},
+    { pushTo: tag('ghcr.io/acme/app:1') },
+    {},
+    [
+      '--build-arg',
+      'SOURCE_DATE_EPOCH=1700000000',
+      '--output',
+      'type=image,name=ghcr.io/acme/app,push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=true,rewrite-timestamp=true'
+    ]
+  ],
+  [
+    35,
+    "source-date-epoch: the user's image outputs and the action's layout get rewrite-timestamp, a local one not",
+    { sourceDateEpoch: 0, buildArgs: [{ key: 'A', value: '1' }] },
+    {
+      outputs: [
+        'type=oci,dest=out.tar',
+        'type=local,dest=files',
+        'type=docker,dest=img.tar,rewrite-timestamp=false'
+      ]
+    },
+    { layoutDir: '/tmp/run/layout' },
+    {},
+    [
+      '--build-arg',
+      'A=1',
+      '--build-arg',
+      'SOURCE_DATE_EPOCH=0',
+      '--output',
+      'type=oci,dest=out.tar,rewrite-timestamp=true',
+      '--output',
+      'type=local,dest=files',
+      '--output',
+      'type=docker,dest=img.tar,rewrite-timestamp=false',
+      '--output',
+      'type=oci,dest=/tmp/run/layout,tar=false,rewrite-timestamp=true'
+    ]
+  ],
+  [
     26,
     'explicit registry cache, rendered back to CSV',
     {
@@ -372,7 +418,7 @@ const rows: Row[] = [
       target: 'runtime',
       tags: [tag('ghcr.io/acme/app:1')],
       labels: [{ key: 'l', value: '1' }],
-      annotations: [{ key: 'a', value: '2' }],
+      annotations: [{ level: 'manifest', key: 'a', value: '2' }],
       buildArgs: [{ key: 'B', value: '3' }],
       secrets: [{ id: 's', value: 'hidden' }],
       noCache: true,
@@ -406,7 +452,7 @@ const rows: Row[] = [
       '--label',
       'l=1',
       '--annotation',
-      'a=2',
+      'manifest:a=2',
       '--build-arg',
       'B=3',
       '--build-context',

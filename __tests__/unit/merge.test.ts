@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { type Descriptor, assembleIndex, splitIndex } from '../../src/modes/merge/assemble.js'
+import { parseAnnotationLine } from '../../src/annotations.js'
+import {
+  type Descriptor,
+  assembleIndex,
+  missingManifestAnnotations,
+  splitIndex
+} from '../../src/modes/merge/assemble.js'
 import { mergeSources } from '../../src/modes/merge/merge.js'
 import { legTag } from '../../src/plan.js'
 import { parsePlatform, parsePlatforms } from '../../src/platform.js'
@@ -126,5 +132,82 @@ describe('leg tags', () => {
     ])
     const given = [parseReference(`r.io/a@${digest('x')}`)]
     expect(mergeSources(given, [tag], platforms)).toEqual(given)
+  })
+})
+
+describe('assembleIndex with annotations', () => {
+  const annotations = [
+    ...parseAnnotationLine('index:org.opencontainers.image.version=1.0'),
+    ...parseAnnotationLine('manifest,index:org.opencontainers.image.title=app'),
+    ...parseAnnotationLine('manifest-descriptor:com.example.all=yes'),
+    ...parseAnnotationLine('manifest-descriptor[linux/arm64]:com.example.arm=yes')
+  ]
+
+  it('puts the index level on the index and the descriptor level on each platform entry', () => {
+    const { index } = assembleIndex(
+      ['linux/amd64', 'linux/arm64'],
+      [splitIndex('leg-amd64', [amd64, attestation(amd64)]), splitIndex('leg-arm64', [arm64])],
+      annotations
+    )
+    const parsed = JSON.parse(index.toString()) as {
+      annotations: Record<string, string>
+      manifests: { digest: string; annotations?: Record<string, string> }[]
+    }
+    expect(parsed.annotations).toEqual({
+      'org.opencontainers.image.title': 'app',
+      'org.opencontainers.image.version': '1.0'
+    })
+    expect(parsed.manifests.map(entry => entry.annotations)).toEqual([
+      { 'com.example.all': 'yes' },
+      // The attestation keeps its own and gets none: it is not a platform's image.
+      attestation(amd64).annotations,
+      { 'com.example.all': 'yes', 'com.example.arm': 'yes' }
+    ])
+  })
+
+  it('gives the same bytes for the same annotations in another order', () => {
+    const legs = [splitIndex('a', [amd64]), splitIndex('b', [arm64])]
+    const one = assembleIndex(['linux/amd64', 'linux/arm64'], legs, annotations)
+    const other = assembleIndex(['linux/amd64', 'linux/arm64'], legs, [...annotations].reverse())
+    expect(other.index.equals(one.index)).toBe(true)
+  })
+
+  it('writes no annotations field when there are none', () => {
+    const { index } = assembleIndex(['linux/amd64'], [splitIndex('a', [amd64])], [])
+    expect(JSON.parse(index.toString())).not.toHaveProperty('annotations')
+  })
+})
+
+describe('missingManifestAnnotations', () => {
+  const wanted = [
+    ...parseAnnotationLine('org.opencontainers.image.title=app'),
+    ...parseAnnotationLine('manifest[linux/arm64]:com.example.arm=yes'),
+    ...parseAnnotationLine('index:ignored=here')
+  ]
+  it.each<[string, { platform: string; annotations: Record<string, string> }[], string[]]>([
+    [
+      'every leg carries them',
+      [
+        { platform: 'linux/amd64', annotations: { 'org.opencontainers.image.title': 'app' } },
+        {
+          platform: 'linux/arm64',
+          annotations: { 'org.opencontainers.image.title': 'app', 'com.example.arm': 'yes' }
+        }
+      ],
+      []
+    ],
+    [
+      'one lacks one, another holds another value',
+      [
+        { platform: 'linux/amd64', annotations: { 'org.opencontainers.image.title': 'other' } },
+        { platform: 'linux/arm64', annotations: { 'org.opencontainers.image.title': 'app' } }
+      ],
+      [
+        'linux/amd64: org.opencontainers.image.title is "other"',
+        'linux/arm64: com.example.arm missing'
+      ]
+    ]
+  ])('%s', (_name, manifests, expected) => {
+    expect(missingManifestAnnotations(manifests, wanted)).toEqual(expected)
   })
 })

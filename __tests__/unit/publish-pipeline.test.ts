@@ -7,6 +7,7 @@ import {
   type PublishSettings,
   type PublishSteps,
   Stage,
+  emptyRecord,
   judgeSmoke,
   publish
 } from '../../src/publish/pipeline.js'
@@ -54,7 +55,8 @@ const settings: PublishSettings = {
   push: true,
   verifyArch: 'error',
   smokeTest: 'uname -m',
-  smokeTestExpect: undefined
+  smokeTestExpect: undefined,
+  expectDigests: undefined
 }
 
 interface Fake {
@@ -86,6 +88,7 @@ function fake(
     groups,
     steps: {
       open: step('open', result),
+      report: () => undefined,
       verify: step('verify', undefined),
       smokeTest: step('smokeTest', smoke),
       pushByDigest: step('pushByDigest', undefined),
@@ -134,7 +137,7 @@ describe('publish', () => {
       { platform: 'linux/amd64', exitCode: 0, output: 'x86_64', seconds: 1 },
       { platform: 'linux/arm64', exitCode: 127, output: 'sh: uname: not found', seconds: 1 }
     ])
-    const record = { result: undefined, pushed: undefined, smoke: [], skipped: [] }
+    const record = emptyRecord()
     await expect(publish(registryImage, settings, run.steps, run.group, record)).rejects.toThrow(
       /smoke test `uname -m` failed on linux\/arm64 \(output: "sh: uname: not found"\)\. No tag was moved/
     )
@@ -231,5 +234,65 @@ describe('judgeSmoke', () => {
       false,
       false
     ])
+  })
+
+  describe('expect-digests', () => {
+    const expectAll = { ...result.digests }
+
+    it('compares first, in a stage of its own, and goes on when every platform matches', async () => {
+      const run = fake()
+      const record = await publish(
+        registryImage,
+        { ...settings, expectDigests: expectAll },
+        run.steps,
+        run.group
+      )
+      expect(run.groups[0]).toBe(Stage.Compare)
+      expect(run.calls).toEqual([
+        'open',
+        'verify',
+        'smokeTest',
+        'pushByDigest',
+        'moveTags',
+        'readBack'
+      ])
+      expect(record.comparison?.every(row => row.match)).toBe(true)
+      expect(record.comparison?.map(row => row.platform)).toEqual(Object.keys(result.digests))
+    })
+
+    it('stops before any check or push, naming the platform that differs with both digests', async () => {
+      const run = fake()
+      const [platform = '', digest = ''] = Object.entries(result.digests)[0] ?? []
+      const altered = `sha256:${'0'.repeat(64)}`
+      const record = emptyRecord()
+      await expect(
+        publish(
+          registryImage,
+          { ...settings, expectDigests: { ...expectAll, [platform]: altered } },
+          run.steps,
+          run.group,
+          record
+        )
+      ).rejects.toThrow(`${platform}: expected ${altered}, built ${digest}`)
+      expect(run.calls).toEqual(['open'])
+      expect(record.comparison?.filter(row => !row.match).map(row => row.platform)).toEqual([
+        platform
+      ])
+    })
+
+    it('refuses to compare an image it cannot read', async () => {
+      const run = fake()
+      await expect(
+        publish(
+          { kind: 'unavailable', reason: "stays in the builder's cache" },
+          { ...settings, push: false, expectDigests: expectAll },
+          run.steps,
+          run.group
+        )
+      ).rejects.toThrow(
+        "`expect-digests` cannot be compared: the image stays in the builder's cache"
+      )
+      expect(run.calls).toEqual([])
+    })
   })
 })

@@ -3,9 +3,11 @@ import { untrusted, untrustedLines } from '../untrusted.js'
 import { randomBytes } from 'node:crypto'
 import { readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { ActionError, errorMessage } from '../errors.js'
+import { ActionError, InputError, errorMessage } from '../errors.js'
 import { settleBounded } from '../bounded.js'
 import { ExecError, type ExecResult, commandLine, exec, execStreaming } from '../exec.js'
+import { annotationsAt, firstAt, formatAnnotation } from '../annotations.js'
+import { Input } from '../constants.js'
 import type { PlannedPlatform } from '../plan.js'
 import { type Platform, formatPlatform } from '../platform.js'
 import type { CacheSpec, KeyValue } from '../values.js'
@@ -17,6 +19,7 @@ import type {
   PlatformBuild,
   SmokeResult
 } from './engine.js'
+import { annotateLayoutIndex } from '../registry/layout.js'
 import { type SecretFile, removeSecretFiles, writeSecretFiles } from './secrets.js'
 import {
   type ParsedDockerfile,
@@ -85,7 +88,14 @@ export function buildahBuildArgs(
     args.push('--build-arg', `${key}=${value}`)
   }
   for (const { key, value } of request.labels) args.push('--label', `${key}=${value}`)
-  for (const { key, value } of request.annotations) args.push('--annotation', `${key}=${value}`)
+  // Manifest level only: the action writes the index's own into the exported layout.
+  const annotations = annotationsAt(request.annotations, 'manifest', platform.name)
+  for (const [key, value] of Object.entries(annotations))
+    args.push('--annotation', `${key}=${value}`)
+  // Created time, history and every file of the layers: the same bytes in any store.
+  if (request.sourceDateEpoch !== undefined) {
+    args.push('--timestamp', String(request.sourceDateEpoch))
+  }
   for (const secret of secretFiles) args.push('--secret', `id=${secret.id},src=${secret.file}`)
   if (request.noCache) args.push('--no-cache')
   args.push(`--pull=${request.pull && files.basesPulled !== true ? 'always' : 'false'}`)
@@ -95,6 +105,18 @@ export function buildahBuildArgs(
   if (cacheTo !== undefined) args.push('--cache-to', cacheTo)
   args.push(request.context)
   return args
+}
+
+/** buildah leaves no OCI layout of the user's whose `index.json` could carry these. */
+export function refuseIndexDescriptor(request: Pick<BuildRequest, 'annotations'>): void {
+  const refused = firstAt(request.annotations, ['index-descriptor'])
+  if (refused !== undefined) {
+    throw new InputError(
+      Input.Annotations,
+      `\`${formatAnnotation(refused)}\` asks for the index-descriptor level, which the buildah engine cannot write: it leaves no OCI layout whose index.json would carry it`,
+      'Use the index or manifest-descriptor level, or the buildx engine with an `outputs: type=oci` layout'
+    )
+  }
 }
 
 /** argv to pull one stage's base for one platform; it prints the image id. */
@@ -213,6 +235,7 @@ export class BuildahEngine implements Engine {
     // Refuse cache settings buildah cannot honour before anything runs.
     buildahCacheRepository(request.cacheFrom, 'cache-from')
     buildahCacheRepository(request.cacheTo, 'cache-to')
+    refuseIndexDescriptor(request)
     core.info(
       `buildah ${this.version}: no builder to set up; each platform builds in this runner's image store`
     )
@@ -256,6 +279,10 @@ export class BuildahEngine implements Engine {
       // The action checks, pushes by digest, then moves tags: hand it the bytes.
       layout = path.join(request.tempDir, `layout-${randomBytes(4).toString('hex')}`)
       await exec('buildah', buildahExportArgs(manifestList, layout), { silent: true })
+      // buildah 1.28 writes no index annotations: the action adds them to the exported index.
+      if (await annotateLayoutIndex(layout, request.annotations)) {
+        core.info('wrote the index and index-entry annotations into the exported index')
+      }
       core.info(
         `exported the list to an OCI layout for the checks${request.push ? ' and the push' : ''}`
       )

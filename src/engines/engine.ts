@@ -1,3 +1,4 @@
+import type { Annotation } from '../annotations.js'
 import type { PlannedPlatform } from '../plan.js'
 import type { Platform } from '../platform.js'
 import type { ImageReference } from '../reference.js'
@@ -15,7 +16,8 @@ export interface BuildRequest {
   /** Where the image will be tagged; an engine pushes into the first one's repository by digest only. */
   readonly tags: readonly ImageReference[]
   readonly labels: readonly KeyValue[]
-  readonly annotations: readonly KeyValue[]
+  /** Each at its level; an engine refuses (never drops) a level it cannot write. */
+  readonly annotations: readonly Annotation[]
   readonly buildArgs: readonly KeyValue[]
   readonly secrets: readonly BuildSecret[]
   readonly target: string
@@ -33,6 +35,11 @@ export interface BuildRequest {
   readonly tempDir: string
   /** How many platforms build at once (buildah; a created BuildKit builder's worker limit). */
   readonly maxParallelism: number
+  /**
+   * Unix time stamped on the images' created time, history and every layer file, for
+   * reproducible digests; undefined: the engine's own (now).
+   */
+  readonly sourceDateEpoch: number | undefined
   /** The machine the build runs on: what `$BUILDPLATFORM` names. */
   readonly buildPlatform: Platform
 }
@@ -65,7 +72,9 @@ export interface BuildResult {
   readonly builds: readonly PlatformBuild[]
   /** Engine facts for the `metadata` output. */
   readonly metadata: Readonly<Record<string, unknown>>
-  /** Lines for the job summary, each also in the log (the cache a build read and wrote). */
+  /** What the engine's own metadata says that build-push-action's `metadata` carries too. */
+  readonly dockerKeys?: Readonly<Record<string, unknown>>
+  /** Lines for the job summary, each also in the log (the cache a build read and wrote, reproducibility). */
   readonly notes?: readonly string[]
 }
 

@@ -9,9 +9,16 @@ import type { BuiltImage, Group, SmokeResult } from '../engines/engine.js'
 import type { PlannedPlatform } from '../plan.js'
 import type { PushedImage } from '../registry/readback.js'
 import type { PlatformImage, VerifyPolicy } from '../verify/image.js'
+import {
+  type DigestComparison,
+  type ExpectedDigests,
+  compareDigests,
+  comparisonFailure
+} from './compare.js'
 import type { ResultImage } from './result-image.js'
 
 export const Stage = {
+  Compare: 'Compare with expect-digests',
   Verify: "Check each platform's binaries",
   Smoke: 'Smoke test',
   Push: 'Push by digest (no tag moves yet)',
@@ -26,11 +33,15 @@ export interface PublishSettings {
   /** Empty: no smoke test. */
   readonly smokeTest: string
   readonly smokeTestExpect: RegExp | undefined
+  /** An earlier run's `digests`, compared before anything is pushed; undefined: none. */
+  readonly expectDigests: ExpectedDigests | undefined
 }
 
 /** The effects the pipeline orders; the build mode wires the real ones, tests wire fakes. */
 export interface PublishSteps {
   open(image: BuiltImage): Promise<ResultImage>
+  /** One line of the log. */
+  report(line: string): void
   verify(images: readonly PlatformImage[]): Promise<void>
   smokeTest(image: BuiltImage): Promise<readonly SmokeResult[]>
   pushByDigest(result: ResultImage, image: BuiltImage): Promise<void>
@@ -52,10 +63,12 @@ export interface PublishRecord {
   readonly smoke: SmokeOutcome[]
   /** Checks that did not run, each with its reason, for the log and the summary. */
   readonly skipped: string[]
+  /** `expect-digests` against what was built, per platform; undefined: not asked for. */
+  comparison: DigestComparison[] | undefined
 }
 
 export function emptyRecord(): PublishRecord {
-  return { result: undefined, pushed: undefined, smoke: [], skipped: [] }
+  return { result: undefined, pushed: undefined, smoke: [], skipped: [], comparison: undefined }
 }
 
 export async function publish(
@@ -66,6 +79,9 @@ export async function publish(
   record: PublishRecord = emptyRecord()
 ): Promise<PublishRecord> {
   if (image.kind === 'unavailable') {
+    if (settings.expectDigests !== undefined) {
+      throw new ActionError(`\`expect-digests\` cannot be compared: the image ${image.reason}`)
+    }
     if (settings.push) throw new ActionError(`nothing can be pushed: the image ${image.reason}`)
     if (settings.smokeTest !== '') {
       throw new ActionError(
@@ -80,6 +96,17 @@ export async function publish(
   }
   const result = await steps.open(image)
   record.result = result
+  const expected = settings.expectDigests
+  if (expected !== undefined) {
+    // First, before any check or push: a rebuild that differs has nothing to publish.
+    await group(Stage.Compare, () => {
+      const rows = compareDigests(expected, result.digests)
+      record.comparison = rows
+      for (const row of rows) steps.report(describeRow(row))
+      const failure = comparisonFailure(rows)
+      return failure === undefined ? Promise.resolve() : Promise.reject(failure)
+    })
+  }
   if (settings.verifyArch === 'off') record.skipped.push('architecture check: `verify-arch: off`')
   else await group(Stage.Verify, () => steps.verify(result.platforms))
   if (settings.smokeTest !== '') {
@@ -103,6 +130,11 @@ export async function publish(
     return pushed
   })
   return record
+}
+
+function describeRow(row: DigestComparison): string {
+  if (row.match) return `${row.platform}: ${row.built ?? ''} as expected`
+  return `${row.platform}: expected ${row.expected ?? '(none)'}, built ${row.built ?? '(none)'}`
 }
 
 /** Pass or fail per platform: exit code 0, and the output matching the expectation if any. */

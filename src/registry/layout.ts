@@ -1,5 +1,6 @@
-import { readFile, stat } from 'node:fs/promises'
+import { readFile, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { type Annotation, annotationsAt } from '../annotations.js'
 import { descriptorPlatformName } from '../platform.js'
 import {
   ATTESTATION_SUBJECT,
@@ -8,6 +9,7 @@ import {
   isAttestation,
   isIndexMediaType
 } from './oci.js'
+import { digestOf } from './digest.js'
 
 /** A blob a manifest refers to (config or layer). */
 export interface BlobRef {
@@ -119,4 +121,70 @@ export async function layoutBlobs(image: LocalImage): Promise<(BlobRef & { file:
     }
   }
   return [...seen.values()]
+}
+
+/**
+ * Pure: the index with index-level annotations added and each entry's descriptor annotations
+ * (by its platform) merged into it, keys sorted; the same input gives the same bytes.
+ * Undefined when there is nothing to add.
+ */
+export function annotatedIndex(
+  indexBytes: Buffer,
+  annotations: readonly Annotation[]
+): Buffer | undefined {
+  const index = annotationsAt(annotations, 'index')
+  const hasDescriptors = annotations.some(annotation => annotation.level === 'manifest-descriptor')
+  if (Object.keys(index).length === 0 && !hasDescriptors) return undefined
+  const parsed = JSON.parse(indexBytes.toString('utf8')) as {
+    manifests?: (Descriptor & { annotations?: Record<string, string> })[]
+    annotations?: Record<string, string>
+  }
+  const manifests = (parsed.manifests ?? []).map(entry => {
+    // Attestations describe an image; they are not one of the platform entries.
+    if (isAttestation(entry)) return entry
+    const added = annotationsAt(
+      annotations,
+      'manifest-descriptor',
+      descriptorPlatformName(entry.platform)
+    )
+    return Object.keys(added).length === 0
+      ? entry
+      : { ...entry, annotations: sortedKeys({ ...entry.annotations, ...added }) }
+  })
+  const merged = sortedKeys({ ...parsed.annotations, ...index })
+  return Buffer.from(
+    JSON.stringify({
+      ...parsed,
+      manifests,
+      ...(Object.keys(merged).length === 0 ? {} : { annotations: merged })
+    })
+  )
+}
+
+function sortedKeys(map: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+}
+
+/**
+ * Write the index and index-entry annotations into the index an OCI layout names (a new blob;
+ * `index.json` then names it). False when there was nothing to add or the layout's top is a
+ * lone manifest.
+ */
+export async function annotateLayoutIndex(
+  dir: string,
+  annotations: readonly Annotation[]
+): Promise<boolean> {
+  const indexFile = path.join(dir, 'index.json')
+  const top = JSON.parse(await readFile(indexFile, 'utf8')) as {
+    manifests?: Descriptor[]
+  }
+  const [entry, ...others] = top.manifests ?? []
+  if (entry === undefined || others.length > 0 || !isIndexMediaType(entry.mediaType)) return false
+  const bytes = annotatedIndex(await readFile(blobPath(dir, entry.digest)), annotations)
+  if (bytes === undefined) return false
+  const digest = digestOf(bytes)
+  await writeFile(blobPath(dir, digest), bytes)
+  const rewritten = { ...top, manifests: [{ ...entry, digest, size: bytes.length }] }
+  await writeFile(indexFile, JSON.stringify(rewritten))
+  return true
 }

@@ -1,4 +1,5 @@
 /** argv for every `docker buildx` command the engine runs. Pure: tested as tables. */
+import { formatAnnotation } from '../../annotations.js'
 import { type ImageReference, formatReference, repositoryName } from '../../reference.js'
 import type { AppendNode, BuildxDriver, BuildxOptions } from '../../values.js'
 import type { BuildRequest } from '../engine.js'
@@ -6,6 +7,7 @@ import type { SecretFile } from '../secrets.js'
 import { cacheArgs, csvField } from './cache.js'
 import { buildxAtLeast } from './install.js'
 export { removeBuilderArgs } from './remove.js'
+import { withRewriteTimestamp } from './reproducible.js'
 
 export interface BuilderSpec {
   readonly name: string
@@ -73,13 +75,16 @@ export interface BuildxRun {
  * The one output of a push: every blob and manifest into the repository, addressed by
  * digest, and no tag. The action moves the tags itself, after the checks.
  */
-export function pushByDigestOutput(repository: ImageReference): string {
+export function pushByDigestOutput(repository: ImageReference, reproducible = false): string {
   return [
     'type=image',
     `name=${repositoryName(repository)}`,
     'push-by-digest=true',
     'name-canonical=true',
-    'push=true'
+    'push=true',
+    // Without attestations BuildKit pushes Docker media types, while an OCI layout (a rebuild
+    // with `push: false`) holds OCI ones: the same image under two digests. One kind for both.
+    ...(reproducible ? ['oci-mediatypes=true', 'rewrite-timestamp=true'] : [])
   ]
     .map(csvField)
     .join(',')
@@ -107,8 +112,15 @@ export function buildxBuildArgs(
     for (const tag of request.tags) args.push('--tag', formatReference(tag))
   }
   for (const { key, value } of request.labels) args.push('--label', `${key}=${value}`)
-  for (const { key, value } of request.annotations) args.push('--annotation', `${key}=${value}`)
+  // Each level spelt out: buildx and metadata-action read a bare line the same way (manifest).
+  for (const annotation of request.annotations)
+    args.push('--annotation', formatAnnotation(annotation))
   for (const { key, value } of request.buildArgs) args.push('--build-arg', `${key}=${value}`)
+  // BuildKit stamps the config, history and (with rewrite-timestamp) every layer file with it.
+  const epoch = request.sourceDateEpoch
+  if (epoch !== undefined) args.push('--build-arg', `SOURCE_DATE_EPOCH=${epoch}`)
+  const stamped = (output: string): string =>
+    epoch === undefined ? output : withRewriteTimestamp(output)
   for (const { key, value } of options.buildContexts)
     args.push('--build-context', `${key}=${value}`)
   // Secret values reach buildx only through files and environment variables, never argv.
@@ -127,12 +139,14 @@ export function buildxBuildArgs(
   args.push(...cacheArgs(request, options.driver, env))
   if (options.provenance !== '') args.push(`--provenance=${options.provenance}`)
   if (options.sbom !== '') args.push(`--sbom=${options.sbom}`)
-  for (const output of options.outputs) args.push('--output', output)
-  if (run.pushTo !== undefined) args.push('--output', pushByDigestOutput(run.pushTo))
+  for (const output of options.outputs) args.push('--output', stamped(output))
+  if (run.pushTo !== undefined) {
+    args.push('--output', pushByDigestOutput(run.pushTo, epoch !== undefined))
+  }
   if (run.layoutDir !== undefined) {
     args.push(
       '--output',
-      ['type=oci', `dest=${run.layoutDir}`, 'tar=false'].map(csvField).join(',')
+      stamped(['type=oci', `dest=${run.layoutDir}`, 'tar=false'].map(csvField).join(','))
     )
   }
   if (options.load) args.push('--load')

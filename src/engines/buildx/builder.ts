@@ -17,6 +17,7 @@ import {
   removeBuilderArgs
 } from './argv.js'
 import type { Env } from './docker-config.js'
+import { parseInspectBuildkitVersions } from './reproducible.js'
 import {
   allNodesRunning,
   parseInspectDriver,
@@ -29,6 +30,8 @@ export interface Builder {
   readonly name: string
   /** The driver `buildx inspect` reports, not the one asked for. */
   readonly driver: string
+  /** Each node's BuildKit version, as `buildx inspect` lists them; empty where it lists none. */
+  readonly buildkitVersions: readonly string[]
   /** Created by this run, and so removed by it. */
   readonly created: boolean
   readonly env: Env
@@ -135,7 +138,8 @@ export async function prepareBuilder(
       'Let this action set up QEMU for them (`qemu: auto`), or `append` a node that builds them'
     )
   }
-  return { name, driver, created, env }
+  const buildkitVersions = parseInspectBuildkitVersions(inspect.stdout)
+  return { name, driver, buildkitVersions, created, env }
 }
 
 /** Remove a builder this run created; one it reused stays. */

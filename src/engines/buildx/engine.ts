@@ -3,12 +3,14 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as core from '@actions/core'
-import { ActionError } from '../../errors.js'
+import { firstAt, formatAnnotation } from '../../annotations.js'
+import { Input } from '../../constants.js'
+import { ActionError, InputError } from '../../errors.js'
 import { ExecError, type ExecResult, commandLine, exec } from '../../exec.js'
 import type { PlannedPlatform } from '../../plan.js'
 import { repositoryName } from '../../reference.js'
 import { readLayout } from '../../registry/layout.js'
-import type { BuildxOptions } from '../../values.js'
+import { type BuildxOptions, parseOutputSpec } from '../../values.js'
 import type {
   BuildRequest,
   BuildResult,
@@ -28,9 +30,11 @@ import {
 import { type Builder, prepareBuilder, removeBuilder } from './builder.js'
 import { privateDockerEnv } from './docker-config.js'
 import { type CacheFailure, type CachePlan, cachePlan, describeCache } from './cache.js'
+import { buildxKeys } from '../../docker-metadata.js'
 import { ensureBuildx } from './install.js'
 import { parseMetadataFile } from './metadata.js'
 import { describeFailure, summarizeProgress } from './progress.js'
+import { rewriteTimestampProblem, timedProvenance } from './reproducible.js'
 import { builtImage, planOutputs } from './result.js'
 
 export class BuildxEngine implements Engine {
@@ -46,6 +50,7 @@ export class BuildxEngine implements Engine {
 
   async prepare(request: BuildRequest): Promise<void> {
     this.tempDir = request.tempDir
+    refuseIndexDescriptor(request, this.options)
     this.version = await ensureBuildx(this.options.version, this.options.githubToken)
     const env = await privateDockerEnv(request)
     this.builder = await prepareBuilder(
@@ -55,6 +60,19 @@ export class BuildxEngine implements Engine {
       env,
       request.tempDir
     )
+    if (request.sourceDateEpoch !== undefined) {
+      const problem = rewriteTimestampProblem(this.version, this.builder.buildkitVersions)
+      if (problem !== undefined) {
+        throw new InputError(
+          Input.SourceDateEpoch,
+          `is set, but ${problem}`,
+          'Use `buildx-version: ">=0.13"` and a builder with BuildKit 0.13 or later, or the buildah engine'
+        )
+      }
+      core.info(
+        `source-date-epoch ${request.sourceDateEpoch}: SOURCE_DATE_EPOCH build arg and rewrite-timestamp on the image output (BuildKit ${this.builder.buildkitVersions.join(', ') || 'version not listed'})`
+      )
+    }
   }
 
   async build(request: BuildRequest): Promise<BuildResult> {
@@ -120,7 +138,8 @@ export class BuildxEngine implements Engine {
         'No tag was moved'
       )
     }
-    const metadata = parseMetadataFile(await readJson(run.metadataFile, 'buildx metadata file'))
+    const metadataJson = await readJson(run.metadataFile, 'buildx metadata file')
+    const metadata = parseMetadataFile(metadataJson)
     if (outputs.kind === 'push' && metadata.digest === undefined) {
       throw new ActionError('buildx pushed, but its metadata names no image digest')
     }
@@ -141,6 +160,10 @@ export class BuildxEngine implements Engine {
         seconds,
         cacheHits: progress.cacheHits[platform] ?? 0
       })),
+      dockerKeys:
+        typeof metadataJson === 'object' && metadataJson !== null
+          ? buildxKeys(metadataJson as Record<string, unknown>)
+          : {},
       metadata: {
         engine: 'buildx',
         version: this.version,
@@ -156,7 +179,7 @@ export class BuildxEngine implements Engine {
           failures: progress.cacheFailures
         }
       },
-      notes: [cacheLine, ...cacheWarnings]
+      notes: [cacheLine, ...cacheWarnings, ...reproducibilityNotes(request, this.options)]
     }
   }
 
@@ -228,6 +251,31 @@ export class BuildxEngine implements Engine {
     if (this.builder === undefined) throw new Error('BuildxEngine.prepare() must run first')
     return this.builder
   }
+}
+
+/**
+ * BuildKit writes the index-descriptor level only into an OCI layout's index.json: refuse it
+ * by name where the build writes none.
+ */
+function refuseIndexDescriptor(request: BuildRequest, options: BuildxOptions): void {
+  const refused = firstAt(request.annotations, ['index-descriptor'])
+  const layout = options.outputs.some(output => parseOutputSpec(output).get('type') === 'oci')
+  if (refused !== undefined && !layout) {
+    throw new InputError(
+      Input.Annotations,
+      `\`${formatAnnotation(refused)}\` asks for the index-descriptor level, which only an OCI layout's index.json carries, and this build writes none`,
+      'Use the index or manifest-descriptor level, or `push: false` with `outputs: type=oci,dest=DIR`'
+    )
+  }
+}
+
+/** Reproducible images next to attestations that are not: the summary says so. */
+function reproducibilityNotes(request: BuildRequest, options: BuildxOptions): string[] {
+  if (request.sourceDateEpoch === undefined) return []
+  if (!timedProvenance(options.provenance, process.env)) return []
+  return [
+    `The images are reproducible (source-date-epoch ${request.sourceDateEpoch}: the same per-platform digests on every rebuild); the provenance attestations are not: they record this build's own start and finish times, so the index that holds them differs per run. Set \`provenance: false\` for a reproducible index too`
+  ]
 }
 
 async function smokeBase(image: BuiltImage): Promise<SmokeBase> {

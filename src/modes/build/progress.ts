@@ -101,6 +101,7 @@ export function summaryOf(
     rows,
     failure,
     nextSteps: failure === undefined ? [] : nextSteps(progress, failure),
-    notes: [...progress.notes, ...progress.record.skipped.map(note => `Skipped the ${note}`)]
+    notes: [...progress.notes, ...progress.record.skipped.map(note => `Skipped the ${note}`)],
+    ...(progress.record.comparison === undefined ? {} : { comparison: progress.record.comparison })
   }
 }

@@ -11,7 +11,9 @@ import { credentialsFor, loginsFrom, maskCredentials } from '../../login.js'
 import { writeOutputs } from '../../outputs.js'
 import { type Platform, formatPlatform } from '../../platform.js'
 import { type PlannedPlatform, legTag, planBuild } from '../../plan.js'
-import type { ImageReference } from '../../reference.js'
+import { type ImageReference, formatReference } from '../../reference.js'
+import { dockerMetadataKeys } from '../../docker-metadata.js'
+import { resolveSourceDateEpoch } from '../../source-date-epoch.js'
 import { type PublishRecord, emptyRecord, publish } from '../../publish/pipeline.js'
 import { probeArm32 } from '../../qemu/arm32-probe.js'
 import { describeOutcome, qemuVersion, setupQemu } from '../../qemu/setup.js'
@@ -29,6 +31,12 @@ import { buildSteps } from './steps.js'
 export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
   // Inputs that can be wrong are checked before anything runs, the probe included.
   const { context, file } = await resolvePaths(inputs)
+  const sourceDateEpoch = await resolveSourceDateEpoch(inputs.sourceDateEpoch, context)
+  if (sourceDateEpoch !== undefined) {
+    core.info(
+      `source-date-epoch: ${sourceDateEpoch} (${new Date(sourceDateEpoch * 1000).toISOString()}${inputs.sourceDateEpoch?.kind === 'commit' ? ", HEAD's commit time" : ''}${inputs.sourceDateEpoch?.from === 'environment' ? ', from SOURCE_DATE_EPOCH' : ''})`
+    )
+  }
   const logins = loginsFrom(inputs)
   const tempDir = await runTempDir()
   const arm32 = await arm32Natively(inputs, host, tempDir)
@@ -73,12 +81,18 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
     noCache: inputs.noCache,
     pull: inputs.pull,
     push: inputs.push,
-    keepForChecks: inputs.verifyArch !== 'off' || inputs.smokeTest !== '',
+    // The comparison and the index annotations need the result where the action can read it.
+    keepForChecks:
+      inputs.verifyArch !== 'off' ||
+      inputs.smokeTest !== '' ||
+      inputs.expectDigests !== undefined ||
+      inputs.annotations.some(annotation => annotation.level !== 'manifest'),
     cacheFrom: inputs.cacheFrom,
     cacheTo: inputs.cacheTo,
     logins,
     tempDir,
     maxParallelism: inputs.maxParallelism,
+    sourceDateEpoch,
     buildPlatform: host
   }
   const forget = onCancel(() => engine.dispose())
@@ -131,7 +145,8 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
         push: inputs.push,
         verifyArch: inputs.verifyArch,
         smokeTest: inputs.smokeTest,
-        smokeTestExpect: inputs.smokeTestExpect
+        smokeTestExpect: inputs.smokeTestExpect,
+        expectDigests: inputs.expectDigests
       },
       steps,
       core.group,
@@ -160,7 +175,16 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
         builds: result.builds,
         smoke: record.smoke,
         attestations: described?.attestations ?? {},
-        skipped: record.skipped
+        skipped: record.skipped,
+        ...(sourceDateEpoch === undefined ? {} : { sourceDateEpoch }),
+        ...(record.comparison === undefined ? {} : { expectDigests: record.comparison }),
+        ...dockerMetadataKeys(
+          record.pushed === undefined
+            ? record.result
+            : { ...record.pushed, bytes: record.pushed.manifest },
+          finalTags.map(formatReference),
+          result.dockerKeys ?? {}
+        )
       }),
       [Output.Emulated]: emulated.join(',')
     })

@@ -34,6 +34,9 @@ export function buildSteps(
   const platforms = settings.plan.map(entry => entry.platform)
   return {
     open: image => openResult(image, platforms, pool),
+    report: line => {
+      core.info(line)
+    },
     verify: async images => {
       await verifyPlatforms(images, settings.verifyArch, settings.verifyArchAllow, verification)
     },

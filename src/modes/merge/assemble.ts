@@ -3,6 +3,7 @@
  * with every expected platform exactly once, in the order of the `platforms` input, so the
  * same legs always give the same index digest.
  */
+import { type Annotation, annotationsAt } from '../../annotations.js'
 import { ActionError } from '../../errors.js'
 import { descriptorPlatformName } from '../../platform.js'
 import { MEDIA_TYPES } from '../../registry/oci.js'
@@ -53,7 +54,9 @@ export function splitIndex(reference: string, manifests: readonly Descriptor[]):
  */
 export function assembleIndex(
   expected: readonly string[],
-  sources: readonly SourceImage[]
+  sources: readonly SourceImage[],
+  /** Index-level ones go on the index, manifest-descriptor ones on each platform's entry. */
+  annotations: readonly Annotation[] = []
 ): { index: Buffer; entries: readonly Descriptor[] } {
   const byPlatform = new Map<string, { image: Descriptor; from: string[] }>()
   const attestationsOf = new Map<string, Descriptor[]>()
@@ -90,15 +93,24 @@ export function assembleIndex(
   for (const platform of expected) {
     const found = byPlatform.get(platform)
     if (found === undefined) continue
-    entries.push(canonicalDescriptor(found.image))
+    const added = annotationsAt(annotations, 'manifest-descriptor', platform)
+    entries.push(
+      canonicalDescriptor(
+        Object.keys(added).length === 0
+          ? found.image
+          : { ...found.image, annotations: { ...found.image.annotations, ...added } }
+      )
+    )
     for (const attestation of attestationsOf.get(found.image.digest) ?? []) {
       entries.push(canonicalDescriptor(attestation))
     }
   }
+  const indexAnnotations = sortedKeys(annotationsAt(annotations, 'index'))
   const index = {
     schemaVersion: 2,
     mediaType: MEDIA_TYPES.ociIndex,
-    manifests: entries
+    manifests: entries,
+    ...(Object.keys(indexAnnotations).length === 0 ? {} : { annotations: indexAnnotations })
   }
   return { index: Buffer.from(JSON.stringify(index)), entries }
 }
@@ -124,9 +136,34 @@ function canonicalDescriptor(descriptor: Descriptor): Descriptor {
     ...(descriptor.annotations === undefined
       ? {}
       : {
-          annotations: Object.fromEntries(
-            Object.entries(descriptor.annotations).sort(([a], [b]) => a.localeCompare(b))
-          )
+          annotations: sortedKeys(descriptor.annotations)
         })
   }
+}
+
+function sortedKeys(map: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => a.localeCompare(b)))
+}
+
+/**
+ * Manifest-level annotations belong to the legs' images, which the merge cannot change
+ * without changing their digests: it checks that each carries them. One line per platform
+ * that lacks one or holds another value; empty: all there.
+ */
+export function missingManifestAnnotations(
+  manifests: readonly {
+    readonly platform: string
+    readonly annotations: Readonly<Record<string, string>>
+  }[],
+  annotations: readonly Annotation[]
+): string[] {
+  return manifests.flatMap(({ platform, annotations: held }) => {
+    const wanted = annotationsAt(annotations, 'manifest', platform)
+    const wrong = Object.entries(wanted).flatMap(([key, value]) =>
+      held[key] === value
+        ? []
+        : [held[key] === undefined ? `${key} missing` : `${key} is ${JSON.stringify(held[key])}`]
+    )
+    return wrong.length === 0 ? [] : [`${platform}: ${wrong.join(', ')}`]
+  })
 }

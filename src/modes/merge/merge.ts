@@ -11,10 +11,12 @@ import type { RegistryPool } from '../../registry/pool.js'
 import { bringManifest, moveTags } from '../../registry/publish.js'
 import type { PlatformImage } from '../../verify/image.js'
 import { registryPlatformImages } from '../../verify/sources.js'
+import type { Annotation } from '../../annotations.js'
 import {
   type Descriptor,
   type SourceImage,
   assembleIndex,
+  missingManifestAnnotations,
   platformKey,
   splitIndex
 } from './assemble.js'
@@ -94,7 +96,8 @@ export async function runMerge(
   sourceInput: readonly ImageReference[],
   pool: RegistryPool,
   /** Checks the platform images before the index is pushed (the architecture check). */
-  verify: (images: PlatformImage[]) => Promise<unknown> = () => Promise.resolve()
+  verify: (images: PlatformImage[]) => Promise<unknown> = () => Promise.resolve(),
+  annotations: readonly Annotation[] = []
 ): Promise<MergeResult> {
   const sources = mergeSources(sourceInput, tags, platforms)
   const resolved = await core.group('Collect the legs', () =>
@@ -119,7 +122,8 @@ export async function runMerge(
     })
   )
   const expected = platforms.map(formatPlatform)
-  const { index, entries } = assembleIndex(expected, resolved)
+  const { index, entries } = assembleIndex(expected, resolved, annotations)
+  await checkManifestAnnotations(pool, sources, resolved, entries, annotations)
   const image = { digest: digestOf(index), bytes: index, mediaType: MEDIA_TYPES.ociIndex }
   await verify(await platformImages(pool, sources, resolved, entries))
   await core.group('Push the index by digest (no tag moves yet)', async () => {
@@ -159,6 +163,43 @@ export async function runMerge(
       }))
   )
   return { digest: image.digest, sources, legs }
+}
+
+/**
+ * The merge writes the index, never the legs' manifests: manifest-level annotations must
+ * already be on them (the legs were given the same `annotations`), else it stops, naming each.
+ */
+async function checkManifestAnnotations(
+  pool: RegistryPool,
+  sources: readonly ImageReference[],
+  resolved: readonly SourceImage[],
+  entries: readonly Descriptor[],
+  annotations: readonly Annotation[]
+): Promise<void> {
+  if (!annotations.some(annotation => annotation.level === 'manifest')) return
+  const perSource = await mapBounded(sources, REGISTRY_CONCURRENCY, async (source, position) => {
+    const client = await pool.get(source.registry)
+    const kept = (resolved[position]?.images ?? []).filter(entry =>
+      entries.some(entryKept => entryKept.digest === entry.digest)
+    )
+    return Promise.all(
+      kept.map(async entry => {
+        const manifest = await client.getManifest({ ...source, digest: entry.digest })
+        const parsed = JSON.parse(manifest.raw.toString('utf8')) as {
+          annotations?: Record<string, string>
+        }
+        return { platform: platformKey(entry.platform), annotations: parsed.annotations ?? {} }
+      })
+    )
+  })
+  const missing = missingManifestAnnotations(perSource.flat(), annotations)
+  if (missing.length > 0) {
+    throw new ActionError(
+      `cannot merge: the manifest-level \`annotations\` belong on the legs' images, and ${missing.join('; ')}`,
+      'Give the build legs the same `annotations` (a merge cannot change their manifests without changing their digests), or prefix these with `index:` for the index; no tag was moved'
+    )
+  }
+  core.info(`every platform's manifest carries the manifest-level annotations`)
 }
 
 /** The kept platform images, their layers streamed from the leg's repository. */

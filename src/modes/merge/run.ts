@@ -1,9 +1,11 @@
 import { cleanUp } from '../../cancel.js'
 import * as core from '@actions/core'
-import { Output } from '../../constants.js'
-import { ActionError, errorMessage } from '../../errors.js'
+import { firstAt, formatAnnotation } from '../../annotations.js'
+import { Input, Output } from '../../constants.js'
+import { ActionError, InputError, errorMessage } from '../../errors.js'
 import type { Inputs } from '../../inputs.js'
 import { credentialsFor, loginsFrom, maskCredentials } from '../../login.js'
+import { dockerMetadataKeys } from '../../docker-metadata.js'
 import { writeOutputs } from '../../outputs.js'
 import { RegistryPool } from '../../registry/pool.js'
 import { readBack } from '../../registry/readback.js'
@@ -73,16 +75,30 @@ export function mergeSummary(
 
 /** `mode: merge`: legs' images -> one index -> tags -> read back -> outputs. */
 export async function runMergeMode(inputs: Inputs): Promise<void> {
+  const refused = firstAt(inputs.annotations, ['index-descriptor'])
+  if (refused !== undefined) {
+    throw new InputError(
+      Input.Annotations,
+      `\`${formatAnnotation(refused)}\` asks for the index-descriptor level, which only an OCI layout's index.json carries; a merge pushes to a registry`,
+      'Use the index level for the index, manifest-descriptor for its entries'
+    )
+  }
   const logins = loginsFrom(inputs)
   for (const login of logins) maskCredentials(login.credentials)
   const lookup = (registry: string) => credentialsFor(registry, logins)
   const pool = new RegistryPool(lookup, core.info)
   const verification: PlatformVerification[] = []
   try {
-    const merged = await runMerge(inputs.platforms, inputs.tags, inputs.sources, pool, images =>
-      core.group("Check each platform's binaries", () =>
-        verifyPlatforms(images, inputs.verifyArch, inputs.verifyArchAllow, verification)
-      )
+    const merged = await runMerge(
+      inputs.platforms,
+      inputs.tags,
+      inputs.sources,
+      pool,
+      images =>
+        core.group("Check each platform's binaries", () =>
+          verifyPlatforms(images, inputs.verifyArch, inputs.verifyArchAllow, verification)
+        ),
+      inputs.annotations
     )
     const image = await core.group('Read back from the registry', async () => {
       const pushed = await readBack(inputs.tags, inputs.platforms, pool)
@@ -129,7 +145,14 @@ export async function runMergeMode(inputs: Inputs): Promise<void> {
       [Output.Digests]: JSON.stringify(image.digests),
       [Output.Attestations]: JSON.stringify(image.attestations),
       [Output.Manifest]: image.manifest,
-      [Output.Images]: image.images.join('\n')
+      [Output.Images]: image.images.join('\n'),
+      [Output.Metadata]: JSON.stringify(
+        dockerMetadataKeys(
+          { ...image, bytes: image.manifest },
+          inputs.tags.map(formatReference),
+          {}
+        )
+      )
     })
   } finally {
     // A client that will not close must not take the place of the merge's own error.
