@@ -17,12 +17,16 @@ __webpack_require__.d(__webpack_exports__, {
 var cancel = __webpack_require__(833);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __webpack_require__(3838);
+// EXTERNAL MODULE: ./src/annotations.ts
+var src_annotations = __webpack_require__(105);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __webpack_require__(7242);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/login.ts
 var src_login = __webpack_require__(2430);
+// EXTERNAL MODULE: ./src/docker-metadata.ts
+var docker_metadata = __webpack_require__(2325);
 // EXTERNAL MODULE: ./src/outputs.ts
 var outputs = __webpack_require__(7729);
 // EXTERNAL MODULE: ./src/registry/pool.ts
@@ -63,6 +67,7 @@ var verify_sources = __webpack_require__(4855);
 
 
 
+
 /** `linux/arm64` for an entry that says arm64 + v8, as the `platforms` input spells it. */
 function platformKey(platform) {
     return (0,src_platform/* descriptorPlatformName */.gh)(platform) ?? 'unknown';
@@ -79,7 +84,9 @@ function splitIndex(reference, manifests) {
  * Every expected platform exactly once, nothing unexpected, attestations kept next to
  * the image they describe. Throws naming what is missing, doubled or unexpected.
  */
-function assembleIndex(expected, sources) {
+function assembleIndex(expected, sources, 
+/** Index-level ones go on the index, manifest-descriptor ones on each platform's entry. */
+annotations = []) {
     const byPlatform = new Map();
     const attestationsOf = new Map();
     for (const source of sources) {
@@ -117,15 +124,20 @@ function assembleIndex(expected, sources) {
         const found = byPlatform.get(platform);
         if (found === undefined)
             continue;
-        entries.push(canonicalDescriptor(found.image));
+        const added = (0,src_annotations/* annotationsAt */.wv)(annotations, 'manifest-descriptor', platform);
+        entries.push(canonicalDescriptor(Object.keys(added).length === 0
+            ? found.image
+            : { ...found.image, annotations: { ...found.image.annotations, ...added } }));
         for (const attestation of attestationsOf.get(found.image.digest) ?? []) {
             entries.push(canonicalDescriptor(attestation));
         }
     }
+    const indexAnnotations = sortedKeys((0,src_annotations/* annotationsAt */.wv)(annotations, 'index'));
     const index = {
         schemaVersion: 2,
         mediaType: oci/* MEDIA_TYPES */.Z2.ociIndex,
-        manifests: entries
+        manifests: entries,
+        ...(Object.keys(indexAnnotations).length === 0 ? {} : { annotations: indexAnnotations })
     };
     return { index: Buffer.from(JSON.stringify(index)), entries };
 }
@@ -150,9 +162,26 @@ function canonicalDescriptor(descriptor) {
         ...(descriptor.annotations === undefined
             ? {}
             : {
-                annotations: Object.fromEntries(Object.entries(descriptor.annotations).sort(([a], [b]) => a.localeCompare(b)))
+                annotations: sortedKeys(descriptor.annotations)
             })
     };
+}
+function sortedKeys(map) {
+    return Object.fromEntries(Object.entries(map).sort(([a], [b]) => a.localeCompare(b)));
+}
+/**
+ * Manifest-level annotations belong to the legs' images, which the merge cannot change
+ * without changing their digests: it checks that each carries them. One line per platform
+ * that lacks one or holds another value; empty: all there.
+ */
+function missingManifestAnnotations(manifests, annotations) {
+    return manifests.flatMap(({ platform, annotations: held }) => {
+        const wanted = (0,src_annotations/* annotationsAt */.wv)(annotations, 'manifest', platform);
+        const wrong = Object.entries(wanted).flatMap(([key, value]) => held[key] === value
+            ? []
+            : [held[key] === undefined ? `${key} missing` : `${key} is ${JSON.stringify(held[key])}`]);
+        return wrong.length === 0 ? [] : [`${platform}: ${wrong.join(', ')}`];
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/modes/merge/merge.ts
@@ -211,7 +240,7 @@ async function resolveSource(pool, source) {
  */
 async function runMerge(platforms, tags, sourceInput, pool, 
 /** Checks the platform images before the index is pushed (the architecture check). */
-verify = () => Promise.resolve()) {
+verify = () => Promise.resolve(), annotations = []) {
     const sources = mergeSources(sourceInput, tags, platforms);
     const resolved = await core/* group */.Os('Collect the legs', () => 
     // Many legs: their manifests are fetched side by side, a few at a time.
@@ -227,7 +256,8 @@ verify = () => Promise.resolve()) {
         return image;
     }));
     const expected = platforms.map(src_platform/* formatPlatform */.Bq);
-    const { index, entries } = assembleIndex(expected, resolved);
+    const { index, entries } = assembleIndex(expected, resolved, annotations);
+    await checkManifestAnnotations(pool, sources, resolved, entries, annotations);
     const image = { digest: (0,digest/* digestOf */.ol)(index), bytes: index, mediaType: client/* MEDIA_TYPES */.Z2.ociIndex };
     await verify(await platformImages(pool, sources, resolved, entries));
     await core/* group */.Os('Push the index by digest (no tag moves yet)', async () => {
@@ -260,6 +290,28 @@ verify = () => Promise.resolve()) {
     })));
     return { digest: image.digest, sources, legs };
 }
+/**
+ * The merge writes the index, never the legs' manifests: manifest-level annotations must
+ * already be on them (the legs were given the same `annotations`), else it stops, naming each.
+ */
+async function checkManifestAnnotations(pool, sources, resolved, entries, annotations) {
+    if (!annotations.some(annotation => annotation.level === 'manifest'))
+        return;
+    const perSource = await (0,bounded/* mapBounded */.yJ)(sources, bounded/* REGISTRY_CONCURRENCY */.yT, async (source, position) => {
+        const client = await pool.get(source.registry);
+        const kept = (resolved[position]?.images ?? []).filter(entry => entries.some(entryKept => entryKept.digest === entry.digest));
+        return Promise.all(kept.map(async (entry) => {
+            const manifest = await client.getManifest({ ...source, digest: entry.digest });
+            const parsed = JSON.parse(manifest.raw.toString('utf8'));
+            return { platform: platformKey(entry.platform), annotations: parsed.annotations ?? {} };
+        }));
+    });
+    const missing = missingManifestAnnotations(perSource.flat(), annotations);
+    if (missing.length > 0) {
+        throw new errors/* ActionError */.lZ(`cannot merge: the manifest-level \`annotations\` belong on the legs' images, and ${missing.join('; ')}`, 'Give the build legs the same `annotations` (a merge cannot change their manifests without changing their digests), or prefix these with `index:` for the index; no tag was moved');
+    }
+    core/* info */.pq(`every platform's manifest carries the manifest-level annotations`);
+}
 /** The kept platform images, their layers streamed from the leg's repository. */
 async function platformImages(pool, sources, resolved, entries) {
     const perSource = await (0,bounded/* mapBounded */.yJ)(sources, bounded/* REGISTRY_CONCURRENCY */.yT, async (source, position) => {
@@ -280,6 +332,8 @@ function uniqueRepositories(tags) {
 }
 
 ;// CONCATENATED MODULE: ./src/modes/merge/run.ts
+
+
 
 
 
@@ -339,6 +393,10 @@ function mergeSummary(inputs, image, verification, records) {
 }
 /** `mode: merge`: legs' images -> one index -> tags -> read back -> outputs. */
 async function runMergeMode(inputs) {
+    const refused = (0,src_annotations/* firstAt */.yI)(inputs.annotations, ['index-descriptor']);
+    if (refused !== undefined) {
+        throw new errors/* InputError */.dz(constants/* Input */.pd.Annotations, `\`${(0,src_annotations/* formatAnnotation */.tn)(refused)}\` asks for the index-descriptor level, which only an OCI layout's index.json carries; a merge pushes to a registry`, 'Use the index level for the index, manifest-descriptor for its entries');
+    }
     const logins = (0,src_login/* loginsFrom */.pD)(inputs);
     for (const login of logins)
         (0,src_login/* maskCredentials */.Bs)(login.credentials);
@@ -346,7 +404,7 @@ async function runMergeMode(inputs) {
     const pool = new registry_pool/* RegistryPool */.y(lookup, core/* info */.pq);
     const verification = [];
     try {
-        const merged = await runMerge(inputs.platforms, inputs.tags, inputs.sources, pool, images => core/* group */.Os("Check each platform's binaries", () => (0,verify_image/* verifyPlatforms */.K)(images, inputs.verifyArch, inputs.verifyArchAllow, verification)));
+        const merged = await runMerge(inputs.platforms, inputs.tags, inputs.sources, pool, images => core/* group */.Os("Check each platform's binaries", () => (0,verify_image/* verifyPlatforms */.K)(images, inputs.verifyArch, inputs.verifyArchAllow, verification)), inputs.annotations);
         const image = await core/* group */.Os('Read back from the registry', async () => {
             const pushed = await (0,readback/* readBack */.e7)(inputs.tags, inputs.platforms, pool);
             if (pushed.digest !== merged.digest) {
@@ -378,7 +436,8 @@ async function runMergeMode(inputs) {
             [constants/* Output */.k7.Digests]: JSON.stringify(image.digests),
             [constants/* Output */.k7.Attestations]: JSON.stringify(image.attestations),
             [constants/* Output */.k7.Manifest]: image.manifest,
-            [constants/* Output */.k7.Images]: image.images.join('\n')
+            [constants/* Output */.k7.Images]: image.images.join('\n'),
+            [constants/* Output */.k7.Metadata]: JSON.stringify((0,docker_metadata/* dockerMetadataKeys */.Ok)({ ...image, bytes: image.manifest }, inputs.tags.map(src_reference/* formatReference */.FH), {}))
         });
     }
     finally {

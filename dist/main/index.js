@@ -3240,6 +3240,116 @@ module.exports = validRange
 
 /***/ }),
 
+/***/ 105:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   hR: () => (/* binding */ parseAnnotationLine),
+/* harmony export */   oc: () => (/* binding */ AnnotationError),
+/* harmony export */   tn: () => (/* binding */ formatAnnotation),
+/* harmony export */   wv: () => (/* binding */ annotationsAt),
+/* harmony export */   yI: () => (/* binding */ firstAt)
+/* harmony export */ });
+/* unused harmony exports ANNOTATION_LEVELS, DEFAULT_ANNOTATION_LEVEL */
+/* harmony import */ var _platform_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3728);
+/**
+ * The `annotations` input, read the way docker/metadata-action writes it and buildx takes it:
+ * `[LEVEL[,LEVEL...][[PLATFORM]]:]KEY=VALUE`, where a line without a level goes to the image
+ * manifests (metadata-action's default `DOCKER_METADATA_ANNOTATIONS_LEVELS`, and buildx's).
+ * Pure: tested as tables.
+ */
+
+const ANNOTATION_LEVELS = [
+    'manifest',
+    'index',
+    'manifest-descriptor',
+    'index-descriptor'
+];
+/** Where a line without a level prefix goes. */
+const DEFAULT_ANNOTATION_LEVEL = 'manifest';
+/** A line that is not an annotation; the caller names the input. */
+class AnnotationError extends Error {
+    fix;
+    constructor(message, fix) {
+        super(message);
+        this.fix = fix;
+        this.name = 'AnnotationError';
+    }
+}
+const PREFIX = /^([a-z-]+(?:,[a-z-]+)*)(?:\[([^\]]+)\])?$/;
+const KEY = /^[^\s=:[\]]+$/;
+const FORM = 'Write KEY=value or LEVEL:KEY=value, e.g. index:org.opencontainers.image.version=1.0';
+/** One line of the input: one annotation per level it names, in the order named. */
+function parseAnnotationLine(line) {
+    const equals = line.indexOf('=');
+    if (equals === -1)
+        throw new AnnotationError(`line \`${line}\` is not KEY=value`, FORM);
+    const head = line.slice(0, equals).trim();
+    const value = line.slice(equals + 1);
+    const colon = head.indexOf(':');
+    const key = colon === -1 ? head : head.slice(colon + 1).trim();
+    if (!KEY.test(key)) {
+        throw new AnnotationError(`line \`${head}=...\`: \`${key}\` is not an annotation key`, FORM);
+    }
+    if (colon === -1)
+        return [{ level: DEFAULT_ANNOTATION_LEVEL, key, value }];
+    const prefix = PREFIX.exec(head.slice(0, colon).trim());
+    const levelNames = prefix?.[1]?.split(',') ?? [];
+    const unknown = prefix === null ? [head.slice(0, colon)] : levelNames.filter(name => !isLevel(name));
+    if (unknown.length > 0) {
+        throw new AnnotationError(`line \`${head}=...\` names the level \`${unknown.join(',')}\`, which is not one`, `Valid levels: ${ANNOTATION_LEVELS.join(', ')} (docker/metadata-action's prefixes; several as \`manifest,index:\`; none: ${DEFAULT_ANNOTATION_LEVEL})`);
+    }
+    const levels = [...new Set(levelNames.filter(isLevel))];
+    const platformText = prefix?.[2];
+    if (platformText === undefined)
+        return levels.map(level => ({ level, key, value }));
+    const perImage = levels.filter(level => level === 'manifest' || level === 'manifest-descriptor');
+    if (perImage.length !== levels.length) {
+        throw new AnnotationError(`line \`${head}=...\` names a platform for the index`, 'Only the manifest and manifest-descriptor levels take a [platform]; the index is one for all');
+    }
+    let platform;
+    try {
+        const [parsed] = (0,_platform_js__WEBPACK_IMPORTED_MODULE_0__/* .parsePlatforms */ .qA)([platformText]);
+        if (parsed === undefined)
+            throw new _platform_js__WEBPACK_IMPORTED_MODULE_0__/* .PlatformError */ .Wk(platformText, 'is empty');
+        platform = (0,_platform_js__WEBPACK_IMPORTED_MODULE_0__/* .formatPlatform */ .Bq)(parsed);
+    }
+    catch (error) {
+        throw new AnnotationError(`line \`${head}=...\`: ${error instanceof Error ? error.message : String(error)}`, 'Example: manifest[linux/arm64]:KEY=value');
+    }
+    return levels.map(level => ({ level, platform, key, value }));
+}
+function isLevel(name) {
+    return ANNOTATION_LEVELS.includes(name);
+}
+/** The line as buildx's `--annotation` takes it, its level always spelt out. */
+function formatAnnotation(annotation) {
+    const platform = annotation.platform === undefined ? '' : `[${annotation.platform}]`;
+    return `${annotation.level}${platform}:${annotation.key}=${annotation.value}`;
+}
+/**
+ * The annotations of one level as a map (a later line wins), for one platform's image or
+ * index entry when `platform` is given: those for every platform and those for it.
+ */
+function annotationsAt(annotations, level, platform) {
+    const map = {};
+    for (const annotation of annotations) {
+        if (annotation.level !== level)
+            continue;
+        if (annotation.platform !== undefined && annotation.platform !== platform)
+            continue;
+        map[annotation.key] = annotation.value;
+    }
+    return map;
+}
+/** The first annotation at one of `levels`, for the error that refuses it; undefined: none. */
+function firstAt(annotations, levels) {
+    return annotations.find(annotation => levels.includes(annotation.level));
+}
+
+
+/***/ }),
+
 /***/ 833:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -3428,6 +3538,8 @@ var Input;
     Input["Sbom"] = "sbom";
     Input["Outputs"] = "outputs";
     Input["Load"] = "load";
+    Input["SourceDateEpoch"] = "source-date-epoch";
+    Input["ExpectDigests"] = "expect-digests";
 })(Input || (Input = {}));
 /** Inputs only the buildx engine honours; buildah refuses them rather than ignore them. */
 const BUILDX_ONLY_INPUTS = [
@@ -3858,6 +3970,95 @@ function armVersion(platform) {
 
 /***/ }),
 
+/***/ 4304:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E6: () => (/* binding */ comparisonFailure),
+/* harmony export */   uZ: () => (/* binding */ parseExpectDigests),
+/* harmony export */   vR: () => (/* binding */ compareDigests)
+/* harmony export */ });
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _platform_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3728);
+/**
+ * `expect-digests`: the `digests` output of an earlier run, compared platform by platform with
+ * what this run built, before anything is pushed. Pure: tested as tables.
+ */
+
+
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const FORM = 'Give the `digests` output of the run to compare with, e.g. ${{ needs.build.outputs.digests }}';
+function parseExpectDigests(text) {
+    if (text.trim() === '')
+        return undefined;
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ExpectDigests, 'is not JSON', FORM);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ExpectDigests, 'is not a JSON object of platform -> digest', FORM);
+    }
+    const expected = {};
+    for (const [name, digest] of Object.entries(parsed)) {
+        let platform;
+        try {
+            const [one] = (0,_platform_js__WEBPACK_IMPORTED_MODULE_2__/* .parsePlatforms */ .qA)([name]);
+            if (one === undefined)
+                throw new _platform_js__WEBPACK_IMPORTED_MODULE_2__/* .PlatformError */ .Wk(name, 'is empty');
+            platform = (0,_platform_js__WEBPACK_IMPORTED_MODULE_2__/* .formatPlatform */ .Bq)(one);
+        }
+        catch (error) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ExpectDigests, `key \`${name}\` is not a platform (${error instanceof Error ? error.message : String(error)})`, FORM);
+        }
+        if (typeof digest !== 'string' || !DIGEST.test(digest)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ExpectDigests, `${platform}: \`${String(digest)}\` is not a digest`, 'Each value is sha256:<64 hex digits>');
+        }
+        if (platform in expected) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ExpectDigests, `names ${platform} twice`, FORM);
+        }
+        expected[platform] = digest;
+    }
+    if (Object.keys(expected).length === 0) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ExpectDigests, 'is an empty object', FORM);
+    }
+    return expected;
+}
+/** One row per platform of either side: the built ones in their order, then the missing. */
+function compareDigests(expected, built) {
+    const rows = Object.entries(built).map(([platform, digest]) => ({
+        platform,
+        expected: expected[platform],
+        built: digest,
+        match: expected[platform] === digest
+    }));
+    for (const [platform, digest] of Object.entries(expected)) {
+        if (!(platform in built))
+            rows.push({ platform, expected: digest, built: undefined, match: false });
+    }
+    return rows;
+}
+/** The error naming every platform that differs, with both digests; undefined: all match. */
+function comparisonFailure(rows) {
+    const problems = rows
+        .filter(row => !row.match)
+        .map(row => row.built === undefined
+        ? `${row.platform}: expected ${row.expected ?? ''}, but this run built no ${row.platform}`
+        : row.expected === undefined
+            ? `${row.platform}: built ${row.built}, but \`expect-digests\` names no ${row.platform}`
+            : `${row.platform}: expected ${row.expected}, built ${row.built}`);
+    if (problems.length === 0)
+        return undefined;
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(`the rebuild differs from \`expect-digests\` on ${problems.length} of ${rows.length} platforms: ${problems.join('; ')}`, 'Nothing was pushed and no tag moved. Same sources and the same `source-date-epoch` give the same digests; compare the two images layer by layer to find what differs');
+}
+
+
+/***/ }),
+
 /***/ 8286:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -3947,6 +4148,80 @@ function formatReference(reference) {
     const tag = reference.tag === undefined ? '' : `:${reference.tag}`;
     const digest = reference.digest === undefined ? '' : `@${reference.digest}`;
     return `${repositoryName(reference)}${tag}${digest}`;
+}
+
+
+/***/ }),
+
+/***/ 5495:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BL: () => (/* binding */ resolveSourceDateEpoch),
+/* harmony export */   QS: () => (/* binding */ parseSourceDateEpoch)
+/* harmony export */ });
+/* unused harmony exports MAX_EPOCH, epochFromGitLog, gitCommitTime */
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3190);
+/**
+ * `source-date-epoch`: the one time a reproducible build stamps on its images (created time,
+ * history, every layer file), as a Unix time or the commit time of the context's HEAD.
+ */
+
+
+
+/** The last second an OCI `created` time (RFC 3339, four-digit year) can name: 9999-12-31. */
+const MAX_EPOCH = 253402300799;
+const VALID = 'Valid: a Unix time in whole seconds (e.g. 1700000000), or `commit` for the commit time of HEAD in the build context';
+/** Pure: the input wins; an empty one falls back to the environment's value; neither: none. */
+function parseSourceDateEpoch(input, environment) {
+    const given = input.trim();
+    const from = given === '' ? 'environment' : 'input';
+    const text = given === '' ? (environment ?? '').trim() : given;
+    if (text === '')
+        return undefined;
+    const where = from === 'input'
+        ? `is \`${text}\``
+        : `is empty, and the environment's SOURCE_DATE_EPOCH is \`${text}\``;
+    if (text.toLowerCase() === 'commit')
+        return { kind: 'commit', from };
+    if (!/^[0-9]+$/.test(text))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.SourceDateEpoch, where, VALID);
+    const seconds = Number(text);
+    if (!Number.isSafeInteger(seconds) || seconds > MAX_EPOCH) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.SourceDateEpoch, `${where}, past the year 9999`, `${VALID}; at most ${MAX_EPOCH}`);
+    }
+    return { kind: 'seconds', seconds, from };
+}
+/** Pure: the commit time `git log -1 --format=%ct` printed. */
+function epochFromGitLog(stdout) {
+    const text = stdout.trim();
+    return /^[0-9]+$/.test(text) ? Number(text) : undefined;
+}
+/** HEAD's commit time in `context`, asked of git; a missing git answers like a failure. */
+async function gitCommitTime(context) {
+    return (0,_exec_js__WEBPACK_IMPORTED_MODULE_2__/* .exec */ .m0)('git', ['-C', context, 'log', '-1', '--format=%ct'], {
+        silent: true,
+        allowFailure: true
+    }).catch((error) => ({
+        exitCode: -1,
+        stdout: '',
+        stderr: error instanceof Error ? error.message : String(error)
+    }));
+}
+/** The Unix time the build uses; `commit` asks git in the build context. */
+async function resolveSourceDateEpoch(setting, context, askGit = gitCommitTime) {
+    if (setting === undefined)
+        return undefined;
+    if (setting.kind === 'seconds')
+        return setting.seconds;
+    const result = await askGit(context);
+    const seconds = result.exitCode === 0 ? epochFromGitLog(result.stdout) : undefined;
+    if (seconds === undefined) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.SourceDateEpoch, `${setting.from === 'input' ? 'is' : "is empty, and the environment's SOURCE_DATE_EPOCH is"} \`commit\`, but git found no commit for the build context ${context}${result.stderr.trim() === '' ? '' : ` (git: ${result.stderr.trim().split('\n')[0] ?? ''})`}`, 'Check the repository out with actions/checkout (any fetch-depth) and give a context inside it, or give the Unix time itself');
+    }
+    return seconds;
 }
 
 
@@ -4417,6 +4692,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:queryst
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 6466:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 
 /***/ }),
 
@@ -6936,6 +7218,12 @@ function checkBuildxOptions(options) {
             throw new errors/* InputError */.dz(configured, 'does not apply to driver `docker` (the docker daemon builds, with its own settings)', 'Use driver docker-container, kubernetes or remote');
         }
     }
+    if (options.driver === 'remote' && options.buildkitdConfigInline.trim() !== '') {
+        throw new errors/* InputError */.dz(constants/* Input */.pd.BuildkitdConfigInline, 'does not apply to driver `remote` (buildx: setting config file is not supported for remote driver)', 'Configure the remote buildkitd where it runs, or use driver docker-container or kubernetes');
+    }
+    checkDriverOpts(constants/* Input */.pd.DriverOpts, options.driver, options.driverOpts);
+    for (const node of options.append)
+        checkDriverOpts(constants/* Input */.pd.Append, options.driver, node.driverOpts);
     if (options.driver === 'remote' && options.endpoint === '') {
         throw new errors/* InputError */.dz(constants/* Input */.pd.Endpoint, 'is empty, and driver `remote` needs the address of a BuildKit daemon', 'Example: tcp://buildkitd.example.com:1234');
     }
@@ -6996,7 +7284,120 @@ function parseAppendLine(line, driver) {
     }
     return { platforms, endpoint, driverOpts };
 }
+/** The driver options each driver accepts (buildx refuses any other key); `env.` prefixes a variable. */
+const DRIVER_OPT_KEYS = {
+    'docker-container': [
+        'image',
+        'network',
+        'memory',
+        'memory-swap',
+        'cpu-period',
+        'cpu-quota',
+        'cpu-shares',
+        'cpuset-cpus',
+        'cpuset-mems',
+        'cgroup-parent',
+        'restart-policy',
+        'default-load',
+        'provenance-add-gha',
+        'allow-untrusted-image',
+        'env.*'
+    ],
+    kubernetes: [
+        'image',
+        'namespace',
+        'replicas',
+        'requests.cpu',
+        'requests.memory',
+        'requests.ephemeral-storage',
+        'persistent-volume-claim.requests.storage',
+        'limits.cpu',
+        'limits.memory',
+        'limits.ephemeral-storage',
+        'rootless',
+        'schedulername',
+        'serviceaccount',
+        'nodeselector',
+        'annotations',
+        'labels',
+        'tolerations',
+        'loadbalance',
+        'qemu.install',
+        'qemu.image',
+        'buildkit-root-volume-memory',
+        'default-load',
+        'timeout',
+        'env.*'
+    ],
+    remote: ['servername', 'cacert', 'cert', 'key', 'default-load']
+};
+/** The fields of one `--driver-opt` value, which buildx reads as CSV (`a=1,"b=2,3"`). */
+function driverOptFields(value) {
+    const fields = [];
+    let field = '';
+    let quoted = false;
+    for (let index = 0; index < value.length; index++) {
+        const char = value.charAt(index);
+        if (char === '"') {
+            if (quoted && value[index + 1] === '"') {
+                field += '"';
+                index++;
+            }
+            else
+                quoted = !quoted;
+        }
+        else if (char === ',' && !quoted) {
+            fields.push(field);
+            field = '';
+        }
+        else
+            field += char;
+    }
+    fields.push(field);
+    return fields.map(item => item.trim()).filter(item => item !== '');
+}
+/**
+ * Refuse, naming the input, what buildx would refuse only once the builder is created: a key
+ * the driver does not know, a relative TLS file for `remote`, half a client certificate.
+ */
+function checkDriverOpts(input, driver, values) {
+    if (driver === 'docker' || values.length === 0)
+        return;
+    const known = DRIVER_OPT_KEYS[driver];
+    const given = new Map();
+    for (const field of values.flatMap(driverOptFields)) {
+        const equals = field.indexOf('=');
+        const key = equals < 0 ? field : field.slice(0, equals);
+        const value = equals < 0 ? '' : field.slice(equals + 1);
+        const accepted = known.some(name => name.endsWith('.*')
+            ? key.startsWith(name.slice(0, -1)) && key.length > name.length - 1
+            : name === key);
+        if (equals <= 0 || !accepted) {
+            throw new errors/* InputError */.dz(input, `\`${field}\` is not a driver option of driver \`${driver}\``, `Valid keys for ${driver}: ${known.join(', ')} (each as key=value)`);
+        }
+        given.set(key, value);
+    }
+    if (driver !== 'remote')
+        return;
+    for (const key of ['cacert', 'cert', 'key']) {
+        const file = given.get(key);
+        if (file !== undefined && !file.startsWith('/')) {
+            throw new errors/* InputError */.dz(input, `\`${key}=${file}\` is not an absolute path, which driver \`remote\` requires`, 'Give the absolute path of the file on the runner');
+        }
+    }
+    const tls = ['servername', 'cacert', 'cert', 'key'].some(key => given.has(key));
+    const missing = [
+        ...(tls && !given.has('cacert') ? ['cacert'] : []),
+        ...(given.has('cert') && !given.has('key') ? ['key'] : []),
+        ...(given.has('key') && !given.has('cert') ? ['cert'] : [])
+    ];
+    if (missing.length > 0) {
+        throw new errors/* InputError */.dz(input, `sets up TLS for driver \`remote\` without ${missing.join(', ')}`, 'Give cacert=, and cert= with key= for a client certificate (absolute paths)');
+    }
+}
 
+// EXTERNAL MODULE: ./src/annotations.ts
+var annotations = __nccwpck_require__(105);
 ;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
 class CsvError extends Error {
   constructor(code, message, options, ...contexts) {
@@ -9100,9 +9501,16 @@ function parseList(value, options) {
     return records.flat().filter(item => item !== '');
 }
 
+// EXTERNAL MODULE: ./src/publish/compare.ts
+var compare = __nccwpck_require__(4304);
+// EXTERNAL MODULE: ./src/source-date-epoch.ts
+var source_date_epoch = __nccwpck_require__(5495);
 // EXTERNAL MODULE: ./src/reference.ts
 var src_reference = __nccwpck_require__(8286);
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
 
 
 
@@ -9137,7 +9545,7 @@ function sizedSource(source) {
         getBooleanInput: name => source.getBooleanInput(name)
     };
 }
-function readInputs(untrusted) {
+function readInputs(untrusted, environment = process.env) {
     const source = sizedSource(untrusted);
     const mode = oneOf(source, constants/* Input */.pd.Mode, MODES);
     const platforms = platformList(source, constants/* Input */.pd.Platforms);
@@ -9176,6 +9584,10 @@ function readInputs(untrusted) {
     if (registry !== '' && !REGISTRY_HOST.test(registry)) {
         throw new errors/* InputError */.dz(constants/* Input */.pd.Registry, `\`${registry}\` is not a registry host`, 'Give host[:port], e.g. ghcr.io or 127.0.0.1:5000, without a scheme or path');
     }
+    const expectDigests = (0,compare/* parseExpectDigests */.uZ)(source.getInput(constants/* Input */.pd.ExpectDigests));
+    if (expectDigests !== undefined && mode !== 'build') {
+        throw new errors/* InputError */.dz(constants/* Input */.pd.ExpectDigests, `is for mode \`build\`, not \`${mode}\``, 'Rebuild with mode: build (push: false needs no registry) and compare there');
+    }
     const maxParallelism = parallelism(source);
     const customised = customisedInputs(source);
     const inputs = {
@@ -9185,7 +9597,7 @@ function readInputs(untrusted) {
         file: source.getInput(constants/* Input */.pd.File),
         tags,
         labels: keyValues(source, constants/* Input */.pd.Labels, /^[^\s=]+$/),
-        annotations: keyValues(source, constants/* Input */.pd.Annotations, /^[^\s=]+$/),
+        annotations: annotationLines(source),
         buildArgs: keyValues(source, constants/* Input */.pd.BuildArgs, /^[A-Za-z_][A-Za-z0-9_.-]*$/),
         secrets: keyValues(source, constants/* Input */.pd.Secrets, /^[A-Za-z0-9_.-]+$/).map(({ key, value }) => ({
             id: key,
@@ -9219,6 +9631,8 @@ function readInputs(untrusted) {
         smokeTestExpect: expectation(source),
         maxParallelism,
         buildx: buildxOptions(source, push, customised.includes(constants/* Input */.pd.MaxParallelism) ? maxParallelism : undefined),
+        sourceDateEpoch: (0,source_date_epoch/* parseSourceDateEpoch */.QS)(source.getInput(constants/* Input */.pd.SourceDateEpoch), environment.SOURCE_DATE_EPOCH),
+        expectDigests,
         customised
     };
     return deepFreeze(inputs);
@@ -9317,6 +9731,19 @@ function sourceReference(text) {
         throw new errors/* InputError */.dz(constants/* Input */.pd.Sources, `\`${text}\` has no digest`, 'Give each leg as registry/repository@sha256:..., from its `digest` output');
     }
     return reference;
+}
+function annotationLines(source) {
+    return list(source, constants/* Input */.pd.Annotations, false).flatMap(line => {
+        try {
+            return (0,annotations/* parseAnnotationLine */.hR)(line);
+        }
+        catch (error) {
+            if (error instanceof annotations/* AnnotationError */.oc) {
+                throw new errors/* InputError */.dz(constants/* Input */.pd.Annotations, error.message, error.fix);
+            }
+            throw error;
+        }
+    });
 }
 function keyValues(source, name, validKey) {
     return list(source, name, false).map(line => {
@@ -9477,15 +9904,15 @@ async function run() {
         // export alive in the bundle, its OIDC client and HTTP stack included.
         const inputs = readInputs({ getInput: src_core/* getInput */.V4, getBooleanInput: src_core/* getBooleanInput */.Vt });
         if (inputs.mode === 'matrix') {
-            const { runMatrix } = await __nccwpck_require__.e(/* import() */ 381).then(__nccwpck_require__.bind(__nccwpck_require__, 6381));
+            const { runMatrix } = await Promise.all(/* import() */[__nccwpck_require__.e(54), __nccwpck_require__.e(381)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6381));
             await runMatrix(inputs);
         }
         else if (inputs.mode === 'merge') {
-            const { runMergeMode } = await Promise.all(/* import() */[__nccwpck_require__.e(339), __nccwpck_require__.e(928), __nccwpck_require__.e(622)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3622));
+            const { runMergeMode } = await Promise.all(/* import() */[__nccwpck_require__.e(339), __nccwpck_require__.e(54), __nccwpck_require__.e(637), __nccwpck_require__.e(622)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3622));
             await runMergeMode(inputs);
         }
         else {
-            const { runBuild } = await Promise.all(/* import() */[__nccwpck_require__.e(339), __nccwpck_require__.e(928), __nccwpck_require__.e(879)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5879));
+            const { runBuild } = await Promise.all(/* import() */[__nccwpck_require__.e(339), __nccwpck_require__.e(54), __nccwpck_require__.e(637), __nccwpck_require__.e(217)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9217));
             await runBuild(inputs, (0,src_platform/* hostPlatform */.ol)(process.arch));
         }
     }

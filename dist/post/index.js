@@ -2198,6 +2198,8 @@ var Input;
     Input["Sbom"] = "sbom";
     Input["Outputs"] = "outputs";
     Input["Load"] = "load";
+    Input["SourceDateEpoch"] = "source-date-epoch";
+    Input["ExpectDigests"] = "expect-digests";
 })(Input || (Input = {}));
 /** Inputs only the buildx engine honours; buildah refuses them rather than ignore them. */
 const BUILDX_ONLY_INPUTS = [

@@ -1,8 +1,8 @@
-export const id = 879;
-export const ids = [879];
+export const id = 217;
+export const ids = [217];
 export const modules = {
 
-/***/ 5879:
+/***/ 9217:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -34,6 +34,14 @@ var outputs = __webpack_require__(7729);
 var src_platform = __webpack_require__(3728);
 // EXTERNAL MODULE: ./src/plan.ts
 var src_plan = __webpack_require__(2464);
+// EXTERNAL MODULE: ./src/reference.ts
+var reference = __webpack_require__(8286);
+// EXTERNAL MODULE: ./src/docker-metadata.ts
+var docker_metadata = __webpack_require__(2325);
+// EXTERNAL MODULE: ./src/source-date-epoch.ts
+var source_date_epoch = __webpack_require__(5495);
+// EXTERNAL MODULE: ./src/publish/compare.ts
+var compare = __webpack_require__(4304);
 ;// CONCATENATED MODULE: ./src/publish/pipeline.ts
 /**
  * The one way a built image becomes a published one, for every engine, in this order:
@@ -42,7 +50,9 @@ var src_plan = __webpack_require__(2464);
  * an image that failed a check, and an output is never what the build merely claimed.
  */
 
+
 const Stage = {
+    Compare: 'Compare with expect-digests',
     Verify: "Check each platform's binaries",
     Smoke: 'Smoke test',
     Push: 'Push by digest (no tag moves yet)',
@@ -50,10 +60,13 @@ const Stage = {
     ReadBack: 'Read back from the registry'
 };
 function emptyRecord() {
-    return { result: undefined, pushed: undefined, smoke: [], skipped: [] };
+    return { result: undefined, pushed: undefined, smoke: [], skipped: [], comparison: undefined };
 }
 async function publish(image, settings, steps, group, record = emptyRecord()) {
     if (image.kind === 'unavailable') {
+        if (settings.expectDigests !== undefined) {
+            throw new errors/* ActionError */.lZ(`\`expect-digests\` cannot be compared: the image ${image.reason}`);
+        }
         if (settings.push)
             throw new errors/* ActionError */.lZ(`nothing can be pushed: the image ${image.reason}`);
         if (settings.smokeTest !== '') {
@@ -66,6 +79,18 @@ async function publish(image, settings, steps, group, record = emptyRecord()) {
     }
     const result = await steps.open(image);
     record.result = result;
+    const expected = settings.expectDigests;
+    if (expected !== undefined) {
+        // First, before any check or push: a rebuild that differs has nothing to publish.
+        await group(Stage.Compare, () => {
+            const rows = (0,compare/* compareDigests */.vR)(expected, result.digests);
+            record.comparison = rows;
+            for (const row of rows)
+                steps.report(describeRow(row));
+            const failure = (0,compare/* comparisonFailure */.E6)(rows);
+            return failure === undefined ? Promise.resolve() : Promise.reject(failure);
+        });
+    }
     if (settings.verifyArch === 'off')
         record.skipped.push('architecture check: `verify-arch: off`');
     else
@@ -90,6 +115,11 @@ async function publish(image, settings, steps, group, record = emptyRecord()) {
         return pushed;
     });
     return record;
+}
+function describeRow(row) {
+    if (row.match)
+        return `${row.platform}: ${row.built ?? ''} as expected`;
+    return `${row.platform}: expected ${row.expected ?? '(none)'}, built ${row.built ?? '(none)'}`;
 }
 /** Pass or fail per platform: exit code 0, and the output matching the expectation if any. */
 function judgeSmoke(results, expect) {
@@ -320,7 +350,183 @@ async function readHandlers(dir = BINFMT_DIR) {
     return handlers;
 }
 
+;// CONCATENATED MODULE: ./src/qemu/apt.ts
+/**
+ * Installing qemu-user-static with apt on a runner image as it really is: package lists that
+ * are missing or older than the archive, and a dpkg lock held by the image's own upgrades.
+ * The plan is pure (what happened so far -> the next command); the shell below runs it.
+ */
+
+
+
+
+
+/** Lists older than this are refreshed before the install: the archive moves on weekly or faster. */
+const LIST_MAX_AGE_HOURS = 24;
+/** How long apt waits for another apt or dpkg (an unattended upgrade) to let go of the lock. */
+const DPKG_LOCK_TIMEOUT_SECONDS = 300;
+const QEMU_PACKAGE = 'qemu-user-static';
+/** The state of the lists from their `*_Packages*` files' modification times (ms). */
+function listState(packagesMtimes, nowMs) {
+    if (packagesMtimes.length === 0)
+        return { kind: 'missing' };
+    const ageHours = (nowMs - Math.max(...packagesMtimes)) / 3_600_000;
+    return ageHours > LIST_MAX_AGE_HOURS ? { kind: 'stale', ageHours } : { kind: 'fresh', ageHours };
+}
+/** Which failure an apt command's output shows. */
+function classifyAptFailure(output) {
+    if (/a password is required|a terminal is required/i.test(output))
+        return 'privilege';
+    if (/Could not get lock|Unable to acquire the dpkg frontend lock|Unable to lock (the )?(administration|directory)/i.test(output)) {
+        return 'lock';
+    }
+    if (/Unable to locate package|has no installation candidate|404\s+Not Found|Failed to fetch|File not found|maybe run apt-get update/i.test(output)) {
+        return 'stale-lists';
+    }
+    return 'other';
+}
+function describeLists(lists) {
+    return lists.kind === 'missing'
+        ? 'the package lists are missing'
+        : `the package lists are ${Math.round(lists.ageHours)} hours old`;
+}
+/**
+ * The next apt command after `history`: refresh the lists first when they are missing or old,
+ * then install; refresh once more and retry when the install finds no package or a 404; stop
+ * on anything a refresh cannot mend.
+ */
+function nextAptStep(lists, history) {
+    const last = history.at(-1);
+    if (last === undefined) {
+        return lists.kind === 'fresh'
+            ? { kind: 'install' }
+            : { kind: 'update', why: describeLists(lists) };
+    }
+    // A partly failed refresh is no reason to stop: the one list we need may have come through.
+    if (last.command === 'update')
+        return { kind: 'install' };
+    const updated = history.some(event => event.command === 'update');
+    switch (last.failure) {
+        case 'stale-lists':
+            return updated
+                ? {
+                    kind: 'stop',
+                    why: `${QEMU_PACKAGE} is still not installable after refreshing the package lists`,
+                    fix: `Check the runner's apt sources, or install ${QEMU_PACKAGE} before this step`
+                }
+                : {
+                    kind: 'update',
+                    why: 'the install found no package or a version the archive no longer has'
+                };
+        case 'lock':
+            return {
+                kind: 'stop',
+                why: `another apt or dpkg held the dpkg lock for over ${DPKG_LOCK_TIMEOUT_SECONDS} s`,
+                fix: `Wait for the runner's own upgrades to finish, or install ${QEMU_PACKAGE} before this step`
+            };
+        case 'privilege':
+            return {
+                kind: 'stop',
+                why: 'installing needs root, and sudo asked for a password',
+                fix: `Run as root or with passwordless sudo, or install ${QEMU_PACKAGE} before this step`
+            };
+        case 'other':
+            return {
+                kind: 'stop',
+                why: `apt-get could not install ${QEMU_PACKAGE}`,
+                fix: `Install ${QEMU_PACKAGE} before this step`
+            };
+    }
+}
+/** apt-get's arguments for one step. */
+function aptGetArgs(kind) {
+    const lock = ['-o', `DPkg::Lock::Timeout=${DPKG_LOCK_TIMEOUT_SECONDS}`];
+    return kind === 'update'
+        ? [...lock, '-q', 'update']
+        : [...lock, '-q', '-y', '--no-install-recommends', 'install', QEMU_PACKAGE];
+}
+/**
+ * The whole command: apt-get itself as root, else through `sudo -n`. `env` carries what sudo
+ * would drop: no questions asked, and the apt configuration the runner points APT_CONFIG at.
+ */
+function aptCommand(kind, root, aptConfig) {
+    const env = [
+        'DEBIAN_FRONTEND=noninteractive',
+        ...(aptConfig === undefined || aptConfig === '' ? [] : [`APT_CONFIG=${aptConfig}`])
+    ];
+    const argv = ['env', ...env, 'apt-get', ...aptGetArgs(kind)];
+    return root
+        ? { program: argv[0] ?? 'env', args: argv.slice(1) }
+        : { program: 'sudo', args: ['-n', ...argv] };
+}
+/** Where apt keeps its lists, as apt's own configuration (APT_CONFIG included) says. */
+async function listsDirectory() {
+    const result = await (0,exec/* exec */.m0)('apt-config', ['shell', 'LISTS', 'Dir::State::Lists/d'], {
+        silent: true,
+        allowFailure: true
+    }).catch(() => undefined);
+    const found = /LISTS='([^']*)'/.exec(result?.stdout ?? '')?.[1];
+    return found === undefined || found === '' ? '/var/lib/apt/lists' : found;
+}
+/** The lists' state on disk: the modification times of their `*_Packages*` files. */
+async function readListState(nowMs = Date.now()) {
+    const dir = await listsDirectory();
+    const names = await (0,promises_.readdir)(dir).catch(() => []);
+    const mtimes = await Promise.all(names
+        .filter(name => /_Packages(\.\w+)?$/.test(name))
+        .map(async (name) => (await (0,promises_.stat)(external_node_path_default().join(dir, name))).mtimeMs));
+    core/* debug */.Yz(`apt lists in ${dir}: ${mtimes.length} Packages files`);
+    return listState(mtimes, nowMs);
+}
+/** How many apt commands may run at most: a refresh, an install, a refresh, an install. */
+const MAX_STEPS = 4;
+/**
+ * Install qemu-user-static, refreshing the package lists where the plan says so. Each apt
+ * command's output goes to the log; a failure names the whole command and what it printed.
+ */
+async function installQemuPackage(root = process.getuid?.() === 0, env = process.env) {
+    const lists = await readListState();
+    const history = [];
+    let lastFailed;
+    for (let count = 0; count < MAX_STEPS; count++) {
+        const step = nextAptStep(lists, history);
+        if (step.kind === 'stop') {
+            const tail = lastFailed === undefined
+                ? ''
+                : `: \`${lastFailed.command}\` exited with code ${lastFailed.result.exitCode}${lastLines(lastFailed.result)}`;
+            throw new errors/* ActionError */.lZ(`${step.why}${tail}`, step.fix);
+        }
+        if (step.kind === 'update')
+            core/* info */.pq(`refreshing the package lists: ${step.why}`);
+        const { program, args } = aptCommand(step.kind, root, env.APT_CONFIG);
+        const result = await (0,exec/* exec */.m0)(program, args, { allowFailure: true });
+        if (step.kind === 'update') {
+            history.push({ command: 'update', ok: result.exitCode === 0 });
+            if (result.exitCode !== 0) {
+                core/* warning */.$e(`\`${(0,exec/* commandLine */.ay)(program, args)}\` exited with code ${result.exitCode}; trying the install with the lists it did refresh`);
+            }
+            continue;
+        }
+        if (result.exitCode === 0)
+            return;
+        const failure = classifyAptFailure(`${result.stdout}\n${result.stderr}`);
+        core/* debug */.Yz(`apt-get install failed: ${failure}`);
+        history.push({ command: 'install', failure });
+        lastFailed = { command: (0,exec/* commandLine */.ay)(program, args), result };
+    }
+    throw new errors/* ActionError */.lZ(`apt-get did not install ${QEMU_PACKAGE} in ${MAX_STEPS} commands`);
+}
+function lastLines(result) {
+    const lines = `${result.stdout}\n${result.stderr}`
+        .trim()
+        .split('\n')
+        .filter(line => line.trim() !== '')
+        .slice(-6);
+    return lines.length === 0 ? '' : `:\n${lines.join('\n')}`;
+}
+
 ;// CONCATENATED MODULE: ./src/qemu/setup.ts
+
 
 
 
@@ -441,7 +647,7 @@ async function setupQemu(plan, options) {
         options.allowInstall &&
         (await accessible('/usr/bin/apt-get'))) {
         core/* info */.pq('installing qemu-user-static, since no QEMU binary was found for every platform');
-        await privileged('apt-get', ['install', '-y', '--no-install-recommends', 'qemu-user-static']);
+        await installQemuPackage(isRoot());
         interpreters = await Promise.all(missing.map(entry => findInterpreter(entry.row, dirs)));
     }
     const unserved = missing.filter((_, index) => interpreters[index] === undefined);
@@ -492,6 +698,34 @@ function describeOutcome(report) {
             return `${report.platform}: registered ${outcome.handler} from ${outcome.interpreter}`;
     }
 }
+/** `7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)` from `qemu-aarch64 --version`; undefined when unreadable. */
+function parseQemuVersion(output) {
+    const match = /version (\d[^\s(]*)(?: \(([^)]*)\))?/.exec(output);
+    if (match?.[1] === undefined)
+        return undefined;
+    return match[2] === undefined || match[2] === '' ? match[1] : `${match[1]} (${match[2]})`;
+}
+/**
+ * The version of the QEMU that serves the emulated platforms, read from the first handler's
+ * emulator. A `-binfmt-P` entry reads its arguments differently, so the file it links to is asked.
+ */
+async function qemuVersion(reports) {
+    for (const report of reports) {
+        if (report.outcome.kind === 'native')
+            continue;
+        const interpreter = await (0,promises_.realpath)(report.outcome.interpreter).catch(() => undefined);
+        if (interpreter === undefined || interpreter.endsWith('-binfmt-P'))
+            continue;
+        const result = await (0,exec/* exec */.m0)(interpreter, ['--version'], {
+            silent: true,
+            allowFailure: true
+        }).catch(() => undefined);
+        const version = result?.exitCode === 0 ? parseQemuVersion(result.stdout) : undefined;
+        if (version !== undefined)
+            return { version, interpreter };
+    }
+    return undefined;
+}
 
 // EXTERNAL MODULE: ./src/registry/pool.ts
 var registry_pool = __webpack_require__(7937);
@@ -505,6 +739,10 @@ var untrusted = __webpack_require__(873);
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: ./src/bounded.ts
 var bounded = __webpack_require__(6586);
+// EXTERNAL MODULE: ./src/annotations.ts
+var src_annotations = __webpack_require__(105);
+// EXTERNAL MODULE: ./src/registry/layout.ts
+var registry_layout = __webpack_require__(7853);
 ;// CONCATENATED MODULE: ./src/engines/secrets.ts
 /** Build secrets as files in the run's private folder: how both engines hand them over. */
 
@@ -765,6 +1003,9 @@ function withoutAutomaticArgWarning(line) {
 
 
 
+
+
+
 /** buildah takes one cache repository each way; buildx's `type=registry,ref=X` names it. */
 function buildahCacheRepository(specs, input) {
     if (specs.length === 0)
@@ -800,8 +1041,14 @@ function buildahBuildArgs(request, platform, secretFiles, authFile, files = {}) 
     }
     for (const { key, value } of request.labels)
         args.push('--label', `${key}=${value}`);
-    for (const { key, value } of request.annotations)
+    // Manifest level only: the action writes the index's own into the exported layout.
+    const annotations = (0,src_annotations/* annotationsAt */.wv)(request.annotations, 'manifest', platform.name);
+    for (const [key, value] of Object.entries(annotations))
         args.push('--annotation', `${key}=${value}`);
+    // Created time, history and every file of the layers: the same bytes in any store.
+    if (request.sourceDateEpoch !== undefined) {
+        args.push('--timestamp', String(request.sourceDateEpoch));
+    }
     for (const secret of secretFiles)
         args.push('--secret', `id=${secret.id},src=${secret.file}`);
     if (request.noCache)
@@ -815,6 +1062,13 @@ function buildahBuildArgs(request, platform, secretFiles, authFile, files = {}) 
         args.push('--cache-to', cacheTo);
     args.push(request.context);
     return args;
+}
+/** buildah leaves no OCI layout of the user's whose `index.json` could carry these. */
+function refuseIndexDescriptor(request) {
+    const refused = (0,src_annotations/* firstAt */.yI)(request.annotations, ['index-descriptor']);
+    if (refused !== undefined) {
+        throw new errors/* InputError */.dz(constants/* Input */.pd.Annotations, `\`${(0,src_annotations/* formatAnnotation */.tn)(refused)}\` asks for the index-descriptor level, which the buildah engine cannot write: it leaves no OCI layout whose index.json would carry it`, 'Use the index or manifest-descriptor level, or the buildx engine with an `outputs: type=oci` layout');
+    }
 }
 /** argv to pull one stage's base for one platform; it prints the image id. */
 function buildahPullArgs(image, platform, pull, authFile) {
@@ -902,6 +1156,7 @@ class BuildahEngine {
         // Refuse cache settings buildah cannot honour before anything runs.
         buildahCacheRepository(request.cacheFrom, 'cache-from');
         buildahCacheRepository(request.cacheTo, 'cache-to');
+        refuseIndexDescriptor(request);
         core/* info */.pq(`buildah ${this.version}: no builder to set up; each platform builds in this runner's image store`);
         this.authFile = await this.login(request);
         for (const { registry } of request.logins)
@@ -941,6 +1196,10 @@ class BuildahEngine {
             // The action checks, pushes by digest, then moves tags: hand it the bytes.
             layout = external_node_path_default().join(request.tempDir, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
             await (0,exec/* exec */.m0)('buildah', buildahExportArgs(manifestList, layout), { silent: true });
+            // buildah 1.28 writes no index annotations: the action adds them to the exported index.
+            if (await (0,registry_layout/* annotateLayoutIndex */.Df)(layout, request.annotations)) {
+                core/* info */.pq('wrote the index and index-entry annotations into the exported index');
+            }
             core/* info */.pq(`exported the list to an OCI layout for the checks${request.push ? ' and the push' : ''}`);
         }
         const imageId = await imageIdLookup;
@@ -1218,10 +1477,8 @@ class BuildahEngine {
     }
 }
 
-// EXTERNAL MODULE: ./src/reference.ts
-var reference = __webpack_require__(8286);
-// EXTERNAL MODULE: ./src/registry/layout.ts
-var layout = __webpack_require__(7853);
+// EXTERNAL MODULE: ./src/values.ts
+var values = __webpack_require__(4777);
 ;// CONCATENATED MODULE: ./src/engines/buildx/cache.ts
 /** Which cache a buildx build reads and writes: the inputs, or GitHub's cache per image and platform. */
 
@@ -1261,17 +1518,41 @@ function cacheScope(tags, platforms) {
     const hash = (0,external_node_crypto_.createHash)('sha256').update(slugs.join(',')).digest('hex').slice(0, 8);
     return `${image}-multi-${hash}`;
 }
+const SERVICE_URLS = ['ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL'];
+/** Why GitHub's cache cannot be used here; undefined when it can. */
+function githubCacheMissing(env) {
+    if (githubCacheAvailable(env))
+        return undefined;
+    const absent = [
+        ...(SERVICE_URLS.every(name => (env[name] ?? '') === '') ? [SERVICE_URLS.join(' and ')] : []),
+        ...((env.ACTIONS_RUNTIME_TOKEN ?? '') === '' ? ['ACTIONS_RUNTIME_TOKEN'] : [])
+    ].join(', ');
+    return env.GITHUB_ACTIONS === 'true'
+        ? `the cache service's variables are absent (${absent})`
+        : `not on GitHub Actions (the cache service's variables are absent: ${absent})`;
+}
 /** `--cache-from`/`--cache-to`: the inputs, or else per-image gha scopes when GitHub's cache is there. */
-function cacheArgs(request, driver, env) {
+function cachePlan(request, driver, env) {
     if (request.cacheFrom.length > 0 || request.cacheTo.length > 0) {
-        return [
-            ...request.cacheFrom.flatMap(spec => ['--cache-from', formatCacheSpec(spec)]),
-            ...request.cacheTo.flatMap(spec => ['--cache-to', formatCacheSpec(spec)])
-        ];
+        const from = request.cacheFrom.map(formatCacheSpec);
+        const to = request.cacheTo.map(formatCacheSpec);
+        return {
+            args: [
+                ...from.flatMap(spec => ['--cache-from', spec]),
+                ...to.flatMap(spec => ['--cache-to', spec])
+            ],
+            chosenBy: 'inputs',
+            from,
+            to
+        };
     }
     // The docker driver exports no cache but inline; a gha cache-to would fail the build.
-    if (driver === 'docker' || !githubCacheAvailable(env))
-        return [];
+    const missing = driver === 'docker'
+        ? 'driver `docker` exports no cache but inline, so no GitHub cache was set'
+        : githubCacheMissing(env);
+    if (missing !== undefined) {
+        return { args: [], chosenBy: 'none', from: [], to: [], reason: missing };
+    }
     const scope = cacheScope(request.tags, request.platforms);
     const scopes = new Set([scope]);
     // A many-platform build also reads what single-platform matrix legs wrote.
@@ -1279,22 +1560,49 @@ function cacheArgs(request, driver, env) {
         for (const entry of request.platforms)
             scopes.add(cacheScope(request.tags, [entry]));
     }
-    return [
-        ...[...scopes].flatMap(name => ['--cache-from', `type=gha,scope=${name}`]),
-        '--cache-to',
-        `type=gha,scope=${scope},mode=max,ignore-error=true`
-    ];
+    const from = [...scopes].map(name => `type=gha,scope=${name}`);
+    // A cache this action chose never fails the build: an export error is reported, not fatal.
+    const to = [`type=gha,scope=${scope},mode=max,ignore-error=true`];
+    return {
+        args: [
+            ...from.flatMap(spec => ['--cache-from', spec]),
+            ...to.flatMap(spec => ['--cache-to', spec])
+        ],
+        chosenBy: 'action',
+        from,
+        to
+    };
+}
+function cacheArgs(request, driver, env) {
+    return [...cachePlan(request, driver, env).args];
+}
+/**
+ * The one line a build's cache gets in the log and the summary: what was read and written
+ * (or why nothing), the steps each platform took from cache, and what failed.
+ */
+function describeCache(plan, cacheHits, failures) {
+    const hits = Object.entries(cacheHits)
+        .map(([platform, count]) => `${platform} ${count}`)
+        .join(', ');
+    const where = plan.chosenBy === 'none'
+        ? `cache: none (${plan.reason ?? 'none given'})`
+        : `cache${plan.chosenBy === 'action' ? ' (GitHub cache, chosen by the action)' : ''}: read ${plan.from.join(' + ') || 'nothing'}; wrote ${plan.to.join(' + ') || 'nothing'}`;
+    const failed = failures.map(failure => failure.direction === 'import'
+        ? `import from ${failure.target} failed`
+        : `export to ${failure.target} failed`);
+    return [where, `steps from cache: ${hits || 'none'}`, ...failed].join('; ');
 }
 
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
+// EXTERNAL MODULE: external "node:stream/promises"
+var external_node_stream_promises_ = __webpack_require__(6466);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __webpack_require__(2088);
 var semver_default = /*#__PURE__*/__webpack_require__.n(semver);
-// EXTERNAL MODULE: ./src/values.ts
-var values = __webpack_require__(4777);
 ;// CONCATENATED MODULE: ./src/engines/buildx/install.ts
 /** Find, resolve, download, verify and install the docker buildx CLI plugin. */
+
 
 
 
@@ -1429,7 +1737,7 @@ function retryable(error) {
  */
 async function fetchReleaseTags(token) {
     // Loaded only when a range must be resolved: most runs never pay for the client.
-    const { GitHub, getOctokitOptions } = await Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(413)]).then(__webpack_require__.bind(__webpack_require__, 2413));
+    const { GitHub, getOctokitOptions } = await Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(845)]).then(__webpack_require__.bind(__webpack_require__, 1845));
     const octokit = token === '' ? new GitHub() : new GitHub(getOctokitOptions(token));
     let failure;
     for (let attempt = 1; attempt <= LOOKUP_ATTEMPTS; attempt++) {
@@ -1459,14 +1767,102 @@ async function sha256OfFile(file) {
         hash.update(chunk);
     return hash.digest('hex');
 }
-/** The tool cache and its HTTP client load only when buildx must be installed. */
-const toolCache = () => Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(249)]).then(__webpack_require__.bind(__webpack_require__, 4249));
-async function download(url) {
+/** The tool cache loads only when buildx must be installed. */
+const toolCache = () => Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(942), __webpack_require__.e(805)]).then(__webpack_require__.bind(__webpack_require__, 9805));
+/** Pauses before the second and third attempt: a reset connection or a 5xx gets a few seconds, no more. */
+const DOWNLOAD_RETRY_DELAYS_MS = [500, 1500];
+/** A whole download (a plugin is ~60 MB) may take this long. */
+const DOWNLOAD_TIMEOUT_MS = 180_000;
+/** Network codes that say the connection broke or the name lookup hiccupped, not that nothing is there. */
+const TRANSIENT_CODES = [
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT'
+];
+/** Whether trying again may help: server trouble and broken connections; never a 404 or an unknown host. */
+function downloadRetryable(failure) {
+    if (failure.status !== undefined) {
+        return failure.status >= 500 || failure.status === 408 || failure.status === 429;
+    }
+    return failure.code !== undefined && TRANSIENT_CODES.includes(failure.code);
+}
+class DownloadError extends Error {
+    failure;
+    constructor(message, failure) {
+        super(message);
+        this.failure = failure;
+        this.name = 'DownloadError';
+    }
+}
+/** The innermost `code` of a fetch error (`fetch failed` wraps the socket's error). */
+function networkCode(error) {
+    let current = error;
+    for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+        const code = current.code;
+        if (typeof code === 'string')
+            return code;
+        current = current.cause;
+    }
+    return undefined;
+}
+async function downloadOnce(url, file) {
+    // The runner's proxy settings (https_proxy, no_proxy) apply, as to every @actions client.
+    const { HttpClient } = await Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(942)]).then(__webpack_require__.bind(__webpack_require__, 4942));
+    const client = new HttpClient('multiarch-build-action', [], {
+        allowRedirects: true,
+        allowRetries: false,
+        socketTimeout: DOWNLOAD_TIMEOUT_MS
+    });
     try {
-        return await (await toolCache()).downloadTool(url);
+        const response = await client.get(url);
+        const status = response.message.statusCode ?? 0;
+        if (status !== 200) {
+            response.message.resume();
+            throw new DownloadError(`HTTP ${status} ${response.message.statusMessage ?? ''}`.trim(), {
+                status
+            });
+        }
+        await (0,external_node_stream_promises_.pipeline)(response.message, (0,external_node_fs_.createWriteStream)(file));
     }
     catch (error) {
-        throw new errors/* ActionError */.lZ(`could not download ${url}: ${(0,errors/* errorMessage */.gJ)(error)}`, 'Check that the runner reaches github.com, or install docker-buildx before this step');
+        if (error instanceof DownloadError)
+            throw error;
+        const code = networkCode(error);
+        throw new DownloadError((0,errors/* errorMessage */.gJ)(error), code === undefined ? {} : { code });
+    }
+    finally {
+        client.dispose();
+    }
+}
+/**
+ * Download `url` into a fresh file. Only what can recover within seconds is tried again
+ * (see DOWNLOAD_RETRY_DELAYS_MS); a 404 or a host that does not resolve fails at once.
+ */
+async function download(url, delaysMs = DOWNLOAD_RETRY_DELAYS_MS) {
+    const dir = await (0,promises_.mkdtemp)(external_node_path_default().join(process.env.RUNNER_TEMP ?? (0,external_node_os_.tmpdir)(), 'buildx-download-'));
+    const file = external_node_path_default().join(dir, external_node_path_default().basename(new URL(url).pathname) || 'download');
+    for (let attempt = 0;; attempt++) {
+        try {
+            await downloadOnce(url, file);
+            return file;
+        }
+        catch (error) {
+            const failure = error instanceof DownloadError ? error.failure : {};
+            const delay = delaysMs[attempt];
+            if (delay === undefined || !downloadRetryable(failure)) {
+                await (0,promises_.rm)(dir, { recursive: true, force: true });
+                throw new errors/* ActionError */.lZ(`could not download ${url}: ${(0,errors/* errorMessage */.gJ)(error)}${attempt === 0 ? '' : ` (after ${attempt + 1} attempts)`}`, failure.status === 404
+                    ? 'No such release asset: pin a `buildx-version` that exists, or install docker-buildx before this step'
+                    : 'Check that the runner reaches github.com, or install docker-buildx before this step');
+            }
+            core/* info */.pq(`download of ${url} failed (${(0,errors/* errorMessage */.gJ)(error)}); trying again in ${delay} ms`);
+            await new Promise(resolve => setTimeout(resolve, delay));
+        }
     }
 }
 /** Download (or take from the tool cache), verify, and install one buildx version as the plugin. */
@@ -1477,9 +1873,17 @@ async function installBuildx(version, nodeArch = process.arch) {
     if (cached === '') {
         core/* info */.pq(`downloading ${asset.url}`);
         const binary = await download(asset.url);
-        const checksums = await (0,promises_.readFile)(await download(asset.checksumsUrl), 'utf8');
-        verifyChecksum(checksums, asset.name, await sha256OfFile(binary));
-        cached = await cache.cacheFile(binary, TOOL_NAME, TOOL_NAME, version, nodeArch);
+        const checksumsFile = await download(asset.checksumsUrl);
+        try {
+            const checksums = await (0,promises_.readFile)(checksumsFile, 'utf8');
+            verifyChecksum(checksums, asset.name, await sha256OfFile(binary));
+            cached = await cache.cacheFile(binary, TOOL_NAME, TOOL_NAME, version, nodeArch);
+        }
+        finally {
+            for (const file of [binary, checksumsFile]) {
+                await (0,promises_.rm)(external_node_path_default().dirname(file), { recursive: true, force: true });
+            }
+        }
     }
     const directory = pluginDirectory(process.env);
     await (0,promises_.mkdir)(directory, { recursive: true });
@@ -1530,8 +1934,62 @@ function removeBuilderArgs(name) {
     return ['buildx', 'rm', name];
 }
 
+;// CONCATENATED MODULE: ./src/engines/buildx/reproducible.ts
+/**
+ * What a reproducible buildx build needs: BuildKit's `SOURCE_DATE_EPOCH` build arg and the
+ * image exporter's `rewrite-timestamp=true` (every layer file's time clamped to it), which
+ * BuildKit 0.13 introduced and buildx 0.13 passes on. Pure: tested as tables.
+ */
+
+
+
+const REWRITE_TIMESTAMP_SINCE = '0.13.0';
+/** Exporters that write image layers, and so take `rewrite-timestamp`. */
+const IMAGE_EXPORTERS = ['image', 'oci', 'docker', 'registry'];
+/** Each node's BuildKit version from `docker buildx inspect` (`BuildKit version:` or the older `Buildkit:`). */
+function parseInspectBuildkitVersions(text) {
+    return [...text.matchAll(/^\s*Build[kK]it(?: version)?:\s*v?(\S+)\s*$/gm)].flatMap(match => match[1] === undefined ? [] : [match[1]]);
+}
+/**
+ * Why this builder cannot stamp reproducible images, naming the version that is too old;
+ * undefined when it can (a version it cannot read counts as new: a development build).
+ */
+function rewriteTimestampProblem(buildxVersion, buildkitVersions) {
+    if (!buildxAtLeast(buildxVersion, REWRITE_TIMESTAMP_SINCE)) {
+        return `buildx ${buildxVersion} cannot pass the image exporter's rewrite-timestamp option (buildx ${REWRITE_TIMESTAMP_SINCE} and later can)`;
+    }
+    const old = buildkitVersions.filter(version => {
+        const valid = semver_default().valid(semver_default().coerce(version));
+        return valid !== null && semver_default().lt(valid, REWRITE_TIMESTAMP_SINCE);
+    });
+    if (old.length > 0) {
+        return `the builder runs BuildKit ${old.join(', ')}, which has no rewrite-timestamp (BuildKit ${REWRITE_TIMESTAMP_SINCE} and later have it)`;
+    }
+    return undefined;
+}
+/** An `--output` entry that writes an image, with `rewrite-timestamp=true` unless it says otherwise. */
+function withRewriteTimestamp(output) {
+    const fields = (0,values/* parseOutputSpec */.eR)(output);
+    if (!IMAGE_EXPORTERS.includes(fields.get('type') ?? '') || fields.has('rewrite-timestamp')) {
+        return output;
+    }
+    return `${output},rewrite-timestamp=true`;
+}
+/**
+ * Whether buildx adds a provenance attestation, which records when the build started and
+ * finished: then the images reproduce and the attestation (and the index holding it) does not.
+ */
+function timedProvenance(provenance, env) {
+    // From 0.10 buildx adds one unless told not to.
+    if (provenance.trim() === '')
+        return (env.BUILDX_NO_DEFAULT_ATTESTATIONS ?? '') === '';
+    return !/^(false|0)$/i.test(provenance.trim()) && !/(^|,)disabled=true(,|$)/.test(provenance);
+}
+
 ;// CONCATENATED MODULE: ./src/engines/buildx/argv.ts
 /** argv for every `docker buildx` command the engine runs. Pure: tested as tables. */
+
+
 
 
 
@@ -1579,13 +2037,16 @@ function inspectArgs(name) {
  * The one output of a push: every blob and manifest into the repository, addressed by
  * digest, and no tag. The action moves the tags itself, after the checks.
  */
-function pushByDigestOutput(repository) {
+function pushByDigestOutput(repository, reproducible = false) {
     return [
         'type=image',
         `name=${(0,reference/* repositoryName */.aR)(repository)}`,
         'push-by-digest=true',
         'name-canonical=true',
-        'push=true'
+        'push=true',
+        // Without attestations BuildKit pushes Docker media types, while an OCI layout (a rebuild
+        // with `push: false`) holds OCI ones: the same image under two digests. One kind for both.
+        ...(reproducible ? ['oci-mediatypes=true', 'rewrite-timestamp=true'] : [])
     ]
         .map(csvField)
         .join(',');
@@ -1610,10 +2071,16 @@ function buildxBuildArgs(request, options, run, env) {
     }
     for (const { key, value } of request.labels)
         args.push('--label', `${key}=${value}`);
-    for (const { key, value } of request.annotations)
-        args.push('--annotation', `${key}=${value}`);
+    // Each level spelt out: buildx and metadata-action read a bare line the same way (manifest).
+    for (const annotation of request.annotations)
+        args.push('--annotation', (0,src_annotations/* formatAnnotation */.tn)(annotation));
     for (const { key, value } of request.buildArgs)
         args.push('--build-arg', `${key}=${value}`);
+    // BuildKit stamps the config, history and (with rewrite-timestamp) every layer file with it.
+    const epoch = request.sourceDateEpoch;
+    if (epoch !== undefined)
+        args.push('--build-arg', `SOURCE_DATE_EPOCH=${epoch}`);
+    const stamped = (output) => epoch === undefined ? output : withRewriteTimestamp(output);
     for (const { key, value } of options.buildContexts)
         args.push('--build-context', `${key}=${value}`);
     // Secret values reach buildx only through files and environment variables, never argv.
@@ -1643,11 +2110,12 @@ function buildxBuildArgs(request, options, run, env) {
     if (options.sbom !== '')
         args.push(`--sbom=${options.sbom}`);
     for (const output of options.outputs)
-        args.push('--output', output);
-    if (run.pushTo !== undefined)
-        args.push('--output', pushByDigestOutput(run.pushTo));
+        args.push('--output', stamped(output));
+    if (run.pushTo !== undefined) {
+        args.push('--output', pushByDigestOutput(run.pushTo, epoch !== undefined));
+    }
     if (run.layoutDir !== undefined) {
-        args.push('--output', ['type=oci', `dest=${run.layoutDir}`, 'tar=false'].map(csvField).join(','));
+        args.push('--output', stamped(['type=oci', `dest=${run.layoutDir}`, 'tar=false'].map(csvField).join(',')));
     }
     if (options.load)
         args.push('--load');
@@ -1702,8 +2170,29 @@ function summarizeProgress(log, platforms) {
     const platformOfStep = new Map();
     const cacheHits = Object.fromEntries(platforms.map(name => [name, 0]));
     const failed = [];
+    const cacheSteps = new Map();
+    const cacheFailures = [];
+    let pushed;
     for (const raw of log.split('\n')) {
         const line = raw.trim();
+        const cacheStep = /^#(\d+) (importing cache manifest from|exporting cache to) (.+?)\s*$/.exec(line);
+        if (cacheStep?.[1] !== undefined && cacheStep[3] !== undefined) {
+            cacheSteps.set(cacheStep[1], {
+                direction: cacheStep[2] === 'exporting cache to' ? 'export' : 'import',
+                target: cacheStep[3]
+            });
+            continue;
+        }
+        const manifest = /^#\d+ pushing manifest for (\S+@sha256:[0-9a-f]{64})/.exec(line);
+        if (manifest?.[1] !== undefined)
+            pushed = manifest[1];
+        const cacheError = /^#(\d+) ERROR:?\s*(.*)$/.exec(line);
+        const cache = cacheError?.[1] === undefined ? undefined : cacheSteps.get(cacheError[1]);
+        if (cache !== undefined) {
+            // A cache step belongs to no platform: its failure is not a platform's.
+            cacheFailures.push({ ...cache, message: cacheError?.[2] ?? '' });
+            continue;
+        }
         const named = /^#(\d+) \[(linux\/[a-z0-9]+(?:\/v\d+)?)[ \]]/.exec(line);
         if (named?.[1] !== undefined && named[2] !== undefined) {
             platformOfStep.set(named[1], (0,src_platform/* canonicalPlatformName */.$b)(named[2]));
@@ -1720,7 +2209,7 @@ function summarizeProgress(log, platforms) {
         else if (!failed.includes(platform))
             failed.push(platform);
     }
-    return { cacheHits, failed };
+    return { cacheHits, failed, cacheFailures, pushed };
 }
 /** `build of linux/arm64 (under QEMU) failed`, naming the platforms the log blames. */
 function describeFailure(planned, failed) {
@@ -1774,6 +2263,7 @@ function unsupportedPlatforms(planned, available) {
 
 
 
+
 /**
  * buildkitd.toml with the OCI worker's `max-parallelism` set, unless the given config sets it
  * already (the user's own line wins).
@@ -1793,6 +2283,11 @@ function withWorkerParallelism(config, limit) {
 async function prepareBuilder(options, platforms, version, env, tempDir) {
     let name = options.builder;
     let created = false;
+    core/* debug */.Yz(name !== ''
+        ? `builder: \`${name}\` given as \`builder\`, used as it is`
+        : options.driver === 'docker'
+            ? "builder: the docker driver builds on the daemon's own builder"
+            : `builder: creating one with driver ${options.driver}, named ${options.builderName === '' ? 'by the action' : 'by `builder-name`'}`);
     if (name === '' && options.driver === 'docker') {
         // The docker driver's builder carries the name of the docker context.
         name =
@@ -1850,7 +2345,8 @@ async function prepareBuilder(options, platforms, version, env, tempDir) {
     if (missing.length > 0) {
         throw new errors/* ActionError */.lZ(`builder \`${name}\` cannot build ${missing.join(', ')}; it offers ${available.join(', ')}`, 'Let this action set up QEMU for them (`qemu: auto`), or `append` a node that builds them');
     }
-    return { name, driver, created, env };
+    const buildkitVersions = parseInspectBuildkitVersions(inspect.stdout);
+    return { name, driver, buildkitVersions, created, env };
 }
 /** Remove a builder this run created; one it reused stays. */
 async function removeBuilder(builder) {
@@ -2041,6 +2537,13 @@ async function builtImage(plan, pushed, tempDir) {
 
 
 
+
+
+
+
+
+
+
 class BuildxEngine {
     options;
     group;
@@ -2054,9 +2557,17 @@ class BuildxEngine {
     }
     async prepare(request) {
         this.tempDir = request.tempDir;
+        engine_refuseIndexDescriptor(request, this.options);
         this.version = await ensureBuildx(this.options.version, this.options.githubToken);
         const env = await privateDockerEnv(request);
         this.builder = await prepareBuilder(this.options, request.platforms, this.version, env, request.tempDir);
+        if (request.sourceDateEpoch !== undefined) {
+            const problem = rewriteTimestampProblem(this.version, this.builder.buildkitVersions);
+            if (problem !== undefined) {
+                throw new errors/* InputError */.dz(constants/* Input */.pd.SourceDateEpoch, `is set, but ${problem}`, 'Use `buildx-version: ">=0.13"` and a builder with BuildKit 0.13 or later, or the buildah engine');
+            }
+            core/* info */.pq(`source-date-epoch ${request.sourceDateEpoch}: SOURCE_DATE_EPOCH build arg and rewrite-timestamp on the image output (BuildKit ${this.builder.buildkitVersions.join(', ') || 'version not listed'})`);
+        }
     }
     async build(request) {
         const builder = this.requireBuilder();
@@ -2090,11 +2601,25 @@ class BuildxEngine {
         }
         const seconds = (performance.now() - started) / 1000;
         const progress = summarizeProgress(`${result.stdout}\n${result.stderr}`, names);
+        const cache = cachePlan(request, this.options.driver, process.env);
+        const cacheLine = describeCache(cache, progress.cacheHits, progress.cacheFailures);
+        core/* info */.pq(cacheLine);
+        const cacheWarnings = progress.cacheFailures.map(failure => cacheWarning(cache, failure));
+        for (const warning of cacheWarnings)
+            core/* warning */.$e(warning);
         if (result.exitCode !== 0) {
+            const failedCommand = new exec/* ExecError */.cI((0,exec/* commandLine */.ay)('docker', buildArgs), result).message;
+            const exportFailure = progress.cacheFailures.find(failure => failure.direction === 'export');
+            if (progress.failed.length === 0 && exportFailure !== undefined) {
+                throw new errors/* ActionError */.lZ(`the build succeeded, but the cache export to ${exportFailure.target} failed (${exportFailure.message})${progress.pushed === undefined
+                    ? ''
+                    : `; the image had been pushed by digest as ${progress.pushed} and stays untagged`}: ${failedCommand}`, 'No tag was moved. Mend the cache backend, or add ignore-error=true to `cache-to` so its failure does not fail the build');
+            }
             // BuildKit pushes by digest only, so whatever it pushed before failing is untagged.
-            throw new errors/* ActionError */.lZ(`${describeFailure(request.platforms, progress.failed)}: ${new exec/* ExecError */.cI((0,exec/* commandLine */.ay)('docker', buildArgs), result).message}`, 'No tag was moved');
+            throw new errors/* ActionError */.lZ(`${describeFailure(request.platforms, progress.failed)}: ${failedCommand}`, 'No tag was moved');
         }
-        const metadata = parseMetadataFile(await readJson(run.metadataFile, 'buildx metadata file'));
+        const metadataJson = await readJson(run.metadataFile, 'buildx metadata file');
+        const metadata = parseMetadataFile(metadataJson);
         if (outputs.kind === 'push' && metadata.digest === undefined) {
             throw new errors/* ActionError */.lZ('buildx pushed, but its metadata names no image digest');
         }
@@ -2111,14 +2636,25 @@ class BuildxEngine {
                 seconds,
                 cacheHits: progress.cacheHits[platform] ?? 0
             })),
+            dockerKeys: typeof metadataJson === 'object' && metadataJson !== null
+                ? (0,docker_metadata/* buildxKeys */.z$)(metadataJson)
+                : {},
             metadata: {
                 engine: 'buildx',
                 version: this.version,
                 builder: builder.name,
                 driver: builder.driver,
                 ...metadata,
-                imageId
-            }
+                imageId,
+                cache: {
+                    chosenBy: cache.chosenBy,
+                    from: cache.from,
+                    to: cache.to,
+                    ...(cache.reason === undefined ? {} : { reason: cache.reason }),
+                    failures: progress.cacheFailures
+                }
+            },
+            notes: [cacheLine, ...cacheWarnings, ...reproducibilityNotes(request, this.options)]
         };
     }
     /**
@@ -2170,12 +2706,33 @@ class BuildxEngine {
         return this.builder;
     }
 }
+/**
+ * BuildKit writes the index-descriptor level only into an OCI layout's index.json: refuse it
+ * by name where the build writes none.
+ */
+function engine_refuseIndexDescriptor(request, options) {
+    const refused = (0,src_annotations/* firstAt */.yI)(request.annotations, ['index-descriptor']);
+    const layout = options.outputs.some(output => (0,values/* parseOutputSpec */.eR)(output).get('type') === 'oci');
+    if (refused !== undefined && !layout) {
+        throw new errors/* InputError */.dz(constants/* Input */.pd.Annotations, `\`${(0,src_annotations/* formatAnnotation */.tn)(refused)}\` asks for the index-descriptor level, which only an OCI layout's index.json carries, and this build writes none`, 'Use the index or manifest-descriptor level, or `push: false` with `outputs: type=oci,dest=DIR`');
+    }
+}
+/** Reproducible images next to attestations that are not: the summary says so. */
+function reproducibilityNotes(request, options) {
+    if (request.sourceDateEpoch === undefined)
+        return [];
+    if (!timedProvenance(options.provenance, process.env))
+        return [];
+    return [
+        `The images are reproducible (source-date-epoch ${request.sourceDateEpoch}: the same per-platform digests on every rebuild); the provenance attestations are not: they record this build's own start and finish times, so the index that holds them differs per run. Set \`provenance: false\` for a reproducible index too`
+    ];
+}
 async function smokeBase(image) {
     switch (image.kind) {
         case 'registry':
             return { kind: 'registry', reference: `${(0,reference/* repositoryName */.aR)(image)}@${image.digest}` };
         case 'layout':
-            return { kind: 'layout', dir: image.dir, digest: (await (0,layout/* readLayout */.T4)(image.dir)).digest };
+            return { kind: 'layout', dir: image.dir, digest: (await (0,registry_layout/* readLayout */.T4)(image.dir)).digest };
         case 'unavailable':
             throw new errors/* ActionError */.lZ(`the smoke test cannot run: ${image.reason}`);
     }
@@ -2195,6 +2752,17 @@ async function readJson(file, what) {
         throw new errors/* ActionError */.lZ(`the ${what} (${file}) is not JSON`);
     }
 }
+/** What a failed cache import or export means for this build. */
+function cacheWarning(plan, failure) {
+    const what = failure.direction === 'import'
+        ? `cache import from ${failure.target} failed (${failure.message}); the build went on without it`
+        : `cache export to ${failure.target} failed (${failure.message})`;
+    if (failure.direction === 'import')
+        return what;
+    return plan.chosenBy === 'action'
+        ? `${what}; the action's own cache never fails the build, and the next build starts with less cache`
+        : `${what}; buildx decides whether that fails the build (\`ignore-error=true\` in \`cache-to\` lets it go on)`;
+}
 
 ;// CONCATENATED MODULE: ./src/modes/build/engine-choice.ts
 
@@ -2202,29 +2770,146 @@ async function readJson(file, what) {
 
 
 
-async function buildxWorks() {
+
+
+const WAYS_OUT = 'set `builder` (an existing builder) or `endpoint` (a BuildKit daemon elsewhere), start Docker before this step, or use `engine: buildah` with buildah installed (apt-get install buildah)';
+/** Why buildx cannot build here, or undefined when it can. */
+function buildxBlocked(facts, needPlugin) {
+    if (needPlugin && facts.buildx === undefined)
+        return 'docker buildx is not installed';
+    if (facts.elsewhere !== undefined)
+        return undefined;
+    if (facts.daemon.up)
+        return undefined;
+    return `the Docker daemon does not answer (${facts.daemon.reason}) and neither \`builder\` nor \`endpoint\` names a builder elsewhere`;
+}
+function buildxReason(facts) {
+    if (facts.elsewhere !== undefined)
+        return `${facts.elsewhere} is given`;
+    return facts.daemon.up ? `the Docker daemon ${facts.daemon.version} answers` : '';
+}
+/**
+ * Which engine builds: pure, facts in, a choice and its reason out. `auto` takes buildx only
+ * where it can build (a builder elsewhere, or a daemon that answers), else buildah, else nothing;
+ * a refusal comes before QEMU or anything else is touched.
+ */
+function decideEngine(facts) {
+    switch (facts.requested) {
+        case 'buildah':
+            return facts.buildah === undefined
+                ? {
+                    engine: undefined,
+                    problem: 'engine `buildah`: buildah is not installed',
+                    fix: 'Install it (apt-get install buildah) before this step, or use `engine: auto`'
+                }
+                : { engine: 'buildah', reason: 'asked for with `engine: buildah`' };
+        case 'buildx': {
+            // An explicit buildx may install its plugin; it still needs somewhere to build.
+            const blocked = buildxBlocked(facts, false);
+            if (blocked === undefined) {
+                return {
+                    engine: 'buildx',
+                    reason: `asked for with \`engine: buildx\`; ${buildxReason(facts)}`
+                };
+            }
+            return {
+                engine: undefined,
+                problem: `engine \`buildx\` cannot build here: ${blocked}`,
+                fix: `Nothing was set up. To build, ${WAYS_OUT}${facts.buildah === undefined ? '' : ' (buildah is installed here)'}`
+            };
+        }
+        case 'auto': {
+            const blocked = buildxBlocked(facts, true);
+            if (blocked === undefined) {
+                return { engine: 'buildx', reason: `\`engine: auto\`: ${buildxReason(facts)}` };
+            }
+            if (facts.buildah !== undefined) {
+                return {
+                    engine: 'buildah',
+                    reason: `\`engine: auto\`: buildah ${facts.buildah} is installed`,
+                    passedOver: blocked
+                };
+            }
+            return {
+                engine: undefined,
+                problem: `engine \`auto\` found no engine that can build here: ${blocked}, and buildah is not installed`,
+                fix: `Nothing was set up. To build, ${WAYS_OUT}`
+            };
+        }
+    }
+}
+/** How long the daemon has to answer: a daemon that is up answers in well under a second. */
+const DAEMON_TIMEOUT_MS = 5000;
+/** Whether the Docker daemon the CLI is pointed at (DOCKER_HOST, the context) answers, bounded in time. */
+async function probeDaemon(timeoutMs = DAEMON_TIMEOUT_MS) {
+    const args = ['version', '--format', '{{.Server.Version}}'];
+    try {
+        const result = await (0,exec/* execStreaming */.cp)('docker', args, {
+            onLine: () => undefined,
+            signal: AbortSignal.timeout(timeoutMs)
+        });
+        const version = result.stdout.trim();
+        if (result.exitCode === 0 && version !== '')
+            return { up: true, version };
+        const said = result.stderr.trim().split('\n').at(-1) ?? '';
+        return {
+            up: false,
+            reason: result.exitCode === 143 || result.exitCode === 137
+                ? `\`${(0,exec/* commandLine */.ay)('docker', args)}\` gave no answer in ${timeoutMs / 1000} s`
+                : `\`${(0,exec/* commandLine */.ay)('docker', args)}\` exited with code ${result.exitCode}${said === '' ? '' : `: ${said}`}`
+        };
+    }
+    catch (error) {
+        return { up: false, reason: `the docker CLI did not run (${(0,errors/* errorMessage */.gJ)(error)})` };
+    }
+}
+/** `docker buildx version` answers: its version ('' when unreadable); undefined when it does not. */
+async function buildxPlugin() {
     const result = await (0,exec/* exec */.m0)('docker', ['buildx', 'version'], {
         silent: true,
         allowFailure: true
     }).catch(() => undefined);
-    return result?.exitCode === 0;
+    if (result?.exitCode !== 0)
+        return undefined;
+    return parseBuildxVersion(result.stdout) ?? '';
+}
+async function gatherFacts(inputs) {
+    const { builder, endpoint, driver } = inputs.buildx;
+    const elsewhere = builder !== ''
+        ? `builder \`${builder}\``
+        : endpoint !== '' && driver !== 'docker'
+            ? `endpoint \`${endpoint}\``
+            : driver === 'kubernetes'
+                ? 'driver `kubernetes`'
+                : undefined;
+    const wantsBuildx = inputs.engine !== 'buildah';
+    const [buildx, daemon, buildah] = await Promise.all([
+        wantsBuildx ? buildxPlugin() : undefined,
+        wantsBuildx && elsewhere === undefined
+            ? probeDaemon()
+            : { up: false, reason: 'not asked' },
+        inputs.engine === 'buildx' ? undefined : BuildahEngine.detect()
+    ]);
+    return { requested: inputs.engine, elsewhere, buildx, daemon, buildah };
 }
 /**
- * Pick the engine: the one asked for, or for `auto` docker buildx where it works (the
- * engine people expect on GitHub's runners), else buildah.
+ * Pick the engine before anything is set up: the decision above, on facts read from this
+ * runner. A refusal names the ways out; choosing buildah under `auto` says why buildx was not.
  */
 async function selectEngine(inputs, group) {
-    if (inputs.engine === 'buildx' || (inputs.engine === 'auto' && (await buildxWorks()))) {
+    const facts = await gatherFacts(inputs);
+    core/* debug */.Yz(`engine facts: ${JSON.stringify(facts)}`);
+    const decision = decideEngine(facts);
+    if (decision.engine === undefined)
+        throw new errors/* ActionError */.lZ(decision.problem, decision.fix);
+    core/* debug */.Yz(`engine ${decision.engine}: ${decision.reason}`);
+    if (decision.engine === 'buildx')
         return new BuildxEngine(inputs.buildx, group);
-    }
-    const version = await BuildahEngine.detect();
-    if (version === undefined) {
-        throw new errors/* ActionError */.lZ(inputs.engine === 'auto'
-            ? 'engine `auto`: neither docker buildx nor buildah is installed'
-            : 'engine `buildah`: buildah is not installed', 'Install one of them (apt-get install buildah) before this step');
+    if (decision.passedOver !== undefined) {
+        core/* info */.pq(`building with buildah ${facts.buildah ?? ''}: buildx was passed over because ${decision.passedOver}`);
     }
     refuseBuildxOnlyInputs(inputs);
-    return new BuildahEngine(version, group);
+    return new BuildahEngine(facts.buildah ?? 'unknown', group);
 }
 /** A buildx-only input that buildah would silently ignore is refused by name instead. */
 function refuseBuildxOnlyInputs(inputs) {
@@ -2305,7 +2990,8 @@ function summaryOf(progress, plan, error) {
         rows,
         failure,
         nextSteps: failure === undefined ? [] : nextSteps(progress, failure),
-        notes: [...progress.notes, ...progress.record.skipped.map(note => `Skipped the ${note}`)]
+        notes: [...progress.notes, ...progress.record.skipped.map(note => `Skipped the ${note}`)],
+        ...(progress.record.comparison === undefined ? {} : { comparison: progress.record.comparison })
     };
 }
 
@@ -2326,7 +3012,7 @@ async function openResult(image, planned, pool) {
         throw new errors/* ActionError */.lZ(`the built image cannot be read: ${image.reason}`);
     }
     if (image.kind === 'layout') {
-        const local = await (0,layout/* readLayout */.T4)(image.dir);
+        const local = await (0,registry_layout/* readLayout */.T4)(image.dir);
         const facts = (0,readback/* imageFacts */.JC)(local.digest, local.mediaType, local.bytes, planned);
         const platformOf = new Map(Object.entries(facts.digests).map(([platform, digest]) => [digest, platform]));
         const platforms = [];
@@ -2337,7 +3023,7 @@ async function openResult(image, planned, pool) {
             platforms.push({
                 platform,
                 layers: manifest.layers,
-                open: digest => Promise.resolve((0,external_node_fs_.createReadStream)((0,layout/* blobPath */.nD)(local.dir, digest)))
+                open: digest => Promise.resolve((0,external_node_fs_.createReadStream)((0,registry_layout/* blobPath */.nD)(local.dir, digest)))
             });
         }
         return { ...facts, bytes: local.bytes, platforms, local };
@@ -2371,6 +3057,9 @@ verification) {
     const platforms = settings.plan.map(entry => entry.platform);
     return {
         open: image => openResult(image, platforms, pool),
+        report: line => {
+            core/* info */.pq(line);
+        },
         verify: async (images) => {
             await (0,verify_image/* verifyPlatforms */.K)(images, settings.verifyArch, settings.verifyArchAllow, verification);
         },
@@ -2425,6 +3114,9 @@ verification) {
 
 
 
+
+
+
 /**
  * `mode: build`: plan -> QEMU -> engine -> the publish pipeline (check, smoke test, push by
  * digest, tags, read-back) -> outputs.
@@ -2432,10 +3124,15 @@ verification) {
 async function runBuild(inputs, host) {
     // Inputs that can be wrong are checked before anything runs, the probe included.
     const { context, file } = await resolvePaths(inputs);
+    const sourceDateEpoch = await (0,source_date_epoch/* resolveSourceDateEpoch */.BL)(inputs.sourceDateEpoch, context);
+    if (sourceDateEpoch !== undefined) {
+        core/* info */.pq(`source-date-epoch: ${sourceDateEpoch} (${new Date(sourceDateEpoch * 1000).toISOString()}${inputs.sourceDateEpoch?.kind === 'commit' ? ", HEAD's commit time" : ''}${inputs.sourceDateEpoch?.from === 'environment' ? ', from SOURCE_DATE_EPOCH' : ''})`);
+    }
     const logins = (0,src_login/* loginsFrom */.pD)(inputs);
     const tempDir = await (0,state/* runTempDir */.jI)();
     const arm32 = await arm32Natively(inputs, host, tempDir);
     const plan = (0,src_plan/* planBuild */.C7)(inputs.platforms, host, { arm32OnArm64: arm32.native });
+    core/* debug */.Yz(`plan on ${(0,src_platform/* formatPlatform */.Bq)(host)}: ${plan.map(entry => `${entry.name} ${entry.emulated ? 'emulated (QEMU)' : 'native'}`).join(', ')}${arm32.note === undefined ? '' : `; ${arm32.note}`}`);
     // A fan-out leg leaves its platform under `<tag>-<slug>` for the merge; no final tag moves.
     const [legPlatform] = plan;
     const finalTags = inputs.pushByDigest && legPlatform !== undefined
@@ -2445,7 +3142,9 @@ async function runBuild(inputs, host) {
         (0,src_login/* maskCredentials */.Bs)(login.credentials);
     for (const secret of inputs.secrets)
         core/* setSecret */.Pq(secret.value);
-    await core/* group */.Os('Set up QEMU', async () => {
+    // The engine is chosen first: a runner where nothing can build is refused before QEMU is touched.
+    const engine = await selectEngine(inputs, core/* group */.Os);
+    const qemu = await core/* group */.Os('Set up QEMU', async () => {
         const reports = await setupQemu(plan, {
             choice: inputs.qemu,
             platforms: inputs.qemuPlatforms,
@@ -2453,6 +3152,10 @@ async function runBuild(inputs, host) {
         });
         for (const report of reports)
             core/* info */.pq(describeOutcome(report));
+        const found = await qemuVersion(reports);
+        if (found !== undefined)
+            core/* info */.pq(`QEMU ${found.version} (${found.interpreter})`);
+        return found;
     });
     const request = {
         platforms: plan,
@@ -2467,36 +3170,50 @@ async function runBuild(inputs, host) {
         noCache: inputs.noCache,
         pull: inputs.pull,
         push: inputs.push,
-        keepForChecks: inputs.verifyArch !== 'off' || inputs.smokeTest !== '',
+        // The comparison and the index annotations need the result where the action can read it.
+        keepForChecks: inputs.verifyArch !== 'off' ||
+            inputs.smokeTest !== '' ||
+            inputs.expectDigests !== undefined ||
+            inputs.annotations.some(annotation => annotation.level !== 'manifest'),
         cacheFrom: inputs.cacheFrom,
         cacheTo: inputs.cacheTo,
         logins,
         tempDir,
         maxParallelism: inputs.maxParallelism,
+        sourceDateEpoch,
         buildPlatform: host
     };
-    const engine = await selectEngine(inputs, core/* group */.Os);
     const forget = (0,cancel/* onCancel */.Ao)(() => engine.dispose());
     // One client per registry for the whole run: push, read-back and check share connections and tokens.
     const pool = new registry_pool/* RegistryPool */.y(registry => (0,src_login/* credentialsFor */.Og)(registry, logins), core/* info */.pq);
     const progress = {
-        engine: engine.name,
+        engine: engineLabel({ version: engine.version || undefined }, engine.name),
         tags: finalTags,
         builds: [],
         verification: [],
         record: emptyRecord(),
-        notes: arm32.note === undefined ? [] : [arm32.note],
+        notes: [
+            ...(arm32.note === undefined ? [] : [arm32.note]),
+            ...(qemu === undefined ? [] : [`QEMU ${qemu.version}`])
+        ],
         probed: arm32.note === undefined
             ? []
             : plan.filter(entry => entry.platform.architecture === 'arm').map(entry => entry.name)
     };
     let image;
     try {
-        await core/* group */.Os('Set up the builder', () => engine.prepare(request));
+        try {
+            await core/* group */.Os('Set up the builder', () => engine.prepare(request));
+        }
+        finally {
+            // Known once prepare() found or installed it, also when the builder then failed.
+            progress.engine = engineLabel({ version: engine.version || undefined }, engine.name);
+        }
         const result = await engine.build(request);
         image = result.image;
         progress.engine = engineLabel(result.metadata, engine.name);
         progress.builds = result.builds;
+        progress.notes.push(...(result.notes ?? []));
         const steps = buildSteps(engine, pool, {
             plan,
             tags: finalTags,
@@ -2509,7 +3226,8 @@ async function runBuild(inputs, host) {
             push: inputs.push,
             verifyArch: inputs.verifyArch,
             smokeTest: inputs.smokeTest,
-            smokeTestExpect: inputs.smokeTestExpect
+            smokeTestExpect: inputs.smokeTestExpect,
+            expectDigests: inputs.expectDigests
         }, steps, core/* group */.Os, progress.record);
         if (!inputs.push)
             reportLocal(record);
@@ -2528,10 +3246,16 @@ async function runBuild(inputs, host) {
             [constants/* Output */.k7.ImageId]: result.imageId,
             [constants/* Output */.k7.Metadata]: JSON.stringify({
                 ...result.metadata,
+                ...(qemu === undefined ? {} : { qemu: qemu.version }),
                 builds: result.builds,
                 smoke: record.smoke,
                 attestations: described?.attestations ?? {},
-                skipped: record.skipped
+                skipped: record.skipped,
+                ...(sourceDateEpoch === undefined ? {} : { sourceDateEpoch }),
+                ...(record.comparison === undefined ? {} : { expectDigests: record.comparison }),
+                ...(0,docker_metadata/* dockerMetadataKeys */.Ok)(record.pushed === undefined
+                    ? record.result
+                    : { ...record.pushed, bytes: record.pushed.manifest }, finalTags.map(reference/* formatReference */.FH), result.dockerKeys ?? {})
             }),
             [constants/* Output */.k7.Emulated]: emulated.join(',')
         });
