@@ -140,7 +140,8 @@ export function createLogReader(knownMasks = []) {
       stopToken = undefined
       const text = mask(line, masks)
       commands.push({ ...parsed, resumes: true, line: lineNumber, text: text.trimStart() })
-      return [text]
+      // The runner carries the fence's lines out; its log does not show them.
+      return []
     }
     if (parsed.command === 'add-mask') {
       if (parsed.value.trim() !== '' && !masks.includes(parsed.value)) {
@@ -151,9 +152,12 @@ export function createLogReader(knownMasks = []) {
       commands.push({ ...parsed, line: lineNumber, text: '::add-mask::***' })
       return []
     }
-    if (parsed.command === 'stop-commands') stopToken = parsed.value
     const text = mask(line, masks)
     commands.push({ ...parsed, line: lineNumber, text: text.trimStart() })
+    if (parsed.command === 'stop-commands') {
+      stopToken = parsed.value
+      return []
+    }
     return [text]
   }
 

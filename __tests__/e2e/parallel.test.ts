@@ -59,7 +59,7 @@ describe.each(nodeBinaries())('buildah builds the platforms side by side, under 
     expect(step.errors).toEqual([])
     expect(step.exitCode).toBe(0)
     expect(step.stdout).toContain('building 4 platforms, 4 at a time (max-parallelism)')
-    const logs = groups(step.stdout)
+    const logs = groups(step.log)
     for (const platform of platforms) {
       const title = [...logs.keys()].find(name => name.startsWith(`Build ${platform}`))
       expect(title, platform).toMatch(/: [0-9.]+ s$/)
