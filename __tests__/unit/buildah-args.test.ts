@@ -4,10 +4,10 @@ import {
   buildahCacheRepository,
   buildahExportArgs,
   buildahManifestAddArgs,
-  buildahPullArgs,
-  countCacheHits,
-  loginFix
-} from '../../src/engines/buildah.js'
+  buildahPullArgs
+} from '../../src/engines/buildah/argv.js'
+import { countCacheHits } from '../../src/engines/buildah/log.js'
+import { loginFix } from '../../src/engines/buildah/login.js'
 import type { BuildRequest } from '../../src/engines/engine.js'
 import { parsePlatform, parsePlatforms } from '../../src/platform.js'
 import { planBuild } from '../../src/plan.js'

@@ -1,5 +1,5 @@
 import { BUILDX_ONLY_INPUTS } from '../../constants.js'
-import { BuildahEngine } from '../../engines/buildah.js'
+import { BuildahEngine } from '../../engines/buildah/engine.js'
 import { BuildxEngine } from '../../engines/buildx/engine.js'
 import type { Engine, Group } from '../../engines/engine.js'
 import { ActionError, InputError } from '../../errors.js'
