@@ -157,7 +157,6 @@ describe('buildahBuildArgs', () => {
       buildahPullArgs('r.io/base:1', parsePlatform('arm/v7'), false, '/tmp/auth.json')
     ).toEqual([
       'pull',
-      '--quiet',
       '--platform',
       'linux/arm/v7',
       '--policy',

@@ -79,14 +79,14 @@ export function buildahBuildArgs(
   return args
 }
 
-/** argv to pull one image for one platform; it prints the image id. */
+/** argv to pull one image for one platform; it prints the image id, and on stderr what it fetched. */
 export function buildahPullArgs(
   image: string,
   platform: Platform,
   pull: boolean,
   authFile: string | undefined
 ): string[] {
-  const args = ['pull', '--quiet', '--platform', formatPlatform(platform)]
+  const args = ['pull', '--platform', formatPlatform(platform)]
   // `missing` is buildah's own policy for `--pull=false`: an image in the store is not fetched.
   args.push('--policy', pull ? 'always' : 'missing')
   if (authFile !== undefined) args.push('--authfile', authFile)

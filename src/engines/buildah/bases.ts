@@ -60,6 +60,8 @@ export interface PulledImage {
   readonly id: string
   /** What was pulled: `name@digest`, or the name itself for an image that is not an index. */
   readonly reference: string
+  /** Fetched from the registry (false: the store had it, as `pull: false` lets it). */
+  readonly fetched: boolean
 }
 
 /** Every wanted image and platform, pulled; keyed by pinKey(). */
@@ -91,15 +93,22 @@ export async function pullImages(
       }
       reference = digestReference(image, digest)
     }
-    const pullOne = (): Promise<string> => pullImage(reference, image, platform, options)
-    const id =
+    const pullOne = async (): Promise<{ id: string; fetched: boolean }> => {
+      // buildah's `missing` policy would still read the manifest from the registry when an
+      // image's name has moved to another platform's image; the digest finds it locally.
+      const present = options.pull || index === undefined ? undefined : await storedImage(reference)
+      return present === undefined
+        ? pullImage(reference, image, platform, options)
+        : { id: present, fetched: false }
+    }
+    const { id, fetched } =
       index === undefined
         ? await (byName.get(image) ?? limiter(1))(pullOne)
         : await pullOne().catch(async () =>
             // A short name can resolve elsewhere by digest than by name: fall back to the name.
             (byName.get(image) ?? limiter(1))(() => pullImage(image, image, platform, options))
           )
-    pulled.set(pinKey(image, platform), { id, reference })
+    pulled.set(pinKey(image, platform), { id, reference, fetched })
   })
   return pulled
 }
@@ -119,12 +128,23 @@ async function readIndex(
   return indexEntries(result.stdout)
 }
 
+/** The id of the image `reference` names in the store, without asking any registry. */
+async function storedImage(reference: string): Promise<string | undefined> {
+  const result = await exec(
+    'buildah',
+    ['inspect', '--type', 'image', '--format', '{{.FromImageID}}', reference],
+    { silent: true, allowFailure: true }
+  ).catch(() => undefined)
+  const id = result?.exitCode === 0 ? result.stdout.trim() : ''
+  return /^[0-9a-f]{64}$/.test(id) ? id : undefined
+}
+
 async function pullImage(
   reference: string,
   image: string,
   platform: Platform,
   options: PullOptions
-): Promise<string> {
+): Promise<{ id: string; fetched: boolean }> {
   try {
     const result = await exec(
       'buildah',
@@ -133,7 +153,7 @@ async function pullImage(
     )
     const id = result.stdout.trim().split('\n').at(-1) ?? ''
     if (!/^[0-9a-f]{64}$/.test(id)) throw new Error(`buildah pull printed no image id`)
-    return id
+    return { id, fetched: /Trying to pull|Copying config/.test(result.stderr) }
   } catch (error) {
     const detail = error instanceof ExecError ? error.result.stderr.trim() : errorMessage(error)
     throw new ActionError(

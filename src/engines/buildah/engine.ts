@@ -208,9 +208,9 @@ export class BuildahEngine implements Engine {
       const baseNames = new Map<string, string>()
       for (const pin of plan.images) {
         const image = pulled.get(pinKey(pin.image, pin.platform))
-        if (image === undefined) continue
+        if (image === undefined || baseNames.has(image.id)) continue
         said.push(
-          `line ${pin.line}: ${pin.image} for ${formatPlatform(pin.platform)} is image ${image.id.slice(0, 12)} (${image.reference})`
+          `${pin.kind === 'from' ? 'base' : 'image'} ${pin.image} for ${formatPlatform(pin.platform)}: image ${image.id.slice(0, 12)} (${image.fetched ? 'pulled' : 'in the store'})`
         )
         baseNames.set(image.id, pin.image)
       }
