@@ -14,7 +14,7 @@ import { buildahCacheRepository } from './argv.js'
 import { pullImages } from './bases.js'
 import { applyEdits, parseDockerfile } from './dockerfile.js'
 import { login } from './login.js'
-import { createList, exportList, listId, removeList } from './manifest.js'
+import { exportList, fillList, listId, removeList } from './manifest.js'
 import {
   type PinPlan,
   buildPlatformArgs,
@@ -104,20 +104,44 @@ export class BuildahEngine implements Engine {
     const manifestList = `localhost/multiarch-build-${randomBytes(6).toString('hex')}`
     const secretFiles = await writeSecretFiles(request.secrets, request.tempDir)
     let builds
+    // Removed by dispose() whatever happens from here on.
+    this.manifestList = manifestList
+    const built = new Map<string, { resolve: (id: string) => void; promise: Promise<string> }>()
+    let fail: (error: unknown) => void = () => undefined
+    const failed = new Promise<never>((_resolve, reject) => {
+      fail = reject
+    })
+    failed.catch(() => undefined)
+    for (const platform of request.platforms) {
+      let resolve: (id: string) => void = () => undefined
+      const promise = new Promise<string>(done => {
+        resolve = done
+      })
+      built.set(platform.name, { resolve, promise })
+    }
+    const listed = fillList(manifestList, request.platforms, platform =>
+      Promise.race([built.get(platform.name)?.promise ?? failed, failed])
+    )
+    listed.catch(() => undefined)
     try {
       const { jobs, limit } = await this.planJobs(request)
-      const built = await buildAll(request, jobs, limit, secretFiles, this.authFile, this.group)
-      builds = built.builds
-      this.images = built.images
-      // The list exists only once every platform built, so no failed run leaves half of one.
-      this.manifestList = manifestList
-      await createList(
-        manifestList,
-        request.platforms.map(platform => ({
-          platform,
-          id: built.images.get(platform.name) ?? ''
-        }))
+      const result = await buildAll(
+        request,
+        jobs,
+        limit,
+        secretFiles,
+        this.authFile,
+        this.group,
+        (platform, id) => built.get(platform)?.resolve(id)
       )
+      builds = result.builds
+      this.images = result.images
+      await listed
+    } catch (error) {
+      fail(error)
+      // No add may still run when dispose() removes the list.
+      await listed.catch(() => undefined)
+      throw error
     } finally {
       await removeSecretFiles(secretFiles)
     }

@@ -3,14 +3,20 @@ import { exec } from '../../exec.js'
 import type { PlannedPlatform } from '../../plan.js'
 import { buildahExportArgs, buildahManifestAddArgs } from './argv.js'
 
-/** Create `manifestList` holding each platform's image, in the order given. */
-export async function createList(
+/**
+ * Create `manifestList` now and add each platform's image, in the order given, as soon as
+ * it is ready: the list is complete moments after the last build, not a round of commands
+ * later. Resolves when every image is in; rejects (and stops adding) once `ready` does.
+ */
+export async function fillList(
   manifestList: string,
-  images: readonly { readonly platform: PlannedPlatform; readonly id: string }[]
+  platforms: readonly PlannedPlatform[],
+  ready: (platform: PlannedPlatform) => Promise<string>
 ): Promise<void> {
   await exec('buildah', ['manifest', 'create', manifestList], { silent: true })
   // One list file: each add rewrites it, so they run one after another.
-  for (const { platform, id } of images) {
+  for (const platform of platforms) {
+    const id = await ready(platform)
     await exec('buildah', buildahManifestAddArgs(manifestList, platform, id), { silent: true })
   }
 }

@@ -38,7 +38,9 @@ export async function buildAll(
   limit: number,
   secretFiles: readonly SecretFile[],
   authFile: string | undefined,
-  group: Group
+  group: Group,
+  /** Called as each platform's image is ready, before the other builds end. */
+  onBuilt: (platform: string, id: string) => void = () => undefined
 ): Promise<Built> {
   const side = limit > 1
   const images = new Map<string, string>()
@@ -107,6 +109,7 @@ export async function buildAll(
       // The bare id: `sha256:<id>` reads as a name to some commands, which then ask Docker Hub.
       const id = (await readFile(job.files.iidFile, 'utf8')).trim().replace(/^sha256:/, '')
       images.set(job.platform.name, id)
+      onBuilt(job.platform.name, id)
       await rm(job.files.iidFile, { force: true })
       return {
         platform: job.platform.name,
