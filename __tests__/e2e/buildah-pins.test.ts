@@ -50,7 +50,11 @@ async function machines(tag: string, file: string): Promise<Record<string, numbe
       writeFileSync(blob, Buffer.from(await response.arrayBuffer()))
       const extracted = spawnSync('tar', ['-xOf', blob, file], { maxBuffer: 64 << 20 })
       if (extracted.status === 0 && extracted.stdout.length > 20) {
-        found[entry.platform?.architecture ?? '?'] = extracted.stdout.readUInt16LE(18)
+        // e_machine, in the byte order EI_DATA names (s390x is big-endian).
+        const bigEndian = extracted.stdout[5] === 2
+        found[entry.platform?.architecture ?? '?'] = bigEndian
+          ? extracted.stdout.readUInt16BE(18)
+          : extracted.stdout.readUInt16LE(18)
       }
     }
   }

@@ -253,17 +253,24 @@ describe('pinning a Dockerfile for one platform', () => {
 
 describe('the version gate', () => {
   it.each([
-    ['1.28.2', true],
-    ['1.33.7', true],
-    ['1.39.4', true],
-    ['1.40.0', false],
-    ['1.41.5', false],
-    ['2.0.0', false],
-    ['v1.44.0', false],
-    ['unknown', true]
-  ])('buildah %s needs pins: %s', (version, needed) => {
-    expect(needsPins(version)).toBe(needed)
-  })
+    ['1.28.2', true, false, true],
+    ['1.41.7', true, false, true],
+    ['1.28.2', false, false, false],
+    ['1.28.2', false, true, true],
+    ['1.33.7', false, true, true],
+    ['1.39.4', false, true, true],
+    ['1.40.0', false, true, false],
+    ['1.41.5', false, true, false],
+    ['2.0.0', false, true, false],
+    ['v1.44.0', false, true, false],
+    ['unknown', false, true, true],
+    ['unknown', false, false, false]
+  ])(
+    'buildah %s, side by side %s, a FROM with a platform %s: pins %s',
+    (version, side, flags, needed) => {
+      expect(needsPins(version, side, flags)).toBe(needed)
+    }
+  )
 
   it('reads the version buildah prints', () => {
     expect(parseBuildahVersion('1.28.2')).toEqual([1, 28, 2])

@@ -169,9 +169,10 @@ export class BuildahEngine implements Engine {
   }
 
   /**
-   * Each platform's build, and how many run at once. buildah 1.40 and later get the
-   * Dockerfile as written; older ones a copy with every image reference pinned (pins.ts),
-   * or, where a reference cannot be pinned, one platform at a time.
+   * Each platform's build, and how many run at once. Side by side (or, before buildah 1.40,
+   * with a FROM that names a platform) each gets a copy of the Dockerfile with every image
+   * reference pinned (pins.ts, version.ts), or, where a reference cannot be pinned, they
+   * build one at a time; otherwise buildah gets the Dockerfile as written.
    */
   private async planJobs(request: BuildRequest): Promise<{ jobs: BuildJob[]; limit: number }> {
     const extraBuildArgs = buildPlatformArgs(request.buildPlatform, request.buildArgs)
@@ -182,12 +183,6 @@ export class BuildahEngine implements Engine {
       said: [],
       baseNames: new Map()
     })
-    if (!needsPins(this.version)) {
-      core.debug(
-        `buildah ${this.version} resolves every platform's images itself: the Dockerfile goes to it as written`
-      )
-      return { jobs: request.platforms.map(plain), limit }
-    }
     const text = await readFile(request.file, 'utf8')
     const dockerfile = parseDockerfile(text)
     const plans = request.platforms.map(platform =>
@@ -198,8 +193,16 @@ export class BuildahEngine implements Engine {
         targetStage: request.target
       })
     )
-    if (limit === 1 && !plans.some(plan => plan.platformFlags)) {
-      core.debug('one platform at a time, no FROM names a platform: nothing to pin')
+    if (
+      !needsPins(
+        this.version,
+        limit > 1,
+        plans.some(plan => plan.platformFlags)
+      )
+    ) {
+      core.debug(
+        `buildah ${this.version}, one platform at a time: the Dockerfile goes to buildah as written`
+      )
       return { jobs: request.platforms.map(plain), limit }
     }
     const unresolved = plans.flatMap(plan => plan.unresolved)
@@ -210,7 +213,7 @@ export class BuildahEngine implements Engine {
       return { jobs: request.platforms.map(plain), limit: 1 }
     }
     core.debug(
-      `buildah ${this.version} (before 1.40) looks images up by name: pinning every image reference per platform`
+      `buildah ${this.version} looks images up by name: pinning every image reference per platform`
     )
     const pulled = await pullImages(imagesToPull(plans), {
       pull: request.pull,
