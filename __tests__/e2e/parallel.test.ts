@@ -6,14 +6,16 @@ import path from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
 import { nodeBinaries, runMain } from '../../harness/runner.mjs'
 import { rawManifest } from '../support/skopeo.js'
+import { needsPins } from '../../src/engines/buildah/version.js'
 import { BUILDAH_ENV } from './lab.js'
 
 const lab = inject('lab')
 const base = `${lab.LAB_PLAIN}/fixtures/busybox:latest`
 const run = randomBytes(3).toString('hex')
-/** The buildah on PATH, named in the log. */
+/** The buildah on PATH: before 1.40 the action pins every image reference (see version.ts). */
 const version =
   /version (\S+)/.exec(spawnSync('buildah', ['--version'], { encoding: 'utf8' }).stdout)?.[1] ?? ''
+const pins = needsPins(version, true, false)
 
 /** Each `::group::` of a log with the lines inside it. */
 function groups(stdout: string): Map<string, string[]> {
@@ -74,12 +76,13 @@ describe.each(nodeBinaries())('buildah builds the platforms side by side, under 
           lines[0] ?? ''
         )
       const id = said?.[1]
-      // Side by side, every buildah gets its images pinned (see engines/buildah/version.ts).
-      expect(lines[0]).toBe(
-        `base ${base} for ${platform}: image ${id ?? '?'} (${said?.[2] ?? '?'})`
-      )
+      if (pins) {
+        expect(lines[0]).toBe(
+          `base ${base} for ${platform}: image ${id ?? '?'} (${said?.[2] ?? '?'})`
+        )
+      }
       expect(lines.filter(line => line.startsWith('STEP '))).toEqual([
-        `STEP 1/4: FROM --platform=${platform} ${base} (image ${id ?? '?'})`,
+        pins ? `STEP 1/4: FROM ${base} (image ${id ?? '?'})` : `STEP 1/4: FROM ${base}`,
         'STEP 2/4: RUN chmod 0755 /bin/busybox && uname -m > /arch',
         'STEP 3/4: RUN echo "built for $(cat /arch)" > /built-for',
         'STEP 4/4: CMD ["cat", "/arch"]'
@@ -201,24 +204,27 @@ describe.each(nodeBinaries())('a cross-compiling Dockerfile on buildah, under %s
     expect(step.stdout).toContain('one or more build args were not consumed: [UNUSED_BY_ANY_ARG]')
   })
 
-  it('leaves a FROM it cannot read to buildah, and then builds one platform at a time', async () => {
-    const context = mkdtempSync(path.join(tmpdir(), 'unread-'))
-    writeFileSync(
-      path.join(context, 'Dockerfile'),
-      // `${VAR:+word}` is a form buildah expands and the action does not read.
-      ['ARG WITH_BASE=yes', `FROM \${WITH_BASE:+${base}}`, 'RUN uname -m > /arch', ''].join('\n')
-    )
-    const step = await runMain({
-      node,
-      inputs: { platforms: 'linux/amd64,linux/arm64', context: '.', engine: 'buildah' },
-      env: BUILDAH_ENV,
-      cwd: context
-    })
-    expect(step.errors).toEqual([])
-    expect(step.exitCode).toBe(0)
-    expect(step.stdout).toContain(
-      `building one platform at a time: buildah ${version} looks images up by name, so platforms side by side could take each other's images, and the action cannot pin line 2: \`FROM \${WITH_BASE:+${base}}\``
-    )
-    expect(step.stdout).toContain('::group::Build linux/arm64 (emulated)')
-  })
+  it.runIf(pins)(
+    'leaves a FROM it cannot read to buildah, and then builds one platform at a time',
+    async () => {
+      const context = mkdtempSync(path.join(tmpdir(), 'unread-'))
+      writeFileSync(
+        path.join(context, 'Dockerfile'),
+        // `${VAR:+word}` is a form buildah expands and the action does not read.
+        ['ARG WITH_BASE=yes', `FROM \${WITH_BASE:+${base}}`, 'RUN uname -m > /arch', ''].join('\n')
+      )
+      const step = await runMain({
+        node,
+        inputs: { platforms: 'linux/amd64,linux/arm64', context: '.', engine: 'buildah' },
+        env: BUILDAH_ENV,
+        cwd: context
+      })
+      expect(step.errors).toEqual([])
+      expect(step.exitCode).toBe(0)
+      expect(step.stdout).toContain(
+        `building one platform at a time: buildah ${version} looks images up by name, so platforms side by side could take each other's images, and the action cannot pin line 2: \`FROM \${WITH_BASE:+${base}}\``
+      )
+      expect(step.stdout).toContain('::group::Build linux/arm64 (emulated)')
+    }
+  )
 })

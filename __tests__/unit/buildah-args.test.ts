@@ -40,7 +40,7 @@ const head = ['build', '--platform', 'linux/arm64', '--layers', '--force-rm']
 
 describe('buildahBuildArgs', () => {
   it.each([
-    [1, {}, [], undefined, ['--file', '/w/ctx/Dockerfile', '--pull=false', '/w/ctx']],
+    [1, {}, [], undefined, ['--file', '/w/ctx/Dockerfile', '--pull=missing', '/w/ctx']],
     [
       2,
       { target: 'final', noCache: true, pull: true },
@@ -66,7 +66,7 @@ describe('buildahBuildArgs', () => {
         'l=v',
         '--annotation',
         'a=b',
-        '--pull=false',
+        '--pull=missing',
         '/w/ctx'
       ]
     ],
@@ -82,7 +82,7 @@ describe('buildahBuildArgs', () => {
         '/w/ctx/Dockerfile',
         '--secret',
         'id=token,src=/tmp/run/secret-1',
-        '--pull=false',
+        '--pull=missing',
         '/w/ctx'
       ]
     ],
@@ -97,7 +97,7 @@ describe('buildahBuildArgs', () => {
       [
         '--file',
         '/w/ctx/Dockerfile',
-        '--pull=false',
+        '--pull=missing',
         '--cache-from',
         'r.io/app',
         '--cache-to',
@@ -138,7 +138,7 @@ describe('buildahBuildArgs', () => {
       'A=1',
       '--build-arg',
       'BUILDPLATFORM=linux/amd64',
-      '--pull=false',
+      '--pull=missing',
       '/w/ctx'
     ])
   })
@@ -148,7 +148,7 @@ describe('buildahBuildArgs', () => {
     const pulled = { ...base, pull: true }
     expect(buildahBuildArgs(pulled, arm64, [], undefined)).toContain('--pull=always')
     expect(buildahBuildArgs(pulled, arm64, [], undefined, { basesPulled: true })).toContain(
-      '--pull=false'
+      '--pull=missing'
     )
   })
 

@@ -254,7 +254,9 @@ describe('pinning a Dockerfile for one platform', () => {
 describe('the version gate', () => {
   it.each([
     ['1.28.2', true, false, true],
-    ['1.41.7', true, false, true],
+    ['1.39.4', true, false, true],
+    ['1.40.0', true, false, false],
+    ['1.41.7', true, true, false],
     ['1.28.2', false, false, false],
     ['1.28.2', false, true, true],
     ['1.33.7', false, true, true],

@@ -70,7 +70,8 @@ export function buildahBuildArgs(
   }
   for (const secret of secretFiles) args.push('--secret', `id=${secret.id},src=${secret.file}`)
   if (request.noCache) args.push('--no-cache')
-  args.push(`--pull=${request.pull && files.basesPulled !== true ? 'always' : 'false'}`)
+  // `missing` spelled out: `--pull=false` means `missing` to buildah 1.28 but `never` to 1.4x.
+  args.push(`--pull=${request.pull && files.basesPulled !== true ? 'always' : 'missing'}`)
   const cacheFrom = buildahCacheRepository(request.cacheFrom, 'cache-from')
   const cacheTo = buildahCacheRepository(request.cacheTo, 'cache-to')
   if (cacheFrom !== undefined) args.push('--cache-from', cacheFrom)

@@ -169,10 +169,10 @@ export class BuildahEngine implements Engine {
   }
 
   /**
-   * Each platform's build, and how many run at once. Side by side (or, before buildah 1.40,
-   * with a FROM that names a platform) each gets a copy of the Dockerfile with every image
-   * reference pinned (pins.ts, version.ts), or, where a reference cannot be pinned, they
-   * build one at a time; otherwise buildah gets the Dockerfile as written.
+   * Each platform's build, and how many run at once. buildah 1.40 and later get the
+   * Dockerfile as written; older ones, side by side or with a FROM that names a platform, a
+   * copy with every image reference pinned (pins.ts, version.ts), or, where a reference
+   * cannot be pinned, one platform at a time.
    */
   private async planJobs(request: BuildRequest): Promise<{ jobs: BuildJob[]; limit: number }> {
     const extraBuildArgs = buildPlatformArgs(request.buildPlatform, request.buildArgs)
@@ -201,7 +201,7 @@ export class BuildahEngine implements Engine {
       )
     ) {
       core.debug(
-        `buildah ${this.version}, one platform at a time: the Dockerfile goes to buildah as written`
+        `buildah ${this.version}: the Dockerfile goes to buildah as written (no pins needed)`
       )
       return { jobs: request.platforms.map(plain), limit }
     }

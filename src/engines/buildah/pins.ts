@@ -2,12 +2,11 @@
  * Which image every reference of a Dockerfile names for one target platform, and the copy of
  * the Dockerfile that names each by the local image the action pulled for that platform.
  *
- * buildah needs this to build platforms side by side, and before 1.40 for a FROM that names a
- * platform (see version.ts):
- * - a build looks its images up by name, which a pull of another platform beside it may
- *   have moved: it can get another platform's base, or, for `COPY --from=<image>` and
- *   `RUN --mount=from=<image>`, none at all;
- * - before 1.40, once a stage names a platform, later stages of the same build inherit it.
+ * buildah releases before 1.40 need this to build platforms side by side (see version.ts):
+ * - after a pull, buildah looks the image up again by its name, which a pull of another
+ *   platform beside it may have moved: a build can get another platform's base, or, for
+ *   `COPY --from=<image>` and `RUN --mount=from=<image>`, none at all;
+ * - once a stage names a platform, later stages of the same build inherit it.
  * Naming each reference by image id (and each stage's platform on its FROM) leaves buildah
  * nothing to look up by name. Every other byte of the file stays as it was.
  */
