@@ -5,10 +5,10 @@ import {
   buildahExportArgs,
   buildahManifestAddArgs,
   buildahPullArgs,
-  countCacheHits,
-  loginFix,
   refuseIndexDescriptor
-} from '../../src/engines/buildah.js'
+} from '../../src/engines/buildah/argv.js'
+import { countCacheHits } from '../../src/engines/buildah/log.js'
+import { loginFix } from '../../src/engines/buildah/login.js'
 import type { BuildRequest } from '../../src/engines/engine.js'
 import { parsePlatform, parsePlatforms } from '../../src/platform.js'
 import { planBuild } from '../../src/plan.js'
@@ -42,7 +42,7 @@ const head = ['build', '--platform', 'linux/arm64', '--layers', '--force-rm']
 
 describe('buildahBuildArgs', () => {
   it.each([
-    [1, {}, [], undefined, ['--file', '/w/ctx/Dockerfile', '--pull=false', '/w/ctx']],
+    [1, {}, [], undefined, ['--file', '/w/ctx/Dockerfile', '--pull=missing', '/w/ctx']],
     [
       2,
       { target: 'final', noCache: true, pull: true },
@@ -68,7 +68,7 @@ describe('buildahBuildArgs', () => {
         'l=v',
         '--annotation',
         'a=b',
-        '--pull=false',
+        '--pull=missing',
         '/w/ctx'
       ]
     ],
@@ -96,7 +96,7 @@ describe('buildahBuildArgs', () => {
         'b=arm',
         '--timestamp',
         '1700000000',
-        '--pull=false',
+        '--pull=missing',
         '/w/ctx'
       ]
     ],
@@ -105,7 +105,7 @@ describe('buildahBuildArgs', () => {
       { sourceDateEpoch: 0 },
       [],
       undefined,
-      ['--file', '/w/ctx/Dockerfile', '--timestamp', '0', '--pull=false', '/w/ctx']
+      ['--file', '/w/ctx/Dockerfile', '--timestamp', '0', '--pull=missing', '/w/ctx']
     ],
     [
       4,
@@ -119,7 +119,7 @@ describe('buildahBuildArgs', () => {
         '/w/ctx/Dockerfile',
         '--secret',
         'id=token,src=/tmp/run/secret-1',
-        '--pull=false',
+        '--pull=missing',
         '/w/ctx'
       ]
     ],
@@ -134,7 +134,7 @@ describe('buildahBuildArgs', () => {
       [
         '--file',
         '/w/ctx/Dockerfile',
-        '--pull=false',
+        '--pull=missing',
         '--cache-from',
         'r.io/app',
         '--cache-to',
@@ -175,7 +175,7 @@ describe('buildahBuildArgs', () => {
       'A=1',
       '--build-arg',
       'BUILDPLATFORM=linux/amd64',
-      '--pull=false',
+      '--pull=missing',
       '/w/ctx'
     ])
   })
@@ -185,7 +185,7 @@ describe('buildahBuildArgs', () => {
     const pulled = { ...base, pull: true }
     expect(buildahBuildArgs(pulled, arm64, [], undefined)).toContain('--pull=always')
     expect(buildahBuildArgs(pulled, arm64, [], undefined, { basesPulled: true })).toContain(
-      '--pull=false'
+      '--pull=missing'
     )
   })
 
@@ -194,7 +194,6 @@ describe('buildahBuildArgs', () => {
       buildahPullArgs('r.io/base:1', parsePlatform('arm/v7'), false, '/tmp/auth.json')
     ).toEqual([
       'pull',
-      '--quiet',
       '--platform',
       'linux/arm/v7',
       '--policy',

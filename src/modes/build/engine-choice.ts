@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { BUILDX_ONLY_INPUTS } from '../../constants.js'
-import { BuildahEngine } from '../../engines/buildah.js'
+import { BuildahEngine } from '../../engines/buildah/engine.js'
 import { BuildxEngine } from '../../engines/buildx/engine.js'
 import { parseBuildxVersion } from '../../engines/buildx/install.js'
 import type { Engine, Group } from '../../engines/engine.js'
