@@ -4800,7 +4800,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
-  N4: () => (/* binding */ endGroup),
   z3: () => (/* binding */ error),
   Vt: () => (/* binding */ getBooleanInput),
   V4: () => (/* binding */ getInput),
@@ -4812,12 +4811,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
-  Oh: () => (/* binding */ startGroup),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getIDToken, getMultilineInput, getState, markdownSummary, platform, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getIDToken, getMultilineInput, getState, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -9912,7 +9910,7 @@ async function run() {
             await runMergeMode(inputs);
         }
         else {
-            const { runBuild } = await Promise.all(/* import() */[__nccwpck_require__.e(339), __nccwpck_require__.e(54), __nccwpck_require__.e(637), __nccwpck_require__.e(217)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9217));
+            const { runBuild } = await Promise.all(/* import() */[__nccwpck_require__.e(339), __nccwpck_require__.e(54), __nccwpck_require__.e(637), __nccwpck_require__.e(277)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6277));
             await runBuild(inputs, (0,src_platform/* hostPlatform */.ol)(process.arch));
         }
     }

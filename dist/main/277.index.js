@@ -1,8 +1,8 @@
-export const id = 217;
-export const ids = [217];
+export const id = 277;
+export const ids = [277];
 export const modules = {
 
-/***/ 9217:
+/***/ 6277:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -35,7 +35,7 @@ var src_platform = __webpack_require__(3728);
 // EXTERNAL MODULE: ./src/plan.ts
 var src_plan = __webpack_require__(2464);
 // EXTERNAL MODULE: ./src/reference.ts
-var reference = __webpack_require__(8286);
+var src_reference = __webpack_require__(8286);
 // EXTERNAL MODULE: ./src/docker-metadata.ts
 var docker_metadata = __webpack_require__(2325);
 // EXTERNAL MODULE: ./src/source-date-epoch.ts
@@ -733,16 +733,8 @@ var registry_pool = __webpack_require__(7937);
 var state = __webpack_require__(2462);
 // EXTERNAL MODULE: ./src/summary.ts
 var summary = __webpack_require__(8855);
-// EXTERNAL MODULE: ./src/untrusted.ts
-var untrusted = __webpack_require__(873);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
-// EXTERNAL MODULE: ./src/bounded.ts
-var bounded = __webpack_require__(6586);
-// EXTERNAL MODULE: ./src/annotations.ts
-var src_annotations = __webpack_require__(105);
-// EXTERNAL MODULE: ./src/registry/layout.ts
-var registry_layout = __webpack_require__(7853);
 ;// CONCATENATED MODULE: ./src/engines/secrets.ts
 /** Build secrets as files in the run's private folder: how both engines hand them over. */
 
@@ -773,235 +765,12 @@ async function removeSecretFiles(files) {
     await Promise.all(files.map(secret => (0,promises_.rm)(secret.file, { force: true })));
 }
 
-;// CONCATENATED MODULE: ./src/engines/stage-platforms.ts
-
-/** The build args BuildKit sets by itself; buildah warns about the ones a Dockerfile never declares. */
-const AUTOMATIC_PLATFORM_ARGS = [
-    'TARGETPLATFORM',
-    'TARGETOS',
-    'TARGETARCH',
-    'TARGETVARIANT',
-    'BUILDPLATFORM',
-    'BUILDOS',
-    'BUILDARCH',
-    'BUILDVARIANT'
-];
-function platformArgs(prefix, platform) {
-    return [
-        { key: `${prefix}PLATFORM`, value: (0,src_platform/* formatPlatform */.Bq)(platform) },
-        { key: `${prefix}OS`, value: platform.os },
-        { key: `${prefix}ARCH`, value: platform.architecture },
-        { key: `${prefix}VARIANT`, value: platform.variant ?? '' }
-    ];
-}
-/** `BUILDPLATFORM` and friends for the build host, except those the user set in `build-args`. */
-function buildPlatformArgs(host, given) {
-    return platformArgs('BUILD', host).filter(({ key, value }) => value !== '' && !given.some(arg => arg.key === key));
-}
-/** The escape character a `# escape=` parser directive sets (a backslash by default). */
-function escapeCharacter(lines) {
-    for (const line of lines) {
-        const directive = /^\s*#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$/.exec(line);
-        if (directive === null)
-            break;
-        if (directive[1]?.toLowerCase() === 'escape' &&
-            (directive[2] === '`' || directive[2] === '\\')) {
-            return directive[2];
-        }
-    }
-    return '\\';
-}
-function parseDockerfile(text) {
-    const lines = text.split('\n');
-    const escape = escapeCharacter(lines);
-    const froms = [];
-    const globalArgs = new Map();
-    let index = 0;
-    while (index < lines.length) {
-        const first = index;
-        const parts = [];
-        for (;;) {
-            const line = (lines[index] ?? '').replace(/\r$/, '');
-            index++;
-            const comment = /^\s*#/.test(line);
-            // A comment inside an instruction is dropped; one outside never continues.
-            if (comment && parts.length > 0)
-                continue;
-            const trimmed = line.replace(/\s+$/, '');
-            if (!comment && trimmed.endsWith(escape) && index < lines.length) {
-                parts.push(trimmed.slice(0, -1));
-                continue;
-            }
-            parts.push(trimmed);
-            break;
-        }
-        const words = parts.join(' ').trim().split(/\s+/);
-        const keyword = words[0]?.toLowerCase();
-        if (keyword === 'arg' && froms.length === 0) {
-            for (const word of words.slice(1)) {
-                const equals = word.indexOf('=');
-                if (equals === -1)
-                    globalArgs.set(word, undefined);
-                else
-                    globalArgs.set(word.slice(0, equals), unquote(word.slice(equals + 1)));
-            }
-        }
-        if (keyword !== 'from')
-            continue;
-        const flags = words.slice(1).filter(word => word.startsWith('--'));
-        const rest = words.slice(1 + flags.length);
-        const platformFlag = flags.find(flag => flag.toLowerCase().startsWith('--platform='));
-        froms.push({
-            line: first,
-            span: index - first,
-            platformFlag: platformFlag?.slice('--platform='.length),
-            otherFlags: flags.filter(flag => flag !== platformFlag),
-            base: rest[0] ?? '',
-            stageName: rest[1]?.toLowerCase() === 'as' ? rest[2] : undefined
-        });
-    }
-    return { lines, globalArgs, froms };
-}
-function unquote(value) {
-    const quoted = /^"(.*)"$/.exec(value) ?? /^'(.*)'$/.exec(value);
-    return quoted?.[1] ?? value;
-}
-/**
- * `$NAME`, `${NAME}`, `${NAME:-word}` and `${NAME-word}` against `values`; undefined for any
- * other form, so that a line the action cannot read the way buildah does is left alone.
- */
-function expandArgs(text, values) {
-    const unreadable = { found: false };
-    const expanded = text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)((?::?-)[^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*)|(\{[^}]*\}?))/g, (_match, braced, fallback, bare, other) => {
-        if (other !== undefined) {
-            unreadable.found = true;
-            return '';
-        }
-        const name = braced ?? bare ?? '';
-        const value = values.get(name);
-        if (fallback === undefined)
-            return value ?? '';
-        const word = fallback.replace(/^:?-/, '');
-        if (fallback.startsWith(':'))
-            return value === undefined || value === '' ? word : value;
-        return value ?? word;
-    });
-    return unreadable.found || expanded.includes('$') ? undefined : expanded;
-}
-/** Which image each stage starts from, and as which platform, for one target platform. */
-function planStages(parsed, options) {
-    const values = new Map(parsed.globalArgs);
-    // Like buildah and BuildKit, a build arg reaches FROM only through a global ARG.
-    for (const { key, value } of options.buildArgs)
-        if (values.has(key))
-            values.set(key, value);
-    for (const { key, value } of [
-        ...platformArgs('TARGET', options.target),
-        ...platformArgs('BUILD', options.host)
-    ]) {
-        if (!options.buildArgs.some(arg => arg.key === key))
-            values.set(key, value);
-    }
-    /** Each earlier stage's platform; null where the action could not tell it. */
-    const stages = new Map();
-    const bases = [];
-    const unresolved = [];
-    for (const from of parsed.froms) {
-        const original = (parsed.lines[from.line] ?? '').trim();
-        const image = expandArgs(from.base, values);
-        const platformText = from.platformFlag === undefined ? undefined : expandArgs(from.platformFlag, values);
-        let platform = options.target;
-        if (platformText !== undefined) {
-            try {
-                platform = (0,src_platform/* parsePlatform */.FL)(platformText);
-            }
-            catch {
-                platform = undefined;
-            }
-        }
-        const earlier = image === undefined ? undefined : stages.get(image.toLowerCase());
-        let resolved;
-        if (image?.toLowerCase() === 'scratch') {
-            // scratch has no image to pull; the stage is whatever platform it is built for.
-            resolved = platform;
-        }
-        else if (earlier !== undefined && image !== undefined) {
-            // A stage's own image keeps the platform it was built for, as with BuildKit.
-            resolved = from.platformFlag === undefined ? (earlier ?? undefined) : platform;
-            if (resolved !== undefined) {
-                bases.push({ line: from.line, image, fromStage: true, platform: resolved });
-            }
-            else
-                unresolved.push(original);
-        }
-        else if (image === undefined ||
-            image === '' ||
-            platform === undefined ||
-            from.otherFlags.length > 0) {
-            unresolved.push(original);
-        }
-        else {
-            resolved = platform;
-            bases.push({ line: from.line, image, fromStage: false, platform });
-        }
-        if (from.stageName !== undefined)
-            stages.set(from.stageName.toLowerCase(), resolved ?? null);
-        if (options.targetStage !== '' &&
-            from.stageName?.toLowerCase() === options.targetStage.toLowerCase()) {
-            break;
-        }
-    }
-    return {
-        bases,
-        unresolved,
-        platformFlags: parsed.froms.some(from => from.platformFlag !== undefined)
-    };
-}
-/**
- * The Dockerfile with each planned stage's FROM naming its platform and the local image id
- * pulled for it; the rest of every line, and every other line, stays as it was.
- */
-function pinStages(parsed, pinned) {
-    const lines = [...parsed.lines];
-    for (const pin of pinned) {
-        const from = parsed.froms.find(candidate => candidate.line === pin.line);
-        if (from === undefined)
-            continue;
-        const stage = from.stageName === undefined ? '' : ` AS ${from.stageName}`;
-        const indent = /^\s*/.exec(lines[from.line] ?? '')?.[0] ?? '';
-        lines[from.line] =
-            `${indent}FROM --platform=${(0,src_platform/* formatPlatform */.Bq)(pin.platform)} ${pin.base}${stage}`;
-        // A FROM that spanned several lines keeps its line count, so buildah's line numbers hold.
-        for (let extra = 1; extra < from.span; extra++)
-            lines[from.line + extra] = '';
-    }
-    return lines.join('\n');
-}
-/**
- * buildah's "build args were not consumed" warning without the automatic platform args it
- * lists for every Dockerfile that does not declare them; undefined when nothing else is left.
- */
-function withoutAutomaticArgWarning(line) {
-    const warning = /^(.*one or more build args were not consumed: )\[([^\]]*)\]\s*$/.exec(line);
-    if (warning === null)
-        return line;
-    const left = (warning[2] ?? '')
-        .split(/\s+/)
-        .filter(name => name !== '' && !AUTOMATIC_PLATFORM_ARGS.includes(name));
-    return left.length === 0 ? undefined : `${warning[1] ?? ''}[${left.join(' ')}]`;
-}
-
-;// CONCATENATED MODULE: ./src/engines/buildah.ts
-
-
-
-
-
-
-
-
-
-
+// EXTERNAL MODULE: ./src/registry/layout.ts
+var registry_layout = __webpack_require__(7853);
+// EXTERNAL MODULE: ./src/annotations.ts
+var src_annotations = __webpack_require__(105);
+;// CONCATENATED MODULE: ./src/engines/buildah/argv.ts
+/** The argv of every buildah command the engine runs: pure, so that tables can test them. */
 
 
 
@@ -1043,8 +812,12 @@ function buildahBuildArgs(request, platform, secretFiles, authFile, files = {}) 
         args.push('--label', `${key}=${value}`);
     // Manifest level only: the action writes the index's own into the exported layout.
     const annotations = (0,src_annotations/* annotationsAt */.wv)(request.annotations, 'manifest', platform.name);
-    for (const [key, value] of Object.entries(annotations))
+    for (const { key, value } of [
+        ...Object.entries(annotations).map(([key, value]) => ({ key, value })),
+        ...(files.extraAnnotations ?? [])
+    ]) {
         args.push('--annotation', `${key}=${value}`);
+    }
     // Created time, history and every file of the layers: the same bytes in any store.
     if (request.sourceDateEpoch !== undefined) {
         args.push('--timestamp', String(request.sourceDateEpoch));
@@ -1053,7 +826,8 @@ function buildahBuildArgs(request, platform, secretFiles, authFile, files = {}) 
         args.push('--secret', `id=${secret.id},src=${secret.file}`);
     if (request.noCache)
         args.push('--no-cache');
-    args.push(`--pull=${request.pull && files.basesPulled !== true ? 'always' : 'false'}`);
+    // `missing` spelled out: `--pull=false` means `missing` to buildah 1.28 but `never` to 1.4x.
+    args.push(`--pull=${request.pull && files.basesPulled !== true ? 'always' : 'missing'}`);
     const cacheFrom = buildahCacheRepository(request.cacheFrom, 'cache-from');
     const cacheTo = buildahCacheRepository(request.cacheTo, 'cache-to');
     if (cacheFrom !== undefined)
@@ -1063,21 +837,19 @@ function buildahBuildArgs(request, platform, secretFiles, authFile, files = {}) 
     args.push(request.context);
     return args;
 }
-/** buildah leaves no OCI layout of the user's whose `index.json` could carry these. */
-function refuseIndexDescriptor(request) {
-    const refused = (0,src_annotations/* firstAt */.yI)(request.annotations, ['index-descriptor']);
-    if (refused !== undefined) {
-        throw new errors/* InputError */.dz(constants/* Input */.pd.Annotations, `\`${(0,src_annotations/* formatAnnotation */.tn)(refused)}\` asks for the index-descriptor level, which the buildah engine cannot write: it leaves no OCI layout whose index.json would carry it`, 'Use the index or manifest-descriptor level, or the buildx engine with an `outputs: type=oci` layout');
-    }
-}
-/** argv to pull one stage's base for one platform; it prints the image id. */
+/** argv to pull one image for one platform; it prints the image id, and on stderr what it fetched. */
 function buildahPullArgs(image, platform, pull, authFile) {
-    const args = ['pull', '--quiet', '--platform', (0,src_platform/* formatPlatform */.Bq)(platform)];
+    const args = ['pull', '--platform', (0,src_platform/* formatPlatform */.Bq)(platform)];
+    // `missing` is buildah's own policy for `--pull=false`: an image in the store is not fetched.
     args.push('--policy', pull ? 'always' : 'missing');
     if (authFile !== undefined)
         args.push('--authfile', authFile);
     args.push(image);
     return args;
+}
+/** argv to read an image's index (or manifest) from the store or the registry. */
+function buildahManifestInspectArgs(image) {
+    return ['manifest', 'inspect', image];
 }
 /** argv to add one platform's image to the list, described the way `--manifest` does. */
 function buildahManifestAddArgs(manifestList, platform, imageId) {
@@ -1089,13 +861,638 @@ function buildahManifestAddArgs(manifestList, platform, imageId) {
     return args;
 }
 /** argv to write the list and every image in it to an OCI layout folder. */
+/** buildah leaves no OCI layout of the user's whose `index.json` could carry these. */
+function refuseIndexDescriptor(request) {
+    const refused = (0,src_annotations/* firstAt */.yI)(request.annotations, ['index-descriptor']);
+    if (refused !== undefined) {
+        throw new errors/* InputError */.dz(constants/* Input */.pd.Annotations, `\`${(0,src_annotations/* formatAnnotation */.tn)(refused)}\` asks for the index-descriptor level, which the buildah engine cannot write: it leaves no OCI layout whose index.json would carry it`, 'Use the index or manifest-descriptor level, or the buildx engine with an `outputs: type=oci` layout');
+    }
+}
 function buildahExportArgs(manifestList, layoutDir) {
     return ['manifest', 'push', '--all', manifestList, `oci:${layoutDir}`];
 }
-/** How many steps buildah took from its layer cache, from its build log. */
-function countCacheHits(log) {
-    return log.split('\n').filter(line => /^--> Using cache [0-9a-f]+/.test(line.trim())).length;
+
+// EXTERNAL MODULE: ./src/bounded.ts
+var bounded = __webpack_require__(6586);
+;// CONCATENATED MODULE: ./src/engines/buildah/dockerfile.ts
+/**
+ * A Dockerfile read the way BuildKit's parser (which buildah uses) reads it: parser directives,
+ * comments, line continuations with the file's escape character, and heredocs, whose bodies
+ * are data, not instructions. Every word keeps its offsets in the original text, so that a
+ * rewrite can splice replacements in and leave every other byte as it was.
+ */
+function physicalLines(text) {
+    const lines = [];
+    let start = 0;
+    while (start <= text.length) {
+        const newline = text.indexOf('\n', start);
+        const end = newline === -1 ? text.length : newline;
+        const content = text.slice(start, end).replace(/\r$/, '');
+        if (newline === -1 && start === text.length)
+            break;
+        lines.push({ start, content });
+        if (newline === -1)
+            break;
+        start = newline + 1;
+    }
+    return lines;
 }
+const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.*?)\s*$/;
+const COMMENT = /^\s*#/;
+const BLANK = /^\s*$/;
+/** Words split at unquoted blanks; quotes and escapes stay in the text. */
+function splitWords(chars, offsets, escape) {
+    const words = [];
+    let text = '';
+    let at = [];
+    let quote;
+    const flush = () => {
+        if (text !== '')
+            words.push({ text, offsets: at });
+        text = '';
+        at = [];
+    };
+    for (let index = 0; index < chars.length; index++) {
+        const char = chars[index] ?? '';
+        if (quote === undefined && /\s/.test(char)) {
+            flush();
+            continue;
+        }
+        if (char === escape && quote !== "'" && index + 1 < chars.length) {
+            text += char + (chars[index + 1] ?? '');
+            at.push(offsets[index] ?? 0, offsets[index + 1] ?? 0);
+            index++;
+            continue;
+        }
+        if (quote === undefined && (char === '"' || char === "'"))
+            quote = char;
+        else if (char === quote)
+            quote = undefined;
+        text += char;
+        at.push(offsets[index] ?? 0);
+    }
+    flush();
+    return words;
+}
+/** `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'`, `2<<EOF`: a heredoc's start, as BuildKit reads it. */
+function heredocStart(word) {
+    const match = /^\d*<<(-?)([^<]+)$/.exec(word);
+    if (match === null)
+        return undefined;
+    let delimiter = match[2] ?? '';
+    const quoted = /^"(.*)"$/.exec(delimiter) ?? /^'(.*)'$/.exec(delimiter);
+    if (quoted !== null)
+        delimiter = quoted[1] ?? '';
+    if (delimiter === '' || /["'\s]/.test(delimiter))
+        return undefined;
+    return { delimiter, stripTabs: match[1] === '-' };
+}
+/** The instructions whose words BuildKit scans for heredocs. */
+const HEREDOC_INSTRUCTIONS = new Set(['run', 'copy', 'add']);
+function parseDockerfile(text) {
+    const lines = physicalLines(text);
+    const directives = new Map();
+    let index = 0;
+    // Directives come first; the first line that is not one ends them.
+    while (index < lines.length) {
+        const directive = DIRECTIVE.exec(lines[index]?.content ?? '');
+        if (directive === null)
+            break;
+        const key = (directive[1] ?? '').toLowerCase();
+        if (directives.has(key))
+            break;
+        directives.set(key, directive[2] ?? '');
+        index++;
+    }
+    const escape = directives.get('escape') === '`' ? '`' : '\\';
+    const instructions = [];
+    while (index < lines.length) {
+        const first = lines[index];
+        index++;
+        if (first === undefined || BLANK.test(first.content) || COMMENT.test(first.content))
+            continue;
+        let chars = '';
+        const offsets = [];
+        let line = first;
+        for (;;) {
+            const content = line.content;
+            const continued = new RegExp(`\\${escape}[ \\t]*$`).exec(content);
+            const kept = continued === null ? content : content.slice(0, continued.index);
+            // Leading blanks of a continued line are kept, as BuildKit keeps them.
+            chars += kept;
+            for (let at = 0; at < kept.length; at++)
+                offsets.push(line.start + at);
+            if (continued === null)
+                break;
+            // Comments and blank lines inside an instruction are dropped.
+            line = undefined;
+            while (index < lines.length) {
+                const next = lines[index];
+                index++;
+                if (next === undefined || BLANK.test(next.content) || COMMENT.test(next.content))
+                    continue;
+                line = next;
+                break;
+            }
+            if (line === undefined)
+                break;
+        }
+        const words = splitWords(chars, offsets, escape);
+        const [keywordWord, ...rest] = words;
+        if (keywordWord === undefined)
+            continue;
+        const keyword = keywordWord.text.toLowerCase();
+        const heredocs = [];
+        if (HEREDOC_INSTRUCTIONS.has(keyword)) {
+            for (const word of rest) {
+                const start = heredocStart(word.text);
+                if (start === undefined)
+                    continue;
+                const bodyStart = lines[index]?.start ?? text.length;
+                let bodyEnd = text.length;
+                while (index < lines.length) {
+                    const bodyLine = lines[index];
+                    index++;
+                    if (bodyLine === undefined)
+                        break;
+                    const compared = start.stripTabs ? bodyLine.content.replace(/^\t+/, '') : bodyLine.content;
+                    if (compared === start.delimiter) {
+                        bodyEnd = bodyLine.start;
+                        break;
+                    }
+                }
+                heredocs.push({ ...start, bodyStart, bodyEnd });
+            }
+        }
+        instructions.push({
+            keyword,
+            line: lineNumber(text, first.start),
+            source: chars.trim(),
+            words: rest,
+            heredocs
+        });
+    }
+    return { text, escape, directives, instructions };
+}
+function lineNumber(text, offset) {
+    let count = 1;
+    for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) {
+        count++;
+    }
+    return count;
+}
+/** The flags at the start of an instruction (`--platform=x`, `--from=y`). */
+function leadingFlags(instruction) {
+    const flags = [];
+    for (const word of instruction.words) {
+        if (!word.text.startsWith('--'))
+            break;
+        flags.push(word);
+    }
+    return flags;
+}
+/** `--name=value` split, or undefined for another flag. */
+function flagValue(word, name) {
+    const prefix = `--${name}=`;
+    if (!word.text.toLowerCase().startsWith(prefix))
+        return undefined;
+    return sliceWord(word, prefix.length);
+}
+function sliceWord(word, from, to = word.text.length) {
+    return { text: word.text.slice(from, to), offsets: word.offsets.slice(from, to) };
+}
+/** The original text's range a word covers (continuations inside it included). */
+function wordRange(word) {
+    const start = word.offsets[0] ?? 0;
+    return { start, end: (word.offsets.at(-1) ?? start - 1) + 1 };
+}
+/** `text` with each edit's range replaced; edits must not overlap. */
+function applyEdits(text, edits) {
+    // From the end backwards; at one offset, a replacement before an insertion in front of it.
+    const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+    let result = text;
+    let limit = text.length;
+    for (const edit of sorted) {
+        if (edit.end > limit)
+            throw new Error('overlapping Dockerfile edits');
+        result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+        limit = edit.start;
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/engines/buildah/pins.ts
+
+
+/** The build args BuildKit sets by itself; buildah warns about the ones a Dockerfile never declares. */
+const AUTOMATIC_PLATFORM_ARGS = [
+    'TARGETPLATFORM',
+    'TARGETOS',
+    'TARGETARCH',
+    'TARGETVARIANT',
+    'BUILDPLATFORM',
+    'BUILDOS',
+    'BUILDARCH',
+    'BUILDVARIANT'
+];
+function platformArgs(prefix, platform) {
+    return [
+        { key: `${prefix}PLATFORM`, value: (0,src_platform/* formatPlatform */.Bq)(platform) },
+        { key: `${prefix}OS`, value: platform.os },
+        { key: `${prefix}ARCH`, value: platform.architecture },
+        { key: `${prefix}VARIANT`, value: platform.variant ?? '' }
+    ];
+}
+/**
+ * `BUILDPLATFORM` and friends for the build host, except those the user set in `build-args`.
+ * buildah 1.28 resolves `$BUILDPLATFORM` in a FROM flag to the target platform unless it is
+ * given; naming the host costs nothing on the releases that get it right.
+ */
+function buildPlatformArgs(host, given) {
+    return platformArgs('BUILD', host).filter(({ key, value }) => value !== '' && !given.some(arg => arg.key === key));
+}
+/**
+ * `$NAME`, `${NAME}`, `${NAME:-word}` and `${NAME-word}` against `values`; undefined for any
+ * other form, so that a reference the action cannot read the way buildah does is left alone.
+ * `strict`: a name `values` does not hold is unreadable too (instead of empty).
+ */
+function expandArgs(text, values, strict = false) {
+    const unreadable = { found: false };
+    const expanded = text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)((?::?-)[^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*)|(\{[^}]*\}?))/g, (_match, braced, fallback, bare, other) => {
+        const name = braced ?? bare ?? '';
+        if (other !== undefined || (strict && !values.has(name))) {
+            unreadable.found = true;
+            return '';
+        }
+        const value = values.get(name);
+        if (fallback === undefined)
+            return value ?? '';
+        const word = fallback.replace(/^:?-/, '');
+        if (fallback.startsWith(':'))
+            return value === undefined || value === '' ? word : value;
+        return value ?? word;
+    });
+    return unreadable.found || /[$"'\\`]/.test(expanded) ? undefined : expanded;
+}
+/** ARG's `NAME=value` and `NAME` words. */
+function argDeclarations(instruction) {
+    return instruction.words.map(word => {
+        const equals = word.text.indexOf('=');
+        if (equals === -1)
+            return { name: word.text, value: undefined };
+        return { name: word.text.slice(0, equals), value: unquote(word.text.slice(equals + 1)) };
+    });
+}
+function unquote(value) {
+    const quoted = /^"(.*)"$/.exec(value) ?? /^'(.*)'$/.exec(value);
+    return quoted?.[1] ?? value;
+}
+function given(options, name) {
+    return options.buildArgs.find(arg => arg.key === name)?.value;
+}
+/** Every reference to pin for one target platform, in file order. */
+function planPins(dockerfile, options) {
+    const automatic = new Map([...platformArgs('TARGET', options.target), ...platformArgs('BUILD', options.host)].map(({ key, value }) => [key, value]));
+    const global = new Map();
+    const images = [];
+    const stagePins = [];
+    const unresolved = [];
+    const stages = [];
+    const laterNames = new Set(dockerfile.instructions
+        .filter(instruction => instruction.keyword === 'from')
+        .map(instruction => stageNameOf(instruction)?.toLowerCase())
+        .filter(name => name !== undefined));
+    let platformFlags = false;
+    let finalBase;
+    let current;
+    let scope = new Map();
+    let targetReached = false;
+    const refuse = (instruction, why) => {
+        unresolved.push(`line ${instruction.line}: \`${instruction.source}\` (${why})`);
+    };
+    /** A stage this reference names, or undefined for an image; null: it cannot be told. */
+    const stageReference = (name) => {
+        if (/^\d+$/.test(name))
+            return stages[Number(name)] ?? null;
+        const found = stages.find(stage => stage.name?.toLowerCase() === name.toLowerCase());
+        if (found !== undefined)
+            return found;
+        return laterNames.has(name.toLowerCase()) ? null : undefined;
+    };
+    const pinImageUse = (instruction, kind, word) => {
+        const name = expandArgs(word.text, scope, true);
+        if (name === undefined || name === '') {
+            refuse(instruction, 'an image name the action cannot expand as buildah would');
+            return;
+        }
+        const stage = stageReference(name);
+        if (stage === null)
+            refuse(instruction, `\`${name}\` names no earlier stage`);
+        if (stage !== undefined)
+            return;
+        if (current?.platform === null || current === undefined) {
+            refuse(instruction, "the stage's platform is not known");
+            return;
+        }
+        images.push({ kind, image: name, platform: current.platform, line: instruction.line, word });
+    };
+    for (const instruction of dockerfile.instructions) {
+        const { keyword } = instruction;
+        if (keyword === 'from') {
+            if (targetReached)
+                break;
+            const info = planFrom(instruction);
+            stages.push(info);
+            current = info;
+            scope = new Map();
+            if (options.targetStage !== '' &&
+                info.name?.toLowerCase() === options.targetStage.toLowerCase()) {
+                targetReached = true;
+            }
+            continue;
+        }
+        if (keyword === 'arg') {
+            for (const { name, value } of argDeclarations(instruction)) {
+                if (current === undefined) {
+                    // A build arg reaches FROM only through a global ARG, as with BuildKit.
+                    global.set(name, given(options, name) ??
+                        (value === undefined ? undefined : (expandArgs(value, global) ?? value)));
+                    continue;
+                }
+                const inherited = global.has(name) ? global.get(name) : automatic.get(name);
+                const expanded = value === undefined ? inherited : expandArgs(value, scope, true);
+                scope.set(name, given(options, name) ?? expanded);
+            }
+            continue;
+        }
+        if (current === undefined)
+            continue;
+        if (keyword === 'copy') {
+            for (const flag of leadingFlags(instruction)) {
+                const from = flagValue(flag, 'from');
+                if (from !== undefined)
+                    pinImageUse(instruction, 'copy', from);
+            }
+        }
+        if (keyword === 'run') {
+            for (const flag of leadingFlags(instruction)) {
+                const mount = flagValue(flag, 'mount');
+                if (mount === undefined)
+                    continue;
+                if (/["']/.test(mount.text) && /from=/i.test(mount.text)) {
+                    refuse(instruction, 'a quoted mount option');
+                    continue;
+                }
+                let at = 0;
+                for (const field of mount.text.split(',')) {
+                    if (/^from=/i.test(field)) {
+                        pinImageUse(instruction, 'mount', sliceWord(mount, at + 'from='.length, at + field.length));
+                    }
+                    at += field.length + 1;
+                }
+            }
+        }
+    }
+    return { images, stages: stagePins, unresolved, platformFlags, finalBase };
+    function planFrom(instruction) {
+        const flags = leadingFlags(instruction);
+        const rest = instruction.words.slice(flags.length);
+        const baseWord = rest[0];
+        const name = rest[1]?.text.toLowerCase() === 'as' ? rest[2]?.text : undefined;
+        const platformFlag = flags.find(flag => flagValue(flag, 'platform') !== undefined);
+        if (platformFlag !== undefined)
+            platformFlags = true;
+        const values = new Map(global);
+        // The automatic args reach FROM without a declaration, unless `build-args` names them.
+        for (const [key, value] of automatic)
+            if (given(options, key) === undefined)
+                values.set(key, value);
+        const image = baseWord === undefined ? undefined : expandArgs(baseWord.text, values);
+        let platform = options.target;
+        const platformWord = platformFlag === undefined ? undefined : flagValue(platformFlag, 'platform');
+        if (platformWord !== undefined) {
+            const text = expandArgs(platformWord.text, values);
+            try {
+                platform = text === undefined ? undefined : (0,src_platform/* parsePlatform */.FL)(text);
+            }
+            catch {
+                platform = undefined;
+            }
+        }
+        finalBase = undefined;
+        if (image === undefined || image === '' || baseWord === undefined) {
+            refuse(instruction, 'a base the action cannot expand as buildah would');
+            return { name, platform: null };
+        }
+        if (platform === undefined) {
+            refuse(instruction, 'a platform the action cannot read');
+            return { name, platform: null };
+        }
+        if (flags.length > (platformFlag === undefined ? 0 : 1)) {
+            refuse(instruction, 'a FROM flag the action does not know');
+            return { name, platform: null };
+        }
+        if (image.toLowerCase() === 'scratch')
+            return { name, platform };
+        const earlier = stageReference(image);
+        if (earlier === null) {
+            refuse(instruction, `\`${image}\` names no earlier stage`);
+            return { name, platform: null };
+        }
+        if (earlier !== undefined) {
+            // A stage's own image keeps the platform it was built for, as with BuildKit.
+            const stagePlatform = platformFlag === undefined ? earlier.platform : platform;
+            if (stagePlatform === null) {
+                refuse(instruction, "the earlier stage's platform is not known");
+                return { name, platform: null };
+            }
+            stagePins.push({
+                line: instruction.line,
+                platform: stagePlatform,
+                word: baseWord,
+                platformFlag
+            });
+            return { name, platform: stagePlatform };
+        }
+        images.push({
+            kind: 'from',
+            image,
+            platform,
+            line: instruction.line,
+            word: baseWord,
+            platformFlag
+        });
+        finalBase = image;
+        return { name, platform };
+    }
+}
+function stageNameOf(instruction) {
+    const rest = instruction.words.slice(leadingFlags(instruction).length);
+    return rest[1]?.text.toLowerCase() === 'as' ? rest[2]?.text : undefined;
+}
+/** The key under which a reference's pulled image is kept: one image per name and platform. */
+function pinKey(image, platform) {
+    return `${image} ${(0,src_platform/* formatPlatform */.Bq)(platform)}`;
+}
+/**
+ * The edits that name each planned reference by the id `ids` holds for it (and each FROM's
+ * platform); undefined when an id is missing.
+ */
+function pinEdits(plan, ids) {
+    const edits = [];
+    const platformEdit = (platformFlag, base, platform) => {
+        const text = `--platform=${(0,src_platform/* formatPlatform */.Bq)(platform)}`;
+        if (platformFlag !== undefined)
+            return { ...wordRange(platformFlag), text };
+        const { start } = wordRange(base);
+        return { start, end: start, text: `${text} ` };
+    };
+    for (const pin of plan.images) {
+        const id = ids.get(pinKey(pin.image, pin.platform));
+        if (id === undefined)
+            return undefined;
+        if (pin.kind === 'from')
+            edits.push(platformEdit(pin.platformFlag, pin.word, pin.platform));
+        edits.push({ ...wordRange(pin.word), text: id });
+    }
+    for (const stage of plan.stages) {
+        edits.push(platformEdit(stage.platformFlag, stage.word, stage.platform));
+    }
+    return edits;
+}
+/** Which images to pull: each name and platform once, in file order. */
+function imagesToPull(plans) {
+    const seen = new Set();
+    const wanted = [];
+    for (const plan of plans) {
+        for (const pin of plan.images) {
+            const key = pinKey(pin.image, pin.platform);
+            if (seen.has(key))
+                continue;
+            seen.add(key);
+            wanted.push({ image: pin.image, platform: pin.platform });
+        }
+    }
+    return wanted;
+}
+
+;// CONCATENATED MODULE: ./src/engines/buildah/bases.ts
+/**
+ * The images a pinned build names, pulled for their platforms: each name's index read once,
+ * then every platform's image pulled by digest, side by side. A digest names one image, so
+ * pulls beside each other cannot move it (a name can: see pins.ts).
+ */
+
+
+
+
+
+
+/** The digest of `platform`'s image in an index; undefined when it has none. */
+function chooseInstance(manifests, platform) {
+    const wanted = (0,src_platform/* formatPlatform */.Bq)(platform);
+    return manifests.find(entry => (0,src_platform/* descriptorPlatformName */.gh)(entry.platform) === wanted)?.digest;
+}
+/** `name@digest` for the repository of `image` (its tag, or digest, dropped). */
+function digestReference(image, digest) {
+    const at = image.indexOf('@');
+    let repository = at === -1 ? image : image.slice(0, at);
+    const slash = repository.lastIndexOf('/');
+    const colon = repository.lastIndexOf(':');
+    if (colon > slash)
+        repository = repository.slice(0, colon);
+    return `${repository}@${digest}`;
+}
+/** The entries of `text` when it is an image index (or list), else undefined. */
+function indexEntries(text) {
+    try {
+        const parsed = JSON.parse(text);
+        if (!Array.isArray(parsed.manifests))
+            return undefined;
+        return parsed.manifests.filter(entry => typeof entry.digest === 'string');
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Every wanted image and platform, pulled; keyed by pinKey(). */
+async function pullImages(wanted, options) {
+    const names = [...new Set(wanted.map(entry => entry.image))];
+    const indexes = new Map();
+    await (0,bounded/* mapBounded */.yJ)(names, options.limit, async (name) => {
+        indexes.set(name, await readIndex(name, options.authFile));
+    });
+    // An image that is no index is pulled by name: one platform after another for that name.
+    const byName = new Map(names.map(name => [name, (0,bounded/* limiter */.TA)(1)]));
+    const pulled = new Map();
+    await (0,bounded/* mapBounded */.yJ)(wanted, options.limit, async ({ image, platform }) => {
+        const index = indexes.get(image);
+        let reference = image;
+        if (index !== undefined) {
+            const digest = chooseInstance(index, platform);
+            if (digest === undefined) {
+                const offered = index
+                    .map(entry => (0,src_platform/* descriptorPlatformName */.gh)(entry.platform))
+                    .filter(name => name !== undefined && !name.startsWith('unknown'));
+                throw new errors/* ActionError */.lZ(`image ${image} has no ${(0,src_platform/* formatPlatform */.Bq)(platform)} image (it has ${offered.join(', ') || 'none'})`, `Remove ${(0,src_platform/* formatPlatform */.Bq)(platform)} from \`platforms\`, or use a base built for it`);
+            }
+            reference = digestReference(image, digest);
+        }
+        const pullOne = async () => {
+            // buildah's `missing` policy would still read the manifest from the registry when an
+            // image's name has moved to another platform's image; the digest finds it locally.
+            const present = options.pull || index === undefined ? undefined : await storedImage(reference);
+            return present === undefined
+                ? pullImage(reference, image, platform, options)
+                : { id: present, fetched: false };
+        };
+        const { id, fetched } = index === undefined
+            ? await (byName.get(image) ?? (0,bounded/* limiter */.TA)(1))(pullOne)
+            : await pullOne().catch(async () => 
+            // A short name can resolve elsewhere by digest than by name: fall back to the name.
+            (byName.get(image) ?? (0,bounded/* limiter */.TA)(1))(() => pullImage(image, image, platform, options)));
+        pulled.set(pinKey(image, platform), { id, reference, fetched });
+    });
+    return pulled;
+}
+/** The index `image` names, read once per run; undefined for a single image or a failure. */
+async function readIndex(image, authFile) {
+    const result = await (0,exec/* exec */.m0)('buildah', buildahManifestInspectArgs(image), {
+        silent: true,
+        allowFailure: true,
+        // `manifest inspect` of buildah 1.28 takes no --authfile; the variable reaches it.
+        ...(authFile === undefined ? {} : { env: { REGISTRY_AUTH_FILE: authFile } })
+    }).catch(() => undefined);
+    if (result === undefined || result.exitCode !== 0)
+        return undefined;
+    return indexEntries(result.stdout);
+}
+/** The id of the image `reference` names in the store, without asking any registry. */
+async function storedImage(reference) {
+    const result = await (0,exec/* exec */.m0)('buildah', ['inspect', '--type', 'image', '--format', '{{.FromImageID}}', reference], { silent: true, allowFailure: true }).catch(() => undefined);
+    const id = result?.exitCode === 0 ? result.stdout.trim() : '';
+    return /^[0-9a-f]{64}$/.test(id) ? id : undefined;
+}
+async function pullImage(reference, image, platform, options) {
+    try {
+        const result = await (0,exec/* exec */.m0)('buildah', buildahPullArgs(reference, platform, options.pull, options.authFile), { silent: true });
+        const id = result.stdout.trim().split('\n').at(-1) ?? '';
+        if (!/^[0-9a-f]{64}$/.test(id))
+            throw new Error(`buildah pull printed no image id`);
+        return { id, fetched: /Trying to pull|Copying config/.test(result.stderr) };
+    }
+    catch (error) {
+        const detail = error instanceof exec/* ExecError */.cI ? error.result.stderr.trim() : (0,errors/* errorMessage */.gJ)(error);
+        throw new errors/* ActionError */.lZ(`image ${image} for ${(0,src_platform/* formatPlatform */.Bq)(platform)} could not be pulled: ${detail}`, `Check that ${image} exists with a ${(0,src_platform/* formatPlatform */.Bq)(platform)} image and that the runner may pull it`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engines/buildah/login.ts
+/** `buildah login` into a private auth file, the password on stdin. */
+
+
+
+
 /** What to do about a failed `buildah login`, from what it said: not every failure is the password. */
 function loginFix(registry, detail) {
     if (/x509|certificate/i.test(detail)) {
@@ -1106,16 +1503,324 @@ function loginFix(registry, detail) {
     }
     return 'Check `username` and `password`';
 }
+/** Log in with the given credentials into a private auth file; undefined when there are none. */
+async function login(request) {
+    if (request.logins.length === 0)
+        return undefined;
+    const authFile = external_node_path_default().join(request.tempDir, 'auth.json');
+    await (0,promises_.writeFile)(authFile, '{}', { mode: 0o600 });
+    for (const { registry, credentials } of request.logins) {
+        try {
+            await (0,exec/* exec */.m0)('buildah', [
+                'login',
+                '--authfile',
+                authFile,
+                '--username',
+                credentials.username,
+                '--password-stdin',
+                registry
+            ], { input: Buffer.from(credentials.password), silent: true });
+        }
+        catch (error) {
+            const detail = error instanceof exec/* ExecError */.cI ? error.result.stderr.trim() : (0,errors/* errorMessage */.gJ)(error);
+            throw new errors/* ActionError */.lZ(`login to ${registry} failed: ${detail}`, loginFix(registry, detail));
+        }
+    }
+    return authFile;
+}
+
+;// CONCATENATED MODULE: ./src/engines/buildah/manifest.ts
+/** The manifest list that gathers the platforms' images, its OCI export and its removal. */
+
+
+/**
+ * Create `manifestList` now and add each platform's image, in the order given, as soon as
+ * it is ready: the list is complete moments after the last build, not a round of commands
+ * later. Resolves when every image is in; rejects (and stops adding) once `ready` does.
+ */
+async function fillList(manifestList, platforms, ready) {
+    await (0,exec/* exec */.m0)('buildah', ['manifest', 'create', manifestList], { silent: true });
+    // One list file: each add rewrites it, so they run one after another.
+    for (const platform of platforms) {
+        const id = await ready(platform);
+        await (0,exec/* exec */.m0)('buildah', buildahManifestAddArgs(manifestList, platform, id), { silent: true });
+    }
+}
+/** Write the list and every image in it to an OCI layout folder. */
+async function exportList(manifestList, layoutDir) {
+    await (0,exec/* exec */.m0)('buildah', buildahExportArgs(manifestList, layoutDir), { silent: true });
+}
+/** The list's image id, for the outputs. */
+async function listId(manifestList) {
+    const result = await (0,exec/* exec */.m0)('buildah', ['images', '--noheading', '--no-trunc', '--format', '{{.ID}}', manifestList], { silent: true, allowFailure: true });
+    return result.stdout.trim().split('\n')[0] ?? '';
+}
+async function removeList(manifestList) {
+    const removed = await (0,exec/* exec */.m0)('buildah', ['manifest', 'rm', manifestList], {
+        silent: true,
+        allowFailure: true
+    });
+    // A build killed mid-way can leave a list that `manifest rm` cannot read, and a list
+    // like that breaks every later `buildah images` on the runner: remove it by force.
+    if (removed.exitCode !== 0) {
+        await (0,exec/* exec */.m0)('buildah', ['rmi', '--force', manifestList], { silent: true, allowFailure: true });
+    }
+}
+
+// EXTERNAL MODULE: ./src/untrusted.ts
+var untrusted = __webpack_require__(873);
+;// CONCATENATED MODULE: ./src/engines/buildah/log.ts
+/** What buildah prints, made readable: pure line functions, applied before the fence. */
+
+/** How many steps buildah took from its layer cache, from its build log. */
+function countCacheHits(log) {
+    return log.split('\n').filter(line => /^--> Using cache [0-9a-f]+/.test(line.trim())).length;
+}
+/** A `FROM <image id>` (or `--from=<image id>`) of the log, with the image's name put back. */
+function namedFromLine(line, names) {
+    return line.replace(/\b(FROM (?:--platform=\S+ )?|--from=|from=)([0-9a-f]{64})\b/g, (whole, lead, id) => {
+        const name = names.get(id);
+        return name === undefined ? whole : `${lead}${name} (image ${id.slice(0, 12)})`;
+    });
+}
+/**
+ * buildah's "build args were not consumed" warning without the automatic platform args it
+ * lists for every Dockerfile that does not declare them; undefined when nothing else is left.
+ */
+function withoutAutomaticArgWarning(line) {
+    const warning = /^(.*one or more build args were not consumed: )\[([^\]]*)\]\s*$/.exec(line);
+    if (warning === null)
+        return line;
+    const left = (warning[2] ?? '')
+        .split(/\s+/)
+        .filter(name => name !== '' && !AUTOMATIC_PLATFORM_ARGS.includes(name));
+    return left.length === 0 ? undefined : `${warning[1] ?? ''}[${left.join(' ')}]`;
+}
+
+;// CONCATENATED MODULE: ./src/engines/buildah/schedule.ts
+/**
+ * Every platform's `buildah build`, `limit` at a time; the first failure stops the rest.
+ * Side by side, each platform's log is kept and written as one group when it ends, so that
+ * platforms finishing together do not interleave; one at a time, it streams live.
+ */
+
+
+
+
+
+
+
+
 /** How often a build with platforms side by side says which are still running. */
 const HEARTBEAT_MS = 60_000;
-/** A `FROM <image id>` line of the log, with the image's name put back. */
-function namedFromLine(line, names) {
-    const from = /^(.*\bFROM )([0-9a-f]{64})\b(.*)$/.exec(line);
-    const name = from === null ? undefined : names.get(from[2] ?? '');
-    if (from === null || name === undefined)
-        return line;
-    return `${from[1] ?? ''}${name} (image ${(from[2] ?? '').slice(0, 12)})${from[3] ?? ''}`;
+async function buildAll(request, jobs, limit, secretFiles, authFile, group, 
+/** Called as each platform's image is ready, before the other builds end. */
+onBuilt = () => undefined) {
+    const side = limit > 1;
+    const images = new Map();
+    const running = new Map();
+    if (side) {
+        core/* info */.pq(`building ${jobs.length} platforms, ${limit} at a time (max-parallelism): each log follows as its platform finishes`);
+    }
+    const heartbeat = side
+        ? setInterval(() => {
+            const now = performance.now();
+            const names = [...running].map(([name, started]) => `${name} (${Math.round((now - started) / 1000)} s)`);
+            if (names.length > 0)
+                core/* info */.pq(`still building: ${names.join(', ')}`);
+        }, HEARTBEAT_MS)
+        : undefined;
+    heartbeat?.unref();
+    try {
+        const outcomes = await (0,bounded/* settleBounded */.ZL)(jobs, limit, async (job, signal) => {
+            const label = `${job.platform.name}${job.platform.emulated ? ' (emulated)' : ''}`;
+            const started = performance.now();
+            running.set(label, started);
+            const log = [];
+            const live = (0,untrusted/* untrustedLines */.m)();
+            const write = (line) => {
+                if (side)
+                    log.push(line);
+                else
+                    live(line);
+            };
+            const args = buildahBuildArgs(request, job.platform, secretFiles, authFile, job.files);
+            const run = async () => {
+                for (const line of job.said)
+                    write(line);
+                const onLine = (line) => {
+                    const filtered = withoutAutomaticArgWarning(line);
+                    if (filtered !== undefined)
+                        write(namedFromLine(filtered, job.baseNames));
+                };
+                return (0,exec/* execStreaming */.cp)('buildah', args, { onLine, signal });
+            };
+            let result;
+            try {
+                if (side)
+                    core/* info */.pq(`started ${label}`);
+                result = side ? await run() : await group(`Build ${label}`, run);
+            }
+            finally {
+                running.delete(label);
+                const seconds = (performance.now() - started) / 1000;
+                if (side) {
+                    const how = result?.exitCode === 0
+                        ? `${seconds.toFixed(1)} s`
+                        : signal.aborted
+                            ? 'stopped'
+                            : 'failed';
+                    await group(`Build ${label}: ${how}`, async () => {
+                        if (log.length > 0)
+                            (0,untrusted/* untrusted */.b)(`${log.join('\n')}\n`);
+                        return Promise.resolve();
+                    });
+                }
+            }
+            if (result.exitCode !== 0) {
+                if (signal.aborted)
+                    throw new Error('stopped');
+                throw new Error(`build of ${job.platform.name} failed${job.platform.emulated ? ' (under QEMU)' : ''}: ${new exec/* ExecError */.cI((0,exec/* commandLine */.ay)('buildah', args), result).message}`);
+            }
+            // The bare id: `sha256:<id>` reads as a name to some commands, which then ask Docker Hub.
+            const id = (await (0,promises_.readFile)(job.files.iidFile, 'utf8')).trim().replace(/^sha256:/, '');
+            images.set(job.platform.name, id);
+            onBuilt(job.platform.name, id);
+            await (0,promises_.rm)(job.files.iidFile, { force: true });
+            return {
+                platform: job.platform.name,
+                seconds: (performance.now() - started) / 1000,
+                cacheHits: countCacheHits(`${result.stdout}\n${result.stderr}`)
+            };
+        });
+        const failed = outcomes.find(outcome => outcome.status === 'failed');
+        if (failed !== undefined) {
+            const names = (status) => jobs
+                .filter((_job, index) => outcomes[index]?.status === status)
+                .map(job => job.platform.name);
+            const stopped = names('stopped');
+            const waiting = names('not-started');
+            throw new errors/* ActionError */.lZ([
+                (0,errors/* errorMessage */.gJ)(failed.error),
+                ...(stopped.length > 0 ? [`Stopped the builds of ${stopped.join(', ')}`] : []),
+                ...(waiting.length > 0 ? [`Never started ${waiting.join(', ')}`] : [])
+            ].join('. '), 'Nothing was pushed');
+        }
+        return {
+            builds: outcomes.flatMap(outcome => (outcome.status === 'done' ? [outcome.value] : [])),
+            images
+        };
+    }
+    finally {
+        if (heartbeat !== undefined)
+            clearInterval(heartbeat);
+    }
 }
+
+;// CONCATENATED MODULE: ./src/engines/buildah/smoke.ts
+/** The smoke test: a command in a container of each platform's image, under QEMU where foreign. */
+
+
+async function smokeTest(platforms, images, command) {
+    const results = [];
+    for (const platform of platforms) {
+        const image = images.get(platform.name);
+        if (image === undefined)
+            throw new errors/* ActionError */.lZ(`${platform.name} has no image to smoke-test`);
+        results.push(await smokeTestOne(platform, image, command));
+    }
+    return results;
+}
+async function smokeTestOne(platform, image, command) {
+    const started = performance.now();
+    const container = (await (0,exec/* exec */.m0)('buildah', ['from', '--pull=never', '--platform', platform.name, image], {
+        silent: true
+    })).stdout.trim();
+    try {
+        const result = await (0,exec/* exec */.m0)('buildah', ['run', container, '--', 'sh', '-c', command], {
+            silent: true,
+            allowFailure: true
+        });
+        return {
+            platform: platform.name,
+            exitCode: result.exitCode,
+            output: `${result.stdout}${result.stderr}`.trim(),
+            seconds: (performance.now() - started) / 1000
+        };
+    }
+    finally {
+        await (0,exec/* exec */.m0)('buildah', ['rm', container], { silent: true, allowFailure: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engines/buildah/version.ts
+/**
+ * What the installed buildah gets right by itself, from the version it reports. Both faults
+ * that need the pins (pins.ts) are fixed in 1.40.0:
+ * - a stage's platform carried over to the next stages of one build: fixed by "stage_executor:
+ *   reset platform in systemcontext for stages" (commit 022ff233f, PR containers/buildah#5971,
+ *   issue #5968);
+ * - libimage (containers/common) looked a pulled image up again by name after the pull, so a
+ *   pull of the same name for another platform beside it could hand a build the wrong image
+ *   or none: containers/common dbeb17e40c80 returns the images the copy stored instead,
+ *   vendored by buildah commit 2029431a2.
+ * Measured on this project's lab: four `buildah build --pull=missing --platform P` processes
+ * side by side with `COPY --from=<image>`, empty store each round, built right 5 of 5 rounds
+ * with 1.41.7 (and so did 1.28.2 and 1.33.7 there; the race is rare, the pins make it
+ * impossible). The 1.41.0 fix that checks a cached layer's platform ("stage_executor: check
+ * platform of cache candidates", commit 350288967, PR #6269) concerns stages built FROM
+ * scratch, whose cache keys are the same for every platform: ids cannot tell those apart, so
+ * no pin helps there, and raw buildah shares that fault.
+ */
+const PINS_UNNEEDED_FROM = [1, 40, 0];
+/** `1.28.2` as numbers; undefined for text that is no version. */
+function parseBuildahVersion(text) {
+    const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(text.trim());
+    if (match === null)
+        return undefined;
+    return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
+}
+/**
+ * Whether the action pins image references: before 1.40 (or for a version it cannot read),
+ * when platforms build side by side or a FROM names a platform.
+ */
+function needsPins(version, sideBySide, platformFlags) {
+    if (!sideBySide && !platformFlags)
+        return false;
+    const parsed = parseBuildahVersion(version);
+    if (parsed === undefined)
+        return true;
+    for (let index = 0; index < 3; index++) {
+        const difference = (parsed[index] ?? 0) - (PINS_UNNEEDED_FROM[index] ?? 0);
+        if (difference !== 0)
+            return difference < 0;
+    }
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/engines/buildah/engine.ts
+/** The buildah engine: one `buildah build` per platform, side by side, into one manifest list. */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Pulls at once: they wait on the network more than on the store. */
+const PULLS_AT_ONCE = 4;
+const BASE_NAME_ANNOTATION = 'org.opencontainers.image.base.name';
 /** `<Dockerfile>.dockerignore` (or `.containerignore`), which buildah reads beside the file. */
 async function ignoreFileBeside(file) {
     for (const suffix of ['.dockerignore', '.containerignore']) {
@@ -1126,12 +1831,23 @@ async function ignoreFileBeside(file) {
     }
     return undefined;
 }
-/** One log group written at once, so that platforms finishing together do not interleave. */
-function printGroup(title, lines) {
-    core/* startGroup */.Oh(title);
-    if (lines.length > 0)
-        (0,untrusted/* untrusted */.b)(`${lines.join('\n')}\n`);
-    core/* endGroup */.N4();
+/**
+ * The base name buildah records for a named base (`registry/repository:tag`), which a base
+ * pinned by id loses once another platform's pull moved the name; undefined for names only
+ * registries.conf can qualify, and for digests.
+ */
+function recordedBaseName(image) {
+    const first = image.split('/')[0] ?? '';
+    if (!image.includes('/') || !/[.:]|^localhost$/.test(first) || image.includes('@')) {
+        return undefined;
+    }
+    try {
+        const reference = (0,src_reference/* parseReference */.F2)(image);
+        return `${reference.registry}/${reference.repository}:${reference.tag ?? 'latest'}`;
+    }
+    catch {
+        return undefined;
+    }
 }
 class BuildahEngine {
     version;
@@ -1158,44 +1874,55 @@ class BuildahEngine {
         buildahCacheRepository(request.cacheTo, 'cache-to');
         refuseIndexDescriptor(request);
         core/* info */.pq(`buildah ${this.version}: no builder to set up; each platform builds in this runner's image store`);
-        this.authFile = await this.login(request);
-        for (const { registry } of request.logins)
+        this.authFile = await login(request);
+        for (const { registry } of request.logins) {
             core/* info */.pq(`logged in to ${registry} (private auth file)`);
+        }
     }
     async build(request) {
-        const version = this.version;
         const manifestList = `localhost/multiarch-build-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
         const secretFiles = await writeSecretFiles(request.secrets, request.tempDir);
         let builds;
+        // Removed by dispose() whatever happens from here on.
+        this.manifestList = manifestList;
+        const built = new Map();
+        let fail = () => undefined;
+        const failed = new Promise((_resolve, reject) => {
+            fail = reject;
+        });
+        failed.catch(() => undefined);
+        for (const platform of request.platforms) {
+            let resolve = () => undefined;
+            const promise = new Promise(done => {
+                resolve = done;
+            });
+            built.set(platform.name, { resolve, promise });
+        }
+        const listed = fillList(manifestList, request.platforms, platform => Promise.race([built.get(platform.name)?.promise ?? failed, failed]));
+        listed.catch(() => undefined);
         try {
-            const jobs = await this.planJobs(request);
-            const unresolved = jobs.flatMap(job => job.stages.unresolved);
-            let limit = Math.max(1, Math.min(request.maxParallelism, jobs.length));
-            if (limit > 1 && unresolved.length > 0) {
-                core/* info */.pq(`building one platform at a time: buildah would resolve \`${unresolved[0] ?? ''}\` by name, and builds side by side could take each other's base`);
-                limit = 1;
-            }
-            builds = await this.buildAll(request, jobs, limit, secretFiles);
-            // The list exists only once every platform built, so no failed run leaves half of one.
-            this.manifestList = manifestList;
-            await (0,exec/* exec */.m0)('buildah', ['manifest', 'create', manifestList], { silent: true });
-            for (const job of jobs) {
-                const image = this.images.get(job.platform.name) ?? '';
-                await (0,exec/* exec */.m0)('buildah', buildahManifestAddArgs(manifestList, job.platform, image), {
-                    silent: true
-                });
-            }
+            const { jobs, limit } = await this.planJobs(request);
+            const result = await buildAll(request, jobs, limit, secretFiles, this.authFile, this.group, (platform, id) => built.get(platform)?.resolve(id));
+            builds = result.builds;
+            this.images = result.images;
+            await listed;
+        }
+        catch (error) {
+            fail(error);
+            // No add may still run when dispose() removes the list.
+            await listed.catch(() => undefined);
+            throw error;
         }
         finally {
             await removeSecretFiles(secretFiles);
         }
         // The list id is only for the outputs: look it up while the export runs.
-        const imageIdLookup = this.listId(manifestList);
+        const imageIdLookup = listId(manifestList);
         let layout;
         if (request.push || request.keepForChecks) {
             // The action checks, pushes by digest, then moves tags: hand it the bytes.
             layout = external_node_path_default().join(request.tempDir, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-            await (0,exec/* exec */.m0)('buildah', buildahExportArgs(manifestList, layout), { silent: true });
+            await exportList(manifestList, layout);
             // buildah 1.28 writes no index annotations: the action adds them to the exported index.
             if (await (0,registry_layout/* annotateLayoutIndex */.Df)(layout, request.annotations)) {
                 core/* info */.pq('wrote the index and index-entry annotations into the exported index');
@@ -1209,271 +1936,95 @@ class BuildahEngine {
                 : { kind: 'layout', dir: layout, temporary: true },
             imageId,
             builds,
-            metadata: { engine: 'buildah', version, manifestList, imageId }
+            metadata: { engine: 'buildah', version: this.version, manifestList, imageId }
         };
     }
-    /** Each platform's stages, read from the Dockerfile once (nothing runs yet). */
+    /**
+     * Each platform's build, and how many run at once. buildah 1.40 and later get the
+     * Dockerfile as written; older ones, side by side or with a FROM that names a platform, a
+     * copy with every image reference pinned (pins.ts, version.ts), or, where a reference
+     * cannot be pinned, one platform at a time.
+     */
     async planJobs(request) {
-        const dockerfile = parseDockerfile(await (0,promises_.readFile)(request.file, 'utf8'));
-        return request.platforms.map(platform => ({
+        const extraBuildArgs = buildPlatformArgs(request.buildPlatform, request.buildArgs);
+        const limit = Math.max(1, Math.min(request.maxParallelism, request.platforms.length));
+        const plain = (platform) => ({
             platform,
-            dockerfile,
-            stages: planStages(dockerfile, {
-                target: platform.platform,
-                host: request.buildPlatform,
-                buildArgs: request.buildArgs,
-                targetStage: request.target
-            }),
-            iidFile: external_node_path_default().join(request.tempDir, `iid-${platform.slug}`)
+            files: { extraBuildArgs, iidFile: external_node_path_default().join(request.tempDir, `iid-${platform.slug}`) },
+            said: [],
+            baseNames: new Map()
+        });
+        const text = await (0,promises_.readFile)(request.file, 'utf8');
+        const dockerfile = parseDockerfile(text);
+        const plans = request.platforms.map(platform => planPins(dockerfile, {
+            target: platform.platform,
+            host: request.buildPlatform,
+            buildArgs: request.buildArgs,
+            targetStage: request.target
         }));
-    }
-    /**
-     * Where one platform builds from: every stage's base pulled for its platform and the
-     * Dockerfile's copy naming it by id (see stage-platforms.ts). Also the log lines that say
-     * which image each base is, and the ids' names for the build's own log.
-     */
-    async pinnedFiles(request, job, pulled) {
-        const stagePins = [];
-        const baseNames = new Map();
-        const said = [];
-        for (const base of job.stages.bases) {
-            if (base.fromStage) {
-                stagePins.push({ line: base.line, platform: base.platform, base: base.image });
-                continue;
-            }
-            const key = `${base.image} ${(0,src_platform/* formatPlatform */.Bq)(base.platform)}`;
-            let id = pulled.get(key);
-            if (id === undefined) {
-                id = await this.pullBase(base.image, base.platform, request.pull);
-                pulled.set(key, id);
-            }
-            said.push(`base ${base.image} for ${(0,src_platform/* formatPlatform */.Bq)(base.platform)}: image ${id.slice(0, 12)}`);
-            stagePins.push({ line: base.line, platform: base.platform, base: id });
-            baseNames.set(id, base.image);
+        if (!needsPins(this.version, limit > 1, plans.some(plan => plan.platformFlags))) {
+            core/* debug */.Yz(`buildah ${this.version}: the Dockerfile goes to buildah as written (no pins needed)`);
+            return { jobs: request.platforms.map(plain), limit };
         }
-        const file = external_node_path_default().join(request.tempDir, `Dockerfile.${job.platform.slug}`);
-        await (0,promises_.writeFile)(file, pinStages(job.dockerfile, stagePins), { mode: 0o600 });
-        return { file, said, baseNames };
-    }
-    async pullBase(image, platform, pull) {
-        try {
-            const result = await (0,exec/* exec */.m0)('buildah', buildahPullArgs(image, platform, pull, this.authFile), {
-                silent: true
-            });
-            return result.stdout.trim().split('\n').at(-1) ?? '';
+        const unresolved = plans.flatMap(plan => plan.unresolved);
+        if (unresolved.length > 0) {
+            core/* info */.pq(`building one platform at a time: buildah ${this.version} looks images up by name, so platforms side by side could take each other's images, and the action cannot pin ${unresolved[0] ?? ''}`);
+            return { jobs: request.platforms.map(plain), limit: 1 };
         }
-        catch (error) {
-            const detail = error instanceof exec/* ExecError */.cI ? error.result.stderr.trim() : (0,errors/* errorMessage */.gJ)(error);
-            throw new errors/* ActionError */.lZ(`base image ${image} for ${(0,src_platform/* formatPlatform */.Bq)(platform)} could not be pulled: ${detail}`, `Check that ${image} exists with a ${(0,src_platform/* formatPlatform */.Bq)(platform)} image and that the runner may pull it`);
-        }
-    }
-    /**
-     * Build every platform, `limit` at a time; the first failure stops the rest. The bases are
-     * pulled one at a time, in the order given, and each platform starts building once its own
-     * are in: a build names its bases by id, so a later pull under the same name cannot reach it.
-     */
-    async buildAll(request, jobs, limit, secretFiles) {
-        const side = limit > 1;
-        const pins = side || jobs.some(job => job.stages.platformFlags);
-        const ignoreFile = pins ? await ignoreFileBeside(request.file) : undefined;
-        const common = {
-            extraBuildArgs: buildPlatformArgs(request.buildPlatform, request.buildArgs)
-        };
-        const pulled = new Map();
-        let previous = Promise.resolve();
-        const ready = jobs.map(job => {
-            if (!pins || job.stages.unresolved.length > 0) {
-                return Promise.resolve({ files: common, said: [], baseNames: new Map() });
+        core/* debug */.Yz(`buildah ${this.version} looks images up by name: pinning every image reference per platform`);
+        const pulled = await pullImages(imagesToPull(plans), {
+            pull: request.pull,
+            authFile: this.authFile,
+            limit: PULLS_AT_ONCE
+        });
+        const ids = new Map([...pulled].map(([key, image]) => [key, image.id]));
+        const ignoreFile = await ignoreFileBeside(request.file);
+        const userNamesBase = request.annotations.some(({ key }) => key === BASE_NAME_ANNOTATION);
+        const jobs = [];
+        for (const [index, platform] of request.platforms.entries()) {
+            const plan = plans[index];
+            const edits = pinEdits(plan, ids);
+            if (edits === undefined)
+                throw new Error(`no pulled image for a reference of ${platform.name}`);
+            const file = external_node_path_default().join(request.tempDir, `Dockerfile.${platform.slug}`);
+            await (0,promises_.writeFile)(file, applyEdits(text, edits), { mode: 0o600 });
+            const said = [];
+            const baseNames = new Map();
+            for (const pin of plan.images) {
+                const image = pulled.get(pinKey(pin.image, pin.platform));
+                if (image === undefined || baseNames.has(image.id))
+                    continue;
+                said.push(`${pin.kind === 'from' ? 'base' : 'image'} ${pin.image} for ${(0,src_platform/* formatPlatform */.Bq)(pin.platform)}: image ${image.id.slice(0, 12)} (${image.fetched ? 'pulled' : 'in the store'})`);
+                baseNames.set(image.id, pin.image);
             }
-            const files = previous
-                .then(() => this.pinnedFiles(request, job, pulled))
-                .then(({ file, said, baseNames }) => ({
+            const baseName = plan.finalBase === undefined ? undefined : recordedBaseName(plan.finalBase);
+            const extraAnnotations = baseName === undefined || userNamesBase
+                ? []
+                : [{ key: BASE_NAME_ANNOTATION, value: baseName }];
+            jobs.push({
+                platform,
                 files: {
-                    ...common,
+                    ...plain(platform).files,
                     file,
                     ...(ignoreFile === undefined ? {} : { ignoreFile }),
+                    extraAnnotations,
                     basesPulled: true
                 },
                 said,
                 baseNames
-            }));
-            previous = files.catch(() => undefined);
-            // Awaited when the platform's build starts; one that never starts must not count as unhandled.
-            files.catch(() => undefined);
-            return files;
-        });
-        const running = new Map();
-        if (side) {
-            core/* info */.pq(`building ${jobs.length} platforms, ${limit} at a time (max-parallelism): each log follows as its platform finishes`);
-        }
-        const heartbeat = side
-            ? setInterval(() => {
-                const now = performance.now();
-                const names = [...running].map(([name, started]) => `${name} (${Math.round((now - started) / 1000)} s)`);
-                if (names.length > 0)
-                    core/* info */.pq(`still building: ${names.join(', ')}`);
-            }, HEARTBEAT_MS)
-            : undefined;
-        heartbeat?.unref();
-        try {
-            const outcomes = await (0,bounded/* settleBounded */.ZL)(jobs, limit, async (job, signal, index) => {
-                const label = `${job.platform.name}${job.platform.emulated ? ' (emulated)' : ''}`;
-                const started = performance.now();
-                running.set(label, started);
-                const log = [];
-                const live = (0,untrusted/* untrustedLines */.m)();
-                const write = (line) => {
-                    if (side)
-                        log.push(line);
-                    else
-                        live(line);
-                };
-                let args = [];
-                const run = async () => {
-                    const { files, said, baseNames } = await (ready[index] ??
-                        Promise.reject(new Error('no job')));
-                    // Said once its bases are in and buildah starts, not while it waits for a pull.
-                    if (side)
-                        core/* info */.pq(`started ${label}`);
-                    for (const line of said)
-                        write(line);
-                    const onLine = (line) => {
-                        const filtered = withoutAutomaticArgWarning(line);
-                        if (filtered !== undefined)
-                            write(namedFromLine(filtered, baseNames));
-                    };
-                    args = buildahBuildArgs(request, job.platform, secretFiles, this.authFile, {
-                        ...files,
-                        iidFile: job.iidFile
-                    });
-                    return (0,exec/* execStreaming */.cp)('buildah', args, { onLine, signal });
-                };
-                let result;
-                try {
-                    result = side ? await run() : await this.group(`Build ${label}`, run);
-                }
-                finally {
-                    running.delete(label);
-                    const seconds = (performance.now() - started) / 1000;
-                    if (side) {
-                        const how = result?.exitCode === 0
-                            ? `${seconds.toFixed(1)} s`
-                            : signal.aborted
-                                ? 'stopped'
-                                : 'failed';
-                        printGroup(`Build ${label}: ${how}`, log);
-                    }
-                }
-                if (result.exitCode !== 0) {
-                    if (signal.aborted)
-                        throw new Error('stopped');
-                    throw new Error(`build of ${job.platform.name} failed${job.platform.emulated ? ' (under QEMU)' : ''}: ${new exec/* ExecError */.cI((0,exec/* commandLine */.ay)('buildah', args), result).message}`);
-                }
-                const iidFile = job.iidFile;
-                // The bare id: `sha256:<id>` reads as a name to some commands, which then ask Docker Hub.
-                const id = (await (0,promises_.readFile)(iidFile, 'utf8')).trim().replace(/^sha256:/, '');
-                this.images.set(job.platform.name, id);
-                await (0,promises_.rm)(iidFile, { force: true });
-                return {
-                    platform: job.platform.name,
-                    seconds: (performance.now() - started) / 1000,
-                    cacheHits: countCacheHits(`${result.stdout}\n${result.stderr}`)
-                };
             });
-            const failed = outcomes.find(outcome => outcome.status === 'failed');
-            if (failed !== undefined) {
-                const names = (status) => jobs
-                    .filter((_job, index) => outcomes[index]?.status === status)
-                    .map(job => job.platform.name);
-                const stopped = names('stopped');
-                const waiting = names('not-started');
-                throw new errors/* ActionError */.lZ([
-                    (0,errors/* errorMessage */.gJ)(failed.error),
-                    ...(stopped.length > 0 ? [`Stopped the builds of ${stopped.join(', ')}`] : []),
-                    ...(waiting.length > 0 ? [`Never started ${waiting.join(', ')}`] : [])
-                ].join('. '), 'Nothing was pushed');
-            }
-            return outcomes.flatMap(outcome => (outcome.status === 'done' ? [outcome.value] : []));
         }
-        finally {
-            if (heartbeat !== undefined)
-                clearInterval(heartbeat);
-        }
+        return { jobs, limit };
     }
-    /** Run `command` in a container of each platform's image: under QEMU where it is foreign. */
-    async smokeTest(platforms, command) {
-        const results = [];
-        for (const platform of platforms)
-            results.push(await this.smokeTestOne(platform, command));
-        return results;
-    }
-    async smokeTestOne(platform, command) {
-        const image = this.images.get(platform.name);
-        if (image === undefined)
-            throw new errors/* ActionError */.lZ(`${platform.name} has no image to smoke-test`);
-        const started = performance.now();
-        const container = (await (0,exec/* exec */.m0)('buildah', ['from', '--pull=never', '--platform', platform.name, image], {
-            silent: true
-        })).stdout.trim();
-        try {
-            const result = await (0,exec/* exec */.m0)('buildah', ['run', container, '--', 'sh', '-c', command], {
-                silent: true,
-                allowFailure: true
-            });
-            return {
-                platform: platform.name,
-                exitCode: result.exitCode,
-                output: `${result.stdout}${result.stderr}`.trim(),
-                seconds: (performance.now() - started) / 1000
-            };
-        }
-        finally {
-            await (0,exec/* exec */.m0)('buildah', ['rm', container], { silent: true, allowFailure: true });
-        }
+    smokeTest(platforms, command) {
+        return smokeTest(platforms, this.images, command);
     }
     async dispose() {
         if (this.manifestList === undefined)
             return;
         const list = this.manifestList;
         this.manifestList = undefined;
-        const removed = await (0,exec/* exec */.m0)('buildah', ['manifest', 'rm', list], {
-            silent: true,
-            allowFailure: true
-        });
-        // A build killed mid-way can leave a list that `manifest rm` cannot read, and a list
-        // like that breaks every later `buildah images` on the runner: remove it by force.
-        if (removed.exitCode !== 0) {
-            await (0,exec/* exec */.m0)('buildah', ['rmi', '--force', list], { silent: true, allowFailure: true });
-        }
-    }
-    async listId(manifestList) {
-        const result = await (0,exec/* exec */.m0)('buildah', ['images', '--noheading', '--no-trunc', '--format', '{{.ID}}', manifestList], { silent: true, allowFailure: true });
-        return result.stdout.trim().split('\n')[0] ?? '';
-    }
-    /** Log in with the given credentials into a private auth file; the password goes on stdin. */
-    async login(request) {
-        if (request.logins.length === 0)
-            return undefined;
-        const authFile = external_node_path_default().join(request.tempDir, 'auth.json');
-        await (0,promises_.writeFile)(authFile, '{}', { mode: 0o600 });
-        for (const { registry, credentials } of request.logins) {
-            try {
-                await (0,exec/* exec */.m0)('buildah', [
-                    'login',
-                    '--authfile',
-                    authFile,
-                    '--username',
-                    credentials.username,
-                    '--password-stdin',
-                    registry
-                ], { input: Buffer.from(credentials.password), silent: true });
-            }
-            catch (error) {
-                const detail = error instanceof exec/* ExecError */.cI ? error.result.stderr.trim() : (0,errors/* errorMessage */.gJ)(error);
-                throw new errors/* ActionError */.lZ(`login to ${registry} failed: ${detail}`, loginFix(registry, detail));
-            }
-        }
-        return authFile;
+        await removeList(list);
     }
 }
 
@@ -2040,7 +2591,7 @@ function inspectArgs(name) {
 function pushByDigestOutput(repository, reproducible = false) {
     return [
         'type=image',
-        `name=${(0,reference/* repositoryName */.aR)(repository)}`,
+        `name=${(0,src_reference/* repositoryName */.aR)(repository)}`,
         'push-by-digest=true',
         'name-canonical=true',
         'push=true',
@@ -2067,7 +2618,7 @@ function buildxBuildArgs(request, options, run, env) {
     // A push names no tag: BuildKit would move it before the checks. Local outputs keep them.
     if (run.pushTo === undefined) {
         for (const tag of request.tags)
-            args.push('--tag', (0,reference/* formatReference */.FH)(tag));
+            args.push('--tag', (0,src_reference/* formatReference */.FH)(tag));
     }
     for (const { key, value } of request.labels)
         args.push('--label', `${key}=${value}`);
@@ -2730,7 +3281,7 @@ function reproducibilityNotes(request, options) {
 async function smokeBase(image) {
     switch (image.kind) {
         case 'registry':
-            return { kind: 'registry', reference: `${(0,reference/* repositoryName */.aR)(image)}@${image.digest}` };
+            return { kind: 'registry', reference: `${(0,src_reference/* repositoryName */.aR)(image)}@${image.digest}` };
         case 'layout':
             return { kind: 'layout', dir: image.dir, digest: (await (0,registry_layout/* readLayout */.T4)(image.dir)).digest };
         case 'unavailable':
@@ -2983,10 +3534,10 @@ function summaryOf(progress, plan, error) {
         };
     });
     return {
-        title: progress.tags[0] === undefined ? 'Multi-arch build' : (0,reference/* repositoryName */.aR)(progress.tags[0]),
+        title: progress.tags[0] === undefined ? 'Multi-arch build' : (0,src_reference/* repositoryName */.aR)(progress.tags[0]),
         engine: progress.engine,
         indexDigest: (progress.record.pushed ?? progress.record.result)?.digest,
-        tags: progress.tags.map(reference/* formatReference */.FH),
+        tags: progress.tags.map(src_reference/* formatReference */.FH),
         rows,
         failure,
         nextSteps: failure === undefined ? [] : nextSteps(progress, failure),
@@ -3255,7 +3806,7 @@ async function runBuild(inputs, host) {
                 ...(record.comparison === undefined ? {} : { expectDigests: record.comparison }),
                 ...(0,docker_metadata/* dockerMetadataKeys */.Ok)(record.pushed === undefined
                     ? record.result
-                    : { ...record.pushed, bytes: record.pushed.manifest }, finalTags.map(reference/* formatReference */.FH), result.dockerKeys ?? {})
+                    : { ...record.pushed, bytes: record.pushed.manifest }, finalTags.map(src_reference/* formatReference */.FH), result.dockerKeys ?? {})
             }),
             [constants/* Output */.k7.Emulated]: emulated.join(',')
         });
