@@ -14,7 +14,9 @@ import {
 import { parseAppendLine, parseDriver } from '../../src/buildx-inputs.js'
 import {
   allNodesRunning,
+  parseInspectBuildkitVersions,
   parseInspectDriver,
+  refusedSecondOutput,
   parseInspectPlatforms,
   unsupportedPlatforms
 } from '../../src/engines/buildx/progress.js'
@@ -358,5 +360,36 @@ describe('parseInspectPlatforms', () => {
     const available = parseInspectPlatforms(fixture('inspect-multi-node.txt'))
     expect(unsupportedPlatforms(plan, available)).toEqual(['linux/ppc64le'])
     expect(unsupportedPlatforms(plan, [])).toEqual([])
+  })
+})
+
+describe('parseInspectBuildkitVersions', () => {
+  it.each([
+    ['inspect-remote-0.10.5.txt', ['0.11.6']],
+    ['inspect-old.txt', ['0.10.6']],
+    ['inspect-docker-driver.txt', ['0.16.0']],
+    // The third node is inactive: no version to show.
+    ['inspect-multi-node.txt', ['0.16.0', '0.16.0', undefined]]
+  ])('%s -> %j', (file, versions) => {
+    expect(parseInspectBuildkitVersions(fixture(file))).toEqual(versions)
+  })
+
+  it('finds no node where inspect lists none', () => {
+    expect(parseInspectBuildkitVersions('Name: b\nDriver: remote\n')).toEqual([])
+  })
+})
+
+describe('refusedSecondOutput', () => {
+  it("knows buildx's refusal of a daemon without several exporters, and nothing else", () => {
+    expect(
+      refusedSecondOutput(
+        'ERROR: multiple outputs currently unsupported by the current BuildKit daemon, please upgrade to version v0.13+ or use a single output\n'
+      )
+    ).toBe(true)
+    expect(
+      refusedSecondOutput(
+        'ERROR: failed to solve: process "/bin/sh -c false" did not complete successfully: exit code: 1\n'
+      )
+    ).toBe(false)
   })
 })

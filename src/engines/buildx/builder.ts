@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { ActionError } from '../../errors.js'
-import { exec } from '../../exec.js'
+import { type ExecResult, exec } from '../../exec.js'
 import type { PlannedPlatform } from '../../plan.js'
 import { forgetBuilder, rememberBuilder } from '../../state.js'
 import type { BuildxOptions } from '../../values.js'
@@ -19,6 +19,7 @@ import {
 import type { Env } from './docker-config.js'
 import {
   allNodesRunning,
+  parseInspectBuildkitVersions,
   parseInspectDriver,
   parseInspectPlatforms,
   unsupportedPlatforms
@@ -32,6 +33,18 @@ export interface Builder {
   /** Created by this run, and so removed by it. */
   readonly created: boolean
   readonly env: Env
+  /** Each node's BuildKit version as `inspect` shows it; undefined where it shows none. */
+  readonly buildkitVersions: readonly (string | undefined)[]
+}
+
+/** Run a docker command silently and say in the debug log how long it took. */
+async function timed(args: readonly string[], env: Env, allowFailure = false) {
+  const started = performance.now()
+  const result = await exec('docker', args, { env, silent: true, allowFailure })
+  core.debug(
+    `docker ${args.slice(0, 3).join(' ')}: ${Math.round(performance.now() - started)} ms, exit ${result.exitCode}`
+  )
+  return result
 }
 
 /**
@@ -49,21 +62,29 @@ export function withWorkerParallelism(config: string, limit: number | undefined)
   return `${config}${config === '' || config.endsWith('\n') ? '' : '\n'}[worker.oci]\n${line}\n`
 }
 
-/** Create (or pick) the builder, boot it, and check it offers every planned platform. */
+/**
+ * Create (or pick) the builder, boot it, and check it offers every planned platform. `version`
+ * is the buildx in use, still being found out: a builder this step does not create is
+ * inspected meanwhile, as inspecting needs no particular version; creating waits for it.
+ */
 export async function prepareBuilder(
   options: BuildxOptions,
   platforms: readonly PlannedPlatform[],
-  version: string,
+  version: Promise<string>,
   env: Env,
   tempDir: string
 ): Promise<Builder> {
   let name = options.builder
   let created = false
+  // A builder this step did not create is often running already: one inspect tells whether,
+  // and is all it needs; booting it again would cost a round trip to every node for nothing.
+  let inspecting: Promise<ExecResult> | undefined
   if (name === '' && options.driver === 'docker') {
     // The docker driver's builder carries the name of the docker context.
-    name =
-      options.endpoint ||
-      (await exec('docker', ['context', 'show'], { silent: true, env })).stdout.trim()
+    name = options.endpoint || (await timed(['context', 'show'], env)).stdout.trim()
+    inspecting = timed(inspectArgs(name), env, true)
+    inspecting.catch(() => undefined)
+    await version
     core.info(`using the docker daemon's own builder \`${name}\``)
   } else if (name === '') {
     name = options.builderName || `multiarch-${randomBytes(4).toString('hex')}`
@@ -81,10 +102,10 @@ export async function prepareBuilder(
       driver: options.driver,
       driverOpts: options.driverOpts,
       endpoint: options.endpoint,
-      version,
+      version: await version,
       ...(configFile === undefined ? {} : { configFile })
     }
-    await exec('docker', createBuilderArgs(spec), { env, silent: true })
+    await timed(createBuilderArgs(spec), env)
     created = true
     // Should this step die before it removes the builder, the post step does.
     rememberBuilder({ name, removeArgs: removeBuilderArgs(name), env })
@@ -99,19 +120,23 @@ export async function prepareBuilder(
       )
     }
     for (const [index, node] of options.append.entries()) {
-      await exec('docker', appendNodeArgs(name, node, index), { env, silent: true })
+      await timed(appendNodeArgs(name, node, index), env)
       core.info(`appended node ${name}${index + 1} for ${node.platforms.join(', ')}`)
     }
   } else {
+    inspecting = timed(inspectArgs(name), env, true)
+    inspecting.catch(() => undefined)
+    // The version's failure (no docker, no buildx) says more than the inspect's would.
+    await version
     core.info(
       `reusing builder \`${name}\` as it is${options.workerParallelism === undefined ? '' : '; max-parallelism applies only to a builder this step creates'}`
     )
   }
-  // A builder this step did not create is often running already: booting it again costs a
-  // round trip to every node for nothing.
-  let inspect = created ? undefined : await exec('docker', inspectArgs(name), { env, silent: true })
-  if (inspect === undefined || !allNodesRunning(inspect.stdout)) {
-    inspect = await exec('docker', bootstrapArgs(name), { env, silent: true })
+  // A failed inspect (no such builder, or buildx installed only now) leads to the boot, whose
+  // own failure names the problem.
+  let inspect = await inspecting
+  if (inspect === undefined || inspect.exitCode !== 0 || !allNodesRunning(inspect.stdout)) {
+    inspect = await timed(bootstrapArgs(name), env)
   }
   const driver = parseInspectDriver(inspect.stdout) ?? options.driver
   const available = parseInspectPlatforms(inspect.stdout)
@@ -128,7 +153,13 @@ export async function prepareBuilder(
       'Let this action set up QEMU for them (`qemu: auto`), or `append` a node that builds them'
     )
   }
-  return { name, driver, created, env }
+  return {
+    name,
+    driver,
+    created,
+    env,
+    buildkitVersions: parseInspectBuildkitVersions(inspect.stdout)
+  }
 }
 
 /** Remove a builder this run created; one it reused stays. */

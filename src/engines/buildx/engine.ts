@@ -1,4 +1,5 @@
 /** The buildx engine: one `docker buildx build` of every platform, pushed by digest only. */
+import * as core from '../../runner.js'
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -28,14 +29,16 @@ import { type Builder, prepareBuilder, removeBuilder } from './builder.js'
 import { privateDockerEnv } from './docker-config.js'
 import { ensureBuildx } from './install.js'
 import { parseMetadataFile } from './metadata.js'
-import { describeFailure, summarizeProgress } from './progress.js'
-import { builtImage, planOutputs } from './result.js'
+import { describeFailure, refusedSecondOutput, summarizeProgress } from './progress.js'
+import { type OutputPlan, builtImage, layoutBesidePush, planOutputs } from './result.js'
 
 export class BuildxEngine implements Engine {
   readonly name = 'buildx'
   private version = ''
   private tempDir = ''
   private builder: Builder | undefined
+  /** OCI layouts BuildKit wrote beside a push, for the checks; removed by dispose(). */
+  private readonly besideLayouts: string[] = []
 
   constructor(
     private readonly options: BuildxOptions,
@@ -44,15 +47,18 @@ export class BuildxEngine implements Engine {
 
   async prepare(request: BuildRequest): Promise<void> {
     this.tempDir = request.tempDir
-    this.version = await ensureBuildx(this.options.version, this.options.githubToken)
     const env = await privateDockerEnv(request)
+    // The version and the builder's inspect are each a round trip: they run side by side.
+    const version = ensureBuildx(this.options.version, this.options.githubToken)
+    version.catch(() => undefined)
     this.builder = await prepareBuilder(
       this.options,
       request.platforms,
-      this.version,
+      version,
       env,
       request.tempDir
     )
+    this.version = await version
   }
 
   async build(request: BuildRequest): Promise<BuildResult> {
@@ -60,35 +66,62 @@ export class BuildxEngine implements Engine {
     const names = request.platforms.map(entry => entry.name)
     const id = randomBytes(4).toString('hex')
     const [first] = request.tags
-    const outputs = planOutputs(
+    const beside = layoutBesidePush(this.version, builder.driver, builder.buildkitVersions)
+    let outputs = planOutputs(
       this.options.outputs,
       this.options.load,
       request.push,
       request.keepForChecks,
-      path.join(request.tempDir, `layout-${id}`)
+      path.join(request.tempDir, `layout-${id}`),
+      beside.layout
     )
     if (outputs.kind === 'push' && first === undefined) {
       throw new ActionError('the buildx engine was asked to push, but no tag names a repository')
     }
-    const secretFiles = await writeSecretFiles(request.secrets, request.tempDir)
-    const run: BuildxRun = {
-      builder: builder.name,
-      metadataFile: path.join(request.tempDir, `buildx-metadata-${id}.json`),
-      iidFile: path.join(request.tempDir, `buildx-iid-${id}`),
-      secretFiles,
-      ...(outputs.kind === 'push' && first !== undefined ? { pushTo: first } : {}),
-      ...(outputs.kind === 'layout' && outputs.temporary ? { layoutDir: outputs.dir } : {})
+    if (outputs.kind === 'push' && request.keepForChecks) {
+      core.debug(
+        beside.layout
+          ? `the checks read the layers from an OCI layout written beside the push: ${beside.reason}`
+          : `the checks read the layers back from the registry: ${beside.reason}`
+      )
     }
+    const secretFiles = await writeSecretFiles(request.secrets, request.tempDir)
+    const metadataFile = path.join(request.tempDir, `buildx-metadata-${id}.json`)
+    const iidFile = path.join(request.tempDir, `buildx-iid-${id}`)
+    const runOf = (plan: OutputPlan): BuildxRun => ({
+      builder: builder.name,
+      metadataFile,
+      iidFile,
+      secretFiles,
+      ...(plan.kind === 'push' && first !== undefined ? { pushTo: first } : {}),
+      ...(plan.kind === 'layout' && plan.temporary ? { layoutDir: plan.dir } : {}),
+      ...(plan.kind === 'push' && plan.besideLayout !== undefined
+        ? { layoutDir: plan.besideLayout }
+        : {})
+    })
     const started = performance.now()
-    const buildArgs = buildxBuildArgs(request, this.options, run, process.env)
+    let buildArgs = buildxBuildArgs(request, this.options, runOf(outputs), process.env)
     let result: ExecResult
     try {
-      result = await this.group(`Build ${names.join(', ')}`, () =>
-        exec('docker', buildArgs, {
-          env: builder.env,
-          allowFailure: true
-        })
-      )
+      result = await this.group(`Build ${names.join(', ')}`, async () => {
+        if (outputs.kind === 'push' && outputs.besideLayout !== undefined) {
+          this.besideLayouts.push(outputs.besideLayout)
+        }
+        const once = await exec('docker', buildArgs, { env: builder.env, allowFailure: true })
+        if (
+          once.exitCode === 0 ||
+          outputs.kind !== 'push' ||
+          outputs.besideLayout === undefined ||
+          !refusedSecondOutput(once.stderr)
+        ) {
+          return once
+        }
+        // buildx asks the daemon before it builds anything, so trying cost only that question.
+        core.info('this BuildKit runs one exporter per build: building again with the push alone')
+        outputs = { kind: 'push' }
+        buildArgs = buildxBuildArgs(request, this.options, runOf(outputs), process.env)
+        return exec('docker', buildArgs, { env: builder.env, allowFailure: true })
+      })
     } finally {
       await removeSecretFiles(secretFiles)
     }
@@ -101,7 +134,7 @@ export class BuildxEngine implements Engine {
         'No tag was moved'
       )
     }
-    const metadata = parseMetadataFile(await readJson(run.metadataFile, 'buildx metadata file'))
+    const metadata = parseMetadataFile(await readJson(metadataFile, 'buildx metadata file'))
     if (outputs.kind === 'push' && metadata.digest === undefined) {
       throw new ActionError('buildx pushed, but its metadata names no image digest')
     }
@@ -112,7 +145,7 @@ export class BuildxEngine implements Engine {
         : undefined,
       request.tempDir
     )
-    const imageId = (await readFile(run.iidFile, 'utf8').catch(() => '')).trim()
+    const imageId = (await readFile(iidFile, 'utf8').catch(() => '')).trim()
     return {
       image,
       imageId,
@@ -194,6 +227,9 @@ export class BuildxEngine implements Engine {
   async dispose(): Promise<void> {
     const builder = this.builder
     this.builder = undefined
+    // Layouts written beside a push have served the checks, which ran before this.
+    const layouts = this.besideLayouts.splice(0)
+    await Promise.all(layouts.map(dir => rm(dir, { recursive: true, force: true })))
     if (builder !== undefined) await removeBuilder(builder)
   }
 
