@@ -138,8 +138,23 @@ export async function prepareBuilder(
   if (inspect === undefined || inspect.exitCode !== 0 || !allNodesRunning(inspect.stdout)) {
     inspect = await timed(bootstrapArgs(name), env)
   }
-  const driver = parseInspectDriver(inspect.stdout) ?? options.driver
-  const available = parseInspectPlatforms(inspect.stdout)
+  return inspectedBuilder(name, created, env, inspect.stdout, options.driver, platforms)
+}
+
+/**
+ * The builder as `inspect` describes it, logged, and checked to offer every planned platform
+ * (none listed: the check cannot be made, and the log says so).
+ */
+function inspectedBuilder(
+  name: string,
+  created: boolean,
+  env: Env,
+  inspect: string,
+  askedDriver: string,
+  platforms: readonly PlannedPlatform[]
+): Builder {
+  const driver = parseInspectDriver(inspect) ?? askedDriver
+  const available = parseInspectPlatforms(inspect)
   core.info(
     `builder \`${name}\`: driver ${driver}; platforms ${available.join(', ') || 'not listed'}`
   )
@@ -153,13 +168,46 @@ export async function prepareBuilder(
       'Let this action set up QEMU for them (`qemu: auto`), or `append` a node that builds them'
     )
   }
-  return {
-    name,
-    driver,
-    created,
-    env,
-    buildkitVersions: parseInspectBuildkitVersions(inspect.stdout)
+  return { name, driver, created, env, buildkitVersions: parseInspectBuildkitVersions(inspect) }
+}
+
+/**
+ * A builder this step uses as it is, with no buildx to install first: the build need not
+ * wait for `buildx version` and `inspect` (each a docker CLI and plugin start), so they run
+ * beside it and are judged when it ends, before anything reads the result.
+ */
+export interface BuilderBeside {
+  readonly name: string
+  readonly env: Env
+  readonly inspect: Promise<ExecResult>
+}
+
+/** Whether the build may start before the version and the builder are known. */
+export function checkedBesideBuild(options: BuildxOptions): boolean {
+  return options.builder !== '' && options.version.trim() === ''
+}
+
+export function inspectBeside(name: string, env: Env): BuilderBeside {
+  const inspect = timed(inspectArgs(name), env, true)
+  // Judged after the build; until then a failure must not count as unhandled.
+  inspect.catch(() => undefined)
+  return { name, env, inspect }
+}
+
+/**
+ * The builder that built, once the build has ended: from the inspect that ran beside it, or
+ * (a node was not running, so the build booted it) from a second one now.
+ */
+export async function builderAfterBuild(
+  beside: BuilderBeside,
+  askedDriver: string,
+  platforms: readonly PlannedPlatform[]
+): Promise<Builder> {
+  let inspect = await beside.inspect
+  if (inspect.exitCode !== 0 || !allNodesRunning(inspect.stdout)) {
+    inspect = await timed(inspectArgs(beside.name), beside.env)
   }
+  return inspectedBuilder(beside.name, false, beside.env, inspect.stdout, askedDriver, platforms)
 }
 
 /** Remove a builder this run created; one it reused stays. */

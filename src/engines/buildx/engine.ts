@@ -25,18 +25,30 @@ import {
   smokeBuildArgs,
   smokeDockerfile
 } from './argv.js'
-import { type Builder, prepareBuilder, removeBuilder } from './builder.js'
+import {
+  type Builder,
+  type BuilderBeside,
+  builderAfterBuild,
+  checkedBesideBuild,
+  inspectBeside,
+  prepareBuilder,
+  removeBuilder
+} from './builder.js'
 import { privateDockerEnv } from './docker-config.js'
-import { ensureBuildx } from './install.js'
+import { ensureBuildx, installedBuildxVersion } from './install.js'
 import { parseMetadataFile } from './metadata.js'
 import { describeFailure, refusedSecondOutput, summarizeProgress } from './progress.js'
 import { type OutputPlan, builtImage, layoutBesidePush, planOutputs } from './result.js'
+
+/** A reused builder whose inspect and buildx version run beside the build (see BuilderBeside). */
+type Beside = BuilderBeside & { readonly version: Promise<string | undefined> }
 
 export class BuildxEngine implements Engine {
   readonly name = 'buildx'
   private version = ''
   private tempDir = ''
   private builder: Builder | undefined
+  private beside: Beside | undefined
   /** OCI layouts BuildKit wrote beside a push, for the checks; removed by dispose(). */
   private readonly besideLayouts: string[] = []
 
@@ -48,6 +60,17 @@ export class BuildxEngine implements Engine {
   async prepare(request: BuildRequest): Promise<void> {
     this.tempDir = request.tempDir
     const env = await privateDockerEnv(request)
+    if (checkedBesideBuild(this.options)) {
+      // Any installed buildx will do and the builder is used as it is: the build need not wait
+      // for either round trip, so both run beside it and are judged when it ends.
+      const version = installedBuildxVersion()
+      version.catch(() => undefined)
+      this.beside = { ...inspectBeside(this.options.builder, env), version }
+      core.info(
+        `reusing builder \`${this.options.builder}\` as it is; buildx and the builder's platforms are checked while it builds`
+      )
+      return
+    }
     // The version and the builder's inspect are each a round trip: they run side by side.
     const version = ensureBuildx(this.options.version, this.options.githubToken)
     version.catch(() => undefined)
@@ -62,34 +85,44 @@ export class BuildxEngine implements Engine {
   }
 
   async build(request: BuildRequest): Promise<BuildResult> {
-    const builder = this.requireBuilder()
+    const beside = this.beside
+    this.beside = undefined
+    const target = this.builder ?? beside
+    if (target === undefined) throw new Error('BuildxEngine.prepare() must run first')
     const names = request.platforms.map(entry => entry.name)
     const id = randomBytes(4).toString('hex')
     const [first] = request.tags
-    const beside = layoutBesidePush(this.version, builder.driver, builder.buildkitVersions)
+    const besidePush =
+      this.builder === undefined
+        ? {
+            layout: true,
+            reason:
+              'buildx and BuildKit are learnt beside the build, so a second output is tried; a refusal builds again with the push alone'
+          }
+        : layoutBesidePush(this.version, this.builder.driver, this.builder.buildkitVersions)
     let outputs = planOutputs(
       this.options.outputs,
       this.options.load,
       request.push,
       request.keepForChecks,
       path.join(request.tempDir, `layout-${id}`),
-      beside.layout
+      besidePush.layout
     )
     if (outputs.kind === 'push' && first === undefined) {
       throw new ActionError('the buildx engine was asked to push, but no tag names a repository')
     }
     if (outputs.kind === 'push' && request.keepForChecks) {
       core.debug(
-        beside.layout
-          ? `the checks read the layers from an OCI layout written beside the push: ${beside.reason}`
-          : `the checks read the layers back from the registry: ${beside.reason}`
+        besidePush.layout
+          ? `the checks read the layers from an OCI layout written beside the push: ${besidePush.reason}`
+          : `the checks read the layers back from the registry: ${besidePush.reason}`
       )
     }
     const secretFiles = await writeSecretFiles(request.secrets, request.tempDir)
     const metadataFile = path.join(request.tempDir, `buildx-metadata-${id}.json`)
     const iidFile = path.join(request.tempDir, `buildx-iid-${id}`)
     const runOf = (plan: OutputPlan): BuildxRun => ({
-      builder: builder.name,
+      builder: target.name,
       metadataFile,
       iidFile,
       secretFiles,
@@ -101,31 +134,56 @@ export class BuildxEngine implements Engine {
     })
     const started = performance.now()
     let buildArgs = buildxBuildArgs(request, this.options, runOf(outputs), process.env)
+    const run = async () => {
+      try {
+        return await exec('docker', buildArgs, { env: target.env, allowFailure: true })
+      } catch (error) {
+        // No docker at all: the version probe beside the build says so more plainly.
+        await beside?.version
+        throw error
+      }
+    }
+    let installed: string | undefined
     let result: ExecResult
     try {
       result = await this.group(`Build ${names.join(', ')}`, async () => {
         if (outputs.kind === 'push' && outputs.besideLayout !== undefined) {
           this.besideLayouts.push(outputs.besideLayout)
         }
-        const once = await exec('docker', buildArgs, { env: builder.env, allowFailure: true })
+        let attempt = await run()
         if (
-          once.exitCode === 0 ||
+          attempt.exitCode !== 0 &&
+          beside !== undefined &&
+          (await beside.version) === undefined
+        ) {
+          // docker has no buildx plugin: install one, as ensureBuildx does before other builds.
+          installed = await ensureBuildx(this.options.version, this.options.githubToken)
+          attempt = await run()
+        }
+        if (
+          attempt.exitCode === 0 ||
           outputs.kind !== 'push' ||
           outputs.besideLayout === undefined ||
-          !refusedSecondOutput(once.stderr)
+          !refusedSecondOutput(attempt.stderr)
         ) {
-          return once
+          return attempt
         }
-        // buildx asks the daemon before it builds anything, so trying cost only that question.
-        core.info('this BuildKit runs one exporter per build: building again with the push alone')
+        // buildx refuses before it builds anything, so trying cost only a start of the CLI.
+        core.info(
+          'this buildx or BuildKit takes one output per build: building again with the push alone'
+        )
         outputs = { kind: 'push' }
         buildArgs = buildxBuildArgs(request, this.options, runOf(outputs), process.env)
-        return exec('docker', buildArgs, { env: builder.env, allowFailure: true })
+        return run()
       })
     } finally {
       await removeSecretFiles(secretFiles)
     }
     const seconds = (performance.now() - started) / 1000
+    // Judged before the result is read or a failure reported: a builder that lacks a
+    // platform, or is not there, says more than the build's own error.
+    if (beside !== undefined) await this.settleBeside(beside, installed, request.platforms)
+    const builder = this.requireBuilder()
     const progress = summarizeProgress(`${result.stdout}\n${result.stderr}`, names)
     if (result.exitCode !== 0) {
       // BuildKit pushes by digest only, so whatever it pushed before failing is untagged.
@@ -164,6 +222,19 @@ export class BuildxEngine implements Engine {
         imageId
       }
     }
+  }
+
+  /** The version and the builder learnt beside the build, logged as prepare() logs them. */
+  private async settleBeside(
+    beside: Beside,
+    installed: string | undefined,
+    platforms: readonly PlannedPlatform[]
+  ): Promise<void> {
+    const version = installed ?? (await beside.version)
+    if (version === undefined) throw new ActionError('docker has no buildx plugin')
+    if (installed === undefined) core.info(`buildx ${version} (installed)`)
+    this.version = version
+    this.builder = await builderAfterBuild(beside, this.options.driver, platforms)
   }
 
   /**
