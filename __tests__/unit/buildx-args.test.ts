@@ -837,11 +837,25 @@ describe('layoutBesidePush', () => {
   ] as [number, string, string, (string | undefined)[], boolean, RegExp][])(
     '%i: buildx %s, %s driver, BuildKit %j',
     (_n, version, driver, buildkit, layout, reason) => {
-      const decision = layoutBesidePush(version, driver, buildkit)
+      const decision = layoutBesidePush(version, driver, buildkit, 'ghcr.io')
       expect(decision.layout).toBe(layout)
       expect(decision.reason).toMatch(reason)
     }
   )
+
+  test.each([
+    ['127.0.0.1:5000', false],
+    ['localhost:5000', false],
+    ['localhost', false],
+    ['[::1]:5000', false],
+    ['127.10.0.3', false],
+    ['ghcr.io', true],
+    ['registry.example:5000', true],
+    ['localhost.example', true],
+    ['10.0.0.5:5000', true]
+  ])('a push to %s: layout beside it %s', (registry, layout) => {
+    expect(layoutBesidePush('0.28.0', 'remote', ['0.24.0'], registry).layout).toBe(layout)
+  })
 })
 
 describe('smoke test argv', () => {

@@ -38,7 +38,13 @@ import { privateDockerEnv } from './docker-config.js'
 import { ensureBuildx, installedBuildxVersion } from './install.js'
 import { parseMetadataFile } from './metadata.js'
 import { describeFailure, refusedSecondOutput, summarizeProgress } from './progress.js'
-import { type OutputPlan, builtImage, layoutBesidePush, planOutputs } from './result.js'
+import {
+  type OutputPlan,
+  builtImage,
+  layoutBesidePush,
+  onThisMachine,
+  planOutputs
+} from './result.js'
 
 /** A reused builder whose inspect and buildx version run beside the build (see BuilderBeside). */
 type Beside = BuilderBeside & { readonly version: Promise<string | undefined> }
@@ -92,14 +98,22 @@ export class BuildxEngine implements Engine {
     const names = request.platforms.map(entry => entry.name)
     const id = randomBytes(4).toString('hex')
     const [first] = request.tags
+    const registry = first?.registry ?? ''
     const besidePush =
-      this.builder === undefined
-        ? {
-            layout: true,
-            reason:
-              'buildx and BuildKit are learnt beside the build, so a second output is tried; a refusal builds again with the push alone'
-          }
-        : layoutBesidePush(this.version, this.builder.driver, this.builder.buildkitVersions)
+      this.builder !== undefined
+        ? layoutBesidePush(
+            this.version,
+            this.builder.driver,
+            this.builder.buildkitVersions,
+            registry
+          )
+        : onThisMachine(registry)
+          ? layoutBesidePush('', '', [], registry)
+          : {
+              layout: true,
+              reason:
+                'buildx and BuildKit are learnt beside the build, so a second output is tried; a refusal builds again with the push alone'
+            }
     let outputs = planOutputs(
       this.options.outputs,
       this.options.load,
