@@ -212,7 +212,7 @@ describe.runIf(available)('buildx engine end to end', () => {
       expect(step.errors).toEqual([])
       expect(step.exitCode).toBe(0)
       expect(step.stdout).toContain(
-        `reusing builder \`${name}\` as it is; buildx and the builder's platforms are checked while it builds`
+        `reusing builder \`${name}\` as it is; buildx and the builder are checked when it has built`
       )
       // What ran beside the build is in the outputs all the same, from buildx itself.
       const metadata = JSON.parse(step.outputs.metadata ?? '{}') as Record<string, unknown>

@@ -14,6 +14,7 @@ import {
 import { parseAppendLine, parseDriver } from '../../src/buildx-inputs.js'
 import {
   allNodesRunning,
+  buildLogDriver,
   parseInspectBuildkitVersions,
   parseInspectDriver,
   refusedSecondOutput,
@@ -391,5 +392,21 @@ describe('refusedSecondOutput', () => {
         'ERROR: failed to solve: process "/bin/sh -c false" did not complete successfully: exit code: 1\n'
       )
     ).toBe(false)
+  })
+})
+
+describe('buildLogDriver', () => {
+  it.each([
+    [
+      '#0 building with "bench" instance using remote driver\n#1 [internal] load',
+      'bench',
+      'remote'
+    ],
+    ['#0 building with "b" instance using docker-container driver\n', 'b', 'docker-container'],
+    // Another builder's name, or buildx before 0.11, which names none: inspect says.
+    ['#0 building with "other" instance using remote driver\n', 'b', undefined],
+    ['#1 [internal] load build definition from Dockerfile\n', 'b', undefined]
+  ])('%j (builder %s) -> %s', (log, builder, driver) => {
+    expect(buildLogDriver(log, builder)).toBe(driver)
   })
 })

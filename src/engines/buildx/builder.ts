@@ -19,6 +19,7 @@ import {
 import type { Env } from './docker-config.js'
 import {
   allNodesRunning,
+  buildLogDriver,
   parseInspectBuildkitVersions,
   parseInspectDriver,
   parseInspectPlatforms,
@@ -173,13 +174,13 @@ function inspectedBuilder(
 
 /**
  * A builder this step uses as it is, with no buildx to install first: the build need not
- * wait for `buildx version` and `inspect` (each a docker CLI and plugin start), so they run
- * beside it and are judged when it ends, before anything reads the result.
+ * wait for `buildx version` or `inspect` (each a docker CLI and plugin start). The version
+ * runs beside the build; the builder is inspected only when the build's log does not name
+ * its driver, or the build failed (to say whether the builder lacks a platform or is not there).
  */
 export interface BuilderBeside {
   readonly name: string
   readonly env: Env
-  readonly inspect: Promise<ExecResult>
 }
 
 /** Whether the build may start before the version and the builder are known. */
@@ -187,23 +188,22 @@ export function checkedBesideBuild(options: BuildxOptions): boolean {
   return options.builder !== '' && options.version.trim() === ''
 }
 
-export function inspectBeside(name: string, env: Env): BuilderBeside {
-  const inspect = timed(inspectArgs(name), env, true)
-  // Judged after the build; until then a failure must not count as unhandled.
-  inspect.catch(() => undefined)
-  return { name, env, inspect }
-}
-
 /**
- * The builder that built, once the build has ended: from the inspect that ran beside it, or
- * (a node was not running, so the build booted it) from a second one now.
+ * The builder that built, once the build has ended. A build that succeeded built every
+ * platform, so its log's driver is all that is left to learn; otherwise `inspect` says.
  */
 export async function builderAfterBuild(
   beside: BuilderBeside,
   askedDriver: string,
-  platforms: readonly PlannedPlatform[]
+  platforms: readonly PlannedPlatform[],
+  build: { readonly succeeded: boolean; readonly log: string }
 ): Promise<Builder> {
-  let inspect = await beside.inspect
+  const driver = build.succeeded ? buildLogDriver(build.log, beside.name) : undefined
+  if (driver !== undefined) {
+    core.info(`builder \`${beside.name}\`: driver ${driver}; it built every planned platform`)
+    return { name: beside.name, driver, created: false, env: beside.env, buildkitVersions: [] }
+  }
+  let inspect = await timed(inspectArgs(beside.name), beside.env, true)
   if (inspect.exitCode !== 0 || !allNodesRunning(inspect.stdout)) {
     inspect = await timed(inspectArgs(beside.name), beside.env)
   }

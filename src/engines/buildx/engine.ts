@@ -30,7 +30,6 @@ import {
   type BuilderBeside,
   builderAfterBuild,
   checkedBesideBuild,
-  inspectBeside,
   prepareBuilder,
   removeBuilder
 } from './builder.js'
@@ -71,9 +70,9 @@ export class BuildxEngine implements Engine {
       // for either round trip, so both run beside it and are judged when it ends.
       const version = installedBuildxVersion()
       version.catch(() => undefined)
-      this.beside = { ...inspectBeside(this.options.builder, env), version }
+      this.beside = { name: this.options.builder, env, version }
       core.info(
-        `reusing builder \`${this.options.builder}\` as it is; buildx and the builder's platforms are checked while it builds`
+        `reusing builder \`${this.options.builder}\` as it is; buildx and the builder are checked when it has built`
       )
       return
     }
@@ -196,7 +195,12 @@ export class BuildxEngine implements Engine {
     const seconds = (performance.now() - started) / 1000
     // Judged before the result is read or a failure reported: a builder that lacks a
     // platform, or is not there, says more than the build's own error.
-    if (beside !== undefined) await this.settleBeside(beside, installed, request.platforms)
+    if (beside !== undefined) {
+      await this.settleBeside(beside, installed, request.platforms, {
+        succeeded: result.exitCode === 0,
+        log: result.stdout + '\n' + result.stderr
+      })
+    }
     const builder = this.requireBuilder()
     const progress = summarizeProgress(`${result.stdout}\n${result.stderr}`, names)
     if (result.exitCode !== 0) {
@@ -242,13 +246,14 @@ export class BuildxEngine implements Engine {
   private async settleBeside(
     beside: Beside,
     installed: string | undefined,
-    platforms: readonly PlannedPlatform[]
+    platforms: readonly PlannedPlatform[],
+    build: { readonly succeeded: boolean; readonly log: string }
   ): Promise<void> {
     const version = installed ?? (await beside.version)
     if (version === undefined) throw new ActionError('docker has no buildx plugin')
     if (installed === undefined) core.info(`buildx ${version} (installed)`)
     this.version = version
-    this.builder = await builderAfterBuild(beside, this.options.driver, platforms)
+    this.builder = await builderAfterBuild(beside, this.options.driver, platforms, build)
   }
 
   /**

@@ -101,3 +101,9 @@ export function parseInspectBuildkitVersions(text: string): (string | undefined)
 export function refusedSecondOutput(stderr: string): boolean {
   return /multiple outputs currently unsupported/.test(stderr)
 }
+
+/** The driver buildx (0.11 on) names as a build starts: `#0 building with "b" instance using remote driver`. */
+export function buildLogDriver(log: string, builder: string): string | undefined {
+  const match = /^#0 building with "(.*)" instance using (\S+) driver$/m.exec(log)
+  return match?.[1] === builder ? match[2] : undefined
+}
