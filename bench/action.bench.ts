@@ -403,11 +403,12 @@ async function buildxComparison(samples: Sample[], pairs: number): Promise<void>
     setup.env
   )
   try {
-    const viaAction = async () => {
+    const viaAction = async (onStdout?: (text: string) => void) => {
       const tag = `${lab.LAB_PLAIN}/bench/buildx:${randomBytes(3).toString('hex')}`
       const step = await runMain({
         inputs: { ...actionInputs(FOUR, tag), engine: 'buildx', builder },
-        env: setup.env
+        env: setup.env,
+        ...(onStdout === undefined ? {} : { onStdout })
       })
       if (step.exitCode !== 0) throw new Error(`action failed: ${step.errors.join('\n')}`)
     }
@@ -433,13 +434,19 @@ async function buildxComparison(samples: Sample[], pairs: number): Promise<void>
     await raw()
     const action: number[] = []
     const bare: number[] = []
+    const stages = new Map<string, number[]>()
     for (let pair = 0; pair < pairs; pair++) {
-      action.push(await timeMs(viaAction))
+      const clock = stageClock()
+      action.push(await timeMs(() => viaAction(clock.onStdout)))
+      for (const [name, ms] of clock.stages()) stages.set(name, [...(stages.get(name) ?? []), ms])
       bare.push(await timeMs(raw))
     }
     samples.push(summarise('buildx: warm 4-platform build through the action', action, 'ms'))
     samples.push(summarise('buildx: docker buildx build --push, same builder', bare, 'ms'))
     samples.push(ratios('buildx: action / docker buildx build --push', action, bare, '<= 1.25'))
+    for (const [name, values] of stages) {
+      samples.push(summarise(`buildx stage of the warm run: ${name}`, values, 'ms'))
+    }
   } finally {
     await docker(['buildx', 'rm', builder], setup.env).catch(() => undefined)
   }

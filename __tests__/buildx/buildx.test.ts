@@ -16,7 +16,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ROOT, nodeBinaries, runMain, runPost } from '../../harness/runner.mjs'
@@ -26,6 +26,8 @@ import { probeBuildx } from '../support/buildx-ready.js'
 const registry = process.env.BUILDX_E2E_REGISTRY ?? 'localhost:5000'
 const base = process.env.BUILDX_E2E_BASE ?? 'docker.io/library/busybox:1.36'
 const endpoint = process.env.BUILDX_E2E_ENDPOINT ?? ''
+/** A registry on loopback is read back for the check rather than exported a second time. */
+const registryHere = /^(localhost|127\.[\d.]+|\[::1\])(:\d+)?$/.test(registry)
 const hubEndpoint = process.env.BUILDX_E2E_HUB_ENDPOINT ?? ''
 const caBundle = process.env.BUILDX_E2E_CA_BUNDLE ?? ''
 const labEnvFile = path.join(process.env.LAB_DIR ?? '/tmp/multiarch-lab', 'env')
@@ -39,6 +41,8 @@ const labEnv: Record<string, string> = existsSync(labEnvFile)
     )
   : {}
 const readiness = probeBuildx({ endpoint })
+/** buildx 0.13 takes several outputs (given a BuildKit 0.13 too). */
+const severalOutputs = /v0\.(1[3-9]|[2-9]\d)\./.test(readiness.version ?? '')
 const available = readiness.ready
 if (!available) {
   console.warn(
@@ -148,8 +152,16 @@ describe.runIf(available)('buildx engine end to end', () => {
         indexEntries(index.manifests).digests
       )
       expect(step.outputs.images).toBe(`${tag.replace(/:[^:/]+$/, '')}@${step.outputs.digest}`)
-      // The check ran on what BuildKit pushed, before the tag existed.
+      // The check ran on what BuildKit pushed, before the tag existed: its layers read from a
+      // layout the same build wrote where buildx and BuildKit run several exporters (0.13).
       expect(step.stdout).toMatch(/linux\/s390x: \d+ ELF files in \d+ layers .*all match/)
+      expect(step.stdout).toMatch(
+        registryHere
+          ? /the checks read the layers back from the registry: \S+ is on this machine/
+          : severalOutputs
+            ? /the checks read the layers (from an OCI layout written beside the push|back from the registry: BuildKit)/
+            : /the checks read the layers back from the registry: buildx [\d.]+ takes one output only/
+      )
       expect(step.stdout.indexOf('Move the tags')).toBeGreaterThan(
         step.stdout.indexOf("Check each platform's binaries")
       )
@@ -162,6 +174,91 @@ describe.runIf(available)('buildx engine end to end', () => {
       expect(builderExists(builder)).toBe(false)
     }
   )
+
+  it('reuses a running builder: builds at once, learns buildx and the builder beside the build, and checks what it pushed', async () => {
+    const name = `bx-reuse-${run}`
+    const created = spawnSync(
+      'docker',
+      endpoint === ''
+        ? [
+            'buildx',
+            'create',
+            '--name',
+            name,
+            '--driver',
+            'docker-container',
+            '--driver-opt',
+            'network=host',
+            '--bootstrap'
+          ]
+        : ['buildx', 'create', '--name', name, '--driver', 'remote', '--bootstrap', endpoint],
+      { encoding: 'utf8' }
+    )
+    expect(created.stderr).toBe('')
+    try {
+      const tag = `${registry}/buildx-e2e/reuse:${run}`
+      const step = await runMain({
+        inputs: {
+          engine: 'buildx',
+          builder: name,
+          platforms: FOUR,
+          context: 'examples/emulated-run',
+          'build-args': `BASE=${base}`,
+          tags: tag,
+          push: 'true'
+        },
+        ...(node === undefined ? {} : { node })
+      })
+      expect(step.errors).toEqual([])
+      expect(step.exitCode).toBe(0)
+      expect(step.stdout).toContain(
+        `reusing builder \`${name}\` as it is; buildx and the builder are checked when it has built`
+      )
+      // What ran beside the build is in the outputs all the same, from buildx itself.
+      const metadata = JSON.parse(step.outputs.metadata ?? '{}') as Record<string, unknown>
+      expect(metadata.driver).toBe(builderInputs.driver)
+      expect(readiness.version ?? '').toContain(`v${String(metadata.version)}`)
+      // buildx 0.13 and BuildKit 0.13 write the layout; older ones refuse the second output
+      // before building, and the build runs again with the push alone. A registry on this
+      // machine is read back instead.
+      const several = step.stdout.includes('written beside the push')
+      const refused = step.stdout.includes('takes one output per build: building again')
+      if (registryHere) expect([several, refused]).toEqual([false, false])
+      else expect(several !== refused).toBe(true)
+      expect(step.stdout).toMatch(/linux\/ppc64le: \d+ ELF files in \d+ layers .*all match/)
+      expect(step.outputs.manifest).toBe(rawManifest(tag))
+      // The layout served the check, and went with the engine; the builder stays.
+      expect(
+        readdirSync(step.runnerTemp, { recursive: true }).filter(entry =>
+          String(entry).includes('layout-')
+        )
+      ).toEqual([])
+      await runPost(step)
+      expect(builderExists(name)).toBe(true)
+    } finally {
+      spawnSync('docker', ['buildx', 'rm', name])
+    }
+  })
+
+  it('names a reused builder that does not exist, and moves no tag', async () => {
+    const tag = `${registry}/buildx-e2e/nobuilder:${run}`
+    const step = await runMain({
+      inputs: {
+        engine: 'buildx',
+        builder: `bx-missing-${run}`,
+        platforms: 'linux/amd64,linux/arm64',
+        context: 'examples/emulated-run',
+        'build-args': `BASE=${base}`,
+        tags: tag,
+        push: 'true'
+      },
+      ...(node === undefined ? {} : { node })
+    })
+    expect(step.exitCode).toBe(1)
+    expect(step.errors.join('\n')).toContain(`bx-missing-${run}`)
+    expect(rawManifest(tag)).toBeUndefined()
+    await runPost(step)
+  })
 
   it('removes in the post step a builder whose main step was killed', async () => {
     let pid: number | undefined
@@ -474,7 +571,8 @@ describe.runIf(hubReady)('buildx engine against the Docker Hub look-alike', () =
     // the check's layer downloads went to storage without the registry's token.
     expect(served.filter(entry => entry.host === 'docker.io')).toEqual([])
     const storage = served.filter(entry => entry.host === 'storage')
-    expect(storage.length).toBeGreaterThan(0)
+    // Unless the check read the layers from the layout BuildKit wrote beside its push.
+    if (!step.stdout.includes('written beside the push')) expect(storage.length).toBeGreaterThan(0)
     expect(storage.every(entry => entry.authorization === false)).toBe(true)
     expect(step.stdout).toMatch(/blobs \(\d+ mounted, 0 already there\)/)
     await runPost(step, { netns })

@@ -22,7 +22,7 @@ import {
 } from '../../src/engines/buildx/cache.js'
 import { dockerConfigWithLogins } from '../../src/engines/buildx/docker-config.js'
 import { describeFailure, summarizeProgress } from '../../src/engines/buildx/progress.js'
-import { planOutputs } from '../../src/engines/buildx/result.js'
+import { builtImage, layoutBesidePush, planOutputs } from '../../src/engines/buildx/result.js'
 import type { BuildxOptions } from '../../src/values.js'
 import { parsePlatform, platformSlug } from '../../src/platform.js'
 import type { PlannedPlatform } from '../../src/plan.js'
@@ -287,6 +287,36 @@ const rows: Row[] = [
     [
       '--output',
       'type=image,name=docker.io/someuser/app,push-by-digest=true,name-canonical=true,push=true'
+    ]
+  ],
+  [
+    36,
+    'push with a layout beside it: the layout first, the push last, whose answer the metadata keeps',
+    { push: true, tags: [tag('127.0.0.1:5000/acme/app:1')] },
+    {},
+    { pushTo: tag('127.0.0.1:5000/acme/app:1'), layoutDir: '/tmp/run/layout-2' },
+    {},
+    [
+      '--output',
+      'type=oci,dest=/tmp/run/layout-2,tar=false',
+      '--output',
+      'type=image,name=127.0.0.1:5000/acme/app,push-by-digest=true,name-canonical=true,push=true'
+    ]
+  ],
+  [
+    37,
+    "the user's outputs, then the layout, then the push",
+    { push: true, tags: [tag('ghcr.io/acme/app:1')] },
+    { outputs: ['type=local,dest=out'] },
+    { pushTo: tag('ghcr.io/acme/app:1'), layoutDir: '/tmp/run/a,b' },
+    {},
+    [
+      '--output',
+      'type=local,dest=out',
+      '--output',
+      'type=oci,"dest=/tmp/run/a,b",tar=false',
+      '--output',
+      'type=image,name=ghcr.io/acme/app,push-by-digest=true,name-canonical=true,push=true'
     ]
   ],
   [25, 'load', {}, { load: true }, {}, {}, ['--load']],
@@ -982,6 +1012,70 @@ describe('planOutputs', () => {
     ]
   ] as const)('%s', (_name, outputs, load, push, keep, plan) => {
     expect(planOutputs(outputs, load, push, keep, temp)).toEqual(plan)
+  })
+
+  it.each([
+    ['a push the checks read, where BuildKit can: a layout beside it', true, true, temp],
+    ['a push the checks read, where BuildKit cannot: the push alone', true, false, undefined],
+    ['a push no check reads: the push alone', false, true, undefined]
+  ] as const)('%s', (_name, keep, beside, layout) => {
+    expect(planOutputs([], false, true, keep, temp, beside)).toEqual(
+      layout === undefined ? { kind: 'push' } : { kind: 'push', besideLayout: layout }
+    )
+  })
+
+  it('hands the layout beside a push to the checks with the pushed image', async () => {
+    const pushed = { registry: '127.0.0.1:5000', repository: 'acme/app', digest: 'sha256:ab' }
+    await expect(
+      builtImage({ kind: 'push', besideLayout: 'rel/layout' }, pushed, '/tmp')
+    ).resolves.toEqual({
+      kind: 'registry',
+      ...pushed,
+      localCopy: path.resolve('rel/layout')
+    })
+    await expect(builtImage({ kind: 'push' }, pushed, '/tmp')).resolves.toEqual({
+      kind: 'registry',
+      ...pushed
+    })
+  })
+})
+
+describe('layoutBesidePush', () => {
+  test.each([
+    [1, '0.28.0', 'remote', ['0.24.0'], true, /buildx 0\.28\.0 and BuildKit 0\.24\.0 run several/],
+    [2, '0.13.0', 'docker-container', ['0.13.0', '0.16.0'], true, /BuildKit 0\.13\.0, 0\.16\.0/],
+    [3, '0.12.1', 'docker-container', ['0.16.0'], false, /buildx 0\.12\.1 takes one output only/],
+    [4, '0.10.5', 'remote', ['0.11.6'], false, /takes one output only/],
+    [5, '0.28.0', 'remote', ['0.11.6'], false, /BuildKit 0\.11\.6 runs one exporter per build/],
+    [6, '0.17.1', 'docker-container', ['0.16.0', '0.12.5'], false, /BuildKit 0\.12\.5 runs one/],
+    [7, '0.17.1', 'docker', ['0.16.0'], false, /docker driver/],
+    [8, '0.17.1', 'remote', [undefined], true, /not shown, so it is tried/],
+    [9, '0.17.1', 'remote', [], true, /not shown, so it is tried/],
+    [10, '0.17.1', 'remote', ['0.16.0', undefined], true, /not shown, so it is tried/],
+    [11, '0.19.0-desktop.1', 'docker-container', ['0.18.0'], true, /run several/],
+    [12, '0.30.0-dev', 'remote', ['0.25.0-rc1'], true, /run several/],
+    [13, '0.0.0+unknown', 'remote', ['0.0.0+unknown'], true, /not shown, so it is tried/]
+  ] as [number, string, string, (string | undefined)[], boolean, RegExp][])(
+    '%i: buildx %s, %s driver, BuildKit %j',
+    (_n, version, driver, buildkit, layout, reason) => {
+      const decision = layoutBesidePush(version, driver, buildkit, 'ghcr.io')
+      expect(decision.layout).toBe(layout)
+      expect(decision.reason).toMatch(reason)
+    }
+  )
+
+  test.each([
+    ['127.0.0.1:5000', false],
+    ['localhost:5000', false],
+    ['localhost', false],
+    ['[::1]:5000', false],
+    ['127.10.0.3', false],
+    ['ghcr.io', true],
+    ['registry.example:5000', true],
+    ['localhost.example', true],
+    ['10.0.0.5:5000', true]
+  ])('a push to %s: layout beside it %s', (registry, layout) => {
+    expect(layoutBesidePush('0.28.0', 'remote', ['0.24.0'], registry).layout).toBe(layout)
   })
 })
 

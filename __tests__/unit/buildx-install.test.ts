@@ -15,7 +15,10 @@ import {
 import { parseAppendLine, parseDriver } from '../../src/buildx-inputs.js'
 import {
   allNodesRunning,
+  buildLogDriver,
+  parseInspectBuildkitVersions,
   parseInspectDriver,
+  refusedSecondOutput,
   parseInspectPlatforms,
   unsupportedPlatforms
 } from '../../src/engines/buildx/progress.js'
@@ -379,5 +382,52 @@ describe('downloadRetryable', () => {
     [{}, false]
   ])('%j -> %s', (failure, retry) => {
     expect(downloadRetryable(failure)).toBe(retry)
+  })
+})
+
+describe('parseInspectBuildkitVersions', () => {
+  it.each([
+    ['inspect-remote-0.10.5.txt', ['0.11.6']],
+    ['inspect-old.txt', ['0.10.6']],
+    ['inspect-docker-driver.txt', ['0.16.0']],
+    // The third node is inactive: no version to show.
+    ['inspect-multi-node.txt', ['0.16.0', '0.16.0', undefined]]
+  ])('%s -> %j', (file, versions) => {
+    expect(parseInspectBuildkitVersions(fixture(file))).toEqual(versions)
+  })
+
+  it('finds no node where inspect lists none', () => {
+    expect(parseInspectBuildkitVersions('Name: b\nDriver: remote\n')).toEqual([])
+  })
+})
+
+describe('refusedSecondOutput', () => {
+  it("knows buildx's refusal of a daemon without several exporters, and nothing else", () => {
+    expect(
+      refusedSecondOutput(
+        'ERROR: multiple outputs currently unsupported by the current BuildKit daemon, please upgrade to version v0.13+ or use a single output\n'
+      )
+    ).toBe(true)
+    expect(
+      refusedSecondOutput(
+        'ERROR: failed to solve: process "/bin/sh -c false" did not complete successfully: exit code: 1\n'
+      )
+    ).toBe(false)
+  })
+})
+
+describe('buildLogDriver', () => {
+  it.each([
+    [
+      '#0 building with "bench" instance using remote driver\n#1 [internal] load',
+      'bench',
+      'remote'
+    ],
+    ['#0 building with "b" instance using docker-container driver\n', 'b', 'docker-container'],
+    // Another builder's name, or buildx before 0.11, which names none: inspect says.
+    ['#0 building with "other" instance using remote driver\n', 'b', undefined],
+    ['#1 [internal] load build definition from Dockerfile\n', 'b', undefined]
+  ])('%j (builder %s) -> %s', (log, builder, driver) => {
+    expect(buildLogDriver(log, builder)).toBe(driver)
   })
 })

@@ -1,28 +1,11 @@
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
-  parseInspectBuildkitVersions,
   rewriteTimestampProblem,
   timedProvenance,
   withRewriteTimestamp
 } from '../../src/engines/buildx/reproducible.js'
 import { parseAnnotationLine } from '../../src/annotations.js'
 import { annotatedIndex } from '../../src/registry/layout.js'
-
-const fixtures = path.join(import.meta.dirname, '..', '..', '__fixtures__', 'buildx')
-const inspect = (name: string): string => readFileSync(path.join(fixtures, name), 'utf8')
-
-describe('parseInspectBuildkitVersions', () => {
-  it.each([
-    ['inspect-multi-node.txt', ['0.16.0', '0.16.0']],
-    ['inspect-docker-driver.txt', ['0.16.0']],
-    ['inspect-old.txt', ['0.10.6']],
-    ['inspect-remote-0.10.5.txt', ['0.11.6']]
-  ])('%s', (file, expected) => {
-    expect(parseInspectBuildkitVersions(inspect(file))).toEqual(expected)
-  })
-})
 
 describe('rewriteTimestampProblem', () => {
   it.each([

@@ -61,6 +61,11 @@ export type BuiltImage =
       readonly registry: string
       readonly repository: string
       readonly digest: string
+      /**
+       * An OCI layout the engine wrote in the same build as the push: blobs and manifests the
+       * checks may read from disk by digest instead of from the registry. The engine removes it.
+       */
+      readonly localCopy?: string
     }
   /** Nowhere the action can read it (a builder's cache, the docker image store, plain files). */
   | { readonly kind: 'unavailable'; readonly reason: string }

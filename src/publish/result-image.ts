@@ -7,7 +7,7 @@ import { type LocalImage, blobPath, readLayout } from '../registry/layout.js'
 import type { RegistryPool } from '../registry/pool.js'
 import { type ImageFacts, imageFacts } from '../registry/readback.js'
 import type { PlatformImage } from '../verify/image.js'
-import { registryPlatformImages } from '../verify/sources.js'
+import { localBlobs, registryPlatformImages } from '../verify/sources.js'
 
 export interface ResultImage extends ImageFacts {
   /** The top manifest's exact bytes: what the tags will point at. */
@@ -18,7 +18,10 @@ export interface ResultImage extends ImageFacts {
   readonly local: LocalImage | undefined
 }
 
-/** Read the result: from its OCI layout on disk, or streamed from the repository it was pushed to. */
+/**
+ * Read the result: from its OCI layout on disk, or streamed from the repository it was pushed
+ * to (its layers from a local copy where the engine left one).
+ */
 export async function openResult(
   image: BuiltImage,
   planned: readonly Platform[],
@@ -53,11 +56,14 @@ export async function openResult(
     )
   }
   const facts = imageFacts(top.digest, top.mediaType, top.raw, planned)
+  // The top manifest comes from the registry, which confirms the push; what it names, from
+  // the layout the same build wrote where there is one: the same digests, read from disk.
   const platforms = await registryPlatformImages(
     client,
     image.registry,
     image.repository,
-    Object.entries(facts.digests).map(([platform, digest]) => ({ platform, digest }))
+    Object.entries(facts.digests).map(([platform, digest]) => ({ platform, digest })),
+    image.localCopy === undefined ? undefined : localBlobs(image.localCopy)
   )
   return { ...facts, bytes: top.raw, platforms, local: undefined }
 }

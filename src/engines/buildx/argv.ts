@@ -67,7 +67,10 @@ export interface BuildxRun {
   readonly secretFiles: readonly SecretFile[]
   /** Push: the repository BuildKit pushes into, by digest only. */
   readonly pushTo?: ImageReference
-  /** An OCI layout directory the action asks for, so the checks can read a build that is not pushed. */
+  /**
+   * An OCI layout directory the action asks for, so the checks can read a build that is not
+   * pushed, or read a pushed one from disk (beside the push, from the same build).
+   */
   readonly layoutDir?: string
 }
 
@@ -140,14 +143,15 @@ export function buildxBuildArgs(
   if (options.provenance !== '') args.push(`--provenance=${options.provenance}`)
   if (options.sbom !== '') args.push(`--sbom=${options.sbom}`)
   for (const output of options.outputs) args.push('--output', stamped(output))
-  if (run.pushTo !== undefined) {
-    args.push('--output', pushByDigestOutput(run.pushTo, epoch !== undefined))
-  }
   if (run.layoutDir !== undefined) {
     args.push(
       '--output',
       stamped(['type=oci', `dest=${run.layoutDir}`, 'tar=false'].map(csvField).join(','))
     )
+  }
+  // Last: BuildKit merges the exporters' answers in order, so the metadata names the push.
+  if (run.pushTo !== undefined) {
+    args.push('--output', pushByDigestOutput(run.pushTo, epoch !== undefined))
   }
   if (options.load) args.push('--load')
   args.push('--metadata-file', run.metadataFile, '--iidfile', run.iidFile)

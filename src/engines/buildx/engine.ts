@@ -1,10 +1,11 @@
 /** The buildx engine: one `docker buildx build` of every platform, pushed by digest only. */
+import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import * as core from '@actions/core'
 import { firstAt, formatAnnotation } from '../../annotations.js'
 import { Input } from '../../constants.js'
+import { buildxKeys } from '../../docker-metadata.js'
 import { ActionError, InputError } from '../../errors.js'
 import { ExecError, type ExecResult, commandLine, exec } from '../../exec.js'
 import type { PlannedPlatform } from '../../plan.js'
@@ -27,21 +28,39 @@ import {
   smokeBuildArgs,
   smokeDockerfile
 } from './argv.js'
-import { type Builder, prepareBuilder, removeBuilder } from './builder.js'
+import {
+  type Builder,
+  type BuilderBeside,
+  builderAfterBuild,
+  checkedBesideBuild,
+  prepareBuilder,
+  removeBuilder
+} from './builder.js'
 import { privateDockerEnv } from './docker-config.js'
 import { type CacheFailure, type CachePlan, cachePlan, describeCache } from './cache.js'
-import { buildxKeys } from '../../docker-metadata.js'
-import { ensureBuildx } from './install.js'
+import { ensureBuildx, installedBuildxVersion } from './install.js'
 import { parseMetadataFile } from './metadata.js'
-import { describeFailure, summarizeProgress } from './progress.js'
+import { describeFailure, refusedSecondOutput, summarizeProgress } from './progress.js'
 import { rewriteTimestampProblem, timedProvenance } from './reproducible.js'
-import { builtImage, planOutputs } from './result.js'
+import {
+  type OutputPlan,
+  builtImage,
+  layoutBesidePush,
+  onThisMachine,
+  planOutputs
+} from './result.js'
+
+/** A reused builder whose inspect and buildx version run beside the build (see BuilderBeside). */
+type Beside = BuilderBeside & { readonly version: Promise<string | undefined> }
 
 export class BuildxEngine implements Engine {
   readonly name = 'buildx'
   version = ''
   private tempDir = ''
   private builder: Builder | undefined
+  private beside: Beside | undefined
+  /** OCI layouts BuildKit wrote beside a push, for the checks; removed by dispose(). */
+  private readonly besideLayouts: string[] = []
 
   constructor(
     private readonly options: BuildxOptions,
@@ -51,15 +70,30 @@ export class BuildxEngine implements Engine {
   async prepare(request: BuildRequest): Promise<void> {
     this.tempDir = request.tempDir
     refuseIndexDescriptor(request, this.options)
-    this.version = await ensureBuildx(this.options.version, this.options.githubToken)
     const env = await privateDockerEnv(request)
+    // A reproducible build must know the builder's BuildKit before it starts: not beside it.
+    if (checkedBesideBuild(this.options) && request.sourceDateEpoch === undefined) {
+      // Any installed buildx will do and the builder is used as it is: the build need not wait
+      // for either round trip, so both run beside it and are judged when it ends.
+      const version = installedBuildxVersion()
+      version.catch(() => undefined)
+      this.beside = { name: this.options.builder, env, version }
+      core.info(
+        `reusing builder \`${this.options.builder}\` as it is; buildx and the builder are checked when it has built`
+      )
+      return
+    }
+    // The version and the builder's inspect are each a round trip: they run side by side.
+    const version = ensureBuildx(this.options.version, this.options.githubToken)
+    version.catch(() => undefined)
     this.builder = await prepareBuilder(
       this.options,
       request.platforms,
-      this.version,
+      version,
       env,
       request.tempDir
     )
+    this.version = await version
     if (request.sourceDateEpoch !== undefined) {
       const problem = rewriteTimestampProblem(this.version, this.builder.buildkitVersions)
       if (problem !== undefined) {
@@ -76,43 +110,118 @@ export class BuildxEngine implements Engine {
   }
 
   async build(request: BuildRequest): Promise<BuildResult> {
-    const builder = this.requireBuilder()
+    const beside = this.beside
+    this.beside = undefined
+    const target = this.builder ?? beside
+    if (target === undefined) throw new Error('BuildxEngine.prepare() must run first')
     const names = request.platforms.map(entry => entry.name)
     const id = randomBytes(4).toString('hex')
     const [first] = request.tags
-    const outputs = planOutputs(
+    const registry = first?.registry ?? ''
+    const besidePush =
+      this.builder !== undefined
+        ? layoutBesidePush(
+            this.version,
+            this.builder.driver,
+            this.builder.buildkitVersions,
+            registry
+          )
+        : onThisMachine(registry)
+          ? layoutBesidePush('', '', [], registry)
+          : {
+              layout: true,
+              reason:
+                'buildx and BuildKit are learnt beside the build, so a second output is tried; a refusal builds again with the push alone'
+            }
+    let outputs = planOutputs(
       this.options.outputs,
       this.options.load,
       request.push,
       request.keepForChecks,
-      path.join(request.tempDir, `layout-${id}`)
+      path.join(request.tempDir, `layout-${id}`),
+      besidePush.layout
     )
     if (outputs.kind === 'push' && first === undefined) {
       throw new ActionError('the buildx engine was asked to push, but no tag names a repository')
     }
-    const secretFiles = await writeSecretFiles(request.secrets, request.tempDir)
-    const run: BuildxRun = {
-      builder: builder.name,
-      metadataFile: path.join(request.tempDir, `buildx-metadata-${id}.json`),
-      iidFile: path.join(request.tempDir, `buildx-iid-${id}`),
-      secretFiles,
-      ...(outputs.kind === 'push' && first !== undefined ? { pushTo: first } : {}),
-      ...(outputs.kind === 'layout' && outputs.temporary ? { layoutDir: outputs.dir } : {})
+    if (outputs.kind === 'push' && request.keepForChecks) {
+      core.debug(
+        besidePush.layout
+          ? `the checks read the layers from an OCI layout written beside the push: ${besidePush.reason}`
+          : `the checks read the layers back from the registry: ${besidePush.reason}`
+      )
     }
+    const secretFiles = await writeSecretFiles(request.secrets, request.tempDir)
+    const metadataFile = path.join(request.tempDir, `buildx-metadata-${id}.json`)
+    const iidFile = path.join(request.tempDir, `buildx-iid-${id}`)
+    const runOf = (plan: OutputPlan): BuildxRun => ({
+      builder: target.name,
+      metadataFile,
+      iidFile,
+      secretFiles,
+      ...(plan.kind === 'push' && first !== undefined ? { pushTo: first } : {}),
+      ...(plan.kind === 'layout' && plan.temporary ? { layoutDir: plan.dir } : {}),
+      ...(plan.kind === 'push' && plan.besideLayout !== undefined
+        ? { layoutDir: plan.besideLayout }
+        : {})
+    })
     const started = performance.now()
-    const buildArgs = buildxBuildArgs(request, this.options, run, process.env)
+    let buildArgs = buildxBuildArgs(request, this.options, runOf(outputs), process.env)
+    const run = async () => {
+      try {
+        return await exec('docker', buildArgs, { env: target.env, allowFailure: true })
+      } catch (error) {
+        // No docker at all: the version probe beside the build says so more plainly.
+        await beside?.version
+        throw error
+      }
+    }
+    let installed: string | undefined
     let result: ExecResult
     try {
-      result = await this.group(`Build ${names.join(', ')}`, () =>
-        exec('docker', buildArgs, {
-          env: builder.env,
-          allowFailure: true
-        })
-      )
+      result = await this.group(`Build ${names.join(', ')}`, async () => {
+        if (outputs.kind === 'push' && outputs.besideLayout !== undefined) {
+          this.besideLayouts.push(outputs.besideLayout)
+        }
+        let attempt = await run()
+        if (
+          attempt.exitCode !== 0 &&
+          beside !== undefined &&
+          (await beside.version) === undefined
+        ) {
+          // docker has no buildx plugin: install one, as ensureBuildx does before other builds.
+          installed = await ensureBuildx(this.options.version, this.options.githubToken)
+          attempt = await run()
+        }
+        if (
+          attempt.exitCode === 0 ||
+          outputs.kind !== 'push' ||
+          outputs.besideLayout === undefined ||
+          !refusedSecondOutput(attempt.stderr)
+        ) {
+          return attempt
+        }
+        // buildx refuses before it builds anything, so trying cost only a start of the CLI.
+        core.info(
+          'this buildx or BuildKit takes one output per build: building again with the push alone'
+        )
+        outputs = { kind: 'push' }
+        buildArgs = buildxBuildArgs(request, this.options, runOf(outputs), process.env)
+        return run()
+      })
     } finally {
       await removeSecretFiles(secretFiles)
     }
     const seconds = (performance.now() - started) / 1000
+    // Judged before the result is read or a failure reported: a builder that lacks a
+    // platform, or is not there, says more than the build's own error.
+    if (beside !== undefined) {
+      await this.settleBeside(beside, installed, request.platforms, {
+        succeeded: result.exitCode === 0,
+        log: result.stdout + '\n' + result.stderr
+      })
+    }
+    const builder = this.requireBuilder()
     const progress = summarizeProgress(`${result.stdout}\n${result.stderr}`, names)
     const cache = cachePlan(request, this.options.driver, process.env)
     const cacheLine = describeCache(cache, progress.cacheHits, progress.cacheFailures)
@@ -138,7 +247,7 @@ export class BuildxEngine implements Engine {
         'No tag was moved'
       )
     }
-    const metadataJson = await readJson(run.metadataFile, 'buildx metadata file')
+    const metadataJson = await readJson(metadataFile, 'buildx metadata file')
     const metadata = parseMetadataFile(metadataJson)
     if (outputs.kind === 'push' && metadata.digest === undefined) {
       throw new ActionError('buildx pushed, but its metadata names no image digest')
@@ -150,7 +259,7 @@ export class BuildxEngine implements Engine {
         : undefined,
       request.tempDir
     )
-    const imageId = (await readFile(run.iidFile, 'utf8').catch(() => '')).trim()
+    const imageId = (await readFile(iidFile, 'utf8').catch(() => '')).trim()
     return {
       image,
       imageId,
@@ -181,6 +290,20 @@ export class BuildxEngine implements Engine {
       },
       notes: [cacheLine, ...cacheWarnings, ...reproducibilityNotes(request, this.options)]
     }
+  }
+
+  /** The version and the builder learnt beside the build, logged as prepare() logs them. */
+  private async settleBeside(
+    beside: Beside,
+    installed: string | undefined,
+    platforms: readonly PlannedPlatform[],
+    build: { readonly succeeded: boolean; readonly log: string }
+  ): Promise<void> {
+    const version = installed ?? (await beside.version)
+    if (version === undefined) throw new ActionError('docker has no buildx plugin')
+    if (installed === undefined) core.info(`buildx ${version} (installed)`)
+    this.version = version
+    this.builder = await builderAfterBuild(beside, this.options.driver, platforms, build)
   }
 
   /**
@@ -244,6 +367,9 @@ export class BuildxEngine implements Engine {
   async dispose(): Promise<void> {
     const builder = this.builder
     this.builder = undefined
+    // Layouts written beside a push have served the checks, which ran before this.
+    const layouts = this.besideLayouts.splice(0)
+    await Promise.all(layouts.map(dir => rm(dir, { recursive: true, force: true })))
     if (builder !== undefined) await removeBuilder(builder)
   }
 

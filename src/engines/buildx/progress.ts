@@ -110,3 +110,27 @@ export function unsupportedPlatforms(
   if (available.length === 0) return []
   return planned.map(entry => entry.name).filter(name => !available.includes(name))
 }
+
+/**
+ * The BuildKit version of each node `docker buildx inspect` lists, in order (`Buildkit:` before
+ * buildx 0.11, `BuildKit version:` after); undefined for a node that shows none (not running).
+ */
+export function parseInspectBuildkitVersions(text: string): (string | undefined)[] {
+  const nodes = text.split(/^Nodes:\s*$/m)[1]
+  if (nodes === undefined) return []
+  return nodes
+    .split(/^(?=Name:)/m)
+    .filter(section => section.startsWith('Name:'))
+    .map(section => /^(?:Buildkit|BuildKit version):\s*v?(\S+)/m.exec(section)?.[1])
+}
+
+/** buildx's answer when the daemon cannot run more than one exporter in a build. */
+export function refusedSecondOutput(stderr: string): boolean {
+  return /multiple outputs currently unsupported/.test(stderr)
+}
+
+/** The driver buildx (0.11 on) names as a build starts: `#0 building with "b" instance using remote driver`. */
+export function buildLogDriver(log: string, builder: string): string | undefined {
+  const match = /^#0 building with "(.*)" instance using (\S+) driver$/m.exec(log)
+  return match?.[1] === builder ? match[2] : undefined
+}

@@ -12,25 +12,19 @@ export const REWRITE_TIMESTAMP_SINCE = '0.13.0'
 /** Exporters that write image layers, and so take `rewrite-timestamp`. */
 const IMAGE_EXPORTERS = ['image', 'oci', 'docker', 'registry']
 
-/** Each node's BuildKit version from `docker buildx inspect` (`BuildKit version:` or the older `Buildkit:`). */
-export function parseInspectBuildkitVersions(text: string): string[] {
-  return [...text.matchAll(/^\s*Build[kK]it(?: version)?:\s*v?(\S+)\s*$/gm)].flatMap(match =>
-    match[1] === undefined ? [] : [match[1]]
-  )
-}
-
 /**
  * Why this builder cannot stamp reproducible images, naming the version that is too old;
  * undefined when it can (a version it cannot read counts as new: a development build).
  */
 export function rewriteTimestampProblem(
   buildxVersion: string,
-  buildkitVersions: readonly string[]
+  buildkitVersions: readonly (string | undefined)[]
 ): string | undefined {
   if (!buildxAtLeast(buildxVersion, REWRITE_TIMESTAMP_SINCE)) {
     return `buildx ${buildxVersion} cannot pass the image exporter's rewrite-timestamp option (buildx ${REWRITE_TIMESTAMP_SINCE} and later can)`
   }
-  const old = buildkitVersions.filter(version => {
+  const old = buildkitVersions.filter((version): version is string => {
+    if (version === undefined) return false
     const valid = semver.valid(semver.coerce(version))
     return valid !== null && semver.lt(valid, REWRITE_TIMESTAMP_SINCE)
   })
