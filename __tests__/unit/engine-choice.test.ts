@@ -87,6 +87,25 @@ describe('decideEngine', () => {
       'buildah asked for and missing',
       facts({ requested: 'buildah', buildah: undefined }),
       /^engine `buildah`: buildah is not installed$/
+    ],
+    [
+      'buildah asked for, installed, and not running',
+      facts({
+        requested: 'buildah',
+        buildah: undefined,
+        buildahProblem:
+          '`buildah --version` exited with code 1: stat /x/storage.conf: permission denied'
+      }),
+      /^engine `buildah`: buildah is installed but does not run \(`buildah --version` exited with code 1: stat \/x\/storage\.conf: permission denied\)$/
+    ],
+    [
+      'auto with no daemon and a buildah that does not run',
+      facts({
+        daemon: DOWN,
+        buildah: undefined,
+        buildahProblem: '`buildah --version` exited with code 125'
+      }),
+      /, and buildah is installed but does not run \(`buildah --version` exited with code 125\)$/
     ]
   ])('refuses %s, naming the ways out', (_name, given, problem) => {
     const decision = decideEngine(given)

@@ -1862,10 +1862,20 @@ class BuildahEngine {
         this.group = group;
     }
     /** The installed buildah's version, or undefined when there is none. */
+    /**
+     * buildah's version; undefined when it is not on PATH; a problem when it is there and will
+     * not run (a storage.conf it cannot read, say), so the refusal says that and not "missing".
+     */
     static async detect() {
         const result = await (0,exec/* exec */.m0)('buildah', ['--version'], { silent: true, allowFailure: true }).catch(() => undefined);
-        if (result === undefined || result.exitCode !== 0)
+        if (result === undefined)
             return undefined;
+        if (result.exitCode !== 0) {
+            const said = result.stderr.trim().split('\n').at(-1) ?? '';
+            return {
+                problem: `\`buildah --version\` exited with code ${result.exitCode}${said === '' ? '' : `: ${said}`}`
+            };
+        }
         return /version (\S+)/.exec(result.stdout)?.[1] ?? 'unknown';
     }
     async prepare(request) {
@@ -2288,7 +2298,7 @@ function retryable(error) {
  */
 async function fetchReleaseTags(token) {
     // Loaded only when a range must be resolved: most runs never pay for the client.
-    const { GitHub, getOctokitOptions } = await Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(845)]).then(__webpack_require__.bind(__webpack_require__, 1845));
+    const { GitHub, getOctokitOptions } = await Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(413)]).then(__webpack_require__.bind(__webpack_require__, 2413));
     const octokit = token === '' ? new GitHub() : new GitHub(getOctokitOptions(token));
     let failure;
     for (let attempt = 1; attempt <= LOOKUP_ATTEMPTS; attempt++) {
@@ -2497,10 +2507,6 @@ function removeBuilderArgs(name) {
 const REWRITE_TIMESTAMP_SINCE = '0.13.0';
 /** Exporters that write image layers, and so take `rewrite-timestamp`. */
 const IMAGE_EXPORTERS = ['image', 'oci', 'docker', 'registry'];
-/** Each node's BuildKit version from `docker buildx inspect` (`BuildKit version:` or the older `Buildkit:`). */
-function parseInspectBuildkitVersions(text) {
-    return [...text.matchAll(/^\s*Build[kK]it(?: version)?:\s*v?(\S+)\s*$/gm)].flatMap(match => match[1] === undefined ? [] : [match[1]]);
-}
 /**
  * Why this builder cannot stamp reproducible images, naming the version that is too old;
  * undefined when it can (a version it cannot read counts as new: a development build).
@@ -2509,7 +2515,9 @@ function rewriteTimestampProblem(buildxVersion, buildkitVersions) {
     if (!buildxAtLeast(buildxVersion, REWRITE_TIMESTAMP_SINCE)) {
         return `buildx ${buildxVersion} cannot pass the image exporter's rewrite-timestamp option (buildx ${REWRITE_TIMESTAMP_SINCE} and later can)`;
     }
-    const old = buildkitVersions.filter(version => {
+    const old = buildkitVersions.filter((version) => {
+        if (version === undefined)
+            return false;
         const valid = semver_default().valid(semver_default().coerce(version));
         return valid !== null && semver_default().lt(valid, REWRITE_TIMESTAMP_SINCE);
     });
@@ -2662,11 +2670,12 @@ function buildxBuildArgs(request, options, run, env) {
         args.push(`--sbom=${options.sbom}`);
     for (const output of options.outputs)
         args.push('--output', stamped(output));
-    if (run.pushTo !== undefined) {
-        args.push('--output', pushByDigestOutput(run.pushTo, epoch !== undefined));
-    }
     if (run.layoutDir !== undefined) {
         args.push('--output', stamped(['type=oci', `dest=${run.layoutDir}`, 'tar=false'].map(csvField).join(',')));
+    }
+    // Last: BuildKit merges the exporters' answers in order, so the metadata names the push.
+    if (run.pushTo !== undefined) {
+        args.push('--output', pushByDigestOutput(run.pushTo, epoch !== undefined));
     }
     if (options.load)
         args.push('--load');
@@ -2802,6 +2811,28 @@ function unsupportedPlatforms(planned, available) {
         return [];
     return planned.map(entry => entry.name).filter(name => !available.includes(name));
 }
+/**
+ * The BuildKit version of each node `docker buildx inspect` lists, in order (`Buildkit:` before
+ * buildx 0.11, `BuildKit version:` after); undefined for a node that shows none (not running).
+ */
+function parseInspectBuildkitVersions(text) {
+    const nodes = text.split(/^Nodes:\s*$/m)[1];
+    if (nodes === undefined)
+        return [];
+    return nodes
+        .split(/^(?=Name:)/m)
+        .filter(section => section.startsWith('Name:'))
+        .map(section => /^(?:Buildkit|BuildKit version):\s*v?(\S+)/m.exec(section)?.[1]);
+}
+/** buildx's answer when the daemon cannot run more than one exporter in a build. */
+function refusedSecondOutput(stderr) {
+    return /multiple outputs currently unsupported/.test(stderr);
+}
+/** The driver buildx (0.11 on) names as a build starts: `#0 building with "b" instance using remote driver`. */
+function buildLogDriver(log, builder) {
+    const match = /^#0 building with "(.*)" instance using (\S+) driver$/m.exec(log);
+    return match?.[1] === builder ? match[2] : undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/engines/buildx/builder.ts
 /** The builder's life: create (or reuse), boot, check its platforms, remove. */
@@ -2814,7 +2845,13 @@ function unsupportedPlatforms(planned, available) {
 
 
 
-
+/** Run a docker command silently and say in the debug log how long it took. */
+async function timed(args, env, allowFailure = false) {
+    const started = performance.now();
+    const result = await (0,exec/* exec */.m0)('docker', args, { env, silent: true, allowFailure });
+    core/* debug */.Yz(`docker ${args.slice(0, 3).join(' ')}: ${Math.round(performance.now() - started)} ms, exit ${result.exitCode}`);
+    return result;
+}
 /**
  * buildkitd.toml with the OCI worker's `max-parallelism` set, unless the given config sets it
  * already (the user's own line wins).
@@ -2830,7 +2867,11 @@ function withWorkerParallelism(config, limit) {
     }
     return `${config}${config === '' || config.endsWith('\n') ? '' : '\n'}[worker.oci]\n${line}\n`;
 }
-/** Create (or pick) the builder, boot it, and check it offers every planned platform. */
+/**
+ * Create (or pick) the builder, boot it, and check it offers every planned platform. `version`
+ * is the buildx in use, still being found out: a builder this step does not create is
+ * inspected meanwhile, as inspecting needs no particular version; creating waits for it.
+ */
 async function prepareBuilder(options, platforms, version, env, tempDir) {
     let name = options.builder;
     let created = false;
@@ -2839,11 +2880,15 @@ async function prepareBuilder(options, platforms, version, env, tempDir) {
         : options.driver === 'docker'
             ? "builder: the docker driver builds on the daemon's own builder"
             : `builder: creating one with driver ${options.driver}, named ${options.builderName === '' ? 'by the action' : 'by `builder-name`'}`);
+    // A builder this step did not create is often running already: one inspect tells whether,
+    // and is all it needs; booting it again would cost a round trip to every node for nothing.
+    let inspecting;
     if (name === '' && options.driver === 'docker') {
         // The docker driver's builder carries the name of the docker context.
-        name =
-            options.endpoint ||
-                (await (0,exec/* exec */.m0)('docker', ['context', 'show'], { silent: true, env })).stdout.trim();
+        name = options.endpoint || (await timed(['context', 'show'], env)).stdout.trim();
+        inspecting = timed(inspectArgs(name), env, true);
+        inspecting.catch(() => undefined);
+        await version;
         core/* info */.pq(`using the docker daemon's own builder \`${name}\``);
     }
     else if (name === '') {
@@ -2859,10 +2904,10 @@ async function prepareBuilder(options, platforms, version, env, tempDir) {
             driver: options.driver,
             driverOpts: options.driverOpts,
             endpoint: options.endpoint,
-            version,
+            version: await version,
             ...(configFile === undefined ? {} : { configFile })
         };
-        await (0,exec/* exec */.m0)('docker', createBuilderArgs(spec), { env, silent: true });
+        await timed(createBuilderArgs(spec), env);
         created = true;
         // Should this step die before it removes the builder, the post step does.
         (0,state/* rememberBuilder */.hG)(name);
@@ -2873,21 +2918,32 @@ async function prepareBuilder(options, platforms, version, env, tempDir) {
                 : `max-parallelism: the builder's worker runs at most ${options.workerParallelism} build steps at once`);
         }
         for (const [index, node] of options.append.entries()) {
-            await (0,exec/* exec */.m0)('docker', appendNodeArgs(name, node, index), { env, silent: true });
+            await timed(appendNodeArgs(name, node, index), env);
             core/* info */.pq(`appended node ${name}${index + 1} for ${node.platforms.join(', ')}`);
         }
     }
     else {
+        inspecting = timed(inspectArgs(name), env, true);
+        inspecting.catch(() => undefined);
+        // The version's failure (no docker, no buildx) says more than the inspect's would.
+        await version;
         core/* info */.pq(`reusing builder \`${name}\` as it is${options.workerParallelism === undefined ? '' : '; max-parallelism applies only to a builder this step creates'}`);
     }
-    // A builder this step did not create is often running already: booting it again costs a
-    // round trip to every node for nothing.
-    let inspect = created ? undefined : await (0,exec/* exec */.m0)('docker', inspectArgs(name), { env, silent: true });
-    if (inspect === undefined || !allNodesRunning(inspect.stdout)) {
-        inspect = await (0,exec/* exec */.m0)('docker', bootstrapArgs(name), { env, silent: true });
+    // A failed inspect (no such builder, or buildx installed only now) leads to the boot, whose
+    // own failure names the problem.
+    let inspect = await inspecting;
+    if (inspect === undefined || inspect.exitCode !== 0 || !allNodesRunning(inspect.stdout)) {
+        inspect = await timed(bootstrapArgs(name), env);
     }
-    const driver = parseInspectDriver(inspect.stdout) ?? options.driver;
-    const available = parseInspectPlatforms(inspect.stdout);
+    return inspectedBuilder(name, created, env, inspect.stdout, options.driver, platforms);
+}
+/**
+ * The builder as `inspect` describes it, logged, and checked to offer every planned platform
+ * (none listed: the check cannot be made, and the log says so).
+ */
+function inspectedBuilder(name, created, env, inspect, askedDriver, platforms) {
+    const driver = parseInspectDriver(inspect) ?? askedDriver;
+    const available = parseInspectPlatforms(inspect);
     core/* info */.pq(`builder \`${name}\`: driver ${driver}; platforms ${available.join(', ') || 'not listed'}`);
     const missing = unsupportedPlatforms(platforms, available);
     if (available.length === 0) {
@@ -2896,8 +2952,27 @@ async function prepareBuilder(options, platforms, version, env, tempDir) {
     if (missing.length > 0) {
         throw new errors/* ActionError */.lZ(`builder \`${name}\` cannot build ${missing.join(', ')}; it offers ${available.join(', ')}`, 'Let this action set up QEMU for them (`qemu: auto`), or `append` a node that builds them');
     }
-    const buildkitVersions = parseInspectBuildkitVersions(inspect.stdout);
-    return { name, driver, buildkitVersions, created, env };
+    return { name, driver, created, env, buildkitVersions: parseInspectBuildkitVersions(inspect) };
+}
+/** Whether the build may start before the version and the builder are known. */
+function checkedBesideBuild(options) {
+    return options.builder !== '' && options.version.trim() === '';
+}
+/**
+ * The builder that built, once the build has ended. A build that succeeded built every
+ * platform, so its log's driver is all that is left to learn; otherwise `inspect` says.
+ */
+async function builderAfterBuild(beside, askedDriver, platforms, build) {
+    const driver = build.succeeded ? buildLogDriver(build.log, beside.name) : undefined;
+    if (driver !== undefined) {
+        core/* info */.pq(`builder \`${beside.name}\`: driver ${driver}; it built every planned platform`);
+        return { name: beside.name, driver, created: false, env: beside.env, buildkitVersions: [] };
+    }
+    let inspect = await timed(inspectArgs(beside.name), beside.env, true);
+    if (inspect.exitCode !== 0 || !allNodesRunning(inspect.stdout)) {
+        inspect = await timed(inspectArgs(beside.name), beside.env);
+    }
+    return inspectedBuilder(beside.name, false, beside.env, inspect.stdout, askedDriver, platforms);
 }
 /** Remove a builder this run created; one it reused stays. */
 async function removeBuilder(builder) {
@@ -3021,13 +3096,59 @@ function parseMetadataFile(json) {
 
 
 
+
+/**
+ * Pure: a second output needs buildx 0.13 and BuildKit 0.13 on every node (older buildx
+ * refuses more than one `--output`; newer asks the daemon). A node whose version `inspect`
+ * does not show is tried: buildx refuses before building, and the build runs again without.
+ */
+function layoutBesidePush(buildxVersion, driver, buildkitVersions, registry) {
+    // Measured: on one machine, reading a warm 4-platform image back from a registry there
+    // costs less than BuildKit sending the whole image to the client a second time.
+    if (onThisMachine(registry)) {
+        return { layout: false, reason: `${registry} is on this machine: reading it back costs less` };
+    }
+    // Built from source without a version stamped in, both call themselves 0.0.0: unknown.
+    const stamped = (version) => version === undefined || /^0\.0\.0(?:[+-]|$)/.test(version) ? undefined : version;
+    const nodes = buildkitVersions.map(stamped);
+    if (stamped(buildxVersion) !== undefined && !buildxAtLeast(buildxVersion, '0.13.0')) {
+        return {
+            layout: false,
+            reason: `buildx ${buildxVersion} takes one output only (0.13 takes more)`
+        };
+    }
+    if (driver === 'docker') {
+        return {
+            layout: false,
+            reason: 'the docker driver exports OCI only with the containerd image store; not tried'
+        };
+    }
+    const old = nodes.filter((version) => version !== undefined && !buildxAtLeast(version, '0.13.0'));
+    if (old.length > 0) {
+        return {
+            layout: false,
+            reason: `BuildKit ${old.join(', ')} runs one exporter per build (0.13 runs more)`
+        };
+    }
+    const known = nodes.filter(version => version !== undefined);
+    return {
+        layout: true,
+        reason: known.length === nodes.length && known.length > 0
+            ? `buildx ${buildxVersion} and BuildKit ${[...new Set(known)].join(', ')} run several exporters`
+            : `buildx ${buildxVersion}; BuildKit's version is not shown, so it is tried`
+    };
+}
 /**
  * Pure: push, else the user's OCI output, else a layout of the action's own when the checks
- * need one and the outputs leave room for it, else why the result cannot be read.
+ * need one and the outputs leave room for it, else why the result cannot be read. A push
+ * the checks will read gets a layout beside it when `besidePush` allows one.
  */
-function planOutputs(outputs, load, push, keepForChecks, tempLayout) {
-    if (push)
-        return { kind: 'push' };
+function planOutputs(outputs, load, push, keepForChecks, tempLayout, besidePush = false) {
+    if (push) {
+        return keepForChecks && besidePush
+            ? { kind: 'push', besideLayout: tempLayout }
+            : { kind: 'push' };
+    }
     for (const output of outputs) {
         const fields = (0,values/* parseOutputSpec */.eR)(output);
         const dest = fields.get('dest');
@@ -3056,7 +3177,9 @@ async function builtImage(plan, pushed, tempDir) {
             if (pushed === undefined) {
                 return { kind: 'unavailable', reason: 'buildx reported no digest for its push' };
             }
-            return { kind: 'registry', ...pushed };
+            return plan.besideLayout === undefined
+                ? { kind: 'registry', ...pushed }
+                : { kind: 'registry', ...pushed, localCopy: external_node_path_default().resolve(plan.besideLayout) };
         case 'layout':
             return { kind: 'layout', dir: external_node_path_default().resolve(plan.dir), temporary: plan.temporary };
         case 'oci-tar': {
@@ -3069,6 +3192,11 @@ async function builtImage(plan, pushed, tempDir) {
         case 'unavailable':
             return plan;
     }
+}
+/** `localhost`, `127.0.0.1`, `[::1]`, with or without a port. */
+function onThisMachine(registry) {
+    const host = registry.replace(/:\d+$/, '');
+    return host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]';
 }
 
 ;// CONCATENATED MODULE: ./src/engines/buildx/engine.ts
@@ -3102,6 +3230,9 @@ class BuildxEngine {
     version = '';
     tempDir = '';
     builder;
+    beside;
+    /** OCI layouts BuildKit wrote beside a push, for the checks; removed by dispose(). */
+    besideLayouts = [];
     constructor(options, group) {
         this.options = options;
         this.group = group;
@@ -3109,9 +3240,22 @@ class BuildxEngine {
     async prepare(request) {
         this.tempDir = request.tempDir;
         engine_refuseIndexDescriptor(request, this.options);
-        this.version = await ensureBuildx(this.options.version, this.options.githubToken);
         const env = await privateDockerEnv(request);
-        this.builder = await prepareBuilder(this.options, request.platforms, this.version, env, request.tempDir);
+        // A reproducible build must know the builder's BuildKit before it starts: not beside it.
+        if (checkedBesideBuild(this.options) && request.sourceDateEpoch === undefined) {
+            // Any installed buildx will do and the builder is used as it is: the build need not wait
+            // for either round trip, so both run beside it and are judged when it ends.
+            const version = installedBuildxVersion();
+            version.catch(() => undefined);
+            this.beside = { name: this.options.builder, env, version };
+            core/* info */.pq(`reusing builder \`${this.options.builder}\` as it is; buildx and the builder are checked when it has built`);
+            return;
+        }
+        // The version and the builder's inspect are each a round trip: they run side by side.
+        const version = ensureBuildx(this.options.version, this.options.githubToken);
+        version.catch(() => undefined);
+        this.builder = await prepareBuilder(this.options, request.platforms, version, env, request.tempDir);
+        this.version = await version;
         if (request.sourceDateEpoch !== undefined) {
             const problem = rewriteTimestampProblem(this.version, this.builder.buildkitVersions);
             if (problem !== undefined) {
@@ -3121,36 +3265,99 @@ class BuildxEngine {
         }
     }
     async build(request) {
-        const builder = this.requireBuilder();
+        const beside = this.beside;
+        this.beside = undefined;
+        const target = this.builder ?? beside;
+        if (target === undefined)
+            throw new Error('BuildxEngine.prepare() must run first');
         const names = request.platforms.map(entry => entry.name);
         const id = (0,external_node_crypto_.randomBytes)(4).toString('hex');
         const [first] = request.tags;
-        const outputs = planOutputs(this.options.outputs, this.options.load, request.push, request.keepForChecks, external_node_path_default().join(request.tempDir, `layout-${id}`));
+        const registry = first?.registry ?? '';
+        const besidePush = this.builder !== undefined
+            ? layoutBesidePush(this.version, this.builder.driver, this.builder.buildkitVersions, registry)
+            : onThisMachine(registry)
+                ? layoutBesidePush('', '', [], registry)
+                : {
+                    layout: true,
+                    reason: 'buildx and BuildKit are learnt beside the build, so a second output is tried; a refusal builds again with the push alone'
+                };
+        let outputs = planOutputs(this.options.outputs, this.options.load, request.push, request.keepForChecks, external_node_path_default().join(request.tempDir, `layout-${id}`), besidePush.layout);
         if (outputs.kind === 'push' && first === undefined) {
             throw new errors/* ActionError */.lZ('the buildx engine was asked to push, but no tag names a repository');
         }
+        if (outputs.kind === 'push' && request.keepForChecks) {
+            core/* debug */.Yz(besidePush.layout
+                ? `the checks read the layers from an OCI layout written beside the push: ${besidePush.reason}`
+                : `the checks read the layers back from the registry: ${besidePush.reason}`);
+        }
         const secretFiles = await writeSecretFiles(request.secrets, request.tempDir);
-        const run = {
-            builder: builder.name,
-            metadataFile: external_node_path_default().join(request.tempDir, `buildx-metadata-${id}.json`),
-            iidFile: external_node_path_default().join(request.tempDir, `buildx-iid-${id}`),
+        const metadataFile = external_node_path_default().join(request.tempDir, `buildx-metadata-${id}.json`);
+        const iidFile = external_node_path_default().join(request.tempDir, `buildx-iid-${id}`);
+        const runOf = (plan) => ({
+            builder: target.name,
+            metadataFile,
+            iidFile,
             secretFiles,
-            ...(outputs.kind === 'push' && first !== undefined ? { pushTo: first } : {}),
-            ...(outputs.kind === 'layout' && outputs.temporary ? { layoutDir: outputs.dir } : {})
-        };
+            ...(plan.kind === 'push' && first !== undefined ? { pushTo: first } : {}),
+            ...(plan.kind === 'layout' && plan.temporary ? { layoutDir: plan.dir } : {}),
+            ...(plan.kind === 'push' && plan.besideLayout !== undefined
+                ? { layoutDir: plan.besideLayout }
+                : {})
+        });
         const started = performance.now();
-        const buildArgs = buildxBuildArgs(request, this.options, run, process.env);
+        let buildArgs = buildxBuildArgs(request, this.options, runOf(outputs), process.env);
+        const run = async () => {
+            try {
+                return await (0,exec/* exec */.m0)('docker', buildArgs, { env: target.env, allowFailure: true });
+            }
+            catch (error) {
+                // No docker at all: the version probe beside the build says so more plainly.
+                await beside?.version;
+                throw error;
+            }
+        };
+        let installed;
         let result;
         try {
-            result = await this.group(`Build ${names.join(', ')}`, () => (0,exec/* exec */.m0)('docker', buildArgs, {
-                env: builder.env,
-                allowFailure: true
-            }));
+            result = await this.group(`Build ${names.join(', ')}`, async () => {
+                if (outputs.kind === 'push' && outputs.besideLayout !== undefined) {
+                    this.besideLayouts.push(outputs.besideLayout);
+                }
+                let attempt = await run();
+                if (attempt.exitCode !== 0 &&
+                    beside !== undefined &&
+                    (await beside.version) === undefined) {
+                    // docker has no buildx plugin: install one, as ensureBuildx does before other builds.
+                    installed = await ensureBuildx(this.options.version, this.options.githubToken);
+                    attempt = await run();
+                }
+                if (attempt.exitCode === 0 ||
+                    outputs.kind !== 'push' ||
+                    outputs.besideLayout === undefined ||
+                    !refusedSecondOutput(attempt.stderr)) {
+                    return attempt;
+                }
+                // buildx refuses before it builds anything, so trying cost only a start of the CLI.
+                core/* info */.pq('this buildx or BuildKit takes one output per build: building again with the push alone');
+                outputs = { kind: 'push' };
+                buildArgs = buildxBuildArgs(request, this.options, runOf(outputs), process.env);
+                return run();
+            });
         }
         finally {
             await removeSecretFiles(secretFiles);
         }
         const seconds = (performance.now() - started) / 1000;
+        // Judged before the result is read or a failure reported: a builder that lacks a
+        // platform, or is not there, says more than the build's own error.
+        if (beside !== undefined) {
+            await this.settleBeside(beside, installed, request.platforms, {
+                succeeded: result.exitCode === 0,
+                log: result.stdout + '\n' + result.stderr
+            });
+        }
+        const builder = this.requireBuilder();
         const progress = summarizeProgress(`${result.stdout}\n${result.stderr}`, names);
         const cache = cachePlan(request, this.options.driver, process.env);
         const cacheLine = describeCache(cache, progress.cacheHits, progress.cacheFailures);
@@ -3169,7 +3376,7 @@ class BuildxEngine {
             // BuildKit pushes by digest only, so whatever it pushed before failing is untagged.
             throw new errors/* ActionError */.lZ(`${describeFailure(request.platforms, progress.failed)}: ${failedCommand}`, 'No tag was moved');
         }
-        const metadataJson = await readJson(run.metadataFile, 'buildx metadata file');
+        const metadataJson = await readJson(metadataFile, 'buildx metadata file');
         const metadata = parseMetadataFile(metadataJson);
         if (outputs.kind === 'push' && metadata.digest === undefined) {
             throw new errors/* ActionError */.lZ('buildx pushed, but its metadata names no image digest');
@@ -3177,7 +3384,7 @@ class BuildxEngine {
         const image = await builtImage(outputs, first !== undefined && metadata.digest !== undefined
             ? { registry: first.registry, repository: first.repository, digest: metadata.digest }
             : undefined, request.tempDir);
-        const imageId = (await (0,promises_.readFile)(run.iidFile, 'utf8').catch(() => '')).trim();
+        const imageId = (await (0,promises_.readFile)(iidFile, 'utf8').catch(() => '')).trim();
         return {
             image,
             imageId,
@@ -3207,6 +3414,16 @@ class BuildxEngine {
             },
             notes: [cacheLine, ...cacheWarnings, ...reproducibilityNotes(request, this.options)]
         };
+    }
+    /** The version and the builder learnt beside the build, logged as prepare() logs them. */
+    async settleBeside(beside, installed, platforms, build) {
+        const version = installed ?? (await beside.version);
+        if (version === undefined)
+            throw new errors/* ActionError */.lZ('docker has no buildx plugin');
+        if (installed === undefined)
+            core/* info */.pq(`buildx ${version} (installed)`);
+        this.version = version;
+        this.builder = await builderAfterBuild(beside, this.options.driver, platforms, build);
     }
     /**
      * One throwaway build of every platform FROM the built image, on the same builder (so on
@@ -3248,6 +3465,9 @@ class BuildxEngine {
     async dispose() {
         const builder = this.builder;
         this.builder = undefined;
+        // Layouts written beside a push have served the checks, which ran before this.
+        const layouts = this.besideLayouts.splice(0);
+        await Promise.all(layouts.map(dir => (0,promises_.rm)(dir, { recursive: true, force: true })));
         if (builder !== undefined)
             await removeBuilder(builder);
     }
@@ -3323,6 +3543,12 @@ function cacheWarning(plan, failure) {
 
 
 
+/** Why buildah cannot build: not there, or there and not running. */
+function buildahMissing(facts) {
+    return facts.buildahProblem === undefined
+        ? 'buildah is not installed'
+        : `buildah is installed but does not run (${facts.buildahProblem})`;
+}
 const WAYS_OUT = 'set `builder` (an existing builder) or `endpoint` (a BuildKit daemon elsewhere), start Docker before this step, or use `engine: buildah` with buildah installed (apt-get install buildah)';
 /** Why buildx cannot build here, or undefined when it can. */
 function buildxBlocked(facts, needPlugin) {
@@ -3350,7 +3576,7 @@ function decideEngine(facts) {
             return facts.buildah === undefined
                 ? {
                     engine: undefined,
-                    problem: 'engine `buildah`: buildah is not installed',
+                    problem: `engine \`buildah\`: ${buildahMissing(facts)}`,
                     fix: 'Install it (apt-get install buildah) before this step, or use `engine: auto`'
                 }
                 : { engine: 'buildah', reason: 'asked for with `engine: buildah`' };
@@ -3383,7 +3609,7 @@ function decideEngine(facts) {
             }
             return {
                 engine: undefined,
-                problem: `engine \`auto\` found no engine that can build here: ${blocked}, and buildah is not installed`,
+                problem: `engine \`auto\` found no engine that can build here: ${blocked}, and ${buildahMissing(facts)}`,
                 fix: `Nothing was set up. To build, ${WAYS_OUT}`
             };
         }
@@ -3441,7 +3667,14 @@ async function gatherFacts(inputs) {
             : { up: false, reason: 'not asked' },
         inputs.engine === 'buildx' ? undefined : BuildahEngine.detect()
     ]);
-    return { requested: inputs.engine, elsewhere, buildx, daemon, buildah };
+    return {
+        requested: inputs.engine,
+        elsewhere,
+        buildx,
+        daemon,
+        buildah: typeof buildah === 'string' ? buildah : undefined,
+        ...(typeof buildah === 'object' ? { buildahProblem: buildah.problem } : {})
+    };
 }
 /**
  * Pick the engine before anything is set up: the decision above, on facts read from this
@@ -3557,7 +3790,10 @@ var sources = __webpack_require__(4855);
 
 
 
-/** Read the result: from its OCI layout on disk, or streamed from the repository it was pushed to. */
+/**
+ * Read the result: from its OCI layout on disk, or streamed from the repository it was pushed
+ * to (its layers from a local copy where the engine left one).
+ */
 async function openResult(image, planned, pool) {
     if (image.kind === 'unavailable') {
         throw new errors/* ActionError */.lZ(`the built image cannot be read: ${image.reason}`);
@@ -3585,7 +3821,9 @@ async function openResult(image, planned, pool) {
         throw new errors/* ActionError */.lZ(`${image.registry}/${image.repository}@${image.digest} is served as ${top.digest}`);
     }
     const facts = (0,readback/* imageFacts */.JC)(top.digest, top.mediaType, top.raw, planned);
-    const platforms = await (0,sources/* registryPlatformImages */.l)(client, image.registry, image.repository, Object.entries(facts.digests).map(([platform, digest]) => ({ platform, digest })));
+    // The top manifest comes from the registry, which confirms the push; what it names, from
+    // the layout the same build wrote where there is one: the same digests, read from disk.
+    const platforms = await (0,sources/* registryPlatformImages */.l)(client, image.registry, image.repository, Object.entries(facts.digests).map(([platform, digest]) => ({ platform, digest })), image.localCopy === undefined ? undefined : (0,sources/* localBlobs */.u)(image.localCopy));
     return { ...facts, bytes: top.raw, platforms, local: undefined };
 }
 

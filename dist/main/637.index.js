@@ -3177,20 +3177,81 @@ function empty(platform, layers, bytes) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   l: () => (/* binding */ registryPlatformImages)
+/* harmony export */   l: () => (/* binding */ registryPlatformImages),
+/* harmony export */   u: () => (/* binding */ localBlobs)
 /* harmony export */ });
-/* harmony import */ var _bounded_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6586);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3838);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _bounded_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(6586);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3916);
+/* harmony import */ var _registry_digest_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5035);
+/* harmony import */ var _registry_layout_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(7853);
 
-/** Platform images held by a registry repository, their layers streamed from it. */
-async function registryPlatformImages(client, registry, repository, manifests) {
+
+
+
+
+
+
+
+const absent = (error) => error.code === 'ENOENT';
+/** The blobs of the OCI layout in `dir`, held to the same digest checks as a registry's. */
+function localBlobs(dir) {
+    const mismatch = (digest) => (actual) => new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ActionError */ .lZ(`${(0,_registry_layout_js__WEBPACK_IMPORTED_MODULE_6__/* .blobPath */ .nD)(dir, digest)} hashes to ${actual}, not to the ${digest} it is named`);
+    return {
+        manifest: async (digest) => {
+            const bytes = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)((0,_registry_layout_js__WEBPACK_IMPORTED_MODULE_6__/* .blobPath */ .nD)(dir, digest)).catch((error) => {
+                if (absent(error))
+                    return undefined;
+                throw error;
+            });
+            if (bytes === undefined)
+                return undefined;
+            const actual = (0,_registry_digest_js__WEBPACK_IMPORTED_MODULE_5__/* .digestOf */ .ol)(bytes);
+            if (actual !== digest)
+                throw mismatch(digest)(actual);
+            return bytes;
+        },
+        open: async (digest) => {
+            const file = (0,_registry_layout_js__WEBPACK_IMPORTED_MODULE_6__/* .blobPath */ .nD)(dir, digest);
+            const found = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.stat)(file).catch((error) => {
+                if (absent(error))
+                    return undefined;
+                throw error;
+            });
+            if (found === undefined)
+                return undefined;
+            // A failed read ends the verifying stream with that error; its consumer sees it.
+            return (0,node_stream__WEBPACK_IMPORTED_MODULE_3__.pipeline)((0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream)(file), (0,_registry_digest_js__WEBPACK_IMPORTED_MODULE_5__/* .verifyingStream */ .oP)(digest, mismatch(digest)), () => { });
+        }
+    };
+}
+/**
+ * Platform images held by a registry repository, their layers streamed from it, or read
+ * from `local` where it holds the same digests (an OCI layout written by the same build).
+ */
+async function registryPlatformImages(client, registry, repository, manifests, local) {
     // One request per manifest, a few at a time: a 60-platform merge should not wait 60 round trips.
-    return (0,_bounded_js__WEBPACK_IMPORTED_MODULE_0__/* .mapBounded */ .yJ)(manifests, _bounded_js__WEBPACK_IMPORTED_MODULE_0__/* .REGISTRY_CONCURRENCY */ .yT, async ({ platform, digest }) => {
-        const manifest = await client.getManifest({ registry, repository, digest });
-        const parsed = JSON.parse(manifest.raw.toString('utf8'));
+    return (0,_bounded_js__WEBPACK_IMPORTED_MODULE_7__/* .mapBounded */ .yJ)(manifests, _bounded_js__WEBPACK_IMPORTED_MODULE_7__/* .REGISTRY_CONCURRENCY */ .yT, async ({ platform, digest }) => {
+        const raw = (await local?.manifest(digest)) ??
+            (await client.getManifest({ registry, repository, digest })).raw;
+        const parsed = JSON.parse(raw.toString('utf8'));
         return {
             platform,
             layers: parsed.layers ?? [],
-            open: (layer) => client.getBlob(repository, layer)
+            open: async (layer) => {
+                const stream = await local?.open(layer);
+                if (stream !== undefined)
+                    return stream;
+                if (local !== undefined)
+                    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`${layer}: not in the local layout, read from the registry`);
+                return client.getBlob(repository, layer);
+            }
         };
     });
 }

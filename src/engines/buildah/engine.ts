@@ -80,11 +80,21 @@ export class BuildahEngine implements Engine {
   ) {}
 
   /** The installed buildah's version, or undefined when there is none. */
-  static async detect(): Promise<string | undefined> {
+  /**
+   * buildah's version; undefined when it is not on PATH; a problem when it is there and will
+   * not run (a storage.conf it cannot read, say), so the refusal says that and not "missing".
+   */
+  static async detect(): Promise<string | { readonly problem: string } | undefined> {
     const result = await exec('buildah', ['--version'], { silent: true, allowFailure: true }).catch(
       () => undefined
     )
-    if (result === undefined || result.exitCode !== 0) return undefined
+    if (result === undefined) return undefined
+    if (result.exitCode !== 0) {
+      const said = result.stderr.trim().split('\n').at(-1) ?? ''
+      return {
+        problem: `\`buildah --version\` exited with code ${result.exitCode}${said === '' ? '' : `: ${said}`}`
+      }
+    }
     return /version (\S+)/.exec(result.stdout)?.[1] ?? 'unknown'
   }
 

@@ -22,8 +22,17 @@ export interface EngineFacts {
   readonly daemon:
     | { readonly up: true; readonly version: string }
     | { readonly up: false; readonly reason: string }
-  /** `buildah --version`; undefined: not installed. */
+  /** `buildah --version`; undefined: not installed, or it would not run (see buildahProblem). */
   readonly buildah: string | undefined
+  /** Why an installed buildah would not run, where it would not. */
+  readonly buildahProblem?: string
+}
+
+/** Why buildah cannot build: not there, or there and not running. */
+function buildahMissing(facts: EngineFacts): string {
+  return facts.buildahProblem === undefined
+    ? 'buildah is not installed'
+    : `buildah is installed but does not run (${facts.buildahProblem})`
 }
 
 export type EngineDecision =
@@ -57,7 +66,7 @@ export function decideEngine(facts: EngineFacts): EngineDecision {
       return facts.buildah === undefined
         ? {
             engine: undefined,
-            problem: 'engine `buildah`: buildah is not installed',
+            problem: `engine \`buildah\`: ${buildahMissing(facts)}`,
             fix: 'Install it (apt-get install buildah) before this step, or use `engine: auto`'
           }
         : { engine: 'buildah', reason: 'asked for with `engine: buildah`' }
@@ -90,7 +99,7 @@ export function decideEngine(facts: EngineFacts): EngineDecision {
       }
       return {
         engine: undefined,
-        problem: `engine \`auto\` found no engine that can build here: ${blocked}, and buildah is not installed`,
+        problem: `engine \`auto\` found no engine that can build here: ${blocked}, and ${buildahMissing(facts)}`,
         fix: `Nothing was set up. To build, ${WAYS_OUT}`
       }
     }
@@ -153,7 +162,14 @@ async function gatherFacts(inputs: Inputs): Promise<EngineFacts> {
       : ({ up: false, reason: 'not asked' } as const),
     inputs.engine === 'buildx' ? undefined : BuildahEngine.detect()
   ])
-  return { requested: inputs.engine, elsewhere, buildx, daemon, buildah }
+  return {
+    requested: inputs.engine,
+    elsewhere,
+    buildx,
+    daemon,
+    buildah: typeof buildah === 'string' ? buildah : undefined,
+    ...(typeof buildah === 'object' ? { buildahProblem: buildah.problem } : {})
+  }
 }
 
 /**
