@@ -135,11 +135,12 @@ describe('QEMU registration through dist/ on the real binfmt_misc', () => {
     }
     const before = (await readHandlers()).map(handler => handler.name).sort()
     const nobody = 65534
-    // The suites' image store is root's: without it buildah runs for nobody, and the step
-    // reaches the QEMU registration that this case is about.
+    // The suites' storage configuration and root's home are root's: with an empty
+    // configuration and a home of nobody's own, buildah runs for nobody, as it would for a
+    // runner's user, and the step reaches the QEMU registration that this case is about.
     const step = await runMain({
       inputs: buildInputs,
-      env: { ...BUILDAH_ENV, CONTAINERS_STORAGE_CONF: '' },
+      env: { ...BUILDAH_ENV, CONTAINERS_STORAGE_CONF: '/dev/null', HOME: '/nonexistent' },
       uid: nobody
     })
     expect(step.exitCode).toBe(1)

@@ -3577,7 +3577,9 @@ function decideEngine(facts) {
                 ? {
                     engine: undefined,
                     problem: `engine \`buildah\`: ${buildahMissing(facts)}`,
-                    fix: 'Install it (apt-get install buildah) before this step, or use `engine: auto`'
+                    fix: facts.buildahProblem === undefined
+                        ? 'Install it (apt-get install buildah) before this step, or use `engine: auto`'
+                        : "Let it run for the runner's user (its storage configuration and folders must be readable), or use `engine: auto`"
                 }
                 : { engine: 'buildah', reason: 'asked for with `engine: buildah`' };
         case 'buildx': {
