@@ -41,6 +41,26 @@ export function commandLine(program: string, args: readonly string[]): string {
     .join(' ')
 }
 
+/** Complete lines out of one stream's chunks; `rest` hands over an unfinished last line once. */
+function lineReader(): {
+  readonly lines: (chunk: Buffer) => string[]
+  readonly rest: () => string
+} {
+  let pending = ''
+  return {
+    lines: chunk => {
+      const lines = (pending + chunk.toString('utf8')).split('\n')
+      pending = lines.pop() ?? ''
+      return lines
+    },
+    rest: () => {
+      const last = pending
+      pending = ''
+      return last
+    }
+  }
+}
+
 /**
  * Each stream's complete lines, chunk by chunk, through the fence: what a child prints is
  * never read by the runner as a workflow command.
@@ -49,18 +69,19 @@ function fencedStreams(): {
   readonly listeners: { stdout: (data: Buffer) => void; stderr: (data: Buffer) => void }
   readonly flush: () => void
 } {
-  const pending = { stdout: '', stderr: '' }
+  const readers = { stdout: lineReader(), stderr: lineReader() }
   const listener =
-    (name: keyof typeof pending) =>
+    (name: keyof typeof readers) =>
     (data: Buffer): void => {
-      const lines = (pending[name] + data.toString('utf8')).split('\n')
-      pending[name] = lines.pop() ?? ''
+      const lines = readers[name].lines(data)
       if (lines.length > 0) untrusted(`${lines.join('\n')}\n`)
     }
   return {
     listeners: { stdout: listener('stdout'), stderr: listener('stderr') },
     flush: () => {
-      untrusted([pending.stdout, pending.stderr].filter(text => text !== '').join('\n'))
+      untrusted(
+        [readers.stdout.rest(), readers.stderr.rest()].filter(text => text !== '').join('\n')
+      )
     }
   }
 }
@@ -118,17 +139,14 @@ export function execStreaming(
     })
     const streams = { stdout: [] as Buffer[], stderr: [] as Buffer[] }
     for (const name of ['stdout', 'stderr'] as const) {
-      let pending = ''
+      const reader = lineReader()
       child[name].on('data', (chunk: Buffer) => {
         streams[name].push(chunk)
-        const text = pending + chunk.toString('utf8')
-        const lines = text.split('\n')
-        pending = lines.pop() ?? ''
-        for (const line of lines) options.onLine(line)
+        for (const line of reader.lines(chunk)) options.onLine(line)
       })
       child[name].on('end', () => {
-        if (pending !== '') options.onLine(pending)
-        pending = ''
+        const last = reader.rest()
+        if (last !== '') options.onLine(last)
       })
     }
     const stop = (): void => {

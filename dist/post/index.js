@@ -2319,22 +2319,37 @@ function commandLine(program, args) {
         .map(word => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`))
         .join(' ');
 }
+/** Complete lines out of one stream's chunks; `rest` hands over an unfinished last line once. */
+function lineReader() {
+    let pending = '';
+    return {
+        lines: chunk => {
+            const lines = (pending + chunk.toString('utf8')).split('\n');
+            pending = lines.pop() ?? '';
+            return lines;
+        },
+        rest: () => {
+            const last = pending;
+            pending = '';
+            return last;
+        }
+    };
+}
 /**
  * Each stream's complete lines, chunk by chunk, through the fence: what a child prints is
  * never read by the runner as a workflow command.
  */
 function fencedStreams() {
-    const pending = { stdout: '', stderr: '' };
+    const readers = { stdout: lineReader(), stderr: lineReader() };
     const listener = (name) => (data) => {
-        const lines = (pending[name] + data.toString('utf8')).split('\n');
-        pending[name] = lines.pop() ?? '';
+        const lines = readers[name].lines(data);
         if (lines.length > 0)
             untrusted(`${lines.join('\n')}\n`);
     };
     return {
         listeners: { stdout: listener('stdout'), stderr: listener('stderr') },
         flush: () => {
-            untrusted([pending.stdout, pending.stderr].filter(text => text !== '').join('\n'));
+            untrusted([readers.stdout.rest(), readers.stderr.rest()].filter(text => text !== '').join('\n'));
         }
     };
 }
@@ -2375,19 +2390,16 @@ function execStreaming(program, args, options) {
         });
         const streams = { stdout: [], stderr: [] };
         for (const name of ['stdout', 'stderr']) {
-            let pending = '';
+            const reader = lineReader();
             child[name].on('data', (chunk) => {
                 streams[name].push(chunk);
-                const text = pending + chunk.toString('utf8');
-                const lines = text.split('\n');
-                pending = lines.pop() ?? '';
-                for (const line of lines)
+                for (const line of reader.lines(chunk))
                     options.onLine(line);
             });
             child[name].on('end', () => {
-                if (pending !== '')
-                    options.onLine(pending);
-                pending = '';
+                const last = reader.rest();
+                if (last !== '')
+                    options.onLine(last);
             });
         }
         const stop = () => {
