@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest'
 import {
   buildahBuildArgs,
   buildahCacheRepository,
+  buildahCreateListArgs,
   buildahExportArgs,
-  buildahManifestAddArgs,
   buildahPullArgs,
   refuseIndexDescriptor
 } from '../../src/engines/buildah/argv.js'
@@ -205,34 +205,23 @@ describe('buildahBuildArgs', () => {
     expect(buildahPullArgs('r.io/base:1', parsePlatform('s390x'), true, undefined)).toContain(
       'always'
     )
-    const [armv7] = planBuild(parsePlatforms(['arm/v7']), parsePlatform('amd64'), {
-      arm32OnArm64: false
-    })
-    if (armv7 === undefined || arm64 === undefined) throw new Error('no plan')
-    expect(buildahManifestAddArgs('localhost/list', armv7, 'abc')).toEqual([
-      'manifest',
-      'add',
-      '--os',
-      'linux',
-      '--arch',
-      'arm',
-      '--variant',
-      'v7',
-      'localhost/list',
-      'abc'
-    ])
-    expect(buildahManifestAddArgs('localhost/list', arm64, 'abc')).not.toContain('--variant')
   })
 })
 
 describe('buildah helpers', () => {
-  it('exports the list and every image to an OCI layout', () => {
-    expect(buildahExportArgs('localhost/list', '/tmp/layout')).toEqual([
-      'manifest',
+  it('exports one image to an OCI layout, and lists the images in the order given', () => {
+    expect(buildahExportArgs('0f1e', '/tmp/layout/linux-arm64')).toEqual([
       'push',
-      '--all',
+      '--quiet',
+      '0f1e',
+      'oci:/tmp/layout/linux-arm64'
+    ])
+    expect(buildahCreateListArgs('localhost/list', ['0f1e', 'a2b3'])).toEqual([
+      'manifest',
+      'create',
       'localhost/list',
-      'oci:/tmp/layout'
+      '0f1e',
+      'a2b3'
     ])
   })
 

@@ -851,16 +851,10 @@ function buildahPullArgs(image, platform, pull, authFile) {
 function buildahManifestInspectArgs(image) {
     return ['manifest', 'inspect', image];
 }
-/** argv to add one platform's image to the list, described the way `--manifest` does. */
-function buildahManifestAddArgs(manifestList, platform, imageId) {
-    const args = ['manifest', 'add', '--os', platform.platform.os];
-    args.push('--arch', platform.platform.architecture);
-    if (platform.platform.variant !== undefined)
-        args.push('--variant', platform.platform.variant);
-    args.push(manifestList, imageId);
-    return args;
+/** argv to create the list over the platforms' images, each described by its own config. */
+function buildahCreateListArgs(manifestList, imageIds) {
+    return ['manifest', 'create', manifestList, ...imageIds];
 }
-/** argv to write the list and every image in it to an OCI layout folder. */
 /** buildah leaves no OCI layout of the user's whose `index.json` could carry these. */
 function refuseIndexDescriptor(request) {
     const refused = (0,src_annotations/* firstAt */.yI)(request.annotations, ['index-descriptor']);
@@ -868,8 +862,12 @@ function refuseIndexDescriptor(request) {
         throw new errors/* InputError */.dz(constants/* Input */.pd.Annotations, `\`${(0,src_annotations/* formatAnnotation */.tn)(refused)}\` asks for the index-descriptor level, which the buildah engine cannot write: it leaves no OCI layout whose index.json would carry it`, 'Use the index or manifest-descriptor level, or the buildx engine with an `outputs: type=oci` layout');
     }
 }
-function buildahExportArgs(manifestList, layoutDir) {
-    return ['manifest', 'push', '--all', manifestList, `oci:${layoutDir}`];
+/**
+ * argv to write one image to an OCI layout folder of its own: the bytes `manifest push --all`
+ * would write for it, so the action can start on each platform as its build ends.
+ */
+function buildahExportArgs(imageId, layoutDir) {
+    return ['push', '--quiet', imageId, `oci:${layoutDir}`];
 }
 
 // EXTERNAL MODULE: ./src/bounded.ts
@@ -1530,30 +1528,22 @@ async function login(request) {
 }
 
 ;// CONCATENATED MODULE: ./src/engines/buildah/manifest.ts
-/** The manifest list that gathers the platforms' images, its OCI export and its removal. */
+/** The manifest list that names the platforms' images, their OCI export and the list's removal. */
 
 
 /**
- * Create `manifestList` now and add each platform's image, in the order given, as soon as
- * it is ready: the list is complete moments after the last build, not a round of commands
- * later. Resolves when every image is in; rejects (and stops adding) once `ready` does.
+ * The list `manifestList` over the platforms' images, in the order given (each entry's
+ * platform is its image's); its id.
  */
-async function fillList(manifestList, platforms, ready) {
-    await (0,exec/* exec */.m0)('buildah', ['manifest', 'create', manifestList], { silent: true });
-    // One list file: each add rewrites it, so they run one after another.
-    for (const platform of platforms) {
-        const id = await ready(platform);
-        await (0,exec/* exec */.m0)('buildah', buildahManifestAddArgs(manifestList, platform, id), { silent: true });
-    }
+async function createList(manifestList, imageIds) {
+    const result = await (0,exec/* exec */.m0)('buildah', buildahCreateListArgs(manifestList, imageIds), {
+        silent: true
+    });
+    return result.stdout.trim().split('\n').at(-1) ?? '';
 }
-/** Write the list and every image in it to an OCI layout folder. */
-async function exportList(manifestList, layoutDir) {
-    await (0,exec/* exec */.m0)('buildah', buildahExportArgs(manifestList, layoutDir), { silent: true });
-}
-/** The list's image id, for the outputs. */
-async function listId(manifestList) {
-    const result = await (0,exec/* exec */.m0)('buildah', ['images', '--noheading', '--no-trunc', '--format', '{{.ID}}', manifestList], { silent: true, allowFailure: true });
-    return result.stdout.trim().split('\n')[0] ?? '';
+/** Write one image to an OCI layout folder of its own (joinLayouts() gathers them). */
+async function exportImage(imageId, layoutDir) {
+    await (0,exec/* exec */.m0)('buildah', buildahExportArgs(imageId, layoutDir), { silent: true });
 }
 async function removeList(manifestList) {
     const removed = await (0,exec/* exec */.m0)('buildah', ['manifest', 'rm', manifestList], {
@@ -1857,6 +1847,8 @@ class BuildahEngine {
     /** Each platform's image id, for the smoke test. */
     images = new Map();
     authFile;
+    /** The list's removal, once the build no longer needs it. */
+    removing;
     constructor(version, group) {
         this.version = version;
         this.group = group;
@@ -1890,62 +1882,69 @@ class BuildahEngine {
         }
     }
     async build(request) {
-        const manifestList = `localhost/multiarch-build-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
         const secretFiles = await writeSecretFiles(request.secrets, request.tempDir);
-        let builds;
-        // Removed by dispose() whatever happens from here on.
-        this.manifestList = manifestList;
-        const built = new Map();
-        let fail = () => undefined;
-        const failed = new Promise((_resolve, reject) => {
-            fail = reject;
-        });
-        failed.catch(() => undefined);
-        for (const platform of request.platforms) {
-            let resolve = () => undefined;
-            const promise = new Promise(done => {
-                resolve = done;
-            });
-            built.set(platform.name, { resolve, promise });
-        }
-        const listed = fillList(manifestList, request.platforms, platform => Promise.race([built.get(platform.name)?.promise ?? failed, failed]));
-        listed.catch(() => undefined);
+        // The action checks, pushes by digest, then moves tags: it gets the bytes as an OCI
+        // layout. Each platform's image is written out as its build ends, beside the builds
+        // still running, and the parts are joined into one layout once all are in.
+        const exporting = request.push || request.keepForChecks;
+        const exportRoot = external_node_path_default().join(request.tempDir, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+        const exports = new Map();
+        const exportDir = (platform) => external_node_path_default().join(`${exportRoot}.parts`, platform.slug);
+        // buildah makes the layout's folder, not its parent.
+        if (exporting)
+            await (0,promises_.mkdir)(`${exportRoot}.parts`);
+        let result;
         try {
             const { jobs, limit } = await this.planJobs(request);
-            const result = await buildAll(request, jobs, limit, secretFiles, this.authFile, this.group, (platform, id) => built.get(platform)?.resolve(id));
-            builds = result.builds;
-            this.images = result.images;
-            await listed;
+            result = await buildAll(request, jobs, limit, secretFiles, this.authFile, this.group, (name, id) => {
+                const platform = request.platforms.find(entry => entry.name === name);
+                if (!exporting || platform === undefined)
+                    return;
+                const exported = exportImage(id, exportDir(platform));
+                exported.catch(() => undefined);
+                exports.set(name, exported);
+            });
+            await Promise.all(exports.values());
         }
         catch (error) {
-            fail(error);
-            // No add may still run when dispose() removes the list.
-            await listed.catch(() => undefined);
+            // No export may still be writing when the step cleans up.
+            await Promise.allSettled(exports.values());
             throw error;
         }
         finally {
             await removeSecretFiles(secretFiles);
         }
-        // The list id is only for the outputs: look it up while the export runs.
-        const imageIdLookup = listId(manifestList);
+        this.images = result.images;
+        // The list gives the outputs the builder's id of the result.
+        const manifestList = `localhost/multiarch-build-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
+        this.manifestList = manifestList;
+        const ids = request.platforms.map(platform => result.images.get(platform.name) ?? '');
+        const listed = createList(manifestList, ids);
+        listed.catch(() => undefined);
         let layout;
-        if (request.push || request.keepForChecks) {
-            // The action checks, pushes by digest, then moves tags: hand it the bytes.
-            layout = external_node_path_default().join(request.tempDir, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-            await exportList(manifestList, layout);
+        if (exporting) {
+            layout = exportRoot;
+            await (0,registry_layout/* joinLayouts */.Et)(request.platforms.map(platform => ({
+                dir: exportDir(platform),
+                platform: platform.platform
+            })), layout);
+            await (0,promises_.rm)(`${exportRoot}.parts`, { recursive: true, force: true });
             // buildah 1.28 writes no index annotations: the action adds them to the exported index.
             if (await (0,registry_layout/* annotateLayoutIndex */.Df)(layout, request.annotations)) {
                 core/* info */.pq('wrote the index and index-entry annotations into the exported index');
             }
-            core/* info */.pq(`exported the list to an OCI layout for the checks${request.push ? ' and the push' : ''}`);
+            core/* info */.pq(`exported each platform's image to an OCI layout as its build ended, for the checks${request.push ? ' and the push' : ''}`);
         }
-        const imageId = await imageIdLookup;
+        const imageId = await listed;
+        // Nothing reads the list again: it goes while the checks and the push run.
+        this.manifestList = undefined;
+        this.removing = removeList(manifestList).catch(() => undefined);
         return {
             image: layout === undefined
                 ? { kind: 'unavailable', reason: "it stays in buildah's image store" }
                 : { kind: 'layout', dir: layout, temporary: true },
             imageId,
-            builds,
+            builds: result.builds,
             metadata: { engine: 'buildah', version: this.version, manifestList, imageId }
         };
     }
@@ -2030,6 +2029,7 @@ class BuildahEngine {
         return smokeTest(platforms, this.images, command);
     }
     async dispose() {
+        await this.removing;
         if (this.manifestList === undefined)
             return;
         const list = this.manifestList;

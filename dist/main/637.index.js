@@ -1802,10 +1802,11 @@ function verifyingStream(digest, mismatch) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $f: () => (/* binding */ layoutBlobs),
 /* harmony export */   Df: () => (/* binding */ annotateLayoutIndex),
+/* harmony export */   Et: () => (/* binding */ joinLayouts),
 /* harmony export */   T4: () => (/* binding */ readLayout),
 /* harmony export */   nD: () => (/* binding */ blobPath)
 /* harmony export */ });
-/* unused harmony export annotatedIndex */
+/* unused harmony exports annotatedIndex, indexOver */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
@@ -1937,6 +1938,74 @@ async function annotateLayoutIndex(dir, annotations) {
     const rewritten = { ...top, manifests: [{ ...entry, digest, size: bytes.length }] };
     await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(indexFile, JSON.stringify(rewritten));
     return true;
+}
+/**
+ * The bytes of the OCI index over `entries`, in their order, shaped as buildah writes a
+ * list's index (`mediaType`, `digest`, `size`, then `platform` with `architecture`, `os`
+ * and a `variant` when there is one), so that the same images give the same digest. Pure.
+ */
+function indexOver(entries) {
+    return Buffer.from(JSON.stringify({
+        schemaVersion: 2,
+        mediaType: _oci_js__WEBPACK_IMPORTED_MODULE_4__/* .MEDIA_TYPES */ .Z2.ociIndex,
+        manifests: entries.map(entry => ({
+            mediaType: entry.mediaType,
+            digest: entry.digest,
+            size: entry.size,
+            platform: {
+                architecture: entry.platform.architecture,
+                os: entry.platform.os,
+                ...(entry.platform.variant === undefined || entry.platform.variant === ''
+                    ? {}
+                    : { variant: entry.platform.variant })
+            }
+        }))
+    }));
+}
+/**
+ * Gather layouts of one image each (as `buildah push IMAGE oci:DIR` writes them) into one
+ * layout at `dir` whose `index.json` names an OCI index over their manifests, in the order
+ * given. Each entry names the platform given for it, with the variant of the image's config
+ * when none is given, as `buildah manifest add --os --arch [--variant]` does. Blobs are
+ * moved, not copied: the parts are spent. The index digest is returned.
+ */
+async function joinLayouts(parts, dir) {
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdir)(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, 'blobs', 'sha256'), { recursive: true });
+    const entries = [];
+    for (const part of parts) {
+        const top = JSON.parse(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(part.dir, 'index.json'), 'utf8'));
+        const [entry, ...others] = top.manifests ?? [];
+        if (entry === undefined || others.length > 0 || (0,_oci_js__WEBPACK_IMPORTED_MODULE_4__/* .isIndexMediaType */ .$$)(entry.mediaType)) {
+            throw new Error(`the OCI layout in ${part.dir} should name exactly one image manifest`);
+        }
+        const manifest = await readManifest(part.dir, entry);
+        const config = JSON.parse((await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(blobPath(part.dir, manifest.config.digest))).toString('utf8'));
+        const digests = [manifest.digest, manifest.config.digest, ...manifest.layers.map(l => l.digest)];
+        // A layer can repeat within an image, and across platforms (a copied text file).
+        for (const digest of new Set(digests)) {
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rename)(blobPath(part.dir, digest), blobPath(dir, digest));
+        }
+        const variant = part.platform.variant ?? config.variant;
+        entries.push({
+            mediaType: manifest.mediaType,
+            digest: manifest.digest,
+            size: manifest.bytes.length,
+            platform: {
+                architecture: part.platform.architecture,
+                os: part.platform.os,
+                ...(variant === undefined ? {} : { variant })
+            }
+        });
+    }
+    const index = indexOver(entries);
+    const digest = (0,_digest_js__WEBPACK_IMPORTED_MODULE_5__/* .digestOf */ .ol)(index);
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(blobPath(dir, digest), index);
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, 'index.json'), JSON.stringify({
+        schemaVersion: 2,
+        manifests: [{ mediaType: _oci_js__WEBPACK_IMPORTED_MODULE_4__/* .MEDIA_TYPES */ .Z2.ociIndex, digest, size: index.length }]
+    }));
+    return digest;
 }
 
 

@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { type Annotation, annotationsAt } from '../annotations.js'
 import { descriptorPlatformName } from '../platform.js'
@@ -187,4 +187,104 @@ export async function annotateLayoutIndex(
   const rewritten = { ...top, manifests: [{ ...entry, digest, size: bytes.length }] }
   await writeFile(indexFile, JSON.stringify(rewritten))
   return true
+}
+
+/**
+ * The bytes of the OCI index over `entries`, in their order, shaped as buildah writes a
+ * list's index (`mediaType`, `digest`, `size`, then `platform` with `architecture`, `os`
+ * and a `variant` when there is one), so that the same images give the same digest. Pure.
+ */
+export function indexOver(
+  entries: readonly {
+    readonly mediaType: string
+    readonly digest: string
+    readonly size: number
+    readonly platform: {
+      readonly architecture: string
+      readonly os: string
+      readonly variant?: string
+    }
+  }[]
+): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPES.ociIndex,
+      manifests: entries.map(entry => ({
+        mediaType: entry.mediaType,
+        digest: entry.digest,
+        size: entry.size,
+        platform: {
+          architecture: entry.platform.architecture,
+          os: entry.platform.os,
+          ...(entry.platform.variant === undefined || entry.platform.variant === ''
+            ? {}
+            : { variant: entry.platform.variant })
+        }
+      }))
+    })
+  )
+}
+
+/**
+ * Gather layouts of one image each (as `buildah push IMAGE oci:DIR` writes them) into one
+ * layout at `dir` whose `index.json` names an OCI index over their manifests, in the order
+ * given. Each entry names the platform given for it, with the variant of the image's config
+ * when none is given, as `buildah manifest add --os --arch [--variant]` does. Blobs are
+ * moved, not copied: the parts are spent. The index digest is returned.
+ */
+export async function joinLayouts(
+  parts: readonly {
+    readonly dir: string
+    readonly platform: {
+      readonly os: string
+      readonly architecture: string
+      readonly variant?: string
+    }
+  }[],
+  dir: string
+): Promise<string> {
+  await mkdir(path.join(dir, 'blobs', 'sha256'), { recursive: true })
+  const entries = []
+  for (const part of parts) {
+    const top = JSON.parse(await readFile(path.join(part.dir, 'index.json'), 'utf8')) as {
+      manifests?: Descriptor[]
+    }
+    const [entry, ...others] = top.manifests ?? []
+    if (entry === undefined || others.length > 0 || isIndexMediaType(entry.mediaType)) {
+      throw new Error(`the OCI layout in ${part.dir} should name exactly one image manifest`)
+    }
+    const manifest = await readManifest(part.dir, entry)
+    const config = JSON.parse(
+      (await readFile(blobPath(part.dir, manifest.config.digest))).toString('utf8')
+    ) as { variant?: string }
+    const digests = [manifest.digest, manifest.config.digest, ...manifest.layers.map(l => l.digest)]
+    // A layer can repeat within an image, and across platforms (a copied text file).
+    for (const digest of new Set(digests)) {
+      await rename(blobPath(part.dir, digest), blobPath(dir, digest))
+    }
+    const variant = part.platform.variant ?? config.variant
+    entries.push({
+      mediaType: manifest.mediaType,
+      digest: manifest.digest,
+      size: manifest.bytes.length,
+      platform: {
+        architecture: part.platform.architecture,
+        os: part.platform.os,
+        ...(variant === undefined ? {} : { variant })
+      }
+    })
+  }
+  const index = indexOver(entries)
+  const digest = digestOf(index)
+  await writeFile(blobPath(dir, digest), index)
+  await writeFile(path.join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}')
+  await writeFile(
+    path.join(dir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [{ mediaType: MEDIA_TYPES.ociIndex, digest, size: index.length }]
+    })
+  )
+  return digest
 }

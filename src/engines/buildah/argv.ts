@@ -111,20 +111,11 @@ export function buildahManifestInspectArgs(image: string): string[] {
   return ['manifest', 'inspect', image]
 }
 
-/** argv to add one platform's image to the list, described the way `--manifest` does. */
-export function buildahManifestAddArgs(
-  manifestList: string,
-  platform: PlannedPlatform,
-  imageId: string
-): string[] {
-  const args = ['manifest', 'add', '--os', platform.platform.os]
-  args.push('--arch', platform.platform.architecture)
-  if (platform.platform.variant !== undefined) args.push('--variant', platform.platform.variant)
-  args.push(manifestList, imageId)
-  return args
+/** argv to create the list over the platforms' images, each described by its own config. */
+export function buildahCreateListArgs(manifestList: string, imageIds: readonly string[]): string[] {
+  return ['manifest', 'create', manifestList, ...imageIds]
 }
 
-/** argv to write the list and every image in it to an OCI layout folder. */
 /** buildah leaves no OCI layout of the user's whose `index.json` could carry these. */
 export function refuseIndexDescriptor(request: Pick<BuildRequest, 'annotations'>): void {
   const refused = firstAt(request.annotations, ['index-descriptor'])
@@ -137,6 +128,10 @@ export function refuseIndexDescriptor(request: Pick<BuildRequest, 'annotations'>
   }
 }
 
-export function buildahExportArgs(manifestList: string, layoutDir: string): string[] {
-  return ['manifest', 'push', '--all', manifestList, `oci:${layoutDir}`]
+/**
+ * argv to write one image to an OCI layout folder of its own: the bytes `manifest push --all`
+ * would write for it, so the action can start on each platform as its build ends.
+ */
+export function buildahExportArgs(imageId: string, layoutDir: string): string[] {
+  return ['push', '--quiet', imageId, `oci:${layoutDir}`]
 }

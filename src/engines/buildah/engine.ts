@@ -1,7 +1,7 @@
 /** The buildah engine: one `buildah build` per platform, side by side, into one manifest list. */
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
-import { readFile, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { exec } from '../../exec.js'
 import type { PlannedPlatform } from '../../plan.js'
@@ -10,12 +10,12 @@ import { parseReference } from '../../reference.js'
 import type { KeyValue } from '../../values.js'
 import type { BuildRequest, BuildResult, Engine, Group, SmokeResult } from '../engine.js'
 import { removeSecretFiles, writeSecretFiles } from '../secrets.js'
-import { annotateLayoutIndex } from '../../registry/layout.js'
+import { annotateLayoutIndex, joinLayouts } from '../../registry/layout.js'
 import { buildahCacheRepository, refuseIndexDescriptor } from './argv.js'
 import { pullImages } from './bases.js'
 import { applyEdits, parseDockerfile } from './dockerfile.js'
 import { login } from './login.js'
-import { exportList, fillList, listId, removeList } from './manifest.js'
+import { createList, exportImage, removeList } from './manifest.js'
 import {
   type PinPlan,
   buildPlatformArgs,
@@ -73,6 +73,8 @@ export class BuildahEngine implements Engine {
   /** Each platform's image id, for the smoke test. */
   private images = new Map<string, string>()
   private authFile: string | undefined
+  /** The list's removal, once the build no longer needs it. */
+  private removing: Promise<void> | undefined
 
   constructor(
     readonly version: string,
@@ -113,73 +115,80 @@ export class BuildahEngine implements Engine {
   }
 
   async build(request: BuildRequest): Promise<BuildResult> {
-    const manifestList = `localhost/multiarch-build-${randomBytes(6).toString('hex')}`
     const secretFiles = await writeSecretFiles(request.secrets, request.tempDir)
-    let builds
-    // Removed by dispose() whatever happens from here on.
-    this.manifestList = manifestList
-    const built = new Map<string, { resolve: (id: string) => void; promise: Promise<string> }>()
-    let fail: (error: unknown) => void = () => undefined
-    const failed = new Promise<never>((_resolve, reject) => {
-      fail = reject
-    })
-    failed.catch(() => undefined)
-    for (const platform of request.platforms) {
-      let resolve: (id: string) => void = () => undefined
-      const promise = new Promise<string>(done => {
-        resolve = done
-      })
-      built.set(platform.name, { resolve, promise })
-    }
-    const listed = fillList(manifestList, request.platforms, platform =>
-      Promise.race([built.get(platform.name)?.promise ?? failed, failed])
-    )
-    listed.catch(() => undefined)
+    // The action checks, pushes by digest, then moves tags: it gets the bytes as an OCI
+    // layout. Each platform's image is written out as its build ends, beside the builds
+    // still running, and the parts are joined into one layout once all are in.
+    const exporting = request.push || request.keepForChecks
+    const exportRoot = path.join(request.tempDir, `layout-${randomBytes(4).toString('hex')}`)
+    const exports = new Map<string, Promise<void>>()
+    const exportDir = (platform: PlannedPlatform): string =>
+      path.join(`${exportRoot}.parts`, platform.slug)
+    // buildah makes the layout's folder, not its parent.
+    if (exporting) await mkdir(`${exportRoot}.parts`)
+    let result
     try {
       const { jobs, limit } = await this.planJobs(request)
-      const result = await buildAll(
+      result = await buildAll(
         request,
         jobs,
         limit,
         secretFiles,
         this.authFile,
         this.group,
-        (platform, id) => built.get(platform)?.resolve(id)
+        (name, id) => {
+          const platform = request.platforms.find(entry => entry.name === name)
+          if (!exporting || platform === undefined) return
+          const exported = exportImage(id, exportDir(platform))
+          exported.catch(() => undefined)
+          exports.set(name, exported)
+        }
       )
-      builds = result.builds
-      this.images = result.images
-      await listed
+      await Promise.all(exports.values())
     } catch (error) {
-      fail(error)
-      // No add may still run when dispose() removes the list.
-      await listed.catch(() => undefined)
+      // No export may still be writing when the step cleans up.
+      await Promise.allSettled(exports.values())
       throw error
     } finally {
       await removeSecretFiles(secretFiles)
     }
-    // The list id is only for the outputs: look it up while the export runs.
-    const imageIdLookup = listId(manifestList)
+    this.images = result.images
+    // The list gives the outputs the builder's id of the result.
+    const manifestList = `localhost/multiarch-build-${randomBytes(6).toString('hex')}`
+    this.manifestList = manifestList
+    const ids = request.platforms.map(platform => result.images.get(platform.name) ?? '')
+    const listed = createList(manifestList, ids)
+    listed.catch(() => undefined)
     let layout: string | undefined
-    if (request.push || request.keepForChecks) {
-      // The action checks, pushes by digest, then moves tags: hand it the bytes.
-      layout = path.join(request.tempDir, `layout-${randomBytes(4).toString('hex')}`)
-      await exportList(manifestList, layout)
+    if (exporting) {
+      layout = exportRoot
+      await joinLayouts(
+        request.platforms.map(platform => ({
+          dir: exportDir(platform),
+          platform: platform.platform
+        })),
+        layout
+      )
+      await rm(`${exportRoot}.parts`, { recursive: true, force: true })
       // buildah 1.28 writes no index annotations: the action adds them to the exported index.
       if (await annotateLayoutIndex(layout, request.annotations)) {
         core.info('wrote the index and index-entry annotations into the exported index')
       }
       core.info(
-        `exported the list to an OCI layout for the checks${request.push ? ' and the push' : ''}`
+        `exported each platform's image to an OCI layout as its build ended, for the checks${request.push ? ' and the push' : ''}`
       )
     }
-    const imageId = await imageIdLookup
+    const imageId = await listed
+    // Nothing reads the list again: it goes while the checks and the push run.
+    this.manifestList = undefined
+    this.removing = removeList(manifestList).catch(() => undefined)
     return {
       image:
         layout === undefined
           ? { kind: 'unavailable', reason: "it stays in buildah's image store" }
           : { kind: 'layout', dir: layout, temporary: true },
       imageId,
-      builds,
+      builds: result.builds,
       metadata: { engine: 'buildah', version: this.version, manifestList, imageId }
     }
   }
@@ -283,6 +292,7 @@ export class BuildahEngine implements Engine {
   }
 
   async dispose(): Promise<void> {
+    await this.removing
     if (this.manifestList === undefined) return
     const list = this.manifestList
     this.manifestList = undefined

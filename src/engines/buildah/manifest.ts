@@ -1,39 +1,24 @@
-/** The manifest list that gathers the platforms' images, its OCI export and its removal. */
+/** The manifest list that names the platforms' images, their OCI export and the list's removal. */
 import { exec } from '../../exec.js'
-import type { PlannedPlatform } from '../../plan.js'
-import { buildahExportArgs, buildahManifestAddArgs } from './argv.js'
+import { buildahCreateListArgs, buildahExportArgs } from './argv.js'
 
 /**
- * Create `manifestList` now and add each platform's image, in the order given, as soon as
- * it is ready: the list is complete moments after the last build, not a round of commands
- * later. Resolves when every image is in; rejects (and stops adding) once `ready` does.
+ * The list `manifestList` over the platforms' images, in the order given (each entry's
+ * platform is its image's); its id.
  */
-export async function fillList(
+export async function createList(
   manifestList: string,
-  platforms: readonly PlannedPlatform[],
-  ready: (platform: PlannedPlatform) => Promise<string>
-): Promise<void> {
-  await exec('buildah', ['manifest', 'create', manifestList], { silent: true })
-  // One list file: each add rewrites it, so they run one after another.
-  for (const platform of platforms) {
-    const id = await ready(platform)
-    await exec('buildah', buildahManifestAddArgs(manifestList, platform, id), { silent: true })
-  }
+  imageIds: readonly string[]
+): Promise<string> {
+  const result = await exec('buildah', buildahCreateListArgs(manifestList, imageIds), {
+    silent: true
+  })
+  return result.stdout.trim().split('\n').at(-1) ?? ''
 }
 
-/** Write the list and every image in it to an OCI layout folder. */
-export async function exportList(manifestList: string, layoutDir: string): Promise<void> {
-  await exec('buildah', buildahExportArgs(manifestList, layoutDir), { silent: true })
-}
-
-/** The list's image id, for the outputs. */
-export async function listId(manifestList: string): Promise<string> {
-  const result = await exec(
-    'buildah',
-    ['images', '--noheading', '--no-trunc', '--format', '{{.ID}}', manifestList],
-    { silent: true, allowFailure: true }
-  )
-  return result.stdout.trim().split('\n')[0] ?? ''
+/** Write one image to an OCI layout folder of its own (joinLayouts() gathers them). */
+export async function exportImage(imageId: string, layoutDir: string): Promise<void> {
+  await exec('buildah', buildahExportArgs(imageId, layoutDir), { silent: true })
 }
 
 export async function removeList(manifestList: string): Promise<void> {
