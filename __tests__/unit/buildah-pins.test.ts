@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { chooseInstance, digestReference, indexEntries } from '../../src/engines/buildah/bases.js'
+import {
+  chooseInstance,
+  digestReference,
+  indexEntries,
+  parseImageDigests
+} from '../../src/engines/buildah/bases.js'
 import { applyEdits, parseDockerfile } from '../../src/engines/buildah/dockerfile.js'
 import { recordedBaseName } from '../../src/engines/buildah/engine.js'
 import { namedFromLine, withoutAutomaticArgWarning } from '../../src/engines/buildah/log.js'
@@ -369,5 +374,28 @@ describe('platform build args and the log', () => {
       `STEP 2/3: COPY --from=r.io/base:1 (image cccccccccccc) /a /a`
     )
     expect(namedFromLine('STEP 2/3: RUN true', names)).toBe('STEP 2/3: RUN true')
+  })
+})
+
+describe('parseImageDigests', () => {
+  it("maps each listed digest to its image's bare id and skips what is not a pair", () => {
+    const id = 'a'.repeat(64)
+    const digest = `sha256:${'b'.repeat(64)}`
+    expect(
+      parseImageDigests(
+        [
+          `sha256:${id}   ${digest}`,
+          `sha256:${'c'.repeat(64)}   <none>`,
+          'garbage',
+          '',
+          `${'d'.repeat(64)} sha256:${'e'.repeat(64)}`
+        ].join('\n')
+      )
+    ).toEqual(
+      new Map([
+        [digest, id],
+        [`sha256:${'e'.repeat(64)}`, 'd'.repeat(64)]
+      ])
+    )
   })
 })

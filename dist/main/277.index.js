@@ -847,6 +847,10 @@ function buildahPullArgs(image, platform, pull, authFile) {
     args.push(image);
     return args;
 }
+/** argv to list every image in the store with its id and digest, one per line. */
+function buildahImageDigestsArgs() {
+    return ['images', '--all', '--no-trunc', '--noheading', '--format', '{{.ID}} {{.Digest}}'];
+}
 /** argv to read an image's index (or manifest) from the store or the registry. */
 function buildahManifestInspectArgs(image) {
     return ['manifest', 'inspect', image];
@@ -1417,9 +1421,13 @@ function indexEntries(text) {
 async function pullImages(wanted, options) {
     const names = [...new Set(wanted.map(entry => entry.image))];
     const indexes = new Map();
+    // What the store holds, by digest, read beside the registry's indexes: one command for
+    // every reference, where asking for each would start a buildah per platform.
+    const stored = options.pull ? Promise.resolve(undefined) : storedDigests();
     await (0,bounded/* mapBounded */.yJ)(names, options.limit, async (name) => {
         indexes.set(name, await readIndex(name, options.authFile));
     });
+    const inStore = await stored;
     // An image that is no index is pulled by name: one platform after another for that name.
     const byName = new Map(names.map(name => [name, (0,bounded/* limiter */.TA)(1)]));
     const pulled = new Map();
@@ -1439,7 +1447,12 @@ async function pullImages(wanted, options) {
         const pullOne = async () => {
             // buildah's `missing` policy would still read the manifest from the registry when an
             // image's name has moved to another platform's image; the digest finds it locally.
-            const present = options.pull || index === undefined ? undefined : await storedImage(reference);
+            // The listing shows one digest per image; one stored under another of its digests is
+            // still found by asking for it by name.
+            const present = options.pull || index === undefined
+                ? undefined
+                : (inStore?.get(reference.slice(reference.indexOf('@') + 1)) ??
+                    (await storedImage(reference)));
             return present === undefined
                 ? pullImage(reference, image, platform, options)
                 : { id: present, fetched: false };
@@ -1464,6 +1477,28 @@ async function readIndex(image, authFile) {
     if (result === undefined || result.exitCode !== 0)
         return undefined;
     return indexEntries(result.stdout);
+}
+/**
+ * Each image's id in the store by its digest (the one `buildah images` shows); undefined
+ * when the listing fails.
+ */
+async function storedDigests() {
+    const result = await (0,exec/* exec */.m0)('buildah', buildahImageDigestsArgs(), {
+        silent: true,
+        allowFailure: true
+    }).catch(() => undefined);
+    return result?.exitCode === 0 ? parseImageDigests(result.stdout) : undefined;
+}
+/** `buildah images --format '{{.ID}} {{.Digest}}'` lines as digest -> bare id. Pure. */
+function parseImageDigests(text) {
+    const found = new Map();
+    for (const line of text.split('\n')) {
+        const [id = '', digest = ''] = line.trim().split(/\s+/);
+        const bare = id.replace(/^sha256:/, '');
+        if (/^[0-9a-f]{64}$/.test(bare) && /^sha256:[0-9a-f]{64}$/.test(digest))
+            found.set(digest, bare);
+    }
+    return found;
 }
 /** The id of the image `reference` names in the store, without asking any registry. */
 async function storedImage(reference) {

@@ -106,6 +106,11 @@ export function buildahPullArgs(
   return args
 }
 
+/** argv to list every image in the store with its id and digest, one per line. */
+export function buildahImageDigestsArgs(): string[] {
+  return ['images', '--all', '--no-trunc', '--noheading', '--format', '{{.ID}} {{.Digest}}']
+}
+
 /** argv to read an image's index (or manifest) from the store or the registry. */
 export function buildahManifestInspectArgs(image: string): string[] {
   return ['manifest', 'inspect', image]

@@ -7,7 +7,7 @@ import { limiter, mapBounded } from '../../bounded.js'
 import { ActionError, errorMessage } from '../../errors.js'
 import { ExecError, exec } from '../../exec.js'
 import { type Platform, descriptorPlatformName, formatPlatform } from '../../platform.js'
-import { buildahManifestInspectArgs, buildahPullArgs } from './argv.js'
+import { buildahImageDigestsArgs, buildahManifestInspectArgs, buildahPullArgs } from './argv.js'
 import { pinKey } from './pins.js'
 
 export interface IndexEntry {
@@ -71,9 +71,13 @@ export async function pullImages(
 ): Promise<Map<string, PulledImage>> {
   const names = [...new Set(wanted.map(entry => entry.image))]
   const indexes = new Map<string, IndexEntry[] | undefined>()
+  // What the store holds, by digest, read beside the registry's indexes: one command for
+  // every reference, where asking for each would start a buildah per platform.
+  const stored = options.pull ? Promise.resolve(undefined) : storedDigests()
   await mapBounded(names, options.limit, async name => {
     indexes.set(name, await readIndex(name, options.authFile))
   })
+  const inStore = await stored
   // An image that is no index is pulled by name: one platform after another for that name.
   const byName = new Map(names.map(name => [name, limiter(1)]))
   const pulled = new Map<string, PulledImage>()
@@ -96,7 +100,13 @@ export async function pullImages(
     const pullOne = async (): Promise<{ id: string; fetched: boolean }> => {
       // buildah's `missing` policy would still read the manifest from the registry when an
       // image's name has moved to another platform's image; the digest finds it locally.
-      const present = options.pull || index === undefined ? undefined : await storedImage(reference)
+      // The listing shows one digest per image; one stored under another of its digests is
+      // still found by asking for it by name.
+      const present =
+        options.pull || index === undefined
+          ? undefined
+          : (inStore?.get(reference.slice(reference.indexOf('@') + 1)) ??
+            (await storedImage(reference)))
       return present === undefined
         ? pullImage(reference, image, platform, options)
         : { id: present, fetched: false }
@@ -126,6 +136,29 @@ async function readIndex(
   }).catch(() => undefined)
   if (result === undefined || result.exitCode !== 0) return undefined
   return indexEntries(result.stdout)
+}
+
+/**
+ * Each image's id in the store by its digest (the one `buildah images` shows); undefined
+ * when the listing fails.
+ */
+async function storedDigests(): Promise<Map<string, string> | undefined> {
+  const result = await exec('buildah', buildahImageDigestsArgs(), {
+    silent: true,
+    allowFailure: true
+  }).catch(() => undefined)
+  return result?.exitCode === 0 ? parseImageDigests(result.stdout) : undefined
+}
+
+/** `buildah images --format '{{.ID}} {{.Digest}}'` lines as digest -> bare id. Pure. */
+export function parseImageDigests(text: string): Map<string, string> {
+  const found = new Map<string, string>()
+  for (const line of text.split('\n')) {
+    const [id = '', digest = ''] = line.trim().split(/\s+/)
+    const bare = id.replace(/^sha256:/, '')
+    if (/^[0-9a-f]{64}$/.test(bare) && /^sha256:[0-9a-f]{64}$/.test(digest)) found.set(digest, bare)
+  }
+  return found
 }
 
 /** The id of the image `reference` names in the store, without asking any registry. */
