@@ -1882,6 +1882,8 @@ class BuildahEngine {
     /** Each platform's image id, for the smoke test. */
     images = new Map();
     authFile;
+    /** The list's creation, which dispose() lets end before it removes the list. */
+    listing;
     /** The list's removal, once the build no longer needs it. */
     removing;
     constructor(version, group) {
@@ -1928,10 +1930,13 @@ class BuildahEngine {
         // buildah makes the layout's folder, not its parent.
         if (exporting)
             await (0,promises_.mkdir)(`${exportRoot}.parts`);
+        const manifestList = `localhost/multiarch-build-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
+        // Removed by dispose() whatever happens from here on.
+        this.manifestList = manifestList;
         let result;
         try {
             const { jobs, limit } = await this.planJobs(request);
-            result = await buildAll(request, jobs, limit, secretFiles, this.authFile, this.group, (name, id) => {
+            const built = await buildAll(request, jobs, limit, secretFiles, this.authFile, this.group, (name, id) => {
                 const platform = request.platforms.find(entry => entry.name === name);
                 if (!exporting || platform === undefined)
                     return;
@@ -1939,7 +1944,13 @@ class BuildahEngine {
                 exported.catch(() => undefined);
                 exports.set(name, exported);
             });
+            // The list gives the outputs the builder's id of the result; it is made beside the
+            // exports still writing.
+            const ids = request.platforms.map(platform => built.images.get(platform.name) ?? '');
+            this.listing = createList(manifestList, ids);
+            this.listing.catch(() => undefined);
             await Promise.all(exports.values());
+            result = built;
         }
         catch (error) {
             // No export may still be writing when the step cleans up.
@@ -1950,12 +1961,6 @@ class BuildahEngine {
             await removeSecretFiles(secretFiles);
         }
         this.images = result.images;
-        // The list gives the outputs the builder's id of the result.
-        const manifestList = `localhost/multiarch-build-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
-        this.manifestList = manifestList;
-        const ids = request.platforms.map(platform => result.images.get(platform.name) ?? '');
-        const listed = createList(manifestList, ids);
-        listed.catch(() => undefined);
         let layout;
         if (exporting) {
             layout = exportRoot;
@@ -1970,7 +1975,7 @@ class BuildahEngine {
             }
             core/* info */.pq(`exported each platform's image to an OCI layout as its build ended, for the checks${request.push ? ' and the push' : ''}`);
         }
-        const imageId = await listed;
+        const imageId = await this.listing;
         // Nothing reads the list again: it goes while the checks and the push run.
         this.manifestList = undefined;
         this.removing = removeList(manifestList).catch(() => undefined);
@@ -2064,6 +2069,7 @@ class BuildahEngine {
         return smokeTest(platforms, this.images, command);
     }
     async dispose() {
+        await this.listing?.catch(() => undefined);
         await this.removing;
         if (this.manifestList === undefined)
             return;

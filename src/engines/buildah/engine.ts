@@ -73,6 +73,8 @@ export class BuildahEngine implements Engine {
   /** Each platform's image id, for the smoke test. */
   private images = new Map<string, string>()
   private authFile: string | undefined
+  /** The list's creation, which dispose() lets end before it removes the list. */
+  private listing: Promise<string> | undefined
   /** The list's removal, once the build no longer needs it. */
   private removing: Promise<void> | undefined
 
@@ -126,10 +128,13 @@ export class BuildahEngine implements Engine {
       path.join(`${exportRoot}.parts`, platform.slug)
     // buildah makes the layout's folder, not its parent.
     if (exporting) await mkdir(`${exportRoot}.parts`)
+    const manifestList = `localhost/multiarch-build-${randomBytes(6).toString('hex')}`
+    // Removed by dispose() whatever happens from here on.
+    this.manifestList = manifestList
     let result
     try {
       const { jobs, limit } = await this.planJobs(request)
-      result = await buildAll(
+      const built = await buildAll(
         request,
         jobs,
         limit,
@@ -144,7 +149,13 @@ export class BuildahEngine implements Engine {
           exports.set(name, exported)
         }
       )
+      // The list gives the outputs the builder's id of the result; it is made beside the
+      // exports still writing.
+      const ids = request.platforms.map(platform => built.images.get(platform.name) ?? '')
+      this.listing = createList(manifestList, ids)
+      this.listing.catch(() => undefined)
       await Promise.all(exports.values())
+      result = built
     } catch (error) {
       // No export may still be writing when the step cleans up.
       await Promise.allSettled(exports.values())
@@ -153,12 +164,6 @@ export class BuildahEngine implements Engine {
       await removeSecretFiles(secretFiles)
     }
     this.images = result.images
-    // The list gives the outputs the builder's id of the result.
-    const manifestList = `localhost/multiarch-build-${randomBytes(6).toString('hex')}`
-    this.manifestList = manifestList
-    const ids = request.platforms.map(platform => result.images.get(platform.name) ?? '')
-    const listed = createList(manifestList, ids)
-    listed.catch(() => undefined)
     let layout: string | undefined
     if (exporting) {
       layout = exportRoot
@@ -178,7 +183,7 @@ export class BuildahEngine implements Engine {
         `exported each platform's image to an OCI layout as its build ended, for the checks${request.push ? ' and the push' : ''}`
       )
     }
-    const imageId = await listed
+    const imageId = await this.listing
     // Nothing reads the list again: it goes while the checks and the push run.
     this.manifestList = undefined
     this.removing = removeList(manifestList).catch(() => undefined)
@@ -292,6 +297,7 @@ export class BuildahEngine implements Engine {
   }
 
   async dispose(): Promise<void> {
+    await this.listing?.catch(() => undefined)
     await this.removing
     if (this.manifestList === undefined) return
     const list = this.manifestList
