@@ -1931,8 +1931,6 @@ class BuildahEngine {
         if (exporting)
             await (0,promises_.mkdir)(`${exportRoot}.parts`);
         const manifestList = `localhost/multiarch-build-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
-        // Removed by dispose() whatever happens from here on.
-        this.manifestList = manifestList;
         let result;
         try {
             const { jobs, limit } = await this.planJobs(request);
@@ -1947,6 +1945,8 @@ class BuildahEngine {
             // The list gives the outputs the builder's id of the result; it is made beside the
             // exports still writing.
             const ids = request.platforms.map(platform => built.images.get(platform.name) ?? '');
+            // Removed by dispose() whatever happens from here on.
+            this.manifestList = manifestList;
             this.listing = createList(manifestList, ids);
             this.listing.catch(() => undefined);
             await Promise.all(exports.values());

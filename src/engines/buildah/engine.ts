@@ -129,8 +129,6 @@ export class BuildahEngine implements Engine {
     // buildah makes the layout's folder, not its parent.
     if (exporting) await mkdir(`${exportRoot}.parts`)
     const manifestList = `localhost/multiarch-build-${randomBytes(6).toString('hex')}`
-    // Removed by dispose() whatever happens from here on.
-    this.manifestList = manifestList
     let result
     try {
       const { jobs, limit } = await this.planJobs(request)
@@ -152,6 +150,8 @@ export class BuildahEngine implements Engine {
       // The list gives the outputs the builder's id of the result; it is made beside the
       // exports still writing.
       const ids = request.platforms.map(platform => built.images.get(platform.name) ?? '')
+      // Removed by dispose() whatever happens from here on.
+      this.manifestList = manifestList
       this.listing = createList(manifestList, ids)
       this.listing.catch(() => undefined)
       await Promise.all(exports.values())
