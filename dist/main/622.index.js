@@ -67,7 +67,6 @@ var verify_sources = __webpack_require__(4855);
 
 
 
-
 /** `linux/arm64` for an entry that says arm64 + v8, as the `platforms` input spells it. */
 function platformKey(platform) {
     return (0,src_platform/* descriptorPlatformName */.gh)(platform) ?? 'unknown';
@@ -125,14 +124,14 @@ annotations = []) {
         if (found === undefined)
             continue;
         const added = (0,src_annotations/* annotationsAt */.wv)(annotations, 'manifest-descriptor', platform);
-        entries.push(canonicalDescriptor(Object.keys(added).length === 0
+        entries.push((0,oci/* canonicalDescriptor */.C_)(Object.keys(added).length === 0
             ? found.image
             : { ...found.image, annotations: { ...found.image.annotations, ...added } }));
         for (const attestation of attestationsOf.get(found.image.digest) ?? []) {
-            entries.push(canonicalDescriptor(attestation));
+            entries.push((0,oci/* canonicalDescriptor */.C_)(attestation));
         }
     }
-    const indexAnnotations = sortedKeys((0,src_annotations/* annotationsAt */.wv)(annotations, 'index'));
+    const indexAnnotations = (0,oci/* sortedKeys */.Mf)((0,src_annotations/* annotationsAt */.wv)(annotations, 'index'));
     const index = {
         schemaVersion: 2,
         mediaType: oci/* MEDIA_TYPES */.Z2.ociIndex,
@@ -140,34 +139,6 @@ annotations = []) {
         ...(Object.keys(indexAnnotations).length === 0 ? {} : { annotations: indexAnnotations })
     };
     return { index: Buffer.from(JSON.stringify(index)), entries };
-}
-/** Fixed key order, so equal inputs serialise to equal bytes (and equal digests). */
-function canonicalDescriptor(descriptor) {
-    const platform = descriptor.platform;
-    return {
-        mediaType: descriptor.mediaType,
-        digest: descriptor.digest,
-        size: descriptor.size,
-        ...(platform === undefined
-            ? {}
-            : {
-                platform: {
-                    architecture: platform.architecture,
-                    os: platform.os,
-                    ...(platform.variant === undefined || platform.variant === ''
-                        ? {}
-                        : { variant: platform.variant })
-                }
-            }),
-        ...(descriptor.annotations === undefined
-            ? {}
-            : {
-                annotations: sortedKeys(descriptor.annotations)
-            })
-    };
-}
-function sortedKeys(map) {
-    return Object.fromEntries(Object.entries(map).sort(([a], [b]) => a.localeCompare(b)));
 }
 /**
  * Manifest-level annotations belong to the legs' images, which the merge cannot change

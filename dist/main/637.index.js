@@ -1948,18 +1948,7 @@ function indexOver(entries) {
     return Buffer.from(JSON.stringify({
         schemaVersion: 2,
         mediaType: _oci_js__WEBPACK_IMPORTED_MODULE_4__/* .MEDIA_TYPES */ .Z2.ociIndex,
-        manifests: entries.map(entry => ({
-            mediaType: entry.mediaType,
-            digest: entry.digest,
-            size: entry.size,
-            platform: {
-                architecture: entry.platform.architecture,
-                os: entry.platform.os,
-                ...(entry.platform.variant === undefined || entry.platform.variant === ''
-                    ? {}
-                    : { variant: entry.platform.variant })
-            }
-        }))
+        manifests: entries.map(_oci_js__WEBPACK_IMPORTED_MODULE_4__/* .canonicalDescriptor */ .C_)
     }));
 }
 /**
@@ -2016,7 +2005,9 @@ async function joinLayouts(parts, dir) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $$: () => (/* binding */ isIndexMediaType),
+/* harmony export */   C_: () => (/* binding */ canonicalDescriptor),
 /* harmony export */   H3: () => (/* binding */ isAttestation),
+/* harmony export */   Mf: () => (/* binding */ sortedKeys),
 /* harmony export */   Z2: () => (/* binding */ MEDIA_TYPES),
 /* harmony export */   _L: () => (/* binding */ ATTESTATION_SUBJECT)
 /* harmony export */ });
@@ -2038,6 +2029,39 @@ function isIndexMediaType(mediaType) {
 function isAttestation(descriptor) {
     return (descriptor.annotations?.[ATTESTATION_TYPE] === 'attestation-manifest' ||
         (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown'));
+}
+/**
+ * The entry with its keys in one fixed order (the order buildah writes a list's entries in),
+ * an empty variant left out and annotations sorted by key: equal entries serialise to equal
+ * bytes, and equal indexes to equal digests.
+ */
+function canonicalDescriptor(descriptor) {
+    const platform = descriptor.platform;
+    return {
+        mediaType: descriptor.mediaType,
+        digest: descriptor.digest,
+        size: descriptor.size,
+        ...(platform === undefined
+            ? {}
+            : {
+                platform: {
+                    architecture: platform.architecture,
+                    os: platform.os,
+                    ...(platform.variant === undefined || platform.variant === ''
+                        ? {}
+                        : { variant: platform.variant })
+                }
+            }),
+        ...(descriptor.annotations === undefined
+            ? {}
+            : {
+                annotations: sortedKeys(descriptor.annotations)
+            })
+    };
+}
+/** The same entries, sorted by key (localeCompare). */
+function sortedKeys(map) {
+    return Object.fromEntries(Object.entries(map).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 

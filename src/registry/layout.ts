@@ -5,7 +5,9 @@ import { descriptorPlatformName } from '../platform.js'
 import {
   ATTESTATION_SUBJECT,
   type Descriptor,
+  type IndexDescriptor,
   MEDIA_TYPES,
+  canonicalDescriptor,
   isAttestation,
   isIndexMediaType
 } from './oci.js'
@@ -194,34 +196,12 @@ export async function annotateLayoutIndex(
  * list's index (`mediaType`, `digest`, `size`, then `platform` with `architecture`, `os`
  * and a `variant` when there is one), so that the same images give the same digest. Pure.
  */
-export function indexOver(
-  entries: readonly {
-    readonly mediaType: string
-    readonly digest: string
-    readonly size: number
-    readonly platform: {
-      readonly architecture: string
-      readonly os: string
-      readonly variant?: string
-    }
-  }[]
-): Buffer {
+export function indexOver(entries: readonly IndexDescriptor[]): Buffer {
   return Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
       mediaType: MEDIA_TYPES.ociIndex,
-      manifests: entries.map(entry => ({
-        mediaType: entry.mediaType,
-        digest: entry.digest,
-        size: entry.size,
-        platform: {
-          architecture: entry.platform.architecture,
-          os: entry.platform.os,
-          ...(entry.platform.variant === undefined || entry.platform.variant === ''
-            ? {}
-            : { variant: entry.platform.variant })
-        }
-      }))
+      manifests: entries.map(canonicalDescriptor)
     })
   )
 }
@@ -236,11 +216,7 @@ export function indexOver(
 export async function joinLayouts(
   parts: readonly {
     readonly dir: string
-    readonly platform: {
-      readonly os: string
-      readonly architecture: string
-      readonly variant?: string
-    }
+    readonly platform: NonNullable<IndexDescriptor['platform']>
   }[],
   dir: string
 ): Promise<string> {

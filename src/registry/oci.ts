@@ -46,3 +46,51 @@ export function isAttestation(descriptor: {
     (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown')
   )
 }
+
+/** An index entry with all an index needs to name one manifest. */
+export interface IndexDescriptor {
+  readonly mediaType: string
+  readonly digest: string
+  readonly size: number
+  readonly platform?: {
+    readonly os: string
+    readonly architecture: string
+    readonly variant?: string
+  }
+  readonly annotations?: Readonly<Record<string, string>>
+}
+
+/**
+ * The entry with its keys in one fixed order (the order buildah writes a list's entries in),
+ * an empty variant left out and annotations sorted by key: equal entries serialise to equal
+ * bytes, and equal indexes to equal digests.
+ */
+export function canonicalDescriptor(descriptor: IndexDescriptor): IndexDescriptor {
+  const platform = descriptor.platform
+  return {
+    mediaType: descriptor.mediaType,
+    digest: descriptor.digest,
+    size: descriptor.size,
+    ...(platform === undefined
+      ? {}
+      : {
+          platform: {
+            architecture: platform.architecture,
+            os: platform.os,
+            ...(platform.variant === undefined || platform.variant === ''
+              ? {}
+              : { variant: platform.variant })
+          }
+        }),
+    ...(descriptor.annotations === undefined
+      ? {}
+      : {
+          annotations: sortedKeys(descriptor.annotations)
+        })
+  }
+}
+
+/** The same entries, sorted by key (localeCompare). */
+export function sortedKeys(map: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => a.localeCompare(b)))
+}

@@ -6,8 +6,13 @@
 import { type Annotation, annotationsAt } from '../../annotations.js'
 import { ActionError } from '../../errors.js'
 import { descriptorPlatformName } from '../../platform.js'
-import { MEDIA_TYPES } from '../../registry/oci.js'
-import { ATTESTATION_SUBJECT, isAttestation } from '../../registry/oci.js'
+import {
+  ATTESTATION_SUBJECT,
+  MEDIA_TYPES,
+  canonicalDescriptor,
+  isAttestation,
+  sortedKeys
+} from '../../registry/oci.js'
 
 export interface PlatformSpec {
   readonly os: string
@@ -113,36 +118,6 @@ export function assembleIndex(
     ...(Object.keys(indexAnnotations).length === 0 ? {} : { annotations: indexAnnotations })
   }
   return { index: Buffer.from(JSON.stringify(index)), entries }
-}
-
-/** Fixed key order, so equal inputs serialise to equal bytes (and equal digests). */
-function canonicalDescriptor(descriptor: Descriptor): Descriptor {
-  const platform = descriptor.platform
-  return {
-    mediaType: descriptor.mediaType,
-    digest: descriptor.digest,
-    size: descriptor.size,
-    ...(platform === undefined
-      ? {}
-      : {
-          platform: {
-            architecture: platform.architecture,
-            os: platform.os,
-            ...(platform.variant === undefined || platform.variant === ''
-              ? {}
-              : { variant: platform.variant })
-          }
-        }),
-    ...(descriptor.annotations === undefined
-      ? {}
-      : {
-          annotations: sortedKeys(descriptor.annotations)
-        })
-  }
-}
-
-function sortedKeys(map: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => a.localeCompare(b)))
 }
 
 /**
