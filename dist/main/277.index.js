@@ -1434,8 +1434,9 @@ async function pullImages(wanted, options) {
     await (0,bounded/* mapBounded */.yJ)(wanted, options.limit, async ({ image, platform }) => {
         const index = indexes.get(image);
         let reference = image;
+        let digest;
         if (index !== undefined) {
-            const digest = chooseInstance(index, platform);
+            digest = chooseInstance(index, platform);
             if (digest === undefined) {
                 const offered = index
                     .map(entry => (0,src_platform/* descriptorPlatformName */.gh)(entry.platform))
@@ -1449,10 +1450,9 @@ async function pullImages(wanted, options) {
             // image's name has moved to another platform's image; the digest finds it locally.
             // The listing shows one digest per image; one stored under another of its digests is
             // still found by asking for it by name.
-            const present = options.pull || index === undefined
+            const present = options.pull || digest === undefined
                 ? undefined
-                : (inStore?.get(reference.slice(reference.indexOf('@') + 1)) ??
-                    (await storedImage(reference)));
+                : (inStore?.get(digest) ?? (await storedImage(reference)));
             return present === undefined
                 ? pullImage(reference, image, platform, options)
                 : { id: present, fetched: false };

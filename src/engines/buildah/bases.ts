@@ -84,8 +84,9 @@ export async function pullImages(
   await mapBounded(wanted, options.limit, async ({ image, platform }) => {
     const index = indexes.get(image)
     let reference = image
+    let digest: string | undefined
     if (index !== undefined) {
-      const digest = chooseInstance(index, platform)
+      digest = chooseInstance(index, platform)
       if (digest === undefined) {
         const offered = index
           .map(entry => descriptorPlatformName(entry.platform))
@@ -103,10 +104,9 @@ export async function pullImages(
       // The listing shows one digest per image; one stored under another of its digests is
       // still found by asking for it by name.
       const present =
-        options.pull || index === undefined
+        options.pull || digest === undefined
           ? undefined
-          : (inStore?.get(reference.slice(reference.indexOf('@') + 1)) ??
-            (await storedImage(reference)))
+          : (inStore?.get(digest) ?? (await storedImage(reference)))
       return present === undefined
         ? pullImage(reference, image, platform, options)
         : { id: present, fetched: false }
