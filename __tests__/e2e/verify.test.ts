@@ -36,7 +36,7 @@ const build = (tag: string, extra: Record<string, string> = {}) =>
       engine: 'buildah',
       ...extra
     },
-    env: BUILDAH_ENV
+    env: { ...BUILDAH_ENV, RUNNER_DEBUG: '1' }
   })
 
 describe('architecture check before any tag moves', () => {
@@ -49,6 +49,12 @@ describe('architecture check before any tag moves', () => {
       /architecture check failed: usr\/local\/bin\/tool is linux\/amd64, expected linux\/arm64/
     )
     expect(step.errors[0]).not.toMatch(/expected linux\/amd64/)
+    // Each platform's layers were read as its own image was written, while the other built.
+    for (const platform of ['linux/amd64', 'linux/arm64']) {
+      expect(step.stdout).toContain(
+        `::debug::${platform}: its layers were read for the check as its image was written`
+      )
+    }
     expect(step.outputs).toEqual({})
     expect(tagExists(tag)).toBe(false)
     // The summary still tells the story, with what to do next.

@@ -1938,7 +1938,9 @@ class BuildahEngine {
                 const platform = request.platforms.find(entry => entry.name === name);
                 if (!exporting || platform === undefined)
                     return;
-                const exported = exportImage(id, exportDir(platform));
+                const dir = exportDir(platform);
+                // The checks may read the part while the other platforms still build.
+                const exported = exportImage(id, dir).then(() => request.onPlatformLayout?.(platform, dir));
                 exported.catch(() => undefined);
                 exports.set(name, exported);
             });
@@ -3823,6 +3825,8 @@ function summaryOf(progress, plan, error) {
     };
 }
 
+// EXTERNAL MODULE: ./src/verify/image.ts + 6 modules
+var verify_image = __webpack_require__(2046);
 // EXTERNAL MODULE: ./src/registry/readback.ts
 var readback = __webpack_require__(7968);
 // EXTERNAL MODULE: ./src/verify/sources.ts
@@ -3873,8 +3877,6 @@ async function openResult(image, planned, pool) {
 
 // EXTERNAL MODULE: ./src/registry/publish.ts
 var registry_publish = __webpack_require__(5328);
-// EXTERNAL MODULE: ./src/verify/image.ts + 6 modules
-var verify_image = __webpack_require__(2046);
 ;// CONCATENATED MODULE: ./src/modes/build/steps.ts
 /** The real effects behind the publish pipeline in build mode: registry, layout, engine. */
 
@@ -3884,9 +3886,13 @@ var verify_image = __webpack_require__(2046);
 
 
 
+
+
 function buildSteps(engine, pool, settings, 
 /** Filled as platforms are checked, for the summary. */
-verification) {
+verification, 
+/** The run's layer scans, some perhaps started as the engine wrote each platform. */
+scans) {
     const platforms = settings.plan.map(entry => entry.platform);
     return {
         open: image => openResult(image, platforms, pool),
@@ -3894,7 +3900,7 @@ verification) {
             core/* info */.pq(line);
         },
         verify: async (images) => {
-            await (0,verify_image/* verifyPlatforms */.K)(images, settings.verifyArch, settings.verifyArchAllow, verification);
+            await (0,verify_image/* verifyPlatforms */.K)(images, settings.verifyArch, settings.verifyArchAllow, verification, false, scans);
         },
         smokeTest: async (image) => {
             const results = await engine.smokeTest(settings.plan, settings.smokeTest, image);
@@ -3925,8 +3931,35 @@ verification) {
         }
     };
 }
+/**
+ * Start the architecture check on one platform's image in the OCI layout the engine wrote
+ * for it alone, while the other platforms still build; settles once its layers are read.
+ * The check proper takes these scans up by layer digest, and reports and judges them; a
+ * part that cannot be read here is simply read again there.
+ */
+function checkAsWritten(scans) {
+    return async (platform, dir) => {
+        try {
+            const local = await (0,registry_layout/* readLayout */.T4)(dir);
+            const [manifest, ...others] = local.manifests;
+            if (manifest === undefined || others.length > 0 || manifest.attestation)
+                return;
+            const { layerScans } = scans.start({
+                platform: platform.name,
+                layers: manifest.layers,
+                open: digest => Promise.resolve((0,external_node_fs_.createReadStream)((0,registry_layout/* blobPath */.nD)(dir, digest)))
+            });
+            await Promise.allSettled(layerScans);
+            core/* debug */.Yz(`${platform.name}: its layers were read for the check as its image was written`);
+        }
+        catch (error) {
+            core/* debug */.Yz(`${platform.name}: the check starts after the build (${(0,errors/* errorMessage */.gJ)(error)})`);
+        }
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/modes/build/run.ts
+
 
 
 
@@ -3990,6 +4023,8 @@ async function runBuild(inputs, host) {
             core/* info */.pq(`QEMU ${found.version} (${found.interpreter})`);
         return found;
     });
+    // Layers already read by the time the check runs are not read again.
+    const scans = new verify_image/* LayerScans */.Y(inputs.verifyArchAllow);
     const request = {
         platforms: plan,
         context,
@@ -4014,7 +4049,8 @@ async function runBuild(inputs, host) {
         tempDir,
         maxParallelism: inputs.maxParallelism,
         sourceDateEpoch,
-        buildPlatform: host
+        buildPlatform: host,
+        ...(inputs.verifyArch === 'off' ? {} : { onPlatformLayout: checkAsWritten(scans) })
     };
     const forget = (0,cancel/* onCancel */.Ao)(() => engine.dispose());
     // One client per registry for the whole run: push, read-back and check share connections and tokens.
@@ -4053,7 +4089,7 @@ async function runBuild(inputs, host) {
             smokeTest: inputs.smokeTest,
             verifyArch: inputs.verifyArch,
             verifyArchAllow: inputs.verifyArchAllow
-        }, progress.verification);
+        }, progress.verification, scans);
         const record = await publish(result.image, {
             platforms: plan,
             push: inputs.push,

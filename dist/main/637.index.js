@@ -2389,6 +2389,7 @@ async function readBack(tags, expected, pool) {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  Y: () => (/* binding */ LayerScans),
   K: () => (/* binding */ verifyPlatforms)
 });
 
@@ -3175,6 +3176,48 @@ function formatMismatch(mismatch) {
 
 
 /**
+ * The layer scans of one run, each started once per layer and architecture, whoever asks
+ * first: an engine that writes a platform's image before the whole result is ready lets the
+ * check start on it there, and the check proper then takes the scans already under way.
+ * A layer is named by its digest, so a scan holds for every image that lists that layer.
+ */
+class LayerScans {
+    allow;
+    scans = new Map();
+    // Layers are read side by side (gunzip runs on Node's thread pool), a few at a time.
+    gate = (0,bounded/* limiter */.TA)(Math.max(2, (0,external_node_os_.availableParallelism)()));
+    constructor(allow) {
+        this.allow = allow;
+    }
+    /**
+     * Each layer's scan for `image`, in its order, started where no one started it yet; and
+     * how many of them were started for this platform (the rest were read for another
+     * platform of the same architecture).
+     */
+    start(image) {
+        const expected = (0,src_platform/* parsePlatform */.FL)(image.platform);
+        const layerScans = image.layers.map(layer => {
+            const key = `${layer.digest} ${expected.architecture}`;
+            const known = this.scans.get(key);
+            if (known !== undefined)
+                return known;
+            const scan = this.gate(async () => scanLayer(await image.open(layer.digest), {
+                architecture: expected.architecture,
+                ...(expected.variant ? { variant: expected.variant } : {})
+            }, { allow: this.allow, mediaType: layer.mediaType }));
+            // Awaited by the check, in order; until then a failure must not count as unhandled.
+            scan.catch(() => undefined);
+            const started = { platform: image.platform, scan };
+            this.scans.set(key, started);
+            return started;
+        });
+        return {
+            layerScans: layerScans.map(entry => entry.scan),
+            scanned: new Set(layerScans.filter(entry => entry.platform === image.platform).map(entry => entry.scan)).size
+        };
+    }
+}
+/**
  * Check every layer of every platform for ELF files of another architecture. A layer is read
  * once per architecture however many platforms share it. Under `error`, a mismatch throws
  * (naming file, found and expected) before any tag moves; under `warn` it is annotated.
@@ -3183,33 +3226,12 @@ async function verifyPlatforms(images, policy, allow,
 /** Filled as platforms are checked, so a caller sees the results even when this throws. */
 results = [], 
 /** The engine pushed to the tags itself, so the check comes too late to keep them. */
-afterTagsMoved = false) {
-    // Every layer of every platform is read side by side (gunzip runs on Node's thread pool),
-    // a few at a time; the results are then taken in order, platform by platform.
-    const scans = new Map();
-    const gate = (0,bounded/* limiter */.TA)(Math.max(2, (0,external_node_os_.availableParallelism)()));
-    const planned = images.map(image => {
-        if (policy === 'off')
-            return { image, layerScans: [], scanned: 0 };
-        const expected = (0,src_platform/* parsePlatform */.FL)(image.platform);
-        let scanned = 0;
-        const layerScans = image.layers.map(layer => {
-            const key = `${layer.digest} ${expected.architecture}`;
-            let scan = scans.get(key);
-            if (scan === undefined) {
-                scanned++;
-                scan = gate(async () => scanLayer(await image.open(layer.digest), {
-                    architecture: expected.architecture,
-                    ...(expected.variant ? { variant: expected.variant } : {})
-                }, { allow, mediaType: layer.mediaType }));
-                // Awaited below, in order; until then a failure must not count as unhandled.
-                scan.catch(() => undefined);
-                scans.set(key, scan);
-            }
-            return scan;
-        });
-        return { image, layerScans, scanned };
-    });
+afterTagsMoved = false, 
+/** Scans already started on the same layers (with the same `allow`). */
+scans = new LayerScans(allow)) {
+    // Every platform's scans start now (those not started earlier); the results are then
+    // taken in order, platform by platform.
+    const planned = images.map(image => policy === 'off' ? { image, layerScans: [], scanned: 0 } : { image, ...scans.start(image) });
     for (const { image, layerScans, scanned } of planned) {
         const layers = image.layers.length;
         const bytes = image.layers.reduce((total, layer) => total + layer.size, 0);

@@ -42,6 +42,12 @@ export interface BuildRequest {
   readonly sourceDateEpoch: number | undefined
   /** The machine the build runs on: what `$BUILDPLATFORM` names. */
   readonly buildPlatform: Platform
+  /**
+   * An engine that writes each platform's image to an OCI layout of its own before the whole
+   * result is ready hands each folder here as it is written, so the checks can start on it;
+   * the engine moves none of that folder's files before the returned promise settles.
+   */
+  readonly onPlatformLayout?: (platform: PlannedPlatform, dir: string) => Promise<void>
 }
 
 export interface PlatformBuild {

@@ -142,7 +142,11 @@ export class BuildahEngine implements Engine {
         (name, id) => {
           const platform = request.platforms.find(entry => entry.name === name)
           if (!exporting || platform === undefined) return
-          const exported = exportImage(id, exportDir(platform))
+          const dir = exportDir(platform)
+          // The checks may read the part while the other platforms still build.
+          const exported = exportImage(id, dir).then(() =>
+            request.onPlatformLayout?.(platform, dir)
+          )
           exported.catch(() => undefined)
           exports.set(name, exported)
         }

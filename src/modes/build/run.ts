@@ -22,7 +22,8 @@ import { runTempDir } from '../../state.js'
 import { writeBuildSummary } from '../../summary.js'
 import { selectEngine } from './engine-choice.js'
 import { type BuildProgress, engineLabel, summaryOf } from './progress.js'
-import { buildSteps } from './steps.js'
+import { LayerScans } from '../../verify/image.js'
+import { buildSteps, checkAsWritten } from './steps.js'
 
 /**
  * `mode: build`: plan -> QEMU -> engine -> the publish pipeline (check, smoke test, push by
@@ -68,6 +69,8 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
     return found
   })
 
+  // Layers already read by the time the check runs are not read again.
+  const scans = new LayerScans(inputs.verifyArchAllow)
   const request: BuildRequest = {
     platforms: plan,
     context,
@@ -93,7 +96,8 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
     tempDir,
     maxParallelism: inputs.maxParallelism,
     sourceDateEpoch,
-    buildPlatform: host
+    buildPlatform: host,
+    ...(inputs.verifyArch === 'off' ? {} : { onPlatformLayout: checkAsWritten(scans) })
   }
   const forget = onCancel(() => engine.dispose())
   // One client per registry for the whole run: push, read-back and check share connections and tokens.
@@ -136,7 +140,8 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
         verifyArch: inputs.verifyArch,
         verifyArchAllow: inputs.verifyArchAllow
       },
-      progress.verification
+      progress.verification,
+      scans
     )
     const record = await publish(
       result.image,

@@ -1,16 +1,19 @@
 /** The real effects behind the publish pipeline in build mode: registry, layout, engine. */
 import * as core from '@actions/core'
+import { createReadStream } from 'node:fs'
 import { untrusted } from '../../untrusted.js'
 import type { BuiltImage, Engine } from '../../engines/engine.js'
 import type { PlannedPlatform } from '../../plan.js'
 import type { PublishSteps } from '../../publish/pipeline.js'
 import { openResult } from '../../publish/result-image.js'
 import type { ImageReference } from '../../reference.js'
-import { ActionError } from '../../errors.js'
+import { ActionError, errorMessage } from '../../errors.js'
+import { blobPath, readLayout } from '../../registry/layout.js'
 import type { RegistryPool } from '../../registry/pool.js'
 import { copyByDigest, moveTags, pushByDigest } from '../../registry/publish.js'
 import { readBack } from '../../registry/readback.js'
 import {
+  type LayerScans,
   type PlatformVerification,
   type VerifyPolicy,
   verifyPlatforms
@@ -29,7 +32,9 @@ export function buildSteps(
   pool: RegistryPool,
   settings: StepSettings,
   /** Filled as platforms are checked, for the summary. */
-  verification: PlatformVerification[]
+  verification: PlatformVerification[],
+  /** The run's layer scans, some perhaps started as the engine wrote each platform. */
+  scans: LayerScans
 ): PublishSteps {
   const platforms = settings.plan.map(entry => entry.platform)
   return {
@@ -38,7 +43,14 @@ export function buildSteps(
       core.info(line)
     },
     verify: async images => {
-      await verifyPlatforms(images, settings.verifyArch, settings.verifyArchAllow, verification)
+      await verifyPlatforms(
+        images,
+        settings.verifyArch,
+        settings.verifyArchAllow,
+        verification,
+        false,
+        scans
+      )
     },
     smokeTest: async (image: BuiltImage) => {
       const results = await engine.smokeTest(settings.plan, settings.smokeTest, image)
@@ -69,6 +81,33 @@ export function buildSteps(
         core.info(`${platform}: ${digest}`)
       }
       return pushed
+    }
+  }
+}
+
+/**
+ * Start the architecture check on one platform's image in the OCI layout the engine wrote
+ * for it alone, while the other platforms still build; settles once its layers are read.
+ * The check proper takes these scans up by layer digest, and reports and judges them; a
+ * part that cannot be read here is simply read again there.
+ */
+export function checkAsWritten(
+  scans: LayerScans
+): (platform: PlannedPlatform, dir: string) => Promise<void> {
+  return async (platform, dir) => {
+    try {
+      const local = await readLayout(dir)
+      const [manifest, ...others] = local.manifests
+      if (manifest === undefined || others.length > 0 || manifest.attestation) return
+      const { layerScans } = scans.start({
+        platform: platform.name,
+        layers: manifest.layers,
+        open: digest => Promise.resolve(createReadStream(blobPath(dir, digest)))
+      })
+      await Promise.allSettled(layerScans)
+      core.debug(`${platform.name}: its layers were read for the check as its image was written`)
+    } catch (error) {
+      core.debug(`${platform.name}: the check starts after the build (${errorMessage(error)})`)
     }
   }
 }
