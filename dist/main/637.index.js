@@ -2538,10 +2538,16 @@ async function* replay(peeked, iterator) {
         await iterator.return?.();
     }
 }
+/**
+ * zlib's output chunk. Its 16 KiB default hands each layer over in four times as many trips
+ * through the thread pool; 64 KiB decompressed a 1 MiB gzip layer in about two thirds of the
+ * time here, and is still a few blocks of memory per layer.
+ */
+const GUNZIP_CHUNK = 64 * 1024;
 function decode(input, compression) {
     if (compression === 'none')
         return input;
-    const decoder = compression === 'gzip' ? (0,external_node_zlib_.createGunzip)() : new ZstdDecompress();
+    const decoder = compression === 'gzip' ? (0,external_node_zlib_.createGunzip)({ chunkSize: GUNZIP_CHUNK }) : new ZstdDecompress();
     const output = new external_node_stream_.PassThrough();
     // Wired by hand rather than with pipeline() so the reader gets an error that names the cause.
     input.on('error', error => output.destroy(error));

@@ -132,9 +132,17 @@ async function* replay(
   }
 }
 
+/**
+ * zlib's output chunk. Its 16 KiB default hands each layer over in four times as many trips
+ * through the thread pool; 64 KiB decompressed a 1 MiB gzip layer in about two thirds of the
+ * time here, and is still a few blocks of memory per layer.
+ */
+const GUNZIP_CHUNK = 64 * 1024
+
 function decode(input: Readable, compression: LayerCompression): Readable {
   if (compression === 'none') return input
-  const decoder = compression === 'gzip' ? createGunzip() : new ZstdDecompress()
+  const decoder =
+    compression === 'gzip' ? createGunzip({ chunkSize: GUNZIP_CHUNK }) : new ZstdDecompress()
   const output = new PassThrough()
   // Wired by hand rather than with pipeline() so the reader gets an error that names the cause.
   input.on('error', error => output.destroy(error))
