@@ -3695,10 +3695,6 @@ async function buildxPlugin() {
         return undefined;
     return parseBuildxVersion(result.stdout) ?? '';
 }
-/**
- * Read this runner's engines: version probes only, nothing set up, so they may start before
- * the inputs are all checked and run beside that work.
- */
 async function gatherFacts(inputs) {
     const { builder, endpoint, driver } = inputs.buildx;
     const elsewhere = builder !== ''
@@ -3730,8 +3726,8 @@ async function gatherFacts(inputs) {
  * Pick the engine before anything is set up: the decision above, on facts read from this
  * runner. A refusal names the ways out; choosing buildah under `auto` says why buildx was not.
  */
-async function selectEngine(inputs, group, gathered = gatherFacts(inputs)) {
-    const facts = await gathered;
+async function selectEngine(inputs, group) {
+    const facts = await gatherFacts(inputs);
     core/* debug */.Yz(`engine facts: ${JSON.stringify(facts)}`);
     const decision = decideEngine(facts);
     if (decision.engine === undefined)
@@ -3992,9 +3988,6 @@ function checkAsWritten(scans) {
  * digest, tags, read-back) -> outputs.
  */
 async function runBuild(inputs, host) {
-    // The engines' version probes set nothing up: they run beside the checks below.
-    const facts = gatherFacts(inputs);
-    facts.catch(() => undefined);
     // Inputs that can be wrong are checked before anything runs, the probe included.
     const { context, file } = await resolvePaths(inputs);
     const sourceDateEpoch = await (0,source_date_epoch/* resolveSourceDateEpoch */.BL)(inputs.sourceDateEpoch, context);
@@ -4016,7 +4009,7 @@ async function runBuild(inputs, host) {
     for (const secret of inputs.secrets)
         core/* setSecret */.Pq(secret.value);
     // The engine is chosen first: a runner where nothing can build is refused before QEMU is touched.
-    const engine = await selectEngine(inputs, core/* group */.Os, facts);
+    const engine = await selectEngine(inputs, core/* group */.Os);
     const qemu = await core/* group */.Os('Set up QEMU', async () => {
         const reports = await setupQemu(plan, {
             choice: inputs.qemu,

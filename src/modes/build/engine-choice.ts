@@ -151,11 +151,7 @@ async function buildxPlugin(): Promise<string | undefined> {
   return parseBuildxVersion(result.stdout) ?? ''
 }
 
-/**
- * Read this runner's engines: version probes only, nothing set up, so they may start before
- * the inputs are all checked and run beside that work.
- */
-export async function gatherFacts(inputs: Inputs): Promise<EngineFacts> {
+async function gatherFacts(inputs: Inputs): Promise<EngineFacts> {
   const { builder, endpoint, driver } = inputs.buildx
   const elsewhere =
     builder !== ''
@@ -188,12 +184,8 @@ export async function gatherFacts(inputs: Inputs): Promise<EngineFacts> {
  * Pick the engine before anything is set up: the decision above, on facts read from this
  * runner. A refusal names the ways out; choosing buildah under `auto` says why buildx was not.
  */
-export async function selectEngine(
-  inputs: Inputs,
-  group: Group,
-  gathered: Promise<EngineFacts> = gatherFacts(inputs)
-): Promise<Engine> {
-  const facts = await gathered
+export async function selectEngine(inputs: Inputs, group: Group): Promise<Engine> {
+  const facts = await gatherFacts(inputs)
   core.debug(`engine facts: ${JSON.stringify(facts)}`)
   const decision = decideEngine(facts)
   if (decision.engine === undefined) throw new ActionError(decision.problem, decision.fix)

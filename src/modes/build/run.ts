@@ -20,7 +20,7 @@ import { describeOutcome, qemuVersion, setupQemu } from '../../qemu/setup.js'
 import { RegistryPool } from '../../registry/pool.js'
 import { runTempDir } from '../../state.js'
 import { writeBuildSummary } from '../../summary.js'
-import { gatherFacts, selectEngine } from './engine-choice.js'
+import { selectEngine } from './engine-choice.js'
 import { type BuildProgress, engineLabel, summaryOf } from './progress.js'
 import { LayerScans } from '../../verify/image.js'
 import { buildSteps, checkAsWritten } from './steps.js'
@@ -30,9 +30,6 @@ import { buildSteps, checkAsWritten } from './steps.js'
  * digest, tags, read-back) -> outputs.
  */
 export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
-  // The engines' version probes set nothing up: they run beside the checks below.
-  const facts = gatherFacts(inputs)
-  facts.catch(() => undefined)
   // Inputs that can be wrong are checked before anything runs, the probe included.
   const { context, file } = await resolvePaths(inputs)
   const sourceDateEpoch = await resolveSourceDateEpoch(inputs.sourceDateEpoch, context)
@@ -58,7 +55,7 @@ export async function runBuild(inputs: Inputs, host: Platform): Promise<void> {
   for (const secret of inputs.secrets) core.setSecret(secret.value)
 
   // The engine is chosen first: a runner where nothing can build is refused before QEMU is touched.
-  const engine = await selectEngine(inputs, core.group, facts)
+  const engine = await selectEngine(inputs, core.group)
 
   const qemu = await core.group('Set up QEMU', async () => {
     const reports = await setupQemu(plan, {
