@@ -3838,6 +3838,14 @@ var sources = __webpack_require__(4855);
 
 
 
+/** One platform's image of the OCI layout in `dir`: its layers read from the layout's files. */
+function layoutPlatformImage(dir, platform, layers) {
+    return {
+        platform,
+        layers,
+        open: digest => Promise.resolve((0,external_node_fs_.createReadStream)((0,registry_layout/* blobPath */.nD)(dir, digest)))
+    };
+}
 /**
  * Read the result: from its OCI layout on disk, or streamed from the repository it was pushed
  * to (its layers from a local copy where the engine left one).
@@ -3855,11 +3863,7 @@ async function openResult(image, planned, pool) {
             const platform = platformOf.get(manifest.digest);
             if (platform === undefined || manifest.attestation)
                 continue;
-            platforms.push({
-                platform,
-                layers: manifest.layers,
-                open: digest => Promise.resolve((0,external_node_fs_.createReadStream)((0,registry_layout/* blobPath */.nD)(local.dir, digest)))
-            });
+            platforms.push(layoutPlatformImage(local.dir, platform, manifest.layers));
         }
         return { ...facts, bytes: local.bytes, platforms, local };
     }
@@ -3879,7 +3883,6 @@ async function openResult(image, planned, pool) {
 var registry_publish = __webpack_require__(5328);
 ;// CONCATENATED MODULE: ./src/modes/build/steps.ts
 /** The real effects behind the publish pipeline in build mode: registry, layout, engine. */
-
 
 
 
@@ -3944,11 +3947,7 @@ function checkAsWritten(scans) {
             const [manifest, ...others] = local.manifests;
             if (manifest === undefined || others.length > 0 || manifest.attestation)
                 return;
-            const { layerScans } = scans.start({
-                platform: platform.name,
-                layers: manifest.layers,
-                open: digest => Promise.resolve((0,external_node_fs_.createReadStream)((0,registry_layout/* blobPath */.nD)(dir, digest)))
-            });
+            const { layerScans } = scans.start(layoutPlatformImage(dir, platform.name, manifest.layers));
             await Promise.allSettled(layerScans);
             core/* debug */.Yz(`${platform.name}: its layers were read for the check as its image was written`);
         }

@@ -18,6 +18,19 @@ export interface ResultImage extends ImageFacts {
   readonly local: LocalImage | undefined
 }
 
+/** One platform's image of the OCI layout in `dir`: its layers read from the layout's files. */
+export function layoutPlatformImage(
+  dir: string,
+  platform: string,
+  layers: PlatformImage['layers']
+): PlatformImage {
+  return {
+    platform,
+    layers,
+    open: digest => Promise.resolve(createReadStream(blobPath(dir, digest)))
+  }
+}
+
 /**
  * Read the result: from its OCI layout on disk, or streamed from the repository it was pushed
  * to (its layers from a local copy where the engine left one).
@@ -40,11 +53,7 @@ export async function openResult(
     for (const manifest of local.manifests) {
       const platform = platformOf.get(manifest.digest)
       if (platform === undefined || manifest.attestation) continue
-      platforms.push({
-        platform,
-        layers: manifest.layers,
-        open: digest => Promise.resolve(createReadStream(blobPath(local.dir, digest)))
-      })
+      platforms.push(layoutPlatformImage(local.dir, platform, manifest.layers))
     }
     return { ...facts, bytes: local.bytes, platforms, local }
   }

@@ -1,14 +1,13 @@
 /** The real effects behind the publish pipeline in build mode: registry, layout, engine. */
 import * as core from '@actions/core'
-import { createReadStream } from 'node:fs'
 import { untrusted } from '../../untrusted.js'
 import type { BuiltImage, Engine } from '../../engines/engine.js'
 import type { PlannedPlatform } from '../../plan.js'
 import type { PublishSteps } from '../../publish/pipeline.js'
-import { openResult } from '../../publish/result-image.js'
+import { layoutPlatformImage, openResult } from '../../publish/result-image.js'
 import type { ImageReference } from '../../reference.js'
 import { ActionError, errorMessage } from '../../errors.js'
-import { blobPath, readLayout } from '../../registry/layout.js'
+import { readLayout } from '../../registry/layout.js'
 import type { RegistryPool } from '../../registry/pool.js'
 import { copyByDigest, moveTags, pushByDigest } from '../../registry/publish.js'
 import { readBack } from '../../registry/readback.js'
@@ -99,11 +98,7 @@ export function checkAsWritten(
       const local = await readLayout(dir)
       const [manifest, ...others] = local.manifests
       if (manifest === undefined || others.length > 0 || manifest.attestation) return
-      const { layerScans } = scans.start({
-        platform: platform.name,
-        layers: manifest.layers,
-        open: digest => Promise.resolve(createReadStream(blobPath(dir, digest)))
-      })
+      const { layerScans } = scans.start(layoutPlatformImage(dir, platform.name, manifest.layers))
       await Promise.allSettled(layerScans)
       core.debug(`${platform.name}: its layers were read for the check as its image was written`)
     } catch (error) {
