@@ -58,6 +58,24 @@ export async function settleBounded<T, R>(
   return outcomes
 }
 
+/**
+ * `work` over every item, at most `limit` at a time, results in item order; on the first
+ * failure no item starts, the running ones end, and that failure is thrown.
+ */
+export async function allBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>
+): Promise<R[]> {
+  const outcomes = await settleBounded(items, limit, item => work(item))
+  const values: R[] = []
+  for (const outcome of outcomes) {
+    if (outcome.status === 'failed') throw outcome.error
+    if (outcome.status === 'done') values.push(outcome.value)
+  }
+  return values
+}
+
 /** A gate that lets at most `limit` tasks run at once, in the order they were handed in. */
 export function limiter(limit: number): <R>(task: () => Promise<R>) => Promise<R> {
   let running = 0

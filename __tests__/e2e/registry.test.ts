@@ -375,6 +375,20 @@ describe('the bearer-token challenge', () => {
     )
   })
 
+  it('asks the token endpoint once for requests side by side that need one scope', async () => {
+    const bearer = client(proxy.address, { credentials })
+    const repository = `e2e/registry-token-once-${run}`
+    const scope = `repository:${repository}:pull`
+    const asked = () => tokens.requests().filter(request => request.scopes.includes(scope)).length
+    const found = await Promise.all(
+      Array.from({ length: 8 }, (_, index) =>
+        bearer.hasManifest({ registry: proxy.address, repository, tag: `absent-${index}` })
+      )
+    )
+    expect(found).toEqual(Array.from({ length: 8 }, () => false))
+    expect(asked()).toBe(1)
+  })
+
   it('names the token endpoint when it refuses the credentials', async () => {
     const wrong = client(proxy.address, { credentials: { username: 'lab', password: 'wrong' } })
     await expect(

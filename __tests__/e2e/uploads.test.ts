@@ -75,10 +75,10 @@ function layerSize(repositoryAndTag: string): number {
   return image.layers?.[0]?.size ?? 0
 }
 
-const build = (context: string, tags: string[]) =>
+const build = (context: string, tags: string[], platforms = 'linux/amd64') =>
   runMain({
     inputs: {
-      platforms: 'linux/amd64',
+      platforms,
       context,
       tags: tags.join('\n'),
       push: 'true',
@@ -133,6 +133,42 @@ describe('uploads', () => {
     expect(step.stdout).toMatch(/the registry no longer has the upload .*; starting it again/)
     // The layer's session twice, the config's once.
     expect(faults.requests().filter(request => request.kind === 'upload-post')).toHaveLength(3)
+  })
+
+  it("sends the blobs side by side, then the platforms' manifests, the index, and the tag last", async () => {
+    const recording = await proxy({})
+    const repository = `e2e/uploads-order-${run}`
+    const step = await build(
+      await fileContext(1024 * 1024, 'order'),
+      [`${recording.address}/${repository}:1`],
+      'linux/amd64,linux/arm64'
+    )
+    expect(step.errors).toEqual([])
+    expect(step.exitCode).toBe(0)
+    const digest = step.outputs.digest ?? ''
+    expect(served(`${repository}:1`)).toBe(digest)
+    const requests = recording.requests()
+    const position = (kind: string, nth = 0) =>
+      requests
+        .map((request, index) => ({ request, index }))
+        .filter(({ request }) => request.kind === kind)[nth]?.index ?? -1
+    // Three blobs (one layer both platforms share, a config each): their checks went out
+    // together, before the first upload began.
+    expect(requests.filter(request => request.kind === 'upload-post')).toHaveLength(3)
+    expect(position('blob-head', 2)).toBeGreaterThan(-1)
+    expect(position('blob-head', 2)).toBeLessThan(position('upload-post'))
+    // No manifest before the last blob is in; the index after both platforms; the tag last.
+    const lastBlob = requests.map(request => request.kind).lastIndexOf('upload-put')
+    const puts = requests
+      .map((request, index) => ({ request, index }))
+      .filter(({ request }) => request.kind === 'manifest-put')
+    expect(puts.every(({ index }) => index > lastBlob)).toBe(true)
+    const names = puts.map(({ request }) => request.url.split('/manifests/')[1] ?? '')
+    expect(names).toHaveLength(4)
+    expect(names.slice(0, 2).every(name => name.startsWith('sha256:') && name !== digest)).toBe(
+      true
+    )
+    expect(names.slice(2)).toEqual([digest, '1'])
   })
 
   it('copies the bytes into a second repository when the registry refuses to mount (403)', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { limiter, settleBounded } from '../../src/bounded.js'
+import { allBounded, limiter, settleBounded } from '../../src/bounded.js'
 
 const tick = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
@@ -55,6 +55,41 @@ describe('settleBounded', () => {
       'not-started',
       'not-started'
     ])
+  })
+})
+
+describe('allBounded', () => {
+  it('returns the values in item order, at most `limit` running at once', async () => {
+    let running = 0
+    let most = 0
+    const values = await allBounded([30, 10, 20, 5, 1], 3, async ms => {
+      running++
+      most = Math.max(most, running)
+      await tick(ms)
+      running--
+      return `${ms} ms`
+    })
+    expect(most).toBe(3)
+    expect(values).toEqual(['30 ms', '10 ms', '20 ms', '5 ms', '1 ms'])
+  })
+
+  it('throws the first failure once the running items ended, starting none after it', async () => {
+    const started: string[] = []
+    const ended: string[] = []
+    const work = allBounded(['slow', 'fails', 'after', 'last'], 2, async item => {
+      started.push(item)
+      if (item === 'fails') {
+        await tick(5)
+        throw new Error(`${item}: refused`)
+      }
+      await tick(item === 'slow' ? 40 : 1)
+      ended.push(item)
+      return item
+    })
+    await expect(work).rejects.toThrow('fails: refused')
+    // The item already running finished before the failure was thrown; none started after it.
+    expect(ended).toEqual(['slow'])
+    expect(started).toEqual(['slow', 'fails'])
   })
 })
 

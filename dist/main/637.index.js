@@ -8,6 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   TA: () => (/* binding */ limiter),
 /* harmony export */   ZL: () => (/* binding */ settleBounded),
+/* harmony export */   rv: () => (/* binding */ allBounded),
 /* harmony export */   yJ: () => (/* binding */ mapBounded),
 /* harmony export */   yT: () => (/* binding */ REGISTRY_CONCURRENCY)
 /* harmony export */ });
@@ -53,6 +54,21 @@ async function settleBounded(items, limit, work) {
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
     return outcomes;
+}
+/**
+ * `work` over every item, at most `limit` at a time, results in item order; on the first
+ * failure no item starts, the running ones end, and that failure is thrown.
+ */
+async function allBounded(items, limit, work) {
+    const outcomes = await settleBounded(items, limit, item => work(item));
+    const values = [];
+    for (const outcome of outcomes) {
+        if (outcome.status === 'failed')
+            throw outcome.error;
+        if (outcome.status === 'done')
+            values.push(outcome.value);
+    }
+    return values;
 }
 /** A gate that lets at most `limit` tasks run at once, in the order they were handed in. */
 function limiter(limit) {
@@ -779,6 +795,8 @@ class RegistrySession {
     tokens = new Map();
     agents;
     pinged;
+    /** Token requests under way, by scope: requests side by side wait for one, not one each. */
+    fetching = new Map();
     /** Where the API is served: the registry's own host, but `registry-1.docker.io` for Docker Hub. */
     host;
     constructor(
@@ -887,7 +905,13 @@ class RegistrySession {
         await this.pinged;
         const challenge = this.challenge;
         if (challenge?.scheme === 'bearer' && this.bearer(scopes) === undefined) {
-            await this.retrying(`${operation} (token)`, deadline, () => this.fetchToken(challenge, scopes, scopes, deadline));
+            const key = normaliseScopes(scopes).join(' ');
+            let fetching = this.fetching.get(key);
+            if (fetching === undefined) {
+                fetching = this.retrying(`${operation} (token)`, deadline, () => this.fetchToken(challenge, scopes, scopes, deadline)).finally(() => this.fetching.delete(key));
+                this.fetching.set(key, fetching);
+            }
+            await fetching;
         }
     }
     async ping(deadline) {
@@ -2138,6 +2162,7 @@ class RegistryPool {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7075);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _bounded_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(6586);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3916);
 /* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8286);
 /* harmony import */ var _layout_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7853);
@@ -2147,10 +2172,13 @@ class RegistryPool {
 
 
 
+
 /**
  * Push every blob and manifest of the image into each tag's repository, addressed by
  * digest only: no tag moves. Within one registry the first repository receives the
- * bytes and the others mount them.
+ * bytes and the others mount them. Blobs go several at once, as buildah and BuildKit send
+ * layers; then the platforms' manifests, several at once; the index last, once all it
+ * names is there.
  */
 async function pushByDigest(image, tags, pool) {
     const blobs = await (0,_layout_js__WEBPACK_IMPORTED_MODULE_5__/* .layoutBlobs */ .$f)(image);
@@ -2163,21 +2191,12 @@ async function pushByDigest(image, tags, pool) {
         done.add(key);
         const client = await pool.get(tag.registry);
         const source = firstRepository.get(tag.registry);
-        let uploaded = 0;
-        for (const blob of blobs) {
-            if (source === undefined) {
-                const result = await client.uploadBlob(tag.repository, blob.digest, blob.size, (start, end) => end > start ? (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream)(blob.file, { start, end: end - 1 }) : node_stream__WEBPACK_IMPORTED_MODULE_2__.Readable.from([]));
-                if (result === 'uploaded')
-                    uploaded++;
-            }
-            else {
-                await client.mountBlob(source, tag.repository, blob.digest);
-            }
-        }
+        const sent = await (0,_bounded_js__WEBPACK_IMPORTED_MODULE_6__/* .allBounded */ .rv)(blobs, _bounded_js__WEBPACK_IMPORTED_MODULE_6__/* .REGISTRY_CONCURRENCY */ .yT, blob => source === undefined
+            ? client.uploadBlob(tag.repository, blob.digest, blob.size, (start, end) => end > start ? (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream)(blob.file, { start, end: end - 1 }) : node_stream__WEBPACK_IMPORTED_MODULE_2__.Readable.from([]))
+            : client.mountBlob(source, tag.repository, blob.digest));
+        const uploaded = source === undefined ? sent.filter(result => result === 'uploaded').length : 0;
         firstRepository.set(tag.registry, firstRepository.get(tag.registry) ?? tag.repository);
-        for (const manifest of image.manifests) {
-            await client.putManifest(tag.repository, manifest.digest, manifest.bytes, manifest.mediaType);
-        }
+        await (0,_bounded_js__WEBPACK_IMPORTED_MODULE_6__/* .allBounded */ .rv)(image.manifests, _bounded_js__WEBPACK_IMPORTED_MODULE_6__/* .REGISTRY_CONCURRENCY */ .yT, manifest => client.putManifest(tag.repository, manifest.digest, manifest.bytes, manifest.mediaType));
         if (image.manifests.length > 1 || image.manifests[0]?.digest !== image.digest) {
             await client.putManifest(tag.repository, image.digest, image.bytes, image.mediaType);
         }

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
+import { REGISTRY_CONCURRENCY, allBounded } from '../bounded.js'
 import { ActionError, errorMessage } from '../errors.js'
 import { type ImageReference, formatReference } from '../reference.js'
 import type { RegistryClient } from './client.js'
@@ -11,7 +12,9 @@ import type { RegistryPool } from './pool.js'
 /**
  * Push every blob and manifest of the image into each tag's repository, addressed by
  * digest only: no tag moves. Within one registry the first repository receives the
- * bytes and the others mount them.
+ * bytes and the others mount them. Blobs go several at once, as buildah and BuildKit send
+ * layers; then the platforms' manifests, several at once; the index last, once all it
+ * names is there.
  */
 export async function pushByDigest(
   image: LocalImage,
@@ -27,25 +30,18 @@ export async function pushByDigest(
     done.add(key)
     const client = await pool.get(tag.registry)
     const source = firstRepository.get(tag.registry)
-    let uploaded = 0
-    for (const blob of blobs) {
-      if (source === undefined) {
-        const result = await client.uploadBlob(
-          tag.repository,
-          blob.digest,
-          blob.size,
-          (start, end) =>
+    const sent = await allBounded(blobs, REGISTRY_CONCURRENCY, blob =>
+      source === undefined
+        ? client.uploadBlob(tag.repository, blob.digest, blob.size, (start, end) =>
             end > start ? createReadStream(blob.file, { start, end: end - 1 }) : Readable.from([])
-        )
-        if (result === 'uploaded') uploaded++
-      } else {
-        await client.mountBlob(source, tag.repository, blob.digest)
-      }
-    }
+          )
+        : client.mountBlob(source, tag.repository, blob.digest)
+    )
+    const uploaded = source === undefined ? sent.filter(result => result === 'uploaded').length : 0
     firstRepository.set(tag.registry, firstRepository.get(tag.registry) ?? tag.repository)
-    for (const manifest of image.manifests) {
-      await client.putManifest(tag.repository, manifest.digest, manifest.bytes, manifest.mediaType)
-    }
+    await allBounded(image.manifests, REGISTRY_CONCURRENCY, manifest =>
+      client.putManifest(tag.repository, manifest.digest, manifest.bytes, manifest.mediaType)
+    )
     if (image.manifests.length > 1 || image.manifests[0]?.digest !== image.digest) {
       await client.putManifest(tag.repository, image.digest, image.bytes, image.mediaType)
     }

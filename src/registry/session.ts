@@ -129,6 +129,8 @@ export class RegistrySession {
   >()
   private agents: Promise<Agents> | undefined
   private pinged: Promise<void> | undefined
+  /** Token requests under way, by scope: requests side by side wait for one, not one each. */
+  private readonly fetching = new Map<string, Promise<void>>()
   /** Where the API is served: the registry's own host, but `registry-1.docker.io` for Docker Hub. */
   readonly host: string
 
@@ -266,9 +268,15 @@ export class RegistrySession {
     await this.pinged
     const challenge = this.challenge
     if (challenge?.scheme === 'bearer' && this.bearer(scopes) === undefined) {
-      await this.retrying(`${operation} (token)`, deadline, () =>
-        this.fetchToken(challenge, scopes, scopes, deadline)
-      )
+      const key = normaliseScopes(scopes).join(' ')
+      let fetching = this.fetching.get(key)
+      if (fetching === undefined) {
+        fetching = this.retrying(`${operation} (token)`, deadline, () =>
+          this.fetchToken(challenge, scopes, scopes, deadline)
+        ).finally(() => this.fetching.delete(key))
+        this.fetching.set(key, fetching)
+      }
+      await fetching
     }
   }
 
