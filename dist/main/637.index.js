@@ -787,6 +787,10 @@ function header(headers, name) {
 function basic(credentials) {
     return `Basic ${(0,registry_credentials/* basicAuth */.tB)(credentials)}`;
 }
+/** The key a set of scopes is held under, whatever their order and spelling. */
+function scopesKey(scopes) {
+    return normaliseScopes(scopes).join(' ');
+}
 class RegistrySession {
     registry;
     options;
@@ -905,7 +909,7 @@ class RegistrySession {
         await this.pinged;
         const challenge = this.challenge;
         if (challenge?.scheme === 'bearer' && this.bearer(scopes) === undefined) {
-            const key = normaliseScopes(scopes).join(' ');
+            const key = scopesKey(scopes);
             let fetching = this.fetching.get(key);
             if (fetching === undefined) {
                 fetching = this.retrying(`${operation} (token)`, deadline, () => this.fetchToken(challenge, scopes, scopes, deadline)).finally(() => this.fetching.delete(key));
@@ -955,7 +959,7 @@ class RegistrySession {
         // Anything else (200, or a 404 from a registry without /v2/): requests will tell.
     }
     bearer(scopes) {
-        const held = this.tokens.get(normaliseScopes(scopes).join(' '));
+        const held = this.tokens.get(scopesKey(scopes));
         return held !== undefined && held.expiresAt > Date.now() ? held.token : undefined;
     }
     /** One token request; its failures are retried by the caller's loop. */
@@ -982,7 +986,7 @@ class RegistrySession {
             throw this.error(endpoint, 'answered 200 without a token');
         // Renew a little early so a token never expires between check and use.
         const expiresAt = Date.now() + answer.expiresIn * 900;
-        this.tokens.set(normaliseScopes(cacheFor).join(' '), { token: answer.token, expiresAt });
+        this.tokens.set(scopesKey(cacheFor), { token: answer.token, expiresAt });
     }
     /** What to send as Authorization: nothing to another host, so redirects never leak it. */
     authorization(url, scopes) {
@@ -2194,7 +2198,7 @@ async function pushByDigest(image, tags, pool) {
         const sent = await (0,_bounded_js__WEBPACK_IMPORTED_MODULE_6__/* .allBounded */ .rv)(blobs, _bounded_js__WEBPACK_IMPORTED_MODULE_6__/* .REGISTRY_CONCURRENCY */ .yT, blob => source === undefined
             ? client.uploadBlob(tag.repository, blob.digest, blob.size, (start, end) => end > start ? (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream)(blob.file, { start, end: end - 1 }) : node_stream__WEBPACK_IMPORTED_MODULE_2__.Readable.from([]))
             : client.mountBlob(source, tag.repository, blob.digest));
-        const uploaded = source === undefined ? sent.filter(result => result === 'uploaded').length : 0;
+        const uploaded = sent.filter(result => result === 'uploaded').length;
         firstRepository.set(tag.registry, firstRepository.get(tag.registry) ?? tag.repository);
         await (0,_bounded_js__WEBPACK_IMPORTED_MODULE_6__/* .allBounded */ .rv)(image.manifests, _bounded_js__WEBPACK_IMPORTED_MODULE_6__/* .REGISTRY_CONCURRENCY */ .yT, manifest => client.putManifest(tag.repository, manifest.digest, manifest.bytes, manifest.mediaType));
         if (image.manifests.length > 1 || image.manifests[0]?.digest !== image.digest) {

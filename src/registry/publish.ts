@@ -37,7 +37,7 @@ export async function pushByDigest(
           )
         : client.mountBlob(source, tag.repository, blob.digest)
     )
-    const uploaded = source === undefined ? sent.filter(result => result === 'uploaded').length : 0
+    const uploaded = sent.filter(result => result === 'uploaded').length
     firstRepository.set(tag.registry, firstRepository.get(tag.registry) ?? tag.repository)
     await allBounded(image.manifests, REGISTRY_CONCURRENCY, manifest =>
       client.putManifest(tag.repository, manifest.digest, manifest.bytes, manifest.mediaType)

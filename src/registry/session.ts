@@ -120,6 +120,11 @@ function basic(credentials: Credentials): string {
   return `Basic ${basicAuth(credentials)}`
 }
 
+/** The key a set of scopes is held under, whatever their order and spelling. */
+function scopesKey(scopes: readonly string[]): string {
+  return normaliseScopes(scopes).join(' ')
+}
+
 export class RegistrySession {
   private scheme: 'https' | 'http' | undefined
   private challenge: Challenge | undefined
@@ -268,7 +273,7 @@ export class RegistrySession {
     await this.pinged
     const challenge = this.challenge
     if (challenge?.scheme === 'bearer' && this.bearer(scopes) === undefined) {
-      const key = normaliseScopes(scopes).join(' ')
+      const key = scopesKey(scopes)
       let fetching = this.fetching.get(key)
       if (fetching === undefined) {
         fetching = this.retrying(`${operation} (token)`, deadline, () =>
@@ -344,7 +349,7 @@ export class RegistrySession {
   }
 
   bearer(scopes: readonly string[]): string | undefined {
-    const held = this.tokens.get(normaliseScopes(scopes).join(' '))
+    const held = this.tokens.get(scopesKey(scopes))
     return held !== undefined && held.expiresAt > Date.now() ? held.token : undefined
   }
 
@@ -388,7 +393,7 @@ export class RegistrySession {
     if (answer === undefined) throw this.error(endpoint, 'answered 200 without a token')
     // Renew a little early so a token never expires between check and use.
     const expiresAt = Date.now() + answer.expiresIn * 900
-    this.tokens.set(normaliseScopes(cacheFor).join(' '), { token: answer.token, expiresAt })
+    this.tokens.set(scopesKey(cacheFor), { token: answer.token, expiresAt })
   }
 
   /** What to send as Authorization: nothing to another host, so redirects never leak it. */
