@@ -12,6 +12,7 @@ import { availableParallelism, tmpdir } from 'node:os'
 import path from 'node:path'
 import { inject, it } from 'vitest'
 import { ROOT, inputEnv, nodeBinaries, runMain } from '../harness/runner.mjs'
+import { mapBounded } from '../src/bounded.js'
 import { parseReference } from '../src/reference.js'
 import { BUILDAH_ENV } from '../__tests__/e2e/lab.js'
 import { type Sample, ratios, report, summarise, timeMs } from './measure.js'
@@ -22,13 +23,17 @@ const base = `${lab.LAB_PLAIN}/fixtures/busybox:latest`
 const context = path.join(ROOT, 'examples', 'emulated-run')
 
 /** The Node the runner starts the action with (action.yml: node24), where the bench has one. */
-const RUNNER_NODE =
-  nodeBinaries().find(
-    node => /^v24\./.exec(spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout) !== null
-  ) ?? process.execPath
-const RUNNER_NODE_VERSION = spawnSync(RUNNER_NODE, ['--version'], {
-  encoding: 'utf8'
-}).stdout.trim()
+const [RUNNER_NODE, RUNNER_NODE_VERSION] = ((): [string, string] => {
+  const found = nodeBinaries().map(node => ({
+    node,
+    version: spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim()
+  }))
+  const chosen = found.find(({ version }) => version.startsWith('v24.')) ?? found[0]
+  return [chosen?.node ?? process.execPath, chosen?.version ?? process.version]
+})()
+
+/** How many platforms the action builds at once by default: the runner's CPU count. */
+const AT_ONCE = Math.min(availableParallelism(), FOUR.length)
 
 function actionInputs(
   platforms: readonly string[],
@@ -117,30 +122,25 @@ async function rawBuild(platforms: readonly string[]): Promise<void> {
 async function perPlatformCommands(platforms: readonly string[]): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-floor-'))
   try {
-    const queue = [...platforms]
-    const worker = async (): Promise<void> => {
-      for (let platform = queue.shift(); platform !== undefined; platform = queue.shift()) {
-        const slug = platform.replaceAll('/', '-')
-        const iid = path.join(dir, `iid-${slug}`)
-        await buildah([
-          'build',
-          '--platform',
-          platform,
-          '--layers',
-          '--iidfile',
-          iid,
-          '--build-arg',
-          `BASE=${base}`,
-          context
-        ])
-        const id = readFileSync(iid, 'utf8')
-          .trim()
-          .replace(/^sha256:/, '')
-        await buildah(['push', '--quiet', id, `oci:${path.join(dir, slug)}`])
-      }
-    }
-    const limit = Math.min(availableParallelism(), platforms.length)
-    await Promise.all(Array.from({ length: limit }, worker))
+    await mapBounded(platforms, AT_ONCE, async platform => {
+      const slug = platform.replaceAll('/', '-')
+      const iid = path.join(dir, `iid-${slug}`)
+      await buildah([
+        'build',
+        '--platform',
+        platform,
+        '--layers',
+        '--iidfile',
+        iid,
+        '--build-arg',
+        `BASE=${base}`,
+        context
+      ])
+      const id = readFileSync(iid, 'utf8')
+        .trim()
+        .replace(/^sha256:/, '')
+      await buildah(['push', '--quiet', id, `oci:${path.join(dir, slug)}`])
+    })
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -267,7 +267,7 @@ async function overhead(samples: Sample[], pairs: number): Promise<void> {
   )
   samples.push(
     summarise(
-      `buildah alone, the action's way: 4 single-platform builds, ${Math.min(availableParallelism(), FOUR.length)} at a time, each exported to an OCI layout`,
+      `buildah alone, the action's way: 4 single-platform builds, ${AT_ONCE} at a time, each exported to an OCI layout`,
       floor,
       'ms'
     )

@@ -148,20 +148,17 @@ describe('uploads', () => {
     const digest = step.outputs.digest ?? ''
     expect(served(`${repository}:1`)).toBe(digest)
     const requests = recording.requests()
-    const position = (kind: string, nth = 0) =>
-      requests
-        .map((request, index) => ({ request, index }))
-        .filter(({ request }) => request.kind === kind)[nth]?.index ?? -1
+    const indexed = requests.map((request, index) => ({ request, index }))
+    const ofKind = (kind: string) => indexed.filter(({ request }) => request.kind === kind)
+    const position = (kind: string, nth = 0) => ofKind(kind)[nth]?.index ?? -1
     // Three blobs (one layer both platforms share, a config each): their checks went out
     // together, before the first upload began.
-    expect(requests.filter(request => request.kind === 'upload-post')).toHaveLength(3)
+    expect(ofKind('upload-post')).toHaveLength(3)
     expect(position('blob-head', 2)).toBeGreaterThan(-1)
     expect(position('blob-head', 2)).toBeLessThan(position('upload-post'))
     // No manifest before the last blob is in; the index after both platforms; the tag last.
     const lastBlob = requests.map(request => request.kind).lastIndexOf('upload-put')
-    const puts = requests
-      .map((request, index) => ({ request, index }))
-      .filter(({ request }) => request.kind === 'manifest-put')
+    const puts = ofKind('manifest-put')
     expect(puts.every(({ index }) => index > lastBlob)).toBe(true)
     const names = puts.map(({ request }) => request.url.split('/manifests/')[1] ?? '')
     expect(names).toHaveLength(4)
